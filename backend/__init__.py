@@ -1,0 +1,1 @@
+"""techfriends backend: jobs API, matching, dispatch, claims and the Friends' Messenger webhook."""

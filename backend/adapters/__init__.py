@@ -1,0 +1,1 @@
+"""The outside world: the database, Meta's Send API, the Rasa server."""

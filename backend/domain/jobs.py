@@ -1,0 +1,173 @@
+"""What a job is and what a valid job request looks like."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+CATEGORIES = (
+    "internet_wifi",
+    "smart_home",
+    "tv_entertainment",
+    "computer",
+    "phone_tablet",
+    "printer",
+    "other",
+)
+STATUSES = ("open", "claimed", "contacted", "completed", "cancelled", "unassigned")
+COUNTRIES = ("DE", "AT", "CH")
+LANGUAGES = ("de", "en")
+TIME_ZONES = {"DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich"}
+# Without a stated time the customer wants help as soon as possible: the next 24 hours.
+ASAP_HOURS = 24
+MAX_DESCRIPTION = 2000
+
+# No 0/O or 1/I: references are read out on the phone.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "TF-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(4))
+
+
+@dataclass(frozen=True)
+class CustomerRequest:
+    psid: str
+    name: str
+    phone: str
+    language: str
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    category: str
+    description: str
+    package: str
+    country: str
+    postal_code: str
+    street: str
+    device: str
+    brand: str
+    window_start: datetime
+    window_end: datetime
+    customer: CustomerRequest
+
+
+def normalise_phone(raw: str, country: str) -> str | None:
+    """E.164 form of a phone number, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, country)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _text(data: dict[str, Any], key: str, errors: dict[str, str], *, required: bool) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            errors[key] = "is required"
+        return ""
+    if not isinstance(value, str):
+        errors[key] = "must be a string"
+        return ""
+    return value.strip()
+
+
+def _parse_window(
+    raw: Any, country: str, now: datetime, errors: dict[str, str]
+) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(TIME_ZONES.get(country, "Europe/Berlin"))
+    default = (now.astimezone(zone), (now + timedelta(hours=ASAP_HOURS)).astimezone(zone))
+    if raw is None:
+        return default
+    if not isinstance(raw, dict):
+        errors["time_window"] = "must be an object with start and end"
+        return default
+    try:
+        start = datetime.fromisoformat(str(raw["start"]))
+        end = datetime.fromisoformat(str(raw["end"]))
+    except (KeyError, ValueError):
+        errors["time_window"] = "start and end must be ISO 8601 date-times with offset"
+        return default
+    if start.tzinfo is None or end.tzinfo is None:
+        errors["time_window"] = "start and end need a UTC offset"
+        return default
+    if end <= start:
+        errors["time_window"] = "end must be after start"
+    elif end <= now:
+        errors["time_window"] = "the time window is in the past"
+    return start, end
+
+
+def validate_job_request(
+    data: Any, package_ids: set[str], now: datetime
+) -> tuple[JobRequest | None, dict[str, str]]:
+    """A JobRequest, or field-level messages the bot can turn into a re-ask."""
+    errors: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return None, {"body": "must be a JSON object"}
+    category = _text(data, "category", errors, required=True)
+    if category and category not in CATEGORIES:
+        errors["category"] = f"must be one of {', '.join(CATEGORIES)}"
+    description = _text(data, "description", errors, required=True)
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"must be at most {MAX_DESCRIPTION} characters"
+    package = _text(data, "package", errors, required=False) or "quick_help"
+    if package not in package_ids:
+        errors["package"] = f"must be one of {', '.join(sorted(package_ids))}"
+    country = _text(data, "country", errors, required=True).upper()
+    if country and country not in COUNTRIES:
+        errors["country"] = f"must be one of {', '.join(COUNTRIES)}"
+    postal_code = _text(data, "postal_code", errors, required=True).replace(" ", "")
+    if postal_code and not (postal_code.isdigit() and len(postal_code) in (4, 5)):
+        errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE) digits"
+    street = _text(data, "street", errors, required=False)
+    device = _text(data, "device", errors, required=False)
+    brand = _text(data, "brand", errors, required=False)
+    start, end = _parse_window(data.get("time_window"), country, now, errors)
+
+    raw_customer = data.get("customer")
+    customer: CustomerRequest | None = None
+    if not isinstance(raw_customer, dict):
+        errors["customer"] = "is required: an object with psid, name, phone, language"
+    else:
+        sub: dict[str, str] = {}
+        psid = _text(raw_customer, "psid", sub, required=True)
+        name = _text(raw_customer, "name", sub, required=True)
+        phone_raw = _text(raw_customer, "phone", sub, required=True)
+        language = _text(raw_customer, "language", sub, required=False) or "de"
+        if language not in LANGUAGES:
+            sub["language"] = f"must be one of {', '.join(LANGUAGES)}"
+        phone = normalise_phone(phone_raw, country or "DE") if phone_raw else None
+        if phone_raw and phone is None:
+            sub["phone"] = "is not a valid phone number"
+        errors.update({f"customer.{k}": v for k, v in sub.items()})
+        if not sub:
+            customer = CustomerRequest(psid=psid, name=name, phone=phone or "", language=language)
+
+    if errors or customer is None:
+        return None, errors
+    return (
+        JobRequest(
+            category=category,
+            description=description,
+            package=package,
+            country=country,
+            postal_code=postal_code,
+            street=street,
+            device=device,
+            brand=brand,
+            window_start=start,
+            window_end=end,
+            customer=customer,
+        ),
+        {},
+    )
