@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def load_environment(env_file: Path | None = None) -> dict[str, str]:
     """The process environment laid over `.env` (which is optional)."""
     path = env_file or ROOT / ".env"
-    values = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.exists() else {}
+    values = (
+        {k: v for k, v in dotenv_values(path).items() if v is not None} if path.exists() else {}
+    )
     values.update(os.environ)
     return values
 

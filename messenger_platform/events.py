@@ -70,7 +70,12 @@ def _parse_event(item: dict[str, Any]) -> InboundEvent | None:
         timestamp = int(item.get("timestamp") or 0)
     except (TypeError, ValueError):
         timestamp = 0
-    base = {"sender_id": sender, "recipient_id": recipient, "timestamp": timestamp, "raw": item}
+    base: dict[str, Any] = {
+        "sender_id": sender,
+        "recipient_id": recipient,
+        "timestamp": timestamp,
+        "raw": item,
+    }
 
     postback = item.get("postback")
     if isinstance(postback, dict):

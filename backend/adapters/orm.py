@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -45,7 +45,11 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
 
 
 class PostalCode(Base):
@@ -142,9 +146,18 @@ class JobEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class ProcessedWebhookEvent(Base):
-    """Keys of webhook events already handled, so Meta's redeliveries are recognised."""
+class InboxEvent(Base):
+    """A webhook event stored before it is acknowledged; handled_at stays empty until processed.
 
-    __tablename__ = "processed_webhook_events"
+    The key (mid, or sender+timestamp+payload for postbacks) makes Meta's redeliveries land on
+    the existing row, so they are recognised even after a restart.
+    """
+
+    __tablename__ = "inbox_events"
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    page: Mapped[str] = mapped_column(String(20))
+    sender_id: Mapped[str] = mapped_column(String(64))
+    event: Mapped[dict[str, Any]] = mapped_column()
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,91 @@
+"""Command line: `python -m backend serve|migrate|import-postcodes|load-demo-friends`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from backend.adapters.db import make_engine, make_sessionmaker, migrate
+from backend.app import create_app
+from backend.config import ROOT, Settings
+from backend.domain.friends import validate_friend_request
+from backend.services import friends, postcodes
+
+DEMO_FRIENDS = ROOT / "backend" / "demo_friends.json"
+
+
+async def _import_postcodes(settings: Settings, directory: Path) -> dict[str, int]:
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await postcodes.import_geonames(session, directory)
+    finally:
+        await engine.dispose()
+
+
+async def _load_friends(settings: Settings, demo: list[dict[str, object]]) -> int:
+    engine = make_engine(settings.database_url)
+    created = 0
+    try:
+        async with make_sessionmaker(engine)() as session:
+            existing = {f.messenger_id for f in await friends.list_friends(session)}
+            for raw in demo:
+                if raw.get("messenger_id") in existing:
+                    continue
+                request, errors = validate_friend_request(raw)
+                if request is None:
+                    raise SystemExit(f"invalid demo Friend {raw.get('name')}: {errors}")
+                await friends.create_friend(session, request)
+                created += 1
+    finally:
+        await engine.dispose()
+    return created
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the HTTP service (migrates first)")
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    imp = sub.add_parser("import-postcodes", help="import GeoNames postal-code dumps")
+    imp.add_argument("--dir", type=Path, help="folder with DE.txt, AT.txt, CH.txt (GEONAMES_DIR)")
+    demo = sub.add_parser("load-demo-friends", help="add the demo Friends (skips existing ones)")
+    demo.add_argument("--file", type=Path, default=DEMO_FRIENDS)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings.from_env()
+    if args.command in ("serve", "migrate"):
+        migrate(settings.database_url)
+        if args.command == "serve":
+            web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+        return 0
+    if args.command == "import-postcodes":
+        directory = args.dir or settings.geonames_dir
+        if directory is None or not directory.is_dir():
+            print(
+                "set GEONAMES_DIR or pass --dir: a folder with DE.txt, AT.txt, CH.txt "
+                "from download.geonames.org/export/zip/",
+                file=sys.stderr,
+            )
+            return 2
+        migrate(settings.database_url)
+        counts = asyncio.run(_import_postcodes(settings, directory))
+        print("imported postal codes:", ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return 0
+    if args.command == "load-demo-friends":
+        migrate(settings.database_url)
+        demo = json.loads(args.file.read_text(encoding="utf-8"))
+        print(f"demo Friends added: {asyncio.run(_load_friends(settings, demo))}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

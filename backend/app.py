@@ -1,0 +1,106 @@
+"""The one place that wires the backend: the app factory and its cleanup contexts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select
+
+from backend.adapters.db import make_engine, make_sessionmaker
+from backend.adapters.messenger import MessengerClient
+from backend.adapters.orm import Job, Offer
+from backend.adapters.rasa import RasaClient
+from backend.config import Settings
+from backend.domain.packages import load_packages
+from backend.services.dispatch import dispatch_job
+from backend.services.friend_chat import FriendChat
+from backend.services.inbox import process_pending
+from backend.web import api, openapi, webhooks
+from backend.web.middleware import SETTINGS, auth_middleware, error_middleware
+from backend.web.runtime import RUNTIME, Runtime
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 10
+# Webhook bodies over 1 MiB are answered 400 by the handler; leave room to read the header.
+CLIENT_MAX_SIZE = 1024 * 1024 + 1
+
+
+async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    engine = make_engine(settings.database_url)
+    http = aiohttp.ClientSession()
+    sessions = make_sessionmaker(engine)
+    messenger = MessengerClient(
+        settings.graph_url, settings.graph_version, settings.friends_page_access_token
+    )
+    app[RUNTIME] = Runtime(
+        settings=settings,
+        sessions=sessions,
+        messenger=messenger,
+        packages=load_packages(settings.packages_file),
+        friend_chat=FriendChat(
+            sessions, messenger, RasaClient(http, settings.rasa_url, settings.rasa_token)
+        ),
+    )
+    yield
+    await http.close()
+    await engine.dispose()
+
+
+async def _inbox_worker(rt: Runtime) -> None:
+    while True:
+        await process_pending(rt.sessions, webhooks.PAGE, rt.friend_chat.handle)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rt.inbox_wakeup.wait(), timeout=SWEEP_SECONDS)
+        rt.inbox_wakeup.clear()
+
+
+async def dispatch_undispatched(rt: Runtime) -> None:
+    """Open jobs with no offer at all: created just before a crash, so dispatch them now."""
+    async with rt.sessions() as session:
+        job_ids = (
+            await session.scalars(
+                select(Job.id).where(
+                    Job.status == "open", ~select(Offer.id).where(Offer.job_id == Job.id).exists()
+                )
+            )
+        ).all()
+    for job_id in job_ids:
+        await dispatch_job(
+            rt.sessions, rt.messenger, rt.packages, job_id, rt.settings.max_radius_km
+        )
+
+
+async def background_ctx(app: web.Application) -> AsyncIterator[None]:
+    rt = app[RUNTIME]
+    rt.spawn(_inbox_worker(rt), name="friends inbox")
+    scheduler = AsyncIOScheduler()
+    # Deadline sweeps join this scheduler in the matching issue.
+    scheduler.add_job(dispatch_undispatched, "interval", seconds=60, args=[rt], next_run_time=None)
+    scheduler.start()
+    rt.spawn(dispatch_undispatched(rt), name="recover dispatch")
+    yield
+    scheduler.shutdown(wait=False)
+    for task in list(rt.tasks):
+        task.cancel()
+    await asyncio.gather(*rt.tasks, return_exceptions=True)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        middlewares=[error_middleware, auth_middleware], client_max_size=CLIENT_MAX_SIZE
+    )
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(background_ctx)
+    app.add_routes(api.routes)
+    app.add_routes(openapi.routes)
+    app.add_routes(webhooks.routes)
+    return app

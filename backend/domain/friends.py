@@ -1,0 +1,75 @@
+"""What a valid Friend record looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend.domain.jobs import CATEGORIES, COUNTRIES, LANGUAGES
+
+FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended")
+MAX_RADIUS_KM = 100.0
+
+
+@dataclass(frozen=True)
+class FriendRequest:
+    name: str
+    messenger_id: str
+    postal_code: str
+    country: str
+    radius_km: float
+    skills: list[str]
+    languages: list[str]
+    status: str
+
+
+def _choices(value: Any, allowed: tuple[str, ...], key: str, errors: dict[str, str]) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        errors[key] = f"must be a non-empty list of: {', '.join(allowed)}"
+        return []
+    unknown = [v for v in value if v not in allowed]
+    if unknown:
+        errors[key] = f"unknown: {', '.join(unknown)}; allowed: {', '.join(allowed)}"
+    return list(dict.fromkeys(value))
+
+
+def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, str]]:
+    if not isinstance(data, dict):
+        return None, {"body": "must be a JSON object"}
+    errors: dict[str, str] = {}
+    strings: dict[str, str] = {}
+    for key in ("name", "messenger_id", "postal_code", "country"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            errors[key] = "is required"
+        else:
+            strings[key] = value.strip()
+    country = strings.get("country", "").upper()
+    if country and country not in COUNTRIES:
+        errors["country"] = f"must be one of {', '.join(COUNTRIES)}"
+    radius = data.get("radius_km", 15)
+    if isinstance(radius, bool) or not isinstance(radius, int | float):
+        errors["radius_km"] = "must be a number"
+        radius = 0.0
+    elif not 1 <= radius <= MAX_RADIUS_KM:
+        errors["radius_km"] = f"must be between 1 and {MAX_RADIUS_KM:g}"
+    skills = _choices(data.get("skills"), CATEGORIES, "skills", errors)
+    languages = _choices(data.get("languages", ["de"]), LANGUAGES, "languages", errors)
+    status = data.get("status", "applicant")
+    if status not in FRIEND_STATUSES:
+        errors["status"] = f"must be one of {', '.join(FRIEND_STATUSES)}"
+    if errors:
+        return None, errors
+    return (
+        FriendRequest(
+            name=strings["name"],
+            messenger_id=strings["messenger_id"],
+            postal_code=strings["postal_code"],
+            country=country,
+            radius_km=float(radius),
+            skills=skills,
+            languages=languages,
+            status=str(status),
+        ),
+        {},
+    )

@@ -1,0 +1,1 @@
+"""Use cases: each function takes a session (or sessionmaker) and plain values."""

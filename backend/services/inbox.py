@@ -1,0 +1,89 @@
+"""Webhook events are stored before Meta gets its 200, then handled one by one.
+
+A redelivered event (same key) is stored once; an event stored but not yet handled when the
+process stopped is handled after the restart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.adapters.orm import InboxEvent, utcnow
+from messenger_platform.events import InboundEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+Handler = Callable[[InboundEvent], Awaitable[None]]
+
+
+async def store_events(session: AsyncSession, page: str, events: list[InboundEvent]) -> int:
+    """Persist new events; returns how many were new (the rest were redeliveries)."""
+    new = 0
+    for event in events:
+        exists = await session.get(InboxEvent, event.dedupe_key)
+        if exists is not None:
+            continue
+        try:
+            async with session.begin_nested():
+                session.add(
+                    InboxEvent(
+                        key=event.dedupe_key,
+                        page=page,
+                        sender_id=event.sender_id,
+                        event=_event_json(event),
+                    )
+                )
+            new += 1
+        except IntegrityError:
+            continue  # a concurrent delivery of the same event stored it first
+    await session.commit()
+    return new
+
+
+def _event_json(event: InboundEvent) -> dict[str, object]:
+    data = dataclasses.asdict(event)
+    data.pop("raw", None)
+    return data
+
+
+def _event_from_json(data: dict[str, object]) -> InboundEvent:
+    fields = {f.name for f in dataclasses.fields(InboundEvent)} - {"raw"}
+    return InboundEvent(**{k: v for k, v in data.items() if k in fields})  # type: ignore[arg-type]
+
+
+async def process_pending(
+    sessions: async_sessionmaker[AsyncSession], page: str, handle: Handler
+) -> int:
+    """Handle every stored, unhandled event in arrival order; returns how many were handled."""
+    handled = 0
+    while True:
+        async with sessions() as session:
+            row = await session.scalar(
+                select(InboxEvent)
+                .where(InboxEvent.page == page, InboxEvent.handled_at.is_(None))
+                .order_by(InboxEvent.received_at, InboxEvent.key)
+                .limit(1)
+            )
+            if row is None:
+                return handled
+            row.attempts += 1
+            await session.commit()
+            try:
+                await handle(_event_from_json(row.event))
+            except Exception:
+                log.exception(
+                    "handling webhook event %s failed (attempt %d)", row.key, row.attempts
+                )
+                if row.attempts < MAX_ATTEMPTS:
+                    # Leave it for the next round rather than spinning on it now.
+                    return handled
+            row.handled_at = utcnow()
+            await session.commit()
+            handled += 1

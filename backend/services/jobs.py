@@ -1,0 +1,163 @@
+"""Creating jobs (idempotently) and reading them back."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.adapters.orm import Customer, Friend, Job, JobEvent
+from backend.domain.jobs import TIME_ZONES, JobRequest, new_reference
+from backend.services import postcodes
+
+
+class JobError(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def record_event(session: AsyncSession, job: Job, actor: str, kind: str, **detail: Any) -> None:
+    session.add(JobEvent(job_id=job.id, actor=actor, kind=kind, detail=detail))
+
+
+async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Customer:
+    c = request.customer
+    customer = await session.scalar(select(Customer).where(Customer.psid == c.psid))
+    if customer is None:
+        customer = Customer(psid=c.psid, name="", phone="", language="", country="")
+        session.add(customer)
+    # The newest booking carries the customer's current details.
+    customer.name, customer.phone = c.name, c.phone
+    customer.language, customer.country = c.language, request.country
+    await session.flush()
+    return customer
+
+
+async def create_job(
+    session: AsyncSession, request: JobRequest, idempotency_key: str | None, actor: str
+) -> tuple[Job, bool]:
+    """The job, and whether it was created now (False: the key was used before)."""
+    if idempotency_key:
+        existing = await session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing, False
+    places = await postcodes.lookup(session, request.postal_code, request.country)
+    if not places:
+        raise JobError({"postal_code": f"unknown postal code in {request.country}"})
+    place = places[0]
+    for _attempt in range(5):
+        customer = await _upsert_customer(session, request)
+        job = Job(
+            reference=new_reference(),
+            idempotency_key=idempotency_key or None,
+            status="open",
+            category=request.category,
+            description=request.description,
+            device=request.device,
+            brand=request.brand,
+            package=request.package,
+            country=request.country,
+            postal_code=place.postal_code,
+            city=place.city,
+            street=request.street,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            window_start=request.window_start,
+            window_end=request.window_end,
+            customer_id=customer.id,
+        )
+        session.add(job)
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            if idempotency_key:
+                # A concurrent request with the same key won the race: answer with its job.
+                raced = await session.scalar(
+                    select(Job).where(Job.idempotency_key == idempotency_key)
+                )
+                if raced is not None:
+                    return raced, False
+            continue  # reference collision: draw another
+        record_event(session, job, actor, "created", reference=job.reference)
+        await session.commit()
+        return job, True
+    raise RuntimeError("could not allocate a unique job reference")
+
+
+async def get_job(session: AsyncSession, reference: str) -> Job | None:
+    return await session.scalar(select(Job).where(Job.reference == reference.upper()))
+
+
+async def jobs_for_customer(session: AsyncSession, psid: str) -> list[Job]:
+    query = (
+        select(Job)
+        .join(Customer, Job.customer_id == Customer.id)
+        .where(Customer.psid == psid)
+        .order_by(Job.created_at.desc(), Job.id.desc())
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def job_json(session: AsyncSession, job: Job) -> dict[str, Any]:
+    customer = await session.get(Customer, job.customer_id)
+    friend = await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None
+    return render_job(job, customer, friend)
+
+
+async def jobs_json(session: AsyncSession, jobs: list[Job]) -> list[dict[str, Any]]:
+    customer_ids = {j.customer_id for j in jobs}
+    friend_ids = {j.assigned_friend_id for j in jobs if j.assigned_friend_id}
+    customers = {
+        c.id: c
+        for c in (await session.scalars(select(Customer).where(Customer.id.in_(customer_ids))))
+    }
+    friends = {
+        f.id: f for f in (await session.scalars(select(Friend).where(Friend.id.in_(friend_ids))))
+    }
+    return [
+        render_job(
+            j,
+            customers.get(j.customer_id),
+            friends.get(j.assigned_friend_id) if j.assigned_friend_id else None,
+        )
+        for j in jobs
+    ]
+
+
+def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> dict[str, Any]:
+    zone = ZoneInfo(TIME_ZONES.get(job.country, "Europe/Berlin"))
+    return {
+        "reference": job.reference,
+        "status": job.status,
+        "category": job.category,
+        "description": job.description,
+        "device": job.device,
+        "brand": job.brand,
+        "package": job.package,
+        "country": job.country,
+        "postal_code": job.postal_code,
+        "city": job.city,
+        "street": job.street,
+        "time_window": {
+            "start": job.window_start.astimezone(zone).isoformat(),
+            "end": job.window_end.astimezone(zone).isoformat(),
+        },
+        "customer": {
+            "psid": customer.psid if customer else None,
+            "name": customer.name if customer else None,
+            "phone": customer.phone if customer else None,
+            "language": customer.language if customer else None,
+        },
+        "assigned_friend": (
+            {"messenger_id": friend.messenger_id, "name": friend.name, "rating": friend.rating}
+            if friend
+            else None
+        ),
+        "created_at": job.created_at.isoformat(),
+        "claimed_at": job.claimed_at.isoformat() if job.claimed_at else None,
+    }

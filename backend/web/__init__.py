@@ -1,0 +1,1 @@
+"""HTTP entrypoints: translate requests to service calls and results to responses."""

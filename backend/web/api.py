@@ -1,0 +1,140 @@
+"""The JSON API for the action server, partners and onboarding tools."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from backend.domain.friends import validate_friend_request
+from backend.domain.jobs import COUNTRIES, validate_job_request
+from backend.services import friends, jobs, postcodes
+from backend.services.dispatch import dispatch_job
+from backend.web.json import error, read_json, validation_error
+from backend.web.runtime import RUNTIME
+
+routes = web.RouteTableDef()
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@routes.post("/api/v1/jobs")
+async def create_job(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        return validation_error({"Idempotency-Key": f"at most {MAX_IDEMPOTENCY_KEY} characters"})
+    job_request, errors = validate_job_request(
+        await read_json(request), set(rt.packages), datetime.now(UTC)
+    )
+    if job_request is None:
+        return validation_error(errors)
+    async with rt.sessions() as session:
+        try:
+            job, created = await jobs.create_job(session, job_request, key, actor="api")
+        except jobs.JobError as exc:
+            return validation_error(exc.errors)
+        body = await jobs.job_json(session, job)
+    if created:
+        rt.spawn(
+            dispatch_job(rt.sessions, rt.messenger, rt.packages, job.id, rt.settings.max_radius_km),
+            name=f"dispatch {job.reference}",
+        )
+    return web.json_response(body, status=201 if created else 200)
+
+
+@routes.get("/api/v1/jobs/{reference}")
+async def get_job(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    async with rt.sessions() as session:
+        job = await jobs.get_job(session, request.match_info["reference"])
+        if job is None:
+            return error(404, "no job with this reference")
+        return web.json_response(await jobs.job_json(session, job))
+
+
+@routes.get("/api/v1/jobs")
+async def list_jobs(request: web.Request) -> web.Response:
+    psid = request.query.get("customer_psid", "").strip()
+    if not psid:
+        return validation_error({"customer_psid": "is required"})
+    rt = request.app[RUNTIME]
+    async with rt.sessions() as session:
+        found = await jobs.jobs_for_customer(session, psid)
+        return web.json_response(await jobs.jobs_json(session, found))
+
+
+@routes.get("/api/v1/packages")
+async def list_packages(request: web.Request) -> web.Response:
+    country = request.query.get("country", "").upper()
+    if country not in COUNTRIES:
+        return validation_error({"country": f"must be one of {', '.join(COUNTRIES)}"})
+    rt = request.app[RUNTIME]
+    return web.json_response(
+        [
+            {
+                "id": p.id,
+                "name": p.names,
+                "minutes": p.minutes,
+                "price": {
+                    "amount": f"{p.prices[country].amount:.2f}",
+                    "currency": p.prices[country].currency,
+                },
+            }
+            for p in rt.packages.values()
+            if country in p.prices
+        ]
+    )
+
+
+@routes.get("/api/v1/postal-codes")
+async def lookup_postal_code(request: web.Request) -> web.Response:
+    code = request.query.get("code", "").replace(" ", "")
+    if not code.isdigit() or not 4 <= len(code) <= 5:
+        return validation_error({"code": "must be 4 or 5 digits"})
+    country = request.query.get("country", "").upper() or None
+    if country is not None and country not in COUNTRIES:
+        return validation_error({"country": f"must be one of {', '.join(COUNTRIES)}"})
+    async with request.app[RUNTIME].sessions() as session:
+        places = await postcodes.lookup(session, code, country)
+    return web.json_response([p.as_json() for p in places])
+
+
+@routes.get("/api/v1/postal-codes/nearest")
+async def nearest_postal_code(request: web.Request) -> web.Response:
+    try:
+        lat = float(request.query["latitude"])
+        lon = float(request.query["longitude"])
+    except (KeyError, ValueError):
+        return validation_error({"latitude": "latitude and longitude must be numbers"})
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return validation_error({"latitude": "out of range"})
+    async with request.app[RUNTIME].sessions() as session:
+        place = await postcodes.nearest(session, lat, lon)
+    if place is None:
+        return error(404, "no postal code within 30 km")
+    return web.json_response(place.as_json())
+
+
+@routes.post("/api/v1/friends")
+async def create_friend(request: web.Request) -> web.Response:
+    friend_request, errors = validate_friend_request(await read_json(request))
+    if friend_request is None:
+        return validation_error(errors)
+    async with request.app[RUNTIME].sessions() as session:
+        try:
+            friend = await friends.create_friend(session, friend_request)
+        except friends.FriendError as exc:
+            return validation_error(exc.errors)
+        return web.json_response(friends.friend_json(friend), status=201)
+
+
+@routes.get("/api/v1/friends")
+async def list_friends(request: web.Request) -> web.Response:
+    async with request.app[RUNTIME].sessions() as session:
+        found = await friends.list_friends(session, request.query.get("status") or None)
+        return web.json_response([friends.friend_json(f) for f in found])
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "service": "backend"})

@@ -1,0 +1,65 @@
+"""Authentication and error shaping for every request."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from backend.config import Settings
+from backend.web.json import error
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+PUBLIC_API_PATHS = {"/api/v1/openapi.json"}
+ADMIN_ROUTES = {("POST", "/api/v1/friends"), ("GET", "/api/v1/friends")}
+
+
+def _bearer(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _matches(token: str, expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    path = request.path
+    if not path.startswith("/api/") or path in PUBLIC_API_PATHS:
+        return await handler(request)
+    settings = request.app[SETTINGS]
+    token = _bearer(request)
+    route = request.match_info.route.resource
+    canonical = route.canonical if route is not None else path
+    if (request.method, canonical) in ADMIN_ROUTES:
+        if not _matches(token, settings.admin_token):
+            return error(401, "admin token required (Authorization: Bearer …)")
+    elif not (_matches(token, settings.api_token) or _matches(token, settings.admin_token)):
+        return error(401, "API token required (Authorization: Bearer …)")
+    return await handler(request)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        # Plain-text aiohttp errors (404, 405, 413 …) become JSON with a reason.
+        reason = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
+        return web.json_response({"error": reason}, status=exc.status, headers=_keep(exc))
+    except Exception:
+        # Never leak a stack trace to a client; the log has it.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error"}, status=500)
+
+
+def _keep(exc: web.HTTPException) -> dict[str, str]:
+    return {k: v for k, v in exc.headers.items() if k.lower() in ("allow",)}

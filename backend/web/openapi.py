@@ -1,0 +1,308 @@
+"""The OpenAPI document for the JSON API (kept by hand next to the handlers it describes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from backend.domain.friends import FRIEND_STATUSES
+from backend.domain.jobs import CATEGORIES, COUNTRIES, LANGUAGES, STATUSES
+
+routes = web.RouteTableDef()
+
+_ERRORS = {
+    "401": {"description": "missing or wrong bearer token", "$ref": "#/components/responses/Error"},
+    "422": {"$ref": "#/components/responses/Validation"},
+}
+
+
+def _json(schema_ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
+    }
+
+
+def _array(schema_ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema_ref}"}}
+            }
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    place = {
+        "type": "object",
+        "properties": {
+            "country": {"type": "string", "enum": list(COUNTRIES)},
+            "postal_code": {"type": "string"},
+            "city": {"type": "string"},
+            "latitude": {"type": "number"},
+            "longitude": {"type": "number"},
+        },
+    }
+    window = {
+        "type": "object",
+        "required": ["start", "end"],
+        "properties": {
+            "start": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"},
+        },
+    }
+    job_request = {
+        "type": "object",
+        "required": ["category", "description", "country", "postal_code", "customer"],
+        "properties": {
+            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "description": {"type": "string", "maxLength": 2000},
+            "package": {"type": "string", "default": "quick_help"},
+            "country": {"type": "string", "enum": list(COUNTRIES)},
+            "postal_code": {"type": "string"},
+            "street": {"type": "string"},
+            "device": {"type": "string"},
+            "brand": {"type": "string"},
+            "time_window": {
+                "oneOf": [window, {"type": "null"}],
+                "description": "omitted or null: as soon as possible (the next 24 hours)",
+            },
+            "customer": {
+                "type": "object",
+                "required": ["psid", "name", "phone"],
+                "properties": {
+                    "psid": {
+                        "type": "string",
+                        "description": "Messenger id on the customers' page",
+                    },
+                    "name": {"type": "string"},
+                    "phone": {"type": "string", "description": "normalised to E.164"},
+                    "language": {"type": "string", "enum": list(LANGUAGES), "default": "de"},
+                },
+            },
+        },
+    }
+    job = {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string", "example": "TF-7K2Q"},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "description": {"type": "string"},
+            "device": {"type": "string"},
+            "brand": {"type": "string"},
+            "package": {"type": "string"},
+            "country": {"type": "string"},
+            "postal_code": {"type": "string"},
+            "city": {"type": "string"},
+            "street": {"type": "string"},
+            "time_window": window,
+            "customer": {
+                "type": "object",
+                "properties": {
+                    "psid": {"type": "string"},
+                    "name": {"type": "string"},
+                    "phone": {"type": "string"},
+                    "language": {"type": "string"},
+                },
+            },
+            "assigned_friend": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "messenger_id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "rating": {"type": ["number", "null"]},
+                        },
+                    },
+                    {"type": "null"},
+                ]
+            },
+            "created_at": {"type": "string", "format": "date-time"},
+            "claimed_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    }
+    friend_request = {
+        "type": "object",
+        "required": ["name", "messenger_id", "postal_code", "country", "skills"],
+        "properties": {
+            "name": {"type": "string"},
+            "messenger_id": {"type": "string", "description": "id on the Friends' page"},
+            "postal_code": {"type": "string"},
+            "country": {"type": "string", "enum": list(COUNTRIES)},
+            "radius_km": {"type": "number", "minimum": 1, "maximum": 100, "default": 15},
+            "skills": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
+            "languages": {"type": "array", "items": {"type": "string", "enum": list(LANGUAGES)}},
+            "status": {"type": "string", "enum": list(FRIEND_STATUSES), "default": "applicant"},
+        },
+    }
+    bearer: list[dict[str, list[str]]] = [{"bearer": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "techfriends backend", "version": "1"},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Job": job,
+                "JobRequest": job_request,
+                "Place": place,
+                "FriendRequest": friend_request,
+                "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+            },
+            "responses": {
+                "Error": _json("Error", "error with a reason"),
+                "Validation": {
+                    "description": "field-level validation messages",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "error": {"type": "string"},
+                                    "errors": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+            },
+        },
+        "security": bearer,
+        "paths": {
+            "/api/v1/jobs": {
+                "post": {
+                    "summary": "Create a job (idempotent with Idempotency-Key)",
+                    "parameters": [
+                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/JobRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json("Job", "created"),
+                        "200": _json("Job", "the job an earlier request with this key created"),
+                        "400": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+                "get": {
+                    "summary": "A customer's jobs, newest first",
+                    "parameters": [
+                        {
+                            "name": "customer_psid",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"200": _array("Job", "jobs"), **_ERRORS},
+                },
+            },
+            "/api/v1/jobs/{reference}": {
+                "get": {
+                    "summary": "One job",
+                    "parameters": [
+                        {
+                            "name": "reference",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("Job", "the job"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/packages": {
+                "get": {
+                    "summary": "Service packages with the price for a country",
+                    "parameters": [
+                        {
+                            "name": "country",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "enum": list(COUNTRIES)},
+                        }
+                    ],
+                    "responses": {"200": {"description": "packages"}, **_ERRORS},
+                }
+            },
+            "/api/v1/postal-codes": {
+                "get": {
+                    "summary": "Places for a postal code (a 4-digit code may exist in AT and CH)",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {"name": "country", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": _array("Place", "matching places, maybe none"), **_ERRORS},
+                }
+            },
+            "/api/v1/postal-codes/nearest": {
+                "get": {
+                    "summary": "The postal code nearest to a position (within 30 km)",
+                    "parameters": [
+                        {
+                            "name": "latitude",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "number"},
+                        },
+                        {
+                            "name": "longitude",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "number"},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json("Place", "nearest place"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/friends": {
+                "post": {
+                    "summary": "Create a Friend (admin token)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/FriendRequest"}
+                            }
+                        },
+                    },
+                    "responses": {"201": {"description": "created"}, **_ERRORS},
+                },
+                "get": {
+                    "summary": "List Friends (admin token)",
+                    "responses": {"200": {"description": "Friends"}, **_ERRORS},
+                },
+            },
+        },
+    }
+
+
+@routes.get("/api/v1/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(document())

@@ -1,0 +1,321 @@
+"""A fake Meta Graph API: records what our components send and answers like Meta would.
+
+Run standalone with `python -m simulator.fake_graph --host 127.0.0.1 --port 8091`; the
+simulator mounts the same app under /graph. `/_control/...` lets tests inspect recorded
+calls and inject faults; Meta has no such routes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from simulator.serve import serve
+
+JSON = dict[str, Any]
+
+# Only version-shaped first segments count as Graph routes, so /_control/* never looks
+# like a profile lookup.
+VERSION = r"{version:v\d+\.\d+}"
+DEFAULT_PROFILE: JSON = {"first_name": "Test", "last_name": "User", "locale": "de_DE"}
+DEFAULT_FAULT_ERROR: JSON = {
+    "message": "(#2) Service temporarily unavailable",
+    "type": "OAuthException",
+    "code": 2,
+    "is_transient": True,
+}
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    seq: int
+    at: datetime
+    method: str
+    path: str
+    access_token: str
+    body: JSON
+    status: int
+    fault: bool
+
+    @property
+    def recipient(self) -> str:
+        recipient = self.body.get("recipient")
+        if isinstance(recipient, dict):
+            return str(recipient.get("id") or "")
+        return ""
+
+    def to_json(self) -> JSON:
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "method": self.method,
+            "path": self.path,
+            "access_token": self.access_token,
+            "recipient": self.recipient,
+            "body": self.body,
+            "status": self.status,
+            "fault": self.fault,
+        }
+
+
+@dataclass
+class FaultPlan:
+    remaining: int
+    status: int | None = None  # None: answer normally, only late
+    error: JSON = field(default_factory=lambda: dict(DEFAULT_FAULT_ERROR))
+    delay: float = 0.0
+    # Senders often precede a message with typing_on; "messages" lets a test aim past that.
+    applies_to: str = "all"
+
+    def matches(self, body: JSON) -> bool:
+        return self.applies_to == "all" or "message" in body
+
+    def to_json(self) -> JSON:
+        return {
+            "remaining": self.remaining,
+            "status": self.status,
+            "error": self.error,
+            "delay": self.delay,
+            "applies_to": self.applies_to,
+        }
+
+
+class FaultError(ValueError):
+    """A /_control/faults request that cannot be turned into a plan."""
+
+
+def parse_fault_plan(data: Any) -> FaultPlan:
+    if not isinstance(data, dict):
+        raise FaultError("expected a JSON object")
+    count, status, delay = data.get("count", 1), data.get("status"), data.get("delay", 0)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise FaultError("count must be a positive integer")
+    if status is not None and (not isinstance(status, int) or not 400 <= status <= 599):
+        raise FaultError("status must be an HTTP error status (400-599)")
+    if not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0:
+        raise FaultError("delay must be a non-negative number of seconds")
+    if status is None and not delay:
+        raise FaultError("give a status, a delay, or both")
+    error = data.get("error", {})
+    if not isinstance(error, dict):
+        raise FaultError("error must be an object")
+    applies_to = data.get("applies_to", "all")
+    if applies_to not in ("all", "messages"):
+        raise FaultError("applies_to must be 'all' or 'messages'")
+    return FaultPlan(
+        remaining=count,
+        status=status,
+        error={**DEFAULT_FAULT_ERROR, **error},
+        delay=float(delay),
+        applies_to=applies_to,
+    )
+
+
+class FakeGraph:
+    """In-memory state of the fake: recorded calls, registered profiles, pending faults."""
+
+    def __init__(self, seq: Iterator[int] | None = None) -> None:
+        # Public so the simulator's own log can draw from it and interleave with calls by seq.
+        self.seq = seq if seq is not None else itertools.count(1)
+        self._calls: list[RecordedCall] = []
+        self.last_seq = 0
+        self.profiles: dict[str, JSON] = {}
+        self.faults: FaultPlan | None = None
+
+    def record(
+        self, method: str, path: str, token: str, body: JSON, status: int = 200, fault: bool = False
+    ) -> RecordedCall:
+        call = RecordedCall(
+            next(self.seq), datetime.now(UTC), method, path, token, body, status, fault
+        )
+        self.last_seq = call.seq
+        self._calls.append(call)
+        return call
+
+    def calls(
+        self, since: int = 0, page_token: str | None = None, recipient: str | None = None
+    ) -> list[RecordedCall]:
+        return [
+            c
+            for c in self._calls
+            if c.seq > since
+            and (page_token is None or c.access_token == page_token)
+            and (recipient is None or c.recipient == recipient)
+        ]
+
+    def clear_calls(self) -> None:
+        # seq keeps counting so a poller's `since` never skips calls recorded after a clear.
+        self._calls.clear()
+
+    def set_profile(self, psid: str, **fields: Any) -> None:
+        self.profiles[psid] = {**DEFAULT_PROFILE, **fields}
+
+    def profile(self, psid: str) -> JSON:
+        return {**self.profiles.get(psid, DEFAULT_PROFILE), "id": psid}
+
+    def take_fault(self, body: JSON) -> FaultPlan | None:
+        plan = self.faults
+        if plan is None or not plan.matches(body):
+            return None
+        plan.remaining -= 1
+        if plan.remaining <= 0:
+            self.faults = None
+        return plan
+
+
+GRAPH_KEY = web.AppKey("fake_graph", FakeGraph)
+
+
+def graph_error(status: int, code: int, message: str, **extra: Any) -> web.Response:
+    error = {"message": message, "type": "OAuthException", "code": code, **extra}
+    error["fbtrace_id"] = f"Fake{uuid.uuid4().hex[:16]}"
+    return web.json_response({"error": error}, status=status)
+
+
+def _missing_token() -> web.Response:
+    return graph_error(400, 190, "An access token is required to request this resource.")
+
+
+async def _json_object(request: web.Request) -> JSON | None:
+    try:
+        data = await request.json()
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+async def send_message(request: web.Request) -> web.Response:
+    graph = request.app[GRAPH_KEY]
+    token = request.query.get("access_token", "")
+    if not token:
+        return _missing_token()
+    body = await _json_object(request)
+    if body is None:
+        return graph_error(400, 100, "(#100) The request body must be a JSON object.")
+    recipient = body.get("recipient")
+    if not isinstance(recipient, dict) or not recipient.get("id"):
+        return graph_error(400, 100, "(#100) The parameter recipient is required")
+    if "message" not in body and "sender_action" not in body:
+        return graph_error(400, 100, "(#100) Must send either message or sender action")
+
+    plan = graph.take_fault(body)
+    status = plan.status if plan is not None and plan.status is not None else 200
+    # Recorded on arrival: a client that times out during a delay still left a trace.
+    graph.record(request.method, request.path, token, body, status, fault=plan is not None)
+    if plan is not None:
+        await asyncio.sleep(plan.delay)
+        if plan.status is not None:
+            error = dict(plan.error)
+            code, message = int(error.pop("code", 2)), str(error.pop("message", ""))
+            return graph_error(plan.status, code, message, **error)
+
+    answer: JSON = {"recipient_id": str(recipient["id"])}
+    if "message" in body:
+        answer["message_id"] = f"m_{uuid.uuid4().hex}"
+    return web.json_response(answer)
+
+
+async def messenger_profile(request: web.Request) -> web.Response:
+    token = request.query.get("access_token", "")
+    if not token:
+        return _missing_token()
+    body = await _json_object(request)
+    if body is None:
+        return graph_error(400, 100, "(#100) The request body must be a JSON object.")
+    request.app[GRAPH_KEY].record(request.method, request.path, token, body)
+    return web.json_response({"result": "success"})
+
+
+async def user_profile(request: web.Request) -> web.Response:
+    graph = request.app[GRAPH_KEY]
+    token = request.query.get("access_token", "")
+    if not token:
+        return _missing_token()
+    psid = request.match_info["psid"]
+    fields = [f for f in request.query.get("fields", "").split(",") if f]
+    graph.record(request.method, request.path, token, {"id": psid, "fields": fields})
+    profile = graph.profile(psid)
+    if fields:
+        # Meta answers only what was asked for, plus the id.
+        profile = {k: v for k, v in profile.items() if k in fields or k == "id"}
+    return web.json_response(profile)
+
+
+async def put_profile(request: web.Request) -> web.Response:
+    body = await _json_object(request)
+    if body is None:
+        raise web.HTTPBadRequest(text="expected a JSON object")
+    graph = request.app[GRAPH_KEY]
+    graph.set_profile(request.match_info["psid"], **body)
+    return web.json_response(graph.profile(request.match_info["psid"]))
+
+
+async def get_faults(request: web.Request) -> web.Response:
+    plan = request.app[GRAPH_KEY].faults
+    return web.json_response({"faults": plan.to_json() if plan else None})
+
+
+async def set_faults(request: web.Request) -> web.Response:
+    try:
+        plan = parse_fault_plan(await request.json())
+    except (ValueError, FaultError) as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from exc
+    request.app[GRAPH_KEY].faults = plan
+    return web.json_response({"faults": plan.to_json()})
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[GRAPH_KEY].faults = None
+    return web.json_response({"faults": None})
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    graph = request.app[GRAPH_KEY]
+    try:
+        since = int(request.query.get("since", "0"))
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text="since must be an integer") from exc
+    calls = graph.calls(since, request.query.get("page_token"), request.query.get("recipient"))
+    # `next` covers filtered-out calls too, so polling from it never re-reads or misses one.
+    next_seq = max(since, graph.last_seq)
+    return web.json_response({"calls": [c.to_json() for c in calls], "next": next_seq})
+
+
+async def clear_calls(request: web.Request) -> web.Response:
+    request.app[GRAPH_KEY].clear_calls()
+    return web.json_response({"cleared": True})
+
+
+def create_app(graph: FakeGraph) -> web.Application:
+    app = web.Application()
+    app[GRAPH_KEY] = graph
+    app.router.add_get("/_control/calls", list_calls)
+    app.router.add_delete("/_control/calls", clear_calls)
+    app.router.add_get("/_control/faults", get_faults)
+    app.router.add_post("/_control/faults", set_faults)
+    app.router.add_delete("/_control/faults", clear_faults)
+    app.router.add_put("/_control/profiles/{psid}", put_profile)
+    app.router.add_post(f"/{VERSION}/me/messages", send_message)
+    app.router.add_post(f"/{VERSION}/me/messenger_profile", messenger_profile)
+    app.router.add_get(f"/{VERSION}/{{psid}}", user_profile)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8091)
+    args = parser.parse_args(argv)
+    serve(create_app(FakeGraph()), args.host, args.port, "fake graph listening on {url}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Simulator settings; the caller may have loaded `.env` into the environment already."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PAGES = ("customer", "friends")
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """Everything needed to play a person chatting with one of our two Facebook pages."""
+
+    name: str  # "customer" | "friends"
+    page_id: str
+    app_secret: str
+    access_token: str
+    webhook_url: str
+
+
+@dataclass(frozen=True)
+class SimulatorSettings:
+    rasa_url: str = "http://127.0.0.1:5005"
+    backend_url: str = "http://127.0.0.1:8000"
+    customer_app_secret: str = ""
+    customer_page_access_token: str = ""
+    friends_app_secret: str = ""
+    friends_page_access_token: str = ""
+    customer_page_id: str = "customer-page"
+    friends_page_id: str = "friends-page"
+    backend_admin_token: str = ""
+    # Rasa answers the webhook only after its replies went out, which can take a while.
+    webhook_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SimulatorSettings:
+        e = os.environ if env is None else env
+        return cls(
+            rasa_url=(e.get("RASA_URL") or cls.rasa_url).rstrip("/"),
+            backend_url=(e.get("BACKEND_URL") or cls.backend_url).rstrip("/"),
+            customer_app_secret=e.get("CUSTOMER_APP_SECRET", ""),
+            customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
+            friends_app_secret=e.get("FRIENDS_APP_SECRET", ""),
+            friends_page_access_token=e.get("FRIENDS_PAGE_ACCESS_TOKEN", ""),
+            customer_page_id=e.get("CUSTOMER_PAGE_ID") or cls.customer_page_id,
+            friends_page_id=e.get("FRIENDS_PAGE_ID") or cls.friends_page_id,
+            backend_admin_token=e.get("BACKEND_ADMIN_TOKEN", ""),
+        )
+
+    def page(self, name: str) -> PageConfig:
+        if name == "customer":
+            return PageConfig(
+                name,
+                self.customer_page_id,
+                self.customer_app_secret,
+                self.customer_page_access_token,
+                f"{self.rasa_url.rstrip('/')}/webhooks/messenger/webhook",
+            )
+        if name == "friends":
+            return PageConfig(
+                name,
+                self.friends_page_id,
+                self.friends_app_secret,
+                self.friends_page_access_token,
+                f"{self.backend_url.rstrip('/')}/webhooks/friends",
+            )
+        raise ValueError(f"unknown page {name!r}; expected one of {PAGES}")
+
+    def warnings(self) -> list[str]:
+        """Misconfigurations that make the demo fail in confusing ways, said up front."""
+        notes = []
+        for name in PAGES:
+            page = self.page(name)
+            upper = name.upper()
+            if not page.app_secret:
+                notes.append(f"{upper}_APP_SECRET is not set: the webhook will reject our posts")
+            if not page.access_token:
+                notes.append(
+                    f"{upper}_PAGE_ACCESS_TOKEN is not set: replies are matched by recipient only"
+                )
+        return notes
