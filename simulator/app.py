@@ -76,8 +76,11 @@ async def send(request: web.Request) -> web.Response:
         delivery = await deliver(request.app[SESSION_KEY], page, body)
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("webhook %s unreachable: %r", page.webhook_url, exc)
+        inbound.delivery_error = "webhook unreachable"
         error = f"cannot reach {page.webhook_url}: {exc!r}"
         return web.json_response({"error": error, "seq": inbound.seq, "mid": mid}, status=502)
+    if delivery.status >= 300:
+        inbound.delivery_error = f"webhook answered {delivery.status}"
     if delivery.status in (204, 205, 304):
         return web.Response(status=delivery.status)  # these statuses may not carry a body
     answer = {

@@ -107,13 +107,18 @@ def parse_fault_plan(data: Any) -> FaultPlan:
     error = data.get("error", {})
     if not isinstance(error, dict):
         raise FaultError("error must be an object")
+    code = error.get("code", DEFAULT_FAULT_ERROR["code"])
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise FaultError("error.code must be an integer, as Meta's are")
+    # A custom error gets no is_transient flag it did not ask for.
+    custom = {"code": code, "message": DEFAULT_FAULT_ERROR["message"], **error}
     applies_to = data.get("applies_to", "all")
     if applies_to not in ("all", "messages"):
         raise FaultError("applies_to must be 'all' or 'messages'")
     return FaultPlan(
         remaining=count,
         status=status,
-        error={**DEFAULT_FAULT_ERROR, **error},
+        error=custom if error else dict(DEFAULT_FAULT_ERROR),
         delay=float(delay),
         applies_to=applies_to,
     )
@@ -174,8 +179,8 @@ class FakeGraph:
 GRAPH_KEY = web.AppKey("fake_graph", FakeGraph)
 
 
-def graph_error(status: int, code: int, message: str, **extra: Any) -> web.Response:
-    error = {"message": message, "type": "OAuthException", "code": code, **extra}
+def graph_error(status: int, code: int, message: str, extra: JSON | None = None) -> web.Response:
+    error = {"message": message, "type": "OAuthException", "code": code, **(extra or {})}
     error["fbtrace_id"] = f"Fake{uuid.uuid4().hex[:16]}"
     return web.json_response({"error": error}, status=status)
 
@@ -214,8 +219,8 @@ async def send_message(request: web.Request) -> web.Response:
         await asyncio.sleep(plan.delay)
         if plan.status is not None:
             error = dict(plan.error)
-            code, message = int(error.pop("code", 2)), str(error.pop("message", ""))
-            return graph_error(plan.status, code, message, **error)
+            code, message = error.pop("code"), str(error.pop("message", ""))
+            return graph_error(plan.status, code, message, error)
 
     answer: JSON = {"recipient_id": str(recipient["id"])}
     if "message" in body:

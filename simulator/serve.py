@@ -9,7 +9,8 @@ from aiohttp import web
 
 
 async def _serve(app: web.Application, host: str, port: int, banner: str) -> None:
-    runner = web.AppRunner(app)
+    # Browsers poll the simulator every second; per-request access lines would drown real logs.
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

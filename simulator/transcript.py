@@ -19,7 +19,7 @@ JSON = dict[str, Any]
 TYPING_TIMEOUT = timedelta(seconds=20)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Inbound:
     """A message the simulator delivered to a webhook on behalf of a person."""
 
@@ -30,9 +30,17 @@ class Inbound:
     kind: str  # text | quick_reply | postback | location
     text: str
     payload: str = ""
+    # Filled in once the webhook answered; the message is logged before, to sort before replies.
+    delivery_error: str = ""
 
     def to_item(self) -> JSON:
-        return {**_blank_item(self.seq, self.at, "in"), "text": self.text, "note": self._note()}
+        item = {**_blank_item(self.seq, self.at, "in"), "text": self.text}
+        notes = [self._note(), self.delivery_error]
+        return {
+            **item,
+            "note": " · ".join(n for n in notes if n),
+            "failed": bool(self.delivery_error),
+        }
 
     def _note(self) -> str:
         if self.kind == "postback":

@@ -1,0 +1,50 @@
+# techfriends: `make demo` runs everything locally, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv/.installed
+VENV_BOT := .venv-bot/.installed
+PY := .venv/bin/python
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+
+help:
+	@echo "make demo   - build what is missing and run every process locally with the Messenger simulator"
+	@echo "make test   - build what is missing and run linters, type checks, rasa data validate and pytest"
+	@echo "make run    - the services only, configured from the environment (deployments)"
+	@echo "make model  - (re)train the Rasa model if data/, domain.yml or config.yml changed"
+
+$(VENV): requirements.lock pyproject.toml tools/bootstrap_venv.sh
+	tools/bootstrap_venv.sh
+
+$(VENV_BOT): bot/requirements.lock tools/bootstrap_bot_venv.sh
+	tools/bootstrap_bot_venv.sh
+
+venvs: $(VENV) $(VENV_BOT)
+
+model: $(VENV_BOT)
+	tools/train_model.sh
+
+lint: $(VENV)
+	$(PY) -m ruff check --output-format concise .
+	$(PY) -m ruff format --check .
+
+typecheck: $(VENV)
+	$(PY) -m mypy
+
+validate: $(VENV_BOT)
+	.venv-bot/bin/python -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
+
+test: venvs lint typecheck validate model
+	$(PY) -m pytest
+
+demo: venvs model
+	$(PY) -m tools.run demo
+
+run: venvs model
+	$(PY) -m tools.run run
+
+clean:
+	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: help venvs model lint typecheck validate test demo run clean

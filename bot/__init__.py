@@ -1,0 +1,1 @@
+"""Rasa runtime code: our Messenger channel, the spaCy pipeline builder, endpoint templates."""

@@ -1,0 +1,287 @@
+"""Our Messenger input/output channel for the customers' page, registered as `messenger`.
+
+Replaces Rasa's `facebook` channel, which checks only SHA-1 signatures (and answers 200 when
+they are wrong), handles one event per batch, never de-duplicates, acknowledges only after the
+whole turn and sends with blocking calls. Here: SHA-256 signatures, every event of a batch,
+de-duplication by mid, 200 before the turn runs, turns in arrival order per sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.messenger_send import SendApiClient, SendApiError
+from messenger_platform import signature
+from messenger_platform.events import MAX_BODY_BYTES, InboundEvent, MalformedWebhook, parse_body
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000
+MAX_QUICK_REPLIES = 13
+MAX_TEMPLATE_BUTTONS = 3
+QUICK_REPLY_TITLE = 20
+DEDUPE_SECONDS = 24 * 3600
+DEDUPE_MAX = 100_000
+
+
+class MessengerOutput(OutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "messenger"
+
+    def __init__(self, client: SendApiClient) -> None:
+        self.client = client
+
+    async def _send(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        try:
+            await self.client.send_message(recipient_id, message)
+        except SendApiError as exc:
+            log.error("message to %s not delivered: %s", recipient_id, exc)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in _split(text, MAX_TEXT):
+            await self._send(recipient_id, {"text": part})
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(
+            recipient_id,
+            {
+                "text": text[:MAX_TEXT],
+                "quick_replies": [
+                    {
+                        "content_type": "text",
+                        "title": str(q.get("title", ""))[:QUICK_REPLY_TITLE],
+                        "payload": str(q.get("payload") or q.get("title", "")),
+                    }
+                    for q in quick_replies[:MAX_QUICK_REPLIES]
+                ],
+            },
+        )
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        # Answer choices read best as quick replies on a phone (up to 13); only links need a
+        # button template, which Meta caps at 3 buttons, so more go out in further templates.
+        if all(b.get("type", "postback") == "postback" for b in buttons) and (
+            len(buttons) <= MAX_QUICK_REPLIES
+        ):
+            await self.send_quick_replies(recipient_id, text, buttons)
+            return
+        chunks = [
+            buttons[i : i + MAX_TEMPLATE_BUTTONS]
+            for i in range(0, len(buttons), MAX_TEMPLATE_BUTTONS)
+        ]
+        for index, chunk in enumerate(chunks):
+            await self._send(
+                recipient_id,
+                {
+                    "attachment": {
+                        "type": "template",
+                        "payload": {
+                            "template_type": "button",
+                            "text": text[:640] if index == 0 else "…",
+                            "buttons": [_template_button(b) for b in chunk],
+                        },
+                    }
+                },
+            )
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(
+            recipient_id,
+            {"attachment": {"type": "image", "payload": {"url": image, "is_reusable": True}}},
+        )
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        # A custom response is a ready Send API `message` object.
+        await self._send(recipient_id, json_message)
+
+
+def _template_button(button: Dict[str, Any]) -> Dict[str, Any]:
+    if button.get("type") == "web_url" or button.get("url"):
+        return {"type": "web_url", "title": str(button["title"])[:20], "url": button["url"]}
+    return {
+        "type": "postback",
+        "title": str(button.get("title", ""))[:20],
+        "payload": str(button.get("payload") or button.get("title", "")),
+    }
+
+
+def _split(text: str, size: int) -> Iterable[str]:
+    text = text or ""
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        cut = cut if cut > size // 2 else size
+        yield text[:cut]
+        text = text[cut:].lstrip("\n")
+    if text:
+        yield text
+
+
+def event_to_text(event: InboundEvent) -> Optional[str]:
+    """What Rasa should read for a Messenger event; None for events it cannot use."""
+    if event.kind == "text":
+        return event.text
+    if event.kind in ("quick_reply", "postback"):
+        return event.payload or event.text
+    if event.kind == "location":
+        entities = {"latitude": event.latitude, "longitude": event.longitude}
+        return "/share_location" + json.dumps(entities)
+    if event.kind == "image":
+        return "/share_image" + json.dumps({"image_url": event.attachment_url})
+    if event.kind == "sticker":
+        return "/sticker"
+    return None
+
+
+class _RecentKeys:
+    """Event keys seen recently, so Meta's redeliveries are not answered twice."""
+
+    def __init__(self) -> None:
+        self._seen: "OrderedDict[str, float]" = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        now = time.monotonic()
+        while self._seen and (
+            len(self._seen) > DEDUPE_MAX or next(iter(self._seen.values())) < now - DEDUPE_SECONDS
+        ):
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+class MessengerInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "messenger"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
+        # Secrets come from the environment; credentials.yml may override them for local runs.
+        creds = credentials or {}
+        env = os.environ
+        return cls(
+            verify_token=creds.get("verify") or env.get("CUSTOMER_VERIFY_TOKEN", ""),
+            app_secret=creds.get("secret") or env.get("CUSTOMER_APP_SECRET", ""),
+            page_access_token=creds.get("page-access-token")
+            or env.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
+            graph_url=creds.get("graph-url")
+            or env.get("MESSENGER_GRAPH_URL", "https://graph.facebook.com"),
+            graph_version=creds.get("graph-version") or env.get("MESSENGER_GRAPH_VERSION", "v21.0"),
+        )
+
+    def __init__(
+        self,
+        verify_token: str,
+        app_secret: str,
+        page_access_token: str,
+        graph_url: str,
+        graph_version: str,
+    ) -> None:
+        self.verify_token = verify_token
+        self.app_secret = app_secret
+        self.client = SendApiClient(graph_url, graph_version, page_access_token)
+        self._recent = _RecentKeys()
+        self._sender_locks: Dict[str, asyncio.Lock] = {}
+        self._tasks: Set["asyncio.Task[None]"] = set()
+        if not app_secret:
+            log.warning("CUSTOMER_APP_SECRET is empty: every Messenger webhook will be refused")
+
+    def get_output_channel(self) -> OutputChannel:
+        return MessengerOutput(self.client)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        hook = Blueprint("messenger_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            params = {k: request.args.get(k) for k in request.args}
+            challenge = signature.verify_subscription(params, self.verify_token)
+            if challenge is None:
+                return response.text("verification failed", status=403)
+            return response.text(challenge)
+
+        @hook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if len(body) > MAX_BODY_BYTES:
+                log.warning("messenger webhook: body of %d bytes refused", len(body))
+                return response.json({"error": "body larger than 1 MiB"}, status=400)
+            if not signature.is_valid(body, request.headers.get(signature.HEADER), self.app_secret):
+                log.warning("messenger webhook: missing or wrong signature")
+                return response.json({"error": "invalid signature"}, status=403)
+            try:
+                events = parse_body(body)
+            except MalformedWebhook as exc:
+                log.warning("messenger webhook: %s", exc)
+                return response.json({"error": str(exc)}, status=400)
+            for event in events:
+                if self._recent.add(event.dedupe_key):
+                    self._spawn(self._handle(event, on_new_message))
+            return response.json({"status": "received"})
+
+        return hook
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(
+        self, event: InboundEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        text = event_to_text(event)
+        if text is None:
+            log.info("ignoring %s event from %s", event.kind, event.sender_id)
+            return
+        lock = self._sender_locks.setdefault(event.sender_id, asyncio.Lock())
+        # Tasks are created in arrival order and asyncio locks wake waiters first-in,
+        # first-out, so one person's messages are answered in the order they were written.
+        async with lock:
+            await self.client.send_action(event.sender_id, "typing_on")
+            message = UserMessage(
+                text,
+                MessengerOutput(self.client),
+                event.sender_id,
+                input_channel=self.name(),
+                message_id=event.mid or None,
+                metadata={
+                    "messenger": {
+                        "mid": event.mid,
+                        "timestamp": event.timestamp,
+                        "kind": event.kind,
+                    }
+                },
+            )
+            try:
+                await on_new_message(message)
+            except Exception:
+                log.exception("turn for %s failed", event.sender_id)
+            finally:
+                await self.client.send_action(event.sender_id, "typing_off")
+        if not lock.locked() and not getattr(lock, "_waiters", None):
+            self._sender_locks.pop(event.sender_id, None)

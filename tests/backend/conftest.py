@@ -1,0 +1,90 @@
+"""A backend app on a fresh database, with the fake Graph API and a fake Rasa server."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from backend.app import create_app
+from backend.config import Settings
+from simulator.fake_graph import FakeGraph
+from simulator.fake_graph import create_app as create_graph_app
+
+API_TOKEN = "test-api-token"
+ADMIN_TOKEN = "test-admin-token"
+FRIENDS_SECRET = "friends-app-secret"
+FRIENDS_PAGE_TOKEN = "friends-page-token"
+
+
+@dataclasses.dataclass
+class FakeRasa:
+    triggers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+async def fake_graph() -> AsyncIterator[tuple[FakeGraph, str]]:
+    graph = FakeGraph()
+    server = TestServer(create_graph_app(graph))
+    await server.start_server()
+    yield graph, str(server.make_url("")).rstrip("/")
+    await server.close()
+
+
+@pytest.fixture
+async def fake_rasa() -> AsyncIterator[FakeRasa]:
+    rasa = FakeRasa()
+
+    async def trigger(request: web.Request) -> web.Response:
+        rasa.triggers.append(
+            {
+                "conversation": request.match_info["conversation_id"],
+                "query": dict(request.query),
+                "body": await request.json(),
+            }
+        )
+        return web.json_response({"tracker": {}, "messages": []})
+
+    app = web.Application()
+    app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
+    server = TestServer(app)
+    await server.start_server()
+    rasa.url = str(server.make_url("")).rstrip("/")
+    yield rasa
+    await server.close()
+
+
+@pytest.fixture
+def settings(db_url: str, fake_graph: tuple[FakeGraph, str], fake_rasa: FakeRasa) -> Settings:
+    return Settings(
+        database_url=db_url,
+        api_token=API_TOKEN,
+        admin_token=ADMIN_TOKEN,
+        graph_url=fake_graph[1],
+        graph_version="v21.0",
+        friends_page_access_token=FRIENDS_PAGE_TOKEN,
+        friends_app_secret=FRIENDS_SECRET,
+        friends_verify_token="friends-verify",
+        rasa_url=fake_rasa.url,
+        rasa_token="rasa-token",
+        geonames_dir=None,
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    async with TestClient(TestServer(create_app(settings))) as test_client:
+        yield test_client
+
+
+def api_headers(**extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {API_TOKEN}", **extra}
+
+
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}

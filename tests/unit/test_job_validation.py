@@ -1,0 +1,71 @@
+from datetime import UTC, datetime, timedelta
+
+from backend.domain.jobs import new_reference, normalise_phone, validate_job_request
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+PACKAGES = {"quick_help", "setup"}
+
+
+def _valid() -> dict[str, object]:
+    return {
+        "category": "internet_wifi",
+        "description": "Mein WLAN bricht ständig ab",
+        "country": "DE",
+        "postal_code": "10115",
+        "customer": {"psid": "c1", "name": "Erika Muster", "phone": "0171 9876543"},
+    }
+
+
+def test_valid_request_normalises_phone_and_defaults_to_asap() -> None:
+    request, errors = validate_job_request(_valid(), PACKAGES, NOW)
+    assert errors == {}
+    assert request is not None
+    assert request.customer.phone == "+491719876543"
+    assert request.customer.language == "de"
+    assert request.package == "quick_help"
+    assert request.window_start == NOW
+    assert request.window_end - request.window_start == timedelta(hours=24)
+    assert request.window_start.utcoffset() == timedelta(hours=1)  # Berlin in winter
+
+
+def test_every_bad_field_gets_its_own_message() -> None:
+    data = _valid() | {"category": "toaster", "country": "FR", "postal_code": "ABC"}
+    data["customer"] = {"psid": "c1", "name": "", "phone": "12", "language": "fr"}
+    request, errors = validate_job_request(data, PACKAGES, NOW)
+    assert request is None
+    assert set(errors) == {
+        "category",
+        "country",
+        "postal_code",
+        "customer.name",
+        "customer.phone",
+        "customer.language",
+    }
+
+
+def test_time_window_needs_offset_order_and_future() -> None:
+    for window, fragment in (
+        ({"start": "2026-11-29T10:00", "end": "2026-11-29T12:00"}, "offset"),
+        ({"start": "2026-11-29T12:00+01:00", "end": "2026-11-29T10:00+01:00"}, "after"),
+        ({"start": "2026-11-27T10:00+01:00", "end": "2026-11-27T12:00+01:00"}, "past"),
+        ({"start": "tomorrow"}, "ISO 8601"),
+    ):
+        _, errors = validate_job_request(_valid() | {"time_window": window}, PACKAGES, NOW)
+        assert fragment in errors["time_window"]
+
+
+def test_not_an_object() -> None:
+    assert validate_job_request([1, 2], PACKAGES, NOW) == (None, {"body": "must be a JSON object"})
+
+
+def test_swiss_mobile_number_in_e164() -> None:
+    assert normalise_phone("079 123 45 67", "CH") == "+41791234567"
+    assert normalise_phone("not a number", "DE") is None
+
+
+def test_references_are_readable_and_vary() -> None:
+    refs = {new_reference() for _ in range(200)}
+    assert len(refs) > 190
+    for ref in refs:
+        assert ref.startswith("TF-") and len(ref) == 7
+        assert not set(ref[3:]) & set("01IO")

@@ -1,0 +1,111 @@
+"""`make demo` and `make run`: bring up every techfriends process and stop them on Ctrl-C.
+
+demo: local secrets, SQLite under var/, postal codes from GEONAMES_DIR (or ../shared/data/geonames),
+      demo Friends, and the Messenger simulator standing in for Meta (MESSENGER_GRAPH_URL points
+      at it, so nothing leaves the machine).
+run:  the same services without simulator and demo data, configured only from the environment
+      (and .env); refuses to start while a required secret is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from backend.config import load_environment
+from tools.stack import PY, ROOT, Stack
+
+REQUIRED_FOR_RUN = (
+    "CUSTOMER_PAGE_ACCESS_TOKEN",
+    "CUSTOMER_APP_SECRET",
+    "CUSTOMER_VERIFY_TOKEN",
+    "FRIENDS_PAGE_ACCESS_TOKEN",
+    "FRIENDS_APP_SECRET",
+    "FRIENDS_VERIFY_TOKEN",
+    "BACKEND_API_TOKEN",
+    "BACKEND_ADMIN_TOKEN",
+    "RASA_TOKEN",
+)
+# Local-only values for the demo: they protect nothing that leaves this machine.
+DEMO_SECRETS = {
+    "CUSTOMER_PAGE_ACCESS_TOKEN": "demo-customer-page-token",
+    "CUSTOMER_APP_SECRET": "demo-customer-app-secret",
+    "CUSTOMER_VERIFY_TOKEN": "demo-customer-verify",
+    "FRIENDS_PAGE_ACCESS_TOKEN": "demo-friends-page-token",
+    "FRIENDS_APP_SECRET": "demo-friends-app-secret",
+    "FRIENDS_VERIFY_TOKEN": "demo-friends-verify",
+    "BACKEND_API_TOKEN": "demo-api-token",
+    "BACKEND_ADMIN_TOKEN": "demo-admin-token",
+    "RASA_TOKEN": "demo-rasa-token",
+}
+SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
+
+
+def _backend(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(PY), "-m", "backend", *args], cwd=ROOT, env=env, check=True)
+
+
+def demo_env() -> dict[str, str]:
+    env = load_environment()
+    for key, value in DEMO_SECRETS.items():
+        env.setdefault(key, value)
+    sim_port = int(env.get("SIMULATOR_PORT") or 8090)
+    env["MESSENGER_GRAPH_URL"] = f"http://127.0.0.1:{sim_port}/graph"
+    if not env.get("GEONAMES_DIR") and SHARED_GEONAMES.is_dir():
+        env["GEONAMES_DIR"] = str(SHARED_GEONAMES)
+    return env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.run")
+    parser.add_argument("mode", choices=("demo", "run"))
+    args = parser.parse_args()
+    log_dir = ROOT / "var" / "logs"
+
+    if args.mode == "demo":
+        env = demo_env()
+        if not env.get("GEONAMES_DIR"):
+            print("Set GEONAMES_DIR to a folder with DE.txt, AT.txt, CH.txt (see README).")
+            return 2
+        _backend(env, "import-postcodes")
+        _backend(env, "load-demo-friends")
+    else:
+        env = load_environment()
+        missing = [k for k in REQUIRED_FOR_RUN if not env.get(k)]
+        if missing:
+            print("make run needs these settings (environment or .env):", ", ".join(missing))
+            return 2
+        _backend(env, "migrate")
+        if env.get("GEONAMES_DIR"):
+            _backend(env, "import-postcodes")
+
+    stack = Stack(env, log_dir, with_simulator=args.mode == "demo")
+    stack.build()
+    print("starting techfriends (Rasa needs about half a minute to load its model) …")
+    try:
+        stack.start()
+    except RuntimeError as exc:
+        print(exc)
+        return 1
+    e = stack.env
+    rasa = f"http://127.0.0.1:{stack.port('RASA_PORT', 5005)}"
+    backend = f"http://127.0.0.1:{stack.port('BACKEND_PORT', 8000)}"
+    print("\ntechfriends is running:")
+    if args.mode == "demo":
+        print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
+    print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
+    print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
+    print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")
+    print(f"  API documentation    {backend}/api/v1/openapi.json")
+    print(f"  logs                 {log_dir.relative_to(ROOT)}/")
+    if args.mode == "demo":
+        print(f"  API token (demo)     {e['BACKEND_API_TOKEN']}")
+    print("Press Ctrl-C to stop.")
+    code = stack.watch()
+    print("stopped.")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

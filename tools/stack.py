@@ -1,0 +1,245 @@
+"""Start, watch and stop the techfriends processes: Rasa, actions, backend, simulator.
+
+Used by `make demo`, `make run` and the end-to-end tests, so all three run the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
+PY = ROOT / ".venv" / "bin" / "python"
+MODEL = ROOT / "models" / "techfriends.tar.gz"
+
+
+def endpoints_yaml(action_url: str, tracker_url: str) -> str:
+    """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL."""
+    parts = urlsplit(tracker_url)
+    dialect = parts.scheme.split("+", 1)[0]
+    lines = [
+        "action_endpoint:",
+        f'  url: "{action_url}"',
+        "tracker_store:",
+        "  type: SQL",
+        f'  dialect: "{dialect}"',
+    ]
+    if dialect == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path
+        path = tracker_url.split(":///", 1)[1] if ":///" in tracker_url else "var/tracker.db"
+        db = str(Path(path) if Path(path).is_absolute() else ROOT / path)
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        lines.append(f'  db: "{db}"')
+    else:
+        lines.append(f'  db: "{parts.path.lstrip("/") or "rasa"}"')
+        lines.append(f'  url: "{parts.hostname or "127.0.0.1"}"')
+        if parts.port:
+            lines.append(f"  port: {parts.port}")
+        if parts.username:
+            lines.append(f'  username: "{unquote(parts.username)}"')
+        if parts.password:
+            lines.append(f'  password: "{unquote(parts.password)}"')
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    health_url: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        # Own process group: Ctrl-C in the terminal reaches us once, and we stop each group.
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    log_dir: Path
+    with_simulator: bool = False
+    services: list[Service] = field(default_factory=list)
+
+    def port(self, name: str, default: int) -> int:
+        return int(self.env.get(name) or default)
+
+    def build(self) -> None:
+        env = dict(self.env)
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        # Nothing may phone home: these machines have no internet, production need not either.
+        env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        host = "127.0.0.1"
+        rasa_port = self.port("RASA_PORT", 5005)
+        actions_port = self.port("ACTIONS_PORT", 5055)
+        backend_port = self.port("BACKEND_PORT", 8000)
+        sim_port = self.port("SIMULATOR_PORT", 8090)
+        env.setdefault("BACKEND_URL", f"http://{host}:{backend_port}")
+        env.setdefault("RASA_URL", f"http://{host}:{rasa_port}")
+        env["BACKEND_PORT"] = str(backend_port)
+        action_url = env.get("ACTION_ENDPOINT_URL") or f"http://{host}:{actions_port}/webhook"
+        tracker = env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db"
+        endpoints = self.log_dir / "endpoints.yml"
+        endpoints.parent.mkdir(parents=True, exist_ok=True)
+        endpoints.write_text(endpoints_yaml(action_url, tracker))
+
+        rasa = [str(BOT_PYTHON), "-m", "rasa"]
+        self.services = [
+            Service(
+                "actions",
+                [*rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+                f"http://{host}:{actions_port}/health",
+                env,
+                self.log_dir / "actions.log",
+            ),
+            Service(
+                "backend",
+                [str(PY), "-m", "backend", "serve"],
+                f"http://{host}:{backend_port}/healthz",
+                env,
+                self.log_dir / "backend.log",
+            ),
+            Service(
+                "rasa",
+                [
+                    *rasa,
+                    "run",
+                    "--enable-api",
+                    "--auth-token",
+                    env.get("RASA_TOKEN", ""),
+                    "--model",
+                    str(MODEL),
+                    "--credentials",
+                    str(ROOT / "bot" / "credentials.yml"),
+                    "--endpoints",
+                    str(endpoints),
+                    "--port",
+                    str(rasa_port),
+                    "--interface",
+                    host,
+                ],
+                f"http://{host}:{rasa_port}/",
+                env,
+                self.log_dir / "rasa.log",
+            ),
+        ]
+        if self.with_simulator:
+            self.services.append(
+                Service(
+                    "simulator",
+                    [str(PY), "-m", "simulator", "--host", host, "--port", str(sim_port)],
+                    f"http://{host}:{sim_port}/healthz",
+                    env,
+                    self.log_dir / "simulator.log",
+                )
+            )
+
+    def start(self, timeout: float = 300.0) -> None:
+        if not self.services:
+            self.build()
+        for service in self.services:
+            service.start()
+        deadline = time.monotonic() + timeout
+        waiting = list(self.services)
+        while waiting:
+            for service in list(waiting):
+                code = service.exited()
+                if code is not None:
+                    self.stop()
+                    raise RuntimeError(
+                        f"{service.name} exited with {code} while starting; "
+                        f"log {service.log_path}:\n{service.tail()}"
+                    )
+                if service.healthy():
+                    waiting.remove(service)
+            if waiting and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in waiting)
+                tails = "\n".join(f"--- {s.name}:\n{s.tail()}" for s in waiting)
+                self.stop()
+                raise RuntimeError(f"not healthy after {timeout:.0f}s: {names}\n{tails}")
+            time.sleep(0.5)
+
+    def watch(self) -> int:
+        """Block until a service dies (its exit code) or we are told to stop (0)."""
+        stopping = False
+
+        def _stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        while not stopping:
+            for service in self.services:
+                code = service.exited()
+                if code is not None:
+                    print(f"{service.name} stopped unexpectedly ({code}); see {service.log_path}")
+                    print(service.tail(20))
+                    self.stop()
+                    return code or 1
+            time.sleep(0.5)
+        self.stop()
+        return 0
+
+    def stop(self, grace: float = 10.0) -> None:
+        for service in self.services:
+            service.stop(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for service in self.services:
+            while service.exited() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if service.exited() is None:
+                service.stop(signal.SIGKILL)
+                if service.process is not None:
+                    service.process.wait(timeout=5)
+
+
+def main_exit(code: int) -> None:
+    sys.stdout.flush()
+    sys.exit(code)
