@@ -120,8 +120,9 @@ class Stack:
         actions_port = self.port("ACTIONS_PORT", 5055)
         backend_port = self.port("BACKEND_PORT", 8000)
         sim_port = self.port("SIMULATOR_PORT", 8090)
-        env.setdefault("BACKEND_URL", f"http://{host}:{backend_port}")
-        env.setdefault("RASA_URL", f"http://{host}:{rasa_port}")
+        # An empty value (as copied from .env.example) means "the default" too.
+        env["BACKEND_URL"] = env.get("BACKEND_URL") or f"http://{host}:{backend_port}"
+        env["RASA_URL"] = env.get("RASA_URL") or f"http://{host}:{rasa_port}"
         env["BACKEND_PORT"] = str(backend_port)
         action_url = env.get("ACTION_ENDPOINT_URL") or f"http://{host}:{actions_port}/webhook"
         tracker = env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db"
