@@ -1,0 +1,198 @@
+"""Build the small German spaCy pipeline that Rasa's SpacyNLP loads.
+
+No pretrained spaCy model can be downloaded here, so the bot runs on ``spacy.blank("de")`` plus
+two rule-based components:
+
+- a lookup lemmatizer (tables from spacy-lookups-data), so "Druckers"/"Drucker" or
+  "Fernsehers"/"Fernseher" give the count-vector featurizers the same token;
+- an EntityRuler that tags ``device`` and ``brand`` mentions case-insensitively.
+
+Usage (from the repository root; the Makefile does this before ``rasa train``)::
+
+    .venv-bot/bin/python -m bot.spacy_pipeline var/spacy/techfriends_de
+
+The pattern tables below are plain data (no spaCy import at module level), so tests can check
+them against the synonyms in data/nlu.yml without spaCy installed. The ruler tags the text as
+written; data/nlu.yml maps each variant to the canonical value (the dict key) through
+EntitySynonymMapper, so a Friend reads "Fernseher" whether the customer wrote "TV" or "Fernseh".
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+# Canonical device name -> variants as the customer may write them (lower case; single tokens
+# unless they contain a space, which makes them a multi-token pattern). spaCy's German tokenizer
+# keeps hyphenated compounds together ("WLAN-Repeater" is one token) and splits "Fritz!Box"
+# into "Fritz", "!", "Box".
+DEVICES: dict[str, tuple[str, ...]] = {
+    "Router": ("router", "routers", "wlan-router", "wifi-router", "wlanrouter", "internet-box"),
+    "Fritzbox": ("fritzbox", "fritz!box", "fritz-box", "fritzboxen", "fritz ! box", "fritz box"),
+    "WLAN-Repeater": (
+        "wlan-repeater",
+        "repeater",
+        "wlan repeater",
+        "wifi repeater",
+        "wifi-repeater",
+        "wlan-verstärker",
+    ),
+    "Modem": ("modem", "modems", "dsl-modem", "kabelmodem"),
+    "Fernseher": (
+        "fernseher",
+        "fernsehers",
+        "fernsehern",
+        "fernseh",
+        "fernsehgerät",
+        "fernsehapparat",
+        "tv",
+        "tv-gerät",
+        "smart-tv",
+        "smart tv",
+        "television",
+        "telly",
+    ),
+    "Receiver": ("receiver", "sat-receiver", "satreceiver", "set-top-box", "settopbox", "tv-box"),
+    "Fernbedienung": ("fernbedienung", "remote", "remote control"),
+    "Drucker": (
+        "drucker",
+        "druckers",
+        "printer",
+        "printers",
+        "tintenstrahldrucker",
+        "laserdrucker",
+        "multifunktionsdrucker",
+    ),
+    "Scanner": ("scanner",),
+    "Laptop": ("laptop", "laptops", "notebook", "notebooks", "macbook"),
+    "Computer": ("computer", "pc", "rechner", "desktop-pc", "imac"),
+    "Handy": (
+        "handy",
+        "handys",
+        "smartphone",
+        "smartphones",
+        "natel",
+        "mobiltelefon",
+        "mobile phone",
+        "cell phone",
+        "cellphone",
+    ),
+    "iPhone": ("iphone",),
+    "Tablet": ("tablet", "tablets", "ipad", "ipads"),
+    "Thermostat": ("thermostat", "thermostate", "heizkörperthermostat", "heizungsthermostat"),
+    "Heizungssteuerung": ("heizungssteuerung", "heizungsregelung", "heating control"),
+    "Lautsprecher": ("lautsprecher", "soundbar", "speaker", "speakers", "smart speaker"),
+    "Türklingel": ("türklingel", "klingel", "video-türklingel", "doorbell"),
+    "Kamera": ("kamera", "überwachungskamera", "webcam", "camera"),
+}
+
+BRANDS: dict[str, tuple[str, ...]] = {
+    "AVM": ("avm", "fritz", "fritz!"),
+    "tado": ("tado", "tado°"),
+    "Samsung": ("samsung",),
+    "LG": ("lg",),
+    "HP": ("hp", "hewlett-packard", "hewlett packard"),
+    "Canon": ("canon",),
+    "Epson": ("epson",),
+    "Apple": ("apple",),
+    "Sonos": ("sonos",),
+    "Philips Hue": ("philips hue", "philips-hue", "hue"),
+    "Philips": ("philips",),
+    "Netatmo": ("netatmo",),
+    "Telekom": ("telekom", "speedport", "telekom speedport", "magentatv", "magenta tv"),
+    "Swisscom": ("swisscom",),
+    "Vodafone": ("vodafone",),
+    "Sony": ("sony",),
+    "Huawei": ("huawei",),
+    "Xiaomi": ("xiaomi",),
+    "Lenovo": ("lenovo",),
+    "Dell": ("dell",),
+    "Acer": ("acer",),
+    "Asus": ("asus",),
+    "Medion": ("medion",),
+    "Homematic": ("homematic",),
+    "Bosch": ("bosch",),
+    "Amazon": ("amazon", "alexa", "echo dot"),
+    "Google": ("google", "google nest", "google home"),
+}
+
+LABELS = {"device": DEVICES, "brand": BRANDS}
+
+
+def _split_variant(variant: str) -> list[str]:
+    """Tokens of a variant the way the German tokenizer sees them."""
+    tokens: list[str] = []
+    for part in variant.split(" "):
+        # "fritz!box" is three tokens for spaCy; "fritz!" two. Keep the "!" as its own token.
+        if "!" in part and part not in ("!",):
+            pieces = part.split("!")
+            for index, piece in enumerate(pieces):
+                if piece:
+                    tokens.append(piece)
+                if index < len(pieces) - 1:
+                    tokens.append("!")
+        elif part:
+            tokens.append(part)
+    return tokens
+
+
+def entity_patterns() -> list[dict[str, Any]]:
+    """EntityRuler patterns: one token pattern per variant, matched on the lower-cased text."""
+    patterns: list[dict[str, Any]] = []
+    for label, table in LABELS.items():
+        for canonical, variants in table.items():
+            for variant in {*variants, canonical.lower()}:
+                tokens = _split_variant(variant)
+                if len(tokens) == 1:
+                    # One-token variants also match when spaCy leaves punctuation glued on.
+                    patterns.append({"label": label, "pattern": [{"LOWER": tokens[0]}]})
+                patterns.append(
+                    {"label": label, "pattern": [{"LOWER": token} for token in tokens]}
+                )
+    # Drop exact duplicates while keeping a stable order.
+    unique: dict[str, dict[str, Any]] = {}
+    for pattern in patterns:
+        unique.setdefault(repr(pattern), pattern)
+    return list(unique.values())
+
+
+def build(out_dir: str | Path) -> Path:
+    """Create the pipeline and write it to ``out_dir``; returns the path."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    try:
+        # Lookup lemmatization needs the tables from spacy-lookups-data at build time only:
+        # initialize() copies them into the pipeline, so loading the saved model needs nothing.
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception as error:  # pragma: no cover - only without spacy-lookups-data
+        # Without the tables the bot still works, only with less generalisation across
+        # inflected forms; say so instead of failing the build.
+        print(f"spacy_pipeline: lookup lemmatizer left out ({error})", file=sys.stderr)
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.remove_pipe("lemmatizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(entity_patterns())
+    nlp.meta["name"] = "techfriends_de"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = "Blank German pipeline with lookup lemmas and device/brand rules"
+    path = Path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m bot.spacy_pipeline OUT_DIR", file=sys.stderr)
+        return 2
+    path = build(args[0])
+    print(f"spacy_pipeline: wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

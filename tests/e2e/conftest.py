@@ -1,0 +1,100 @@
+"""The whole system as processes: trained Rasa model, action server, backend, fake Graph API.
+
+Started once per test session (Rasa takes about half a minute to load); each test uses its
+own customer and Friend ids, so tests do not see each other's conversations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tools.stack import MODEL, ROOT, Stack
+
+SECRETS = {
+    "CUSTOMER_PAGE_ACCESS_TOKEN": "e2e-customer-page-token",
+    "CUSTOMER_APP_SECRET": "e2e-customer-secret",
+    "CUSTOMER_VERIFY_TOKEN": "e2e-customer-verify",
+    "FRIENDS_PAGE_ACCESS_TOKEN": "e2e-friends-page-token",
+    "FRIENDS_APP_SECRET": "e2e-friends-secret",
+    "FRIENDS_VERIFY_TOKEN": "e2e-friends-verify",
+    "BACKEND_API_TOKEN": "e2e-api-token",
+    "BACKEND_ADMIN_TOKEN": "e2e-admin-token",
+    "RASA_TOKEN": "e2e-rasa-token",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class System:
+    rasa_url: str
+    backend_url: str
+    graph_url: str
+    env: dict[str, str]
+    log_dir: Path
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[System]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does)")
+    work = tmp_path_factory.mktemp("e2e")
+    log_dir = Path(os.environ.get("E2E_LOG_DIR") or work / "logs")
+    shutil.copy(template_db, work / "backend.db")
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "BACKEND", "GRAPH")}
+    graph_url = f"http://127.0.0.1:{ports['GRAPH']}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in SECRETS},
+        **SECRETS,
+        "RASA_PORT": str(ports["RASA"]),
+        "ACTIONS_PORT": str(ports["ACTIONS"]),
+        "BACKEND_PORT": str(ports["BACKEND"]),
+        "BACKEND_URL": "",
+        "RASA_URL": "",
+        "MESSENGER_GRAPH_URL": graph_url,
+        "MESSENGER_GRAPH_VERSION": "v21.0",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+    }
+    log_dir.mkdir(parents=True, exist_ok=True)
+    graph_log = (log_dir / "fake_graph.log").open("wb")
+    graph = subprocess.Popen(
+        [sys.executable, "-m", "simulator.fake_graph", "--port", str(ports["GRAPH"])],
+        cwd=ROOT,
+        stdout=graph_log,
+        stderr=subprocess.STDOUT,
+    )
+    stack = Stack(env, log_dir)
+    try:
+        stack.build()
+        stack.start(timeout=400)
+        yield System(
+            rasa_url=stack.env["RASA_URL"],
+            backend_url=stack.env["BACKEND_URL"],
+            graph_url=graph_url,
+            env=stack.env,
+            log_dir=log_dir,
+        )
+    finally:
+        stack.stop()
+        graph.terminate()
+        graph.wait(timeout=10)
+        graph_log.close()
+        # Keep the logs where CI can find them when something failed.
+        artifacts = ROOT / "test-artifacts" / "e2e-logs"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        for log in log_dir.glob("*.log"):
+            shutil.copy(log, artifacts / log.name)
