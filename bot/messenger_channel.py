@@ -9,18 +9,17 @@ de-duplication by mid, 200 before the turn runs, turns in arrival order per send
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
-import time
-from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.messenger_mapping import RecentKeys, event_to_text, split_text
 from bot.messenger_send import SendApiClient, SendApiError
 from messenger_platform import signature
 from messenger_platform.events import MAX_BODY_BYTES, InboundEvent, MalformedWebhook, parse_body
@@ -31,8 +30,6 @@ MAX_TEXT = 2000
 MAX_QUICK_REPLIES = 13
 MAX_TEMPLATE_BUTTONS = 3
 QUICK_REPLY_TITLE = 20
-DEDUPE_SECONDS = 24 * 3600
-DEDUPE_MAX = 100_000
 
 
 class MessengerOutput(OutputChannel):
@@ -43,18 +40,18 @@ class MessengerOutput(OutputChannel):
     def __init__(self, client: SendApiClient) -> None:
         self.client = client
 
-    async def _send(self, recipient_id: str, message: Dict[str, Any]) -> None:
+    async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         try:
             await self.client.send_message(recipient_id, message)
         except SendApiError as exc:
             log.error("message to %s not delivered: %s", recipient_id, exc)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in _split(text, MAX_TEXT):
+        for part in split_text(text, MAX_TEXT):
             await self._send(recipient_id, {"text": part})
 
     async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self._send(
             recipient_id,
@@ -72,7 +69,7 @@ class MessengerOutput(OutputChannel):
         )
 
     async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         # Answer choices read best as quick replies on a phone (up to 13); only links need a
         # button template, which Meta caps at 3 buttons, so more go out in further templates.
@@ -107,13 +104,13 @@ class MessengerOutput(OutputChannel):
         )
 
     async def send_custom_json(
-        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         # A custom response is a ready Send API `message` object.
         await self._send(recipient_id, json_message)
 
 
-def _template_button(button: Dict[str, Any]) -> Dict[str, Any]:
+def _template_button(button: dict[str, Any]) -> dict[str, Any]:
     if button.get("type") == "web_url" or button.get("url"):
         return {"type": "web_url", "title": str(button["title"])[:20], "url": button["url"]}
     return {
@@ -123,58 +120,13 @@ def _template_button(button: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def _split(text: str, size: int) -> Iterable[str]:
-    text = text or ""
-    while len(text) > size:
-        cut = text.rfind("\n", 0, size)
-        cut = cut if cut > size // 2 else size
-        yield text[:cut]
-        text = text[cut:].lstrip("\n")
-    if text:
-        yield text
-
-
-def event_to_text(event: InboundEvent) -> Optional[str]:
-    """What Rasa should read for a Messenger event; None for events it cannot use."""
-    if event.kind == "text":
-        return event.text
-    if event.kind in ("quick_reply", "postback"):
-        return event.payload or event.text
-    if event.kind == "location":
-        entities = {"latitude": event.latitude, "longitude": event.longitude}
-        return "/share_location" + json.dumps(entities)
-    if event.kind == "image":
-        return "/share_image" + json.dumps({"image_url": event.attachment_url})
-    if event.kind == "sticker":
-        return "/sticker"
-    return None
-
-
-class _RecentKeys:
-    """Event keys seen recently, so Meta's redeliveries are not answered twice."""
-
-    def __init__(self) -> None:
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
-
-    def add(self, key: str) -> bool:
-        now = time.monotonic()
-        while self._seen and (
-            len(self._seen) > DEDUPE_MAX or next(iter(self._seen.values())) < now - DEDUPE_SECONDS
-        ):
-            self._seen.popitem(last=False)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        return True
-
-
 class MessengerInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         return "messenger"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> MessengerInput:
         # Secrets come from the environment; credentials.yml may override them for local runs.
         creds = credentials or {}
         env = os.environ
@@ -199,18 +151,16 @@ class MessengerInput(InputChannel):
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.client = SendApiClient(graph_url, graph_version, page_access_token)
-        self._recent = _RecentKeys()
-        self._sender_locks: Dict[str, asyncio.Lock] = {}
-        self._tasks: Set["asyncio.Task[None]"] = set()
+        self._recent = RecentKeys()
+        self._sender_locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         if not app_secret:
             log.warning("CUSTOMER_APP_SECRET is empty: every Messenger webhook will be refused")
 
     def get_output_channel(self) -> OutputChannel:
         return MessengerOutput(self.client)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("messenger_webhook", __name__)
 
         @hook.route("/", methods=["GET"])

@@ -6,9 +6,8 @@ a fixed graph.facebook.com; this one takes the base URL and version from configu
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any
 
 import aiohttp
 
@@ -18,7 +17,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
 
 
 class SendApiError(Exception):
-    def __init__(self, status: int, body: Dict[str, Any]) -> None:
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
         error = body.get("error") if isinstance(body.get("error"), dict) else {}
         self.code = error.get("code")
         self.subcode = error.get("error_subcode")
@@ -29,7 +28,7 @@ class SendApiClient:
     def __init__(self, graph_url: str, graph_version: str, access_token: str) -> None:
         self.endpoint = f"{graph_url.rstrip('/')}/{graph_version}/me/messages"
         self._token = access_token
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
         # Created lazily: the session must belong to the loop Sanic runs on.
@@ -39,7 +38,7 @@ class SendApiClient:
             )
         return self._session
 
-    async def send(self, body: Dict[str, Any]) -> Dict[str, Any]:
+    async def send(self, body: dict[str, Any]) -> dict[str, Any]:
         try:
             async with self._http().post(
                 self.endpoint, params={"access_token": self._token}, json=body
@@ -48,14 +47,18 @@ class SendApiClient:
                 if response.status >= 400 or (isinstance(data, dict) and "error" in data):
                     raise SendApiError(response.status, data if isinstance(data, dict) else {})
                 return data if isinstance(data, dict) else {}
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             raise SendApiError(0, {"error": {"message": str(exc)}}) from exc
 
     async def send_message(
-        self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE"
-    ) -> Dict[str, Any]:
+        self, recipient_id: str, message: dict[str, Any], messaging_type: str = "RESPONSE"
+    ) -> dict[str, Any]:
         return await self.send(
-            {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
+            {
+                "recipient": {"id": recipient_id},
+                "messaging_type": messaging_type,
+                "message": message,
+            }
         )
 
     async def send_action(self, recipient_id: str, action: str) -> None:

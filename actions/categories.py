@@ -1,0 +1,424 @@
+"""Which job category a problem description belongs to, from German and English keywords.
+
+Pure module (no Rasa imports). ``classify`` scores every category by the keywords found in the
+text and is only *confident* when one category clearly leads; otherwise the bot asks the
+customer with the category quick replies instead of guessing.
+
+Matching is tolerant of what customers type on a phone:
+
+- case, umlauts and accents are folded ("Fernsehgerät" == "fernsehgeraet"), so is "ß";
+- German compounds match by prefix or suffix ("Druckerpatrone", "Heizungsthermostat");
+- typos match by edit distance (one edit for words of 5-7 letters, two for longer words,
+  a swap of two neighbouring letters counts as one edit): "Drukcer", "Fernsehr", "Ruter".
+
+Keywords shorter than five letters only match whole words (or, with four letters, the start of
+a word), and a trailing "*" on a keyword means "whole word or start of a word only".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CATEGORIES = (
+    "internet_wifi",
+    "smart_home",
+    "tv_entertainment",
+    "computer",
+    "phone_tablet",
+    "printer",
+    "other",
+)
+
+# Quick-reply titles. Messenger cuts quick-reply titles at 20 characters.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "internet_wifi": {"de": "Internet & WLAN", "en": "Internet & Wi-Fi"},
+    "smart_home": {"de": "Smart Home & Heizung", "en": "Smart home & heating"},
+    "tv_entertainment": {"de": "TV & Unterhaltung", "en": "TV & entertainment"},
+    "computer": {"de": "Computer & Laptop", "en": "Computer & laptop"},
+    "phone_tablet": {"de": "Handy & Tablet", "en": "Phone & tablet"},
+    "printer": {"de": "Drucker & Scanner", "en": "Printer & scanner"},
+    "other": {"de": "Etwas anderes", "en": "Something else"},
+}
+
+# keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
+# towards it but also occur elsewhere ("Passwort", "Update", "Telefon").
+KEYWORDS: dict[str, dict[str, float]] = {
+    "internet_wifi": {
+        "wlan": 1,
+        "wlam": 1,
+        "wlna": 1,
+        "wifi": 1,
+        "wify": 1,
+        "wi fi": 1,
+        "w lan": 1,
+        "wireless": 1,
+        "internet": 1,
+        "router": 1,
+        "fritzbox": 1,
+        "fritz box": 1,
+        "fritz": 1,
+        "speedport": 1,
+        "repeater": 1,
+        "modem": 1,
+        "dsl": 1,
+        "vdsl": 1,
+        "glasfaser": 1,
+        "fiber": 1,
+        "fibre": 1,
+        "broadband": 1,
+        "hotspot": 1,
+        "mesh": 1,
+        "netzwerk": 1,
+        "network": 1,
+        "lan": 1,
+        "online": 0.5,
+        "verbindung": 0.5,
+        "connection": 0.5,
+        "festnetz": 0.5,
+        "empfang": 0.5,
+    },
+    "smart_home": {
+        "smart home": 1,
+        "smarthome": 1,
+        "heizung": 1,
+        "heizkoerper": 1,
+        "heating": 1,
+        "thermostat": 1,
+        "tado": 1,
+        "netatmo": 1,
+        "homematic": 1,
+        "philips hue": 1,
+        "hue": 1,
+        "lampe": 1,
+        "lampen": 1,
+        "licht": 1,
+        "lights": 1,
+        "light": 1,
+        "gluehbirne": 1,
+        "leuchte": 1,
+        "bulb": 1,
+        "klingel": 1,
+        "doorbell": 1,
+        "kamera": 0.5,
+        "camera": 0.5,
+        "ueberwachung": 1,
+        "alexa": 1,
+        "google home": 1,
+        "echo": 1,
+        "steckdose": 1,
+        "smart plug": 1,
+        "rollladen": 1,
+        "rolladen": 1,
+        "jalousie": 1,
+        "alarmanlage": 1,
+        "rauchmelder": 1,
+        "bewegungsmelder": 1,
+    },
+    "tv_entertainment": {
+        "fernseher": 1,
+        "fernseh": 1,
+        "fernsehen": 1,
+        "fernsehgeraet": 1,
+        "tv": 1,
+        "tvs": 1,
+        "television": 1,
+        "telly": 1,
+        "receiver": 1,
+        "sat": 1,
+        "satellit": 1,
+        "satellite": 1,
+        "sender*": 1,
+        "kanal": 1,
+        "kanaele": 1,
+        "programm": 0.5,
+        "channels": 1,
+        "channel": 1,
+        "fernbedienung": 1,
+        "remote": 1,
+        "netflix": 1,
+        "streaming": 1,
+        "disney": 1,
+        "sky": 1,
+        "zattoo": 1,
+        "teleboy": 1,
+        "magentatv": 1,
+        "magenta tv": 1,
+        "swisscom tv": 1,
+        "blue tv": 1,
+        "fire tv": 1,
+        "firetv": 1,
+        "apple tv": 1,
+        "chromecast": 1,
+        "dvd": 1,
+        "blu ray": 1,
+        "bluray": 1,
+        "soundbar": 1,
+        "lautsprecher": 1,
+        "sonos": 1,
+        "speaker": 1,
+        "stereoanlage": 1,
+        "radio": 1,
+        "hifi": 1,
+        "antenne": 1,
+        "dvb": 1,
+        "bild": 0.5,
+        "ton": 0.5,
+    },
+    "computer": {
+        "computer": 1,
+        "pc": 1,
+        "pcs": 1,
+        "laptop": 1,
+        "notebook": 1,
+        "rechner": 1,
+        "mac": 1,
+        "macbook": 1,
+        "imac": 1,
+        "windows": 1,
+        "software": 1,
+        "email": 1,
+        "e mail": 1,
+        "mail": 1,
+        "mails": 1,
+        "outlook": 1,
+        "thunderbird": 1,
+        "gmail": 1,
+        "gmx": 1,
+        "backup": 1,
+        "datensicherung": 1,
+        "virus": 1,
+        "viren": 1,
+        "trojaner": 1,
+        "malware": 1,
+        "antivirus": 1,
+        "maus": 1,
+        "mouse": 1,
+        "tastatur": 1,
+        "keyboard": 1,
+        "monitor": 1,
+        "festplatte": 1,
+        "usb": 0.5,
+        "word": 1,
+        "excel": 1,
+        "office": 1,
+        "zoom": 0.5,
+        "skype": 0.5,
+        "browser": 1,
+        "passwort": 0.5,
+        "password": 0.5,
+        "update": 0.5,
+        "bildschirm": 0.5,
+    },
+    "phone_tablet": {
+        "handy": 1,
+        "handys": 1,
+        "smartphone": 1,
+        "iphone": 1,
+        "ipad": 1,
+        "tablet": 1,
+        "tablets": 1,
+        "mobiltelefon": 1,
+        "natel": 1,
+        "mobile": 1,
+        "cell phone": 1,
+        "cellphone": 1,
+        "phone": 0.5,
+        "android": 1,
+        "galaxy": 1,
+        "whatsapp": 1,
+        "app": 1,
+        "apps": 1,
+        "app store": 1,
+        "play store": 1,
+        "sim": 1,
+        "simkarte": 1,
+        "sim karte": 1,
+        "sms": 1,
+        "klingelton": 1,
+        "facetime": 1,
+        "icloud": 0.5,
+        "akku": 0.5,
+        "telefon": 0.5,
+        "telefonieren": 0.5,
+    },
+    "printer": {
+        "drucker": 1,
+        "drucken": 1,
+        "druckt": 1,
+        "ausdrucken": 1,
+        "ausdruck": 1,
+        "patrone": 1,
+        "patronen": 1,
+        "tinte": 1,
+        "toner": 1,
+        "scanner": 1,
+        "scannen": 1,
+        "scan": 1,
+        "printer": 1,
+        "print": 1,
+        "printing": 1,
+        "prints": 1,
+        "ink": 1,
+        "cartridge": 1,
+        "papierstau": 1,
+        "paper jam": 1,
+        "kopierer": 1,
+        "epson": 1,
+        "kyocera": 1,
+        "canon": 0.5,
+        "hp": 0.5,
+    },
+}
+
+# Typed answers to "which area?" that name a category, including "other" (never inferred from
+# a problem description).
+_CHOICE_WORDS: dict[str, tuple[str, ...]] = {
+    "other": (
+        "etwas anderes",
+        "anderes",
+        "andere",
+        "sonstiges",
+        "sonstige",
+        "other",
+        "something else",
+        "else",
+        "weiss nicht",
+        "keine ahnung",
+        "don't know",
+        "dont know",
+        "not sure",
+    ),
+}
+
+MIN_SCORE = 1.0
+MIN_LEAD = 0.5
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str | None
+    scores: dict[str, float]
+
+    @property
+    def confident(self) -> bool:
+        return self.category is not None
+
+
+def normalise(text: str) -> str:
+    """Lower case, umlauts as ae/oe/ue, ß as ss, no accents, words separated by one space."""
+    lowered = text.lower()
+    for source, target in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        lowered = lowered.replace(source, target)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_only))
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def _allowed_edits(length: int) -> int:
+    if length >= 8:
+        return 2
+    if length >= 5:
+        return 1
+    return 0
+
+
+def _word_matches(token: str, keyword: str) -> bool:
+    prefix_only = keyword.endswith("*")
+    keyword = keyword.rstrip("*")
+    if token == keyword:
+        return True
+    if len(keyword) >= 4 and token.startswith(keyword):
+        return True
+    if prefix_only:
+        return False
+    if len(keyword) >= 5 and token.endswith(keyword):
+        return True
+    edits = _allowed_edits(min(len(keyword), len(token)))
+    return edits > 0 and _edit_distance(token, keyword, edits) <= edits
+
+
+def _keyword_in(keyword: str, tokens: list[str], joined: str) -> bool:
+    if " " in keyword:
+        return f" {keyword} " in f" {joined} "
+    return any(_word_matches(token, keyword) for token in tokens)
+
+
+def scores(text: str) -> dict[str, float]:
+    """Score per category (only categories with at least one keyword hit)."""
+    joined = normalise(text)
+    tokens = joined.split()
+    result: dict[str, float] = {}
+    for category, keywords in KEYWORDS.items():
+        total = sum(
+            weight for keyword, weight in keywords.items() if _keyword_in(keyword, tokens, joined)
+        )
+        if total:
+            result[category] = total
+    return result
+
+
+def classify(text: str | None) -> Classification:
+    """The category of a problem description, or ``category=None`` when not confident.
+
+    Confident means: the best category scores at least ``MIN_SCORE`` and leads the runner-up
+    by at least ``MIN_LEAD``. "other" is never inferred.
+    """
+    if not text:
+        return Classification(None, {})
+    found = scores(text)
+    ranked = sorted(found.items(), key=lambda item: item[1], reverse=True)
+    if not ranked:
+        return Classification(None, found)
+    best, best_score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best_score >= MIN_SCORE and best_score - runner_up >= MIN_LEAD:
+        return Classification(best, found)
+    return Classification(None, found)
+
+
+def match_choice(text: str | None) -> str | None:
+    """The category a typed answer to "which area?" names, or None.
+
+    Accepts category ids ("printer"), the quick-reply titles in either language, "other" words
+    ("Sonstiges", "something else") and anything ``classify`` is confident about.
+    """
+    if not text:
+        return None
+    stripped = text.strip()
+    if stripped in CATEGORIES:
+        return stripped
+    joined = normalise(stripped)
+    for category, labels in CATEGORY_LABELS.items():
+        if joined in {normalise(label) for label in labels.values()}:
+            return category
+    for category, words in _CHOICE_WORDS.items():
+        if joined in {normalise(word) for word in words}:
+            return category
+    return classify(stripped).category
+
+
+def label(category: str | None, language: str) -> str:
+    """Human-readable category name in the customer's language."""
+    labels = CATEGORY_LABELS.get(category or "other", CATEGORY_LABELS["other"])
+    return labels.get(language, labels["de"])
