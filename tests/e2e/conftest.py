@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from simulator.webhook_bodies import encode_signed, page_body
 from tools.stack import MODEL, ROOT, Stack
 
 SECRETS = {
@@ -98,3 +100,17 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         artifacts.mkdir(parents=True, exist_ok=True)
         for log in log_dir.glob("*.log"):
             shutil.copy(log, artifacts / log.name)
+
+
+async def post_customer_webhook(
+    system: System, events: list[dict[str, object]], secret: str | None = None
+) -> int:
+    """POST a signed customers' page webhook to the Rasa server; returns the status."""
+    raw, headers = encode_signed(
+        page_body("customer-page", events), secret or SECRETS["CUSTOMER_APP_SECRET"]
+    )
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{system.rasa_url}/webhooks/messenger/webhook", data=raw, headers=headers) as r,
+    ):
+        return r.status

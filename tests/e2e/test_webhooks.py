@@ -1,0 +1,62 @@
+"""The customers' webhook on the real Rasa server: authentication and de-duplication."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from simulator.graph_client import fetch_calls, wait_for_calls
+from simulator.webhook_bodies import encode_signed, text_event
+from tests.e2e.conftest import SECRETS, System, post_customer_webhook
+
+WEBHOOK = "/webhooks/messenger/webhook"
+
+
+def _is_message(call: dict[str, object]) -> bool:
+    return isinstance(call["body"], dict) and "message" in call["body"]
+
+
+async def test_meta_verification_handshake(system: System) -> None:
+    params = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": SECRETS["CUSTOMER_VERIFY_TOKEN"],
+        "hub.challenge": "1158201444",
+    }
+    async with aiohttp.ClientSession() as http:
+        async with http.get(system.rasa_url + WEBHOOK, params=params) as ok:
+            assert (ok.status, await ok.text()) == (200, "1158201444")
+        params["hub.verify_token"] = "guess"
+        async with http.get(system.rasa_url + WEBHOOK, params=params) as wrong:
+            assert wrong.status == 403
+
+
+async def test_forged_or_malformed_deliveries_are_refused_and_not_answered(system: System) -> None:
+    forger, honest = "e2e-forger", "e2e-honest"
+    hello = [text_event(forger, "customer-page", "Hallo")]
+    assert await post_customer_webhook(system, hello, secret="not-the-secret") == 403
+    junk, headers = encode_signed({"object": "page", "entry": 1}, SECRETS["CUSTOMER_APP_SECRET"])
+    async with aiohttp.ClientSession() as http:
+        async with http.post(system.rasa_url + WEBHOOK, data=b"{}") as unsigned:
+            assert unsigned.status == 403
+        async with http.post(system.rasa_url + WEBHOOK, data=junk, headers=headers) as bad:
+            assert bad.status == 400
+    # A signed greeting from someone else proves the bot is answering at all …
+    assert (
+        await post_customer_webhook(system, [text_event(honest, "customer-page", "Hallo")]) == 200
+    )
+    await wait_for_calls(system.graph_url, _is_message, 90, recipient=honest)
+    # … and the forger got nothing.
+    assert (await fetch_calls(system.graph_url, recipient=forger))[0] == []
+
+
+async def test_a_redelivered_message_is_answered_once(system: System) -> None:
+    sender = "e2e-redelivery"
+    event = text_event(sender, "customer-page", "Hallo", mid="m_e2e_redelivery_1")
+    for _ in range(3):
+        assert await post_customer_webhook(system, [event]) == 200
+    await wait_for_calls(system.graph_url, _is_message, 90, recipient=sender)
+    await asyncio.sleep(3)  # time for any duplicate turn to show up
+    calls, _ = await fetch_calls(system.graph_url, recipient=sender)
+    texts = [c["body"]["message"].get("text") for c in calls if _is_message(c)]
+    assert texts and len(texts) == len(set(texts)), texts
