@@ -11,8 +11,10 @@ Matching is tolerant of what customers type on a phone:
 - typos match by edit distance (one edit for words of 5-7 letters, two for longer words,
   a swap of two neighbouring letters counts as one edit): "Drukcer", "Fernsehr", "Ruter".
 
-Keywords shorter than five letters only match whole words (or, with four letters, the start of
-a word), and a trailing "*" on a keyword means "whole word or start of a word only".
+Short keywords are stricter: under five letters they match a whole word or (with four letters)
+the start of a word, and only keywords of six letters or more are typo-tolerant, and only when
+the first letter is right ("nicht" must not count as "licht"). A trailing "*" on a keyword means
+"whole word or start of a word only", a leading "=" means "whole word only".
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "network": 1,
         "lan": 1,
         "online": 0.5,
+        "offline": 0.5,
         "verbindung": 0.5,
         "connection": 0.5,
         "festnetz": 0.5,
@@ -163,7 +166,7 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "hifi": 1,
         "antenne": 1,
         "dvb": 1,
-        "bild": 0.5,
+        "=bild": 0.5,
         "ton": 0.5,
     },
     "computer": {
@@ -335,26 +338,35 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+# Common words one typo away from a keyword ("drücken" ~ "drucken", "drückt" ~ "druckt").
+_NO_FUZZY = frozenset({"druecken", "drueckt", "druecke", "drueckst", "gedrueckt", "modern"})
+
+
 def _allowed_edits(length: int) -> int:
-    if length >= 8:
+    if length >= 9:
         return 2
-    if length >= 5:
+    if length >= 6:
         return 1
     return 0
 
 
 def _word_matches(token: str, keyword: str) -> bool:
+    exact_only = keyword.startswith("=")
     prefix_only = keyword.endswith("*")
-    keyword = keyword.rstrip("*")
+    keyword = keyword.strip("=*")
     if token == keyword:
         return True
+    if exact_only:
+        return False
     if len(keyword) >= 4 and token.startswith(keyword):
         return True
     if prefix_only:
         return False
     if len(keyword) >= 5 and token.endswith(keyword):
         return True
-    edits = _allowed_edits(min(len(keyword), len(token)))
+    if len(token) < 4 or token in _NO_FUZZY or token[:1] != keyword[:1]:
+        return False
+    edits = _allowed_edits(len(keyword))
     return edits > 0 and _edit_distance(token, keyword, edits) <= edits
 
 

@@ -28,6 +28,7 @@ from backend.web.runtime import RUNTIME, Runtime
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 10
+SHUTDOWN_GRACE = 5.0
 # Webhook bodies over 1 MiB are answered 400 by the handler; leave room to read the header.
 CLIENT_MAX_SIZE = 1024 * 1024 + 1
 
@@ -55,8 +56,8 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _inbox_worker(rt: Runtime) -> None:
-    while True:
-        await process_pending(rt.sessions, webhooks.PAGE, rt.friend_chat.handle)
+    while not rt.stopping.is_set():
+        await process_pending(rt.sessions, webhooks.PAGE, rt.friend_chat.handle, rt.stopping)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(rt.inbox_wakeup.wait(), timeout=SWEEP_SECONDS)
         rt.inbox_wakeup.clear()
@@ -88,9 +89,15 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt.spawn(dispatch_undispatched(rt), name="recover dispatch")
     yield
     scheduler.shutdown(wait=False)
-    for task in list(rt.tasks):
+    # Let the event in hand and running dispatches finish (they are stored either way, so a
+    # cut-off one is redone after restart), but never hold shutdown for long.
+    rt.stopping.set()
+    rt.inbox_wakeup.set()
+    pending = list(rt.tasks)
+    _, unfinished = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE) if pending else ((), ())
+    for task in unfinished:
         task.cancel()
-    await asyncio.gather(*rt.tasks, return_exceptions=True)
+    await asyncio.gather(*unfinished, return_exceptions=True)
 
 
 def create_app(settings: Settings) -> web.Application:

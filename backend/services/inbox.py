@@ -6,12 +6,14 @@ process stopped is handled after the restart.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import InboxEvent, utcnow
@@ -24,25 +26,29 @@ Handler = Callable[[InboundEvent], Awaitable[None]]
 
 
 async def store_events(session: AsyncSession, page: str, events: list[InboundEvent]) -> int:
-    """Persist new events; returns how many were new (the rest were redeliveries)."""
-    new = 0
-    for event in events:
-        exists = await session.get(InboxEvent, event.dedupe_key)
-        if exists is not None:
-            continue
-        try:
-            async with session.begin_nested():
-                session.add(
-                    InboxEvent(
-                        key=event.dedupe_key,
-                        page=page,
-                        sender_id=event.sender_id,
-                        event=_event_json(event),
-                    )
-                )
-            new += 1
-        except IntegrityError:
-            continue  # a concurrent delivery of the same event stored it first
+    """Persist new events in one statement; returns how many were new (the rest redeliveries)."""
+    if not events:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "key": e.dedupe_key,
+            "page": page,
+            "sender_id": e.sender_id,
+            "event": _event_json(e),
+            "received_at": now,
+            "attempts": 0,
+        }
+        for e in events
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stored = await session.scalars(
+        insert(InboxEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(InboxEvent.key)
+    )
+    new = len(stored.all())
     await session.commit()
     return new
 
@@ -59,11 +65,14 @@ def _event_from_json(data: dict[str, object]) -> InboundEvent:
 
 
 async def process_pending(
-    sessions: async_sessionmaker[AsyncSession], page: str, handle: Handler
+    sessions: async_sessionmaker[AsyncSession],
+    page: str,
+    handle: Handler,
+    stopping: asyncio.Event | None = None,
 ) -> int:
     """Handle every stored, unhandled event in arrival order; returns how many were handled."""
     handled = 0
-    while True:
+    while stopping is None or not stopping.is_set():
         async with sessions() as session:
             row = await session.scalar(
                 select(InboxEvent)
@@ -87,3 +96,4 @@ async def process_pending(
             row.handled_at = utcnow()
             await session.commit()
             handled += 1
+    return handled

@@ -1,0 +1,63 @@
+"""Customer names as typed in answer to "What is your name?".
+
+Pure module (no Rasa imports).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_NAME = 80
+
+# Lead-ins people write before their name, longest first.
+_LEAD_INS = (
+    "mein name ist",
+    "mein name lautet",
+    "ich heiße",
+    "ich heisse",
+    "i heiß",
+    "i heiss",
+    "ich bin",
+    "hier ist",
+    "hier schreibt",
+    "es schreibt",
+    "name:",
+    "name",
+    "my name is",
+    "my name's",
+    "this is",
+    "i am",
+    "i'm",
+)
+_PARTICLES = {"von", "van", "der", "den", "de", "zu", "di", "da", "vom", "und"}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def clean_customer_name(text: str | None) -> str | None:
+    """The name without lead-ins and stray punctuation, or None when it cannot be a name.
+
+    "ich heiße hans müller." -> "Hans Müller"; "Erika Mustermann" stays; digits, payloads,
+    empty or very long answers are rejected.
+    """
+    if not text:
+        return None
+    name = " ".join(text.split())
+    if not name or name.startswith("/"):
+        return None
+    lowered = name.lower()
+    for lead_in in _LEAD_INS:
+        if lowered.startswith(lead_in + " ") or (lead_in.endswith(":") and lowered.startswith(lead_in)):
+            name = name[len(lead_in) :].strip()
+            break
+    name = name.strip(" .,;:!?\"'“”„()-")
+    if len(name) < 2 or len(name) > MAX_NAME:
+        return None
+    if any(char.isdigit() for char in name) or "@" in name:
+        return None
+    if len(_LETTER.findall(name)) < 2 or len(name.split()) > 6:
+        return None
+    if name == name.lower():
+        name = " ".join(
+            word if word in _PARTICLES else word[:1].upper() + word[1:] for word in name.split()
+        )
+    return name

@@ -1,0 +1,63 @@
+"""Phone numbers as customers type them, normalised to E.164.
+
+Pure module (no Rasa imports). The default region is the country of the customer's postal code,
+so a national number like "0171 9876543" (DE) or "079 123 45 67" (CH) gets the right country
+code. Numbers written with a country code (+43 ..., 0041 ...) keep their own country.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+SUPPORTED_REGIONS = ("DE", "AT", "CH")
+DEFAULT_REGION = "DE"
+
+
+def _region(region: str | None) -> str:
+    region = (region or "").upper()
+    return region if region else DEFAULT_REGION
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str | None:
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(raw: str | None, region: str | None = DEFAULT_REGION) -> str | None:
+    """The number in E.164 form ("+491719876543"), or None when it is not a valid number.
+
+    ``raw`` may be a bare number ("0171 9876543", "0171/9876543", "+41 79 123 45 67",
+    "0041 79 123 45 67") or a sentence containing one ("Meine Nummer ist 0171 9876543").
+    """
+    if not raw:
+        return None
+    text = raw.strip()
+    if not text or text.startswith("/"):
+        return None
+    default_region = _region(region)
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None:
+        result = _e164(parsed)
+        if result:
+            return result
+    # A number inside a sentence: take the first valid one.
+    for match in phonenumbers.PhoneNumberMatcher(text, default_region):
+        result = _e164(match.number)
+        if result:
+            return result
+    return None
+
+
+def display_phone(e164: str | None) -> str:
+    """Readable international form for the summary ("+49 171 9876543")."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

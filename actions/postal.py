@@ -1,0 +1,146 @@
+"""Postal codes as customers type them, and what to do with the backend's matches.
+
+Pure module (no Rasa imports). Germany has 5-digit postal codes; Austria and Switzerland both
+have 4-digit ones, so "1010" is Vienna (AT) and Lausanne (CH). The backend returns every place
+with the code; when there is more than one the bot asks which place is meant.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+COUNTRIES = ("DE", "AT", "CH")
+COUNTRY_NAMES = {
+    "DE": {"de": "Deutschland", "en": "Germany"},
+    "AT": {"de": "Österreich", "en": "Austria"},
+    "CH": {"de": "Schweiz", "en": "Switzerland"},
+}
+
+_PREFIXES = {"D": "DE", "DE": "DE", "A": "AT", "AT": "AT", "CH": "CH"}
+_COUNTRY_WORDS = {
+    "deutschland": "DE",
+    "germany": "DE",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "suisse": "CH",
+    "svizzera": "CH",
+}
+_CODE = re.compile(
+    r"(?<![\d+])(?:\b(?P<prefix>ch|de|at|d|a)\s?-\s?)?(?P<code>\d{4,5})(?!\d)", re.IGNORECASE
+)
+
+# Messenger cuts quick-reply titles at 20 characters.
+MAX_TITLE = 20
+
+
+def extract_postal_code(text: str | None) -> tuple[str | None, str | None]:
+    """(postal code, country hint) found in ``text``; (None, None) when there is none.
+
+    Accepts "10115", "PLZ 10115", "D-10115", "CH-8001", "1010 Wien", "8001 Zürich, Schweiz".
+    The hint comes from a prefix (D-, A-, CH-) or a country name in the text and is dropped when
+    it contradicts the length of the code (5 digits are German).
+    """
+    if not text:
+        return None, None
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        return None, None
+    match = _CODE.search(stripped)
+    if not match:
+        return None, None
+    code = match.group("code")
+    hint = None
+    if match.group("prefix"):
+        hint = _PREFIXES[match.group("prefix").upper()]
+    else:
+        lowered = stripped.lower()
+        for word, country in _COUNTRY_WORDS.items():
+            if word in lowered:
+                hint = country
+                break
+    if hint and not matches_country(code, hint):
+        hint = None
+    return code, hint
+
+
+def matches_country(code: str, country: str) -> bool:
+    """Whether the code has the length that ``country`` uses."""
+    if country == "DE":
+        return len(code) == 5
+    if country in ("AT", "CH"):
+        return len(code) == 4
+    return False
+
+
+def possible_countries(code: str) -> tuple[str, ...]:
+    """Countries a code of this length can belong to."""
+    return tuple(country for country in COUNTRIES if matches_country(code, country))
+
+
+def filter_places(
+    places: list[dict[str, Any]], code: str, country: str | None = None
+) -> list[dict[str, Any]]:
+    """Places from the backend that really have ``code`` (and ``country``, when given).
+
+    One entry per (country, postal code, city), in the backend's order.
+    """
+    seen: set[tuple[str, str, str]] = set()
+    result: list[dict[str, Any]] = []
+    for place in places:
+        if not isinstance(place, dict):
+            continue
+        place_country = str(place.get("country") or "").upper()
+        place_code = str(place.get("postal_code") or "")
+        city = str(place.get("city") or "")
+        if place_code != code or place_country not in COUNTRIES:
+            continue
+        if country and place_country != country:
+            continue
+        key = (place_country, place_code, city)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append({"country": place_country, "postal_code": place_code, "city": city})
+    return result
+
+
+def distinct_countries(places: list[dict[str, Any]]) -> list[str]:
+    countries: list[str] = []
+    for place in places:
+        if place["country"] not in countries:
+            countries.append(place["country"])
+    return countries
+
+
+def offline_places(code: str, country: str | None = None) -> list[dict[str, Any]]:
+    """Stand-in matches (without city) when the backend cannot be asked."""
+    countries = [country] if country else list(possible_countries(code))
+    return [
+        {"country": c, "postal_code": code, "city": ""}
+        for c in countries
+        if matches_country(code, c)
+    ]
+
+
+def place_title(place: dict[str, Any], language: str) -> str:
+    """Quick-reply title for a place, e.g. "1010 Wien (AT)" or "1010 Österreich"."""
+    code = place["postal_code"]
+    city = place.get("city") or ""
+    if city:
+        title = f"{code} {city} ({place['country']})"
+        if len(title) > MAX_TITLE:
+            title = f"{code} {city}"
+        return title[:MAX_TITLE]
+    names = COUNTRY_NAMES.get(place["country"], {})
+    return f"{code} {names.get(language, place['country'])}"[:MAX_TITLE]
+
+
+def place_payload(place: dict[str, Any]) -> str:
+    """Payload of the quick reply that picks this place."""
+    entities = {"postal_code": place["postal_code"], "country": place["country"]}
+    return "/inform" + json.dumps(entities, separators=(",", ":"))
