@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -120,6 +121,30 @@ def _template_button(button: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+RASA_APP_NAMES = ("rasa_server", "rasa_core_no_api")
+
+
+def _add_healthz_to_rasa_server() -> None:
+    """Give the Rasa server the same `GET /healthz` every techfriends process answers.
+
+    Rasa mounts channel blueprints under /webhooks/<name>/, so the root route is added to
+    the Sanic app itself; it exists (unstarted) when Rasa asks channels for blueprints.
+    """
+    for name in RASA_APP_NAMES:
+        try:
+            app = Sanic.get_app(name)
+        except SanicException:
+            continue
+        if any(route.path == "healthz" for route in app.router.routes):
+            return
+
+        async def healthz(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "service": "rasa"})
+
+        app.add_route(healthz, "/healthz", methods=["GET"], name="techfriends_healthz")
+        return
+
+
 class MessengerInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -162,6 +187,7 @@ class MessengerInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("messenger_webhook", __name__)
+        _add_healthz_to_rasa_server()
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -134,8 +134,16 @@ class Stack:
         self.services = [
             Service(
                 "actions",
-                [*rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-                f"http://{host}:{actions_port}/health",
+                [
+                    str(BOT_PYTHON),
+                    "-m",
+                    "bot.action_server",
+                    "--host",
+                    host,
+                    "--port",
+                    str(actions_port),
+                ],
+                f"http://{host}:{actions_port}/healthz",
                 env,
                 self.log_dir / "actions.log",
             ),
@@ -165,7 +173,7 @@ class Stack:
                     "--interface",
                     host,
                 ],
-                f"http://{host}:{rasa_port}/",
+                f"http://{host}:{rasa_port}/healthz",
                 env,
                 self.log_dir / "rasa.log",
             ),
