@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import categories, postal
 from actions.backend_client import BackendClient, BackendError, BackendValidationError
 from actions.formatting import format_rating
+from actions.greetings import strip_greeting
 from actions.jobs import (
     JOB_SLOTS,
     build_job_request,
@@ -70,7 +71,8 @@ class ValidateSlotMappings(ValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         # Only the slots this action looks after; the other global slots need no validation.
-        return ["language", "friend_rating"]
+        # language first: category_label follows it.
+        return ["language", "category_label", "friend_rating"]
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -84,6 +86,33 @@ class ValidateSlotMappings(ValidationAction):
         )
         language = detect_language(_text(tracker), previous, min_margin=2 if quiet else 1)
         return {"language": language}
+
+    async def extract_category_label(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Keeps the category's name in the summary in the customer's current language."""
+        category = tracker.get_slot("category")
+        if not category:
+            return {}
+        return {"category_label": categories.label(category, _language(tracker))}
+
+    async def validate_category_label(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"category_label": slot_value}
+
+    async def validate_language(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"language": slot_value if slot_value in ("de", "en") else DEFAULT_LANGUAGE}
 
     async def validate_friend_rating(
         self,
@@ -113,7 +142,7 @@ class ValidateJobForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        text = " ".join(str(slot_value or "").split())
+        text = strip_greeting(" ".join(str(slot_value or "").split()))
         letters = sum(1 for char in text if char.isalpha())
         if text.startswith("/") or letters < 3:
             dispatcher.utter_message(response="utter_invalid_description")
@@ -127,11 +156,12 @@ class ValidateJobForm(FormValidationAction):
         # A (new) problem description: infer the category, or ask when not confident.
         classification = categories.classify(text)
         logger.debug("category scores for %r: %s", text, classification.scores)
+        if tracker.get_slot("requested_slot") is None and categories.is_vague(text):
+            # "Ich habe ein Problem": too vague for a technician; the form asks what is wrong.
+            return {"description": None, "category": None, "category_label": None}
         if classification.category:
             result["category"] = classification.category
-            result["category_label"] = categories.label(
-                classification.category, _language(tracker)
-            )
+            result["category_label"] = categories.label(classification.category, _language(tracker))
         else:
             result["category"] = None
             result["category_label"] = None
@@ -144,6 +174,13 @@ class ValidateJobForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") is None and _intent(tracker) == "describe_problem":
+            # Left over from an earlier job (kept after a failed post) while a new problem
+            # starts the form: validate_description has just decided the category.
+            return {
+                "category": tracker.get_slot("category"),
+                "category_label": tracker.get_slot("category_label"),
+            }
         choice = categories.match_choice(str(slot_value or ""))
         if not choice:
             dispatcher.utter_message(response="utter_category_not_understood")
@@ -304,9 +341,7 @@ class ActionSubmitJob(Action):
         slots = tracker.current_slot_values()
         missing = missing_fields(slots)
         if missing:
-            logger.error(
-                "job for %s not posted: missing %s", tracker.sender_id, ", ".join(missing)
-            )
+            logger.error("job for %s not posted: missing %s", tracker.sender_id, ", ".join(missing))
             return [SlotSet("job_status", "failed")]
         request = build_job_request(slots, tracker.sender_id)
         key = idempotency_key(tracker.sender_id, request)

@@ -370,20 +370,32 @@ def _word_matches(token: str, keyword: str) -> bool:
     return edits > 0 and _edit_distance(token, keyword, edits) <= edits
 
 
-def _keyword_in(keyword: str, tokens: list[str], joined: str) -> bool:
-    if " " in keyword:
-        return f" {keyword} " in f" {joined} "
-    return any(_word_matches(token, keyword) for token in tokens)
-
-
 def scores(text: str) -> dict[str, float]:
-    """Score per category (only categories with at least one keyword hit)."""
+    """Score per category (only categories with at least one keyword hit).
+
+    Each distinct word counts once per category, with the weight of the best keyword it
+    matches ("Handy" must not score for both "handy" and "handys"); a multi-word keyword
+    ("smart home") counts on its own.
+    """
     joined = normalise(text)
-    tokens = joined.split()
+    tokens = list(dict.fromkeys(joined.split()))
+    padded = f" {joined} "
     result: dict[str, float] = {}
     for category, keywords in KEYWORDS.items():
-        total = sum(
-            weight for keyword, weight in keywords.items() if _keyword_in(keyword, tokens, joined)
+        total = 0.0
+        for token in tokens:
+            total += max(
+                (
+                    weight
+                    for keyword, weight in keywords.items()
+                    if " " not in keyword and _word_matches(token, keyword)
+                ),
+                default=0.0,
+            )
+        total += sum(
+            weight
+            for keyword, weight in keywords.items()
+            if " " in keyword and f" {keyword} " in padded
         )
         if total:
             result[category] = total
@@ -407,6 +419,24 @@ def classify(text: str | None) -> Classification:
     if best_score >= MIN_SCORE and best_score - runner_up >= MIN_LEAD:
         return Classification(best, found)
     return Classification(None, found)
+
+
+# Words that say "I have a problem" without saying which one.
+_VAGUE_WORDS = frozenset(
+    normalise(
+        "hallo hi hey hello guten tag morgen abend grüezi servus moin hoi grüß gott zusammen "
+        "ich i hab habe have has ein eine einen a an ich es it mein meine my mit with "
+        "problem probleme problems issue frage question hilfe help brauche bräuchte need "
+        "techniker technician jemand someone bitte please dringend urgent noch some "
+        "kleines small großes big technisches technical tech technik"
+    ).split(" ")
+)
+
+
+def is_vague(text: str | None) -> bool:
+    """True for messages like "Hallo, ich habe ein Problem" that name no problem at all."""
+    tokens = normalise(text or "").split()
+    return all(token in _VAGUE_WORDS for token in tokens)
 
 
 def match_choice(text: str | None) -> str | None:

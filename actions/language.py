@@ -16,7 +16,12 @@ import re
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 
-GERMAN_CUES = frozenset(
+
+def _cues(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+GERMAN_CUES = _cues(
     """
     ich mein meine meinen meinem meiner meins mir mich wir uns unser unsere sie ihr ihnen du
     dein deine nicht nichts kein keine keinen ist sind bin bist waren wird werden wurde
@@ -37,10 +42,10 @@ GERMAN_CUES = frozenset(
     kanaele kaputtes
     gaht nüm nümme nuem nuemme isch hät het öppis oeppis min mis mini nöt
     leider sehr gut schlecht heute gestern jetzt sofort schnell
-    """.split()
+    """
 )
 
-ENGLISH_CUES = frozenset(
+ENGLISH_CUES = _cues(
     """
     i i'm i've i'd me my mine we our you your he she they them their it its it's
     is are isn't aren't wasn't doesn't don't didn't can't cannot won't wouldn't couldn't
@@ -53,7 +58,7 @@ ENGLISH_CUES = frozenset(
     printer printing print phone television channels channel screen picture
     what why how who where which this that there here
     cancel quit
-    """.split()
+    """
 )
 
 # A German-only letter is a strong hint (names with umlauts are handled by the caller's margin).

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from actions.greetings import GREETING
+
 MAX_NAME = 80
 
 # Lead-ins people write before their name, longest first.
@@ -44,9 +46,12 @@ def clean_customer_name(text: str | None) -> str | None:
     name = " ".join(text.split())
     if not name or name.startswith("/"):
         return None
+    name = GREETING.sub("", name).strip()
     lowered = name.lower()
     for lead_in in _LEAD_INS:
-        if lowered.startswith(lead_in + " ") or (lead_in.endswith(":") and lowered.startswith(lead_in)):
+        if lowered.startswith(lead_in + " ") or (
+            lead_in.endswith(":") and lowered.startswith(lead_in)
+        ):
             name = name[len(lead_in) :].strip()
             break
     name = name.strip(" .,;:!?\"'“”„()-")

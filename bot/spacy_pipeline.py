@@ -29,7 +29,7 @@ from typing import Any
 # into "Fritz", "!", "Box".
 DEVICES: dict[str, tuple[str, ...]] = {
     "Router": ("router", "routers", "wlan-router", "wifi-router", "wlanrouter", "internet-box"),
-    "Fritzbox": ("fritzbox", "fritz!box", "fritz-box", "fritzboxen", "fritz ! box", "fritz box"),
+    "Fritzbox": ("fritzbox", "fritz!box", "fritz-box", "fritzboxen", "fritz box"),
     "WLAN-Repeater": (
         "wlan-repeater",
         "repeater",
@@ -147,9 +147,7 @@ def entity_patterns() -> list[dict[str, Any]]:
                 if len(tokens) == 1:
                     # One-token variants also match when spaCy leaves punctuation glued on.
                     patterns.append({"label": label, "pattern": [{"LOWER": tokens[0]}]})
-                patterns.append(
-                    {"label": label, "pattern": [{"LOWER": token} for token in tokens]}
-                )
+                patterns.append({"label": label, "pattern": [{"LOWER": token} for token in tokens]})
     # Drop exact duplicates while keeping a stable order.
     unique: dict[str, dict[str, Any]] = {}
     for pattern in patterns:

@@ -1,0 +1,124 @@
+"""actions/categories.py: the keyword classifier behind the job category."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.categories import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    classify,
+    is_vague,
+    label,
+    match_choice,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Mein WLAN bricht ständig ab", "internet_wifi"),
+        ("Die Fritz!Box blinkt rot", "internet_wifi"),
+        ("Servus, mei Ruter spinnt", "internet_wifi"),
+        ("the wifi keeps dropping", "internet_wifi"),
+        ("Grüezi, min Fernseh gaht nüm", "tv_entertainment"),
+        ("the TV lost its channels", "tv_entertainment"),
+        ("Mein Fernsehr hat kein Bild", "tv_entertainment"),
+        ("Der Sendersuchlauf findet nichts", "tv_entertainment"),
+        ("Drucker druckt nicht", "printer"),
+        ("Drukcer geht nich", "printer"),
+        ("My printer won't print", "printer"),
+        ("Die Druckerpatrone wird nicht erkannt", "printer"),
+        ("Mein Laptop ist sehr langsam", "computer"),
+        ("Ich kann keine E-Mails mehr schicken", "computer"),
+        ("Ich habe einen Virus auf dem PC", "computer"),
+        ("Mein Lapotp startet nicht", "computer"),
+        ("WhatsApp geht nicht auf meinem iPhone", "phone_tablet"),
+        ("Das Natel gaht nüm", "phone_tablet"),
+        ("Mein Handy geht nicht", "phone_tablet"),
+        ("Die Heizung lässt sich nicht mehr steuern", "smart_home"),
+        ("Meine tado Thermostate reagieren nicht", "smart_home"),
+        ("Die Fußbodenheizung regelt nicht", "smart_home"),
+        ("My smart lights do not turn on", "smart_home"),
+    ],
+)
+def test_clear_descriptions_get_their_category(text: str, category: str) -> None:
+    result = classify(text)
+    assert result.category == category
+    assert result.confident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich brauche Hilfe",
+        "Mein Telefon geht nicht",  # landline or mobile?
+        "Mein Handy verbindet sich nicht mit dem WLAN",  # phone or Wi-Fi: ask
+        "Der Fernseher hat kein Internet",
+        "Es funktioniert gar nichts mehr",
+        "",
+    ],
+)
+def test_unclear_descriptions_are_not_guessed(text: str) -> None:
+    result = classify(text)
+    assert result.category is None
+    assert not result.confident
+
+
+def test_common_words_are_not_mistaken_for_keywords() -> None:
+    # "nicht" is one letter from "licht", "drücke" near "drucken", "Absender" ends in "sender"
+    assert classify("Es geht nicht").scores == {}
+    assert classify("Wenn ich auf den Knopf drücke").scores == {}
+    assert "tv_entertainment" not in classify("Ein neuer Absender in Outlook").scores
+
+
+def test_other_is_never_inferred() -> None:
+    assert classify("Etwas anderes").category is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("printer", "printer"),
+        ("Drucker & Scanner", "printer"),
+        ("drucker & scanner", "printer"),
+        ("Smart home & heating", "smart_home"),
+        ("Etwas anderes", "other"),
+        ("Sonstiges", "other"),
+        ("something else", "other"),
+        ("Es ist der Drucker", "printer"),
+    ],
+)
+def test_typed_choices_name_a_category(text: str, category: str) -> None:
+    assert match_choice(text) == category
+
+
+def test_nonsense_is_no_choice() -> None:
+    assert match_choice("blabla") is None
+    assert match_choice(None) is None
+
+
+def test_labels_exist_in_both_languages_and_fit_a_quick_reply() -> None:
+    assert set(CATEGORY_LABELS) == set(CATEGORIES)
+    for labels in CATEGORY_LABELS.values():
+        assert set(labels) == {"de", "en"}
+        assert all(len(title) <= 20 for title in labels.values())
+    assert label("printer", "de") == "Drucker & Scanner"
+    assert label("printer", "en") == "Printer & scanner"
+    assert label(None, "de") == "Etwas anderes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hallo zusammen, ich hab ein Problem", "Ich brauche Hilfe", "I have a problem", ""],
+)
+def test_messages_that_name_no_problem_are_vague(text: str) -> None:
+    assert is_vague(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Meine Kaffeemaschine geht nicht", "Drucker druckt nicht", "Ich habe ein Problem mit dem TV"],
+)
+def test_messages_that_name_something_are_not_vague(text: str) -> None:
+    assert not is_vague(text)

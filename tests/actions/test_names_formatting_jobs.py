@@ -1,0 +1,110 @@
+"""actions/names.py, actions/formatting.py and actions/jobs.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.formatting import format_rating
+from actions.greetings import strip_greeting
+from actions.jobs import build_job_request, idempotency_key, missing_fields
+from actions.names import clean_customer_name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hans Müller", "Hans Müller"),
+        ("ich heiße hans müller.", "Hans Müller"),
+        ("Mein Name ist Erika Mustermann", "Erika Mustermann"),
+        ("Hallo, ich bin Franz Huber", "Franz Huber"),
+        ("My name is John Smith", "John Smith"),
+        ("hans von der heide", "Hans von der Heide"),
+        ("Karl-Heinz Weber", "Karl-Heinz Weber"),
+    ],
+)
+def test_names_are_cleaned(text: str, expected: str) -> None:
+    assert clean_customer_name(text) == expected
+
+
+@pytest.mark.parametrize("text", ["10115", "a", "/affirm", "", None, "Hallo", "x" * 100])
+def test_non_names_are_rejected(text: str | None) -> None:
+    assert clean_customer_name(text) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        (4.8, "de", "4,8"),
+        (4.8, "en", "4.8"),
+        ("4,75", "en", "4.8"),
+        ("5", "de", "5,0"),
+        (None, "de", None),
+        ("great", "de", None),
+        (7, "de", None),
+        (True, "de", None),
+    ],
+)
+def test_format_rating(value: object, language: str, expected: str | None) -> None:
+    assert format_rating(value, language) == expected
+
+
+SLOTS = {
+    "category": "internet_wifi",
+    "description": "Mein WLAN bricht ständig ab",
+    "device": None,
+    "brand": None,
+    "country": "DE",
+    "postal_code": "10115",
+    "customer_name": "Hans Müller",
+    "phone": "+491719876543",
+    "language": "de",
+}
+
+
+def test_job_request_follows_the_backend_contract() -> None:
+    request = build_job_request(SLOTS, "psid-1")
+    assert request == {
+        "category": "internet_wifi",
+        "description": "Mein WLAN bricht ständig ab",
+        "device": None,
+        "brand": None,
+        "package": "quick_help",
+        "country": "DE",
+        "postal_code": "10115",
+        "time_window": None,
+        "customer": {
+            "psid": "psid-1",
+            "name": "Hans Müller",
+            "phone": "+491719876543",
+            "language": "de",
+        },
+    }
+    assert missing_fields(SLOTS) == []
+    assert missing_fields({**SLOTS, "phone": None}) == ["phone"]
+
+
+def test_idempotency_key_is_stable_and_specific() -> None:
+    request = build_job_request(SLOTS, "psid-1")
+    key = idempotency_key("psid-1", request)
+    assert len(key) == 64
+    assert key == idempotency_key("psid-1", build_job_request(dict(SLOTS), "psid-1"))
+    assert key != idempotency_key("psid-2", build_job_request(SLOTS, "psid-2"))
+    changed = build_job_request({**SLOTS, "phone": "+491719876544"}, "psid-1")
+    assert key != idempotency_key("psid-1", changed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grüezi, min Fernseh gaht nüm", "Min Fernseh gaht nüm"),
+        ("Hallo, mein WLAN geht nicht", "Mein WLAN geht nicht"),
+        ("Servus mei Drucker spinnt", "Mei Drucker spinnt"),
+        ("Guten Tag! Der Router blinkt", "Der Router blinkt"),
+        ("Hello, my printer is broken", "My printer is broken"),
+        ("Hallo", ""),
+        ("Halloween-Deko blinkt nicht", "Halloween-Deko blinkt nicht"),
+        ("Mein WLAN bricht ständig ab", "Mein WLAN bricht ständig ab"),
+    ],
+)
+def test_strip_greeting(text: str, expected: str) -> None:
+    assert strip_greeting(text) == expected

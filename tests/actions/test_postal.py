@@ -1,0 +1,79 @@
+"""actions/postal.py: postal codes in text and the places the backend returns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actions.postal import (
+    extract_postal_code,
+    filter_places,
+    offline_places,
+    place_payload,
+    place_title,
+    possible_countries,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10115", ("10115", None)),
+        ("Meine PLZ ist 80331", ("80331", None)),
+        ("D-10115", ("10115", "DE")),
+        ("CH-8001", ("8001", "CH")),
+        ("A-1010", ("1010", "AT")),
+        ("1010 Wien", ("1010", None)),
+        ("8001 Zürich, Schweiz", ("8001", "CH")),
+        ("1010 Deutschland", ("1010", None)),  # 4 digits are never German
+        ("123", (None, None)),
+        ("12345678", (None, None)),
+        ("/inform", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_extract_postal_code(text: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert extract_postal_code(text) == expected
+
+
+def test_possible_countries_follow_the_length() -> None:
+    assert possible_countries("10115") == ("DE",)
+    assert possible_countries("1010") == ("AT", "CH")
+
+
+def test_filter_places_keeps_real_matches_once() -> None:
+    places = [
+        {"country": "AT", "postal_code": "1010", "city": "Wien"},
+        {"country": "AT", "postal_code": "1010", "city": "Wien"},
+        {"country": "CH", "postal_code": "1010", "city": "Lausanne"},
+        {"country": "FR", "postal_code": "1010", "city": "Nowhere"},
+        {"country": "DE", "postal_code": "10115", "city": "Berlin"},
+        "junk",
+    ]
+    assert filter_places(places, "1010") == [
+        {"country": "AT", "postal_code": "1010", "city": "Wien"},
+        {"country": "CH", "postal_code": "1010", "city": "Lausanne"},
+    ]
+    assert filter_places(places, "1010", "CH") == [
+        {"country": "CH", "postal_code": "1010", "city": "Lausanne"}
+    ]
+
+
+def test_offline_places_without_backend() -> None:
+    assert [p["country"] for p in offline_places("10115")] == ["DE"]
+    assert [p["country"] for p in offline_places("1010")] == ["AT", "CH"]
+    assert [p["country"] for p in offline_places("1010", "CH")] == ["CH"]
+
+
+def test_quick_reply_for_a_place() -> None:
+    place = {"country": "AT", "postal_code": "1010", "city": "Wien"}
+    assert place_title(place, "de") == "1010 Wien (AT)"
+    payload = place_payload(place)
+    assert payload.startswith("/inform{")
+    assert json.loads(payload[len("/inform") :]) == {"postal_code": "1010", "country": "AT"}
+    no_city = {"country": "CH", "postal_code": "8000", "city": ""}
+    assert place_title(no_city, "de") == "8000 Schweiz"
+    assert place_title(no_city, "en") == "8000 Switzerland"
+    long_city = {"country": "CH", "postal_code": "3000", "city": "Bern Bundeshaus Nord West"}
+    assert len(place_title(long_city, "de")) <= 20
