@@ -30,7 +30,7 @@ SECRET = "bench-secret"
 
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def run(requests: int, batch: int, concurrency: int, url: str) -> dict[str, float]:

@@ -126,6 +126,7 @@ class Stack:
         env["BACKEND_PORT"] = str(backend_port)
         action_url = env.get("ACTION_ENDPOINT_URL") or f"http://{host}:{actions_port}/webhook"
         tracker = env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db"
+        self.env = env  # what the processes really get, defaults filled in
         endpoints = self.log_dir / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(endpoints_yaml(action_url, tracker))

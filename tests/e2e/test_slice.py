@@ -1,0 +1,187 @@
+"""The first end-to-end slice, every process real except Meta:
+
+a customer writes in German through the signed Messenger webhook → the trained bot asks for the
+problem, postal code, name and phone → the action server posts the job to the backend → the
+backend offers it to the nearby Friends through pymessenger → the first claim wins, the second
+Friend hears "already taken" → the customer is told through the bot that a Friend will call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+from simulator.graph_client import fetch_calls, wait_for_calls
+from simulator.webhook_bodies import encode_signed, page_body, postback_event, quick_reply_event
+from simulator.webhook_bodies import text_event as customer_text
+from tests.e2e.conftest import SECRETS, System, post_customer_webhook
+
+Call = dict[str, Any]
+CUSTOMER_TOKEN = SECRETS["CUSTOMER_PAGE_ACCESS_TOKEN"]
+FRIENDS_TOKEN = SECRETS["FRIENDS_PAGE_ACCESS_TOKEN"]
+TURN_SECONDS = 60
+
+
+def text(call: Call) -> str:
+    message = call["body"].get("message") or {}
+    if "text" in message:
+        return str(message["text"])
+    return str(((message.get("attachment") or {}).get("payload") or {}).get("text", ""))
+
+
+def quick_replies(call: Call) -> list[str]:
+    message = call["body"].get("message") or {}
+    return [q["payload"] for q in message.get("quick_replies") or []]
+
+
+def buttons(call: Call) -> list[str]:
+    message = call["body"].get("message") or {}
+    payload = (message.get("attachment") or {}).get("payload") or {}
+    return [b.get("payload", "") for b in payload.get("buttons") or []]
+
+
+class Chat:
+    """One customer's Messenger conversation with the bot, seen from the customer's phone."""
+
+    def __init__(self, system: System, psid: str) -> None:
+        self.system, self.psid, self.cursor = system, psid, 0
+
+    async def say(self, message: str, expect: str) -> list[Call]:
+        return await self._send(customer_text(self.psid, "customer-page", message), expect)
+
+    async def tap(self, title: str, payload: str, expect: str) -> list[Call]:
+        event = quick_reply_event(self.psid, "customer-page", title, payload)
+        return await self._send(event, expect)
+
+    async def _send(self, event: dict[str, Any], expect: str) -> list[Call]:
+        assert await post_customer_webhook(self.system, [event]) == 200
+        return await self.wait(expect)
+
+    async def wait(self, expect: str) -> list[Call]:
+        """Bot messages since the last step, once one of them contains `expect`."""
+        await wait_for_calls(
+            self.system.graph_url,
+            lambda c: "message" in c["body"] and expect in text(c),
+            TURN_SECONDS,
+            since=self.cursor,
+            page_token=CUSTOMER_TOKEN,
+            recipient=self.psid,
+        )
+        calls, self.cursor = await fetch_calls(
+            self.system.graph_url, since=self.cursor, page_token=CUSTOMER_TOKEN, recipient=self.psid
+        )
+        messages = [c for c in calls if "message" in c["body"]]
+        for call in messages:
+            assert call["body"]["messaging_type"] == "RESPONSE"
+        return messages
+
+
+async def _api(system: System, method: str, path: str, token: str, **kwargs: Any) -> Any:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.request(
+            method,
+            system.backend_url + path,
+            headers={"Authorization": f"Bearer {token}"},
+            **kwargs,
+        ) as response,
+    ):
+        assert response.status < 300, await response.text()
+        return await response.json()
+
+
+async def _friends_tap(system: System, sender: str, payload: str) -> None:
+    raw, headers = encode_signed(
+        page_body("friends-page", [postback_event(sender, "friends-page", payload, "tap")]),
+        SECRETS["FRIENDS_APP_SECRET"],
+    )
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{system.backend_url}/webhooks/friends", data=raw, headers=headers) as r,
+    ):
+        assert r.status == 200
+
+
+async def test_german_customer_books_and_the_first_friend_wins(system: System) -> None:
+    admin = SECRETS["BACKEND_ADMIN_TOKEN"]
+    for name, messenger_id, postal_code in (
+        ("Anna Schmidt", "e2e-anna", "10117"),
+        ("Jonas Weber", "e2e-jonas", "10405"),
+        ("Max Fern", "e2e-munich", "80331"),  # too far away: must get no offer
+    ):
+        friend = {
+            "name": name,
+            "messenger_id": messenger_id,
+            "postal_code": postal_code,
+            "country": "DE",
+            "radius_km": 15,
+            "skills": ["internet_wifi"],
+            "languages": ["de"],
+            "status": "active",
+        }
+        await _api(system, "POST", "/api/v1/friends", admin, json=friend)
+
+    chat = Chat(system, "e2e-erika")
+    welcome = await chat.say("Hallo", "automatische Assistent")
+    assert any('/choose_category{"category":"internet_wifi"}' in quick_replies(c) for c in welcome)
+    await chat.say("Mein WLAN bricht ständig ab", "Postleitzahl")
+    await chat.say("10115", "Wie heißen Sie")
+    await chat.say("Erika Mustermann", "Telefonnummer")
+    summary = await chat.say("0171 9876543", "Bitte prüfen Sie Ihre Angaben")
+    summary_text = "\n".join(text(c) for c in summary)
+    assert "10115 Berlin" in summary_text and "Internet & WLAN" in summary_text
+    assert any("/affirm" in quick_replies(c) + buttons(c) for c in summary)
+
+    submitted = await chat.tap("Ja, absenden", "/affirm", "12 Stunden")
+    confirmation = next(text(c) for c in submitted if "12 Stunden" in text(c))
+    # A double tap on "confirm" never makes a second job.
+    await chat.tap("Ja, absenden", "/affirm", "schon bei uns eingegangen")
+
+    api_token = SECRETS["BACKEND_API_TOKEN"]
+    jobs = await _api(system, "GET", "/api/v1/jobs?customer_psid=e2e-erika", api_token)
+    assert len(jobs) == 1
+    job = jobs[0]
+    assert job["reference"] in confirmation
+    assert (job["category"], job["postal_code"], job["city"]) == (
+        "internet_wifi",
+        "10115",
+        "Berlin",
+    )
+    assert job["description"] == "Mein WLAN bricht ständig ab"
+    assert job["customer"] == {
+        "psid": "e2e-erika",
+        "name": "Erika Mustermann",
+        "phone": "+491719876543",
+        "language": "de",
+    }
+    ref = job["reference"]
+
+    offers = await wait_for_calls(
+        system.graph_url,
+        lambda c: ref in text(c) and f"CLAIM:{ref}" in buttons(c),
+        TURN_SECONDS,
+        page_token=FRIENDS_TOKEN,
+    )
+    offered = {c["recipient"] for c in offers}
+    assert offered == {"e2e-anna", "e2e-jonas"}
+
+    await _friends_tap(system, "e2e-anna", f"CLAIM:{ref}")
+    won = await wait_for_calls(
+        system.graph_url, lambda c: "gehört Ihnen" in text(c), TURN_SECONDS, recipient="e2e-anna"
+    )
+    assert "+491719876543" in text(won[0]) and "Erika Mustermann" in text(won[0])
+    await _friends_tap(system, "e2e-jonas", f"CLAIM:{ref}")
+    taken = await wait_for_calls(
+        system.graph_url, lambda c: "vergeben" in text(c), TURN_SECONDS, recipient="e2e-jonas"
+    )
+    assert "+49" not in text(taken[0])
+
+    told = await chat.wait("Anna")
+    assert any(ref in text(c) and "12 Stunden" in text(c) for c in told), [text(c) for c in told]
+
+    job = await _api(system, "GET", f"/api/v1/jobs/{ref}", api_token)
+    assert job["status"] == "claimed"
+    assert job["assigned_friend"]["messenger_id"] == "e2e-anna"
+    everything, _ = await fetch_calls(system.graph_url, recipient="e2e-munich")
+    assert everything == []
