@@ -35,7 +35,12 @@ typecheck: $(VENV)
 validate: $(VENV_BOT)
 	.venv-bot/bin/python -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
 
-test: venvs lint typecheck validate model
+# Dialogue regression: the test stories must be predicted exactly by the trained model.
+test-stories: model
+	TF_CPP_MIN_LOG_LEVEL=2 .venv-bot/bin/python -m rasa test core --stories tests/rasa/test_stories.yml \
+		--model models/techfriends.tar.gz --fail-on-prediction-errors --out var/rasa-test-results
+
+test: venvs lint typecheck validate model test-stories
 	$(PY) -m pytest
 
 demo: venvs model
@@ -47,4 +52,4 @@ run: venvs model
 clean:
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help venvs model lint typecheck validate test demo run clean
+.PHONY: help venvs model lint typecheck validate test-stories test demo run clean
