@@ -23,26 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-CATEGORIES = (
-    "internet_wifi",
-    "smart_home",
-    "tv_entertainment",
-    "computer",
-    "phone_tablet",
-    "printer",
-    "other",
-)
-
-# Quick-reply titles. Messenger cuts quick-reply titles at 20 characters.
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "internet_wifi": {"de": "Internet & WLAN", "en": "Internet & Wi-Fi"},
-    "smart_home": {"de": "Smart Home & Heizung", "en": "Smart home & heating"},
-    "tv_entertainment": {"de": "TV & Unterhaltung", "en": "TV & entertainment"},
-    "computer": {"de": "Computer & Laptop", "en": "Computer & laptop"},
-    "phone_tablet": {"de": "Handy & Tablet", "en": "Phone & tablet"},
-    "printer": {"de": "Drucker & Scanner", "en": "Printer & scanner"},
-    "other": {"de": "Etwas anderes", "en": "Something else"},
-}
+from product.categories import CATEGORIES, CATEGORY_LABELS
 
 # keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
 # towards it but also occur elsewhere ("Passwort", "Update", "Telefon").

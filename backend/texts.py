@@ -4,16 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-CATEGORY_NAMES: dict[str, dict[str, str]] = {
-    "internet_wifi": {"de": "Internet & WLAN", "en": "Internet & Wi-Fi"},
-    "smart_home": {"de": "Smart Home & Heizung", "en": "Smart home & heating"},
-    "tv_entertainment": {"de": "Fernseher & Unterhaltung", "en": "TV & entertainment"},
-    "computer": {"de": "Computer & Laptop", "en": "Computer & laptop"},
-    "phone_tablet": {"de": "Handy & Tablet", "en": "Phone & tablet"},
-    "printer": {"de": "Drucker & Scanner", "en": "Printer & scanner"},
-    "other": {"de": "Sonstiges", "en": "Other"},
-}
-
 TEXTS: dict[str, dict[str, str]] = {
     "offer": {
         "de": (
@@ -89,8 +79,3 @@ TEXTS: dict[str, dict[str, str]] = {
 def text(key: str, language: str, **values: Any) -> str:
     variants = TEXTS[key]
     return variants.get(language, variants["de"]).format(**values)
-
-
-def category_name(category: str, language: str) -> str:
-    names = CATEGORY_NAMES.get(category, CATEGORY_NAMES["other"])
-    return names.get(language, names["de"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.domain.jobs import CATEGORIES, COUNTRIES, LANGUAGES
+from backend.domain.jobs import COUNTRIES, LANGUAGES
+from product.categories import CATEGORIES
 
 FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended")
 MAX_RADIUS_KM = 100.0

@@ -10,15 +10,8 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-CATEGORIES = (
-    "internet_wifi",
-    "smart_home",
-    "tv_entertainment",
-    "computer",
-    "phone_tablet",
-    "printer",
-    "other",
-)
+from product.categories import CATEGORIES
+
 STATUSES = ("open", "claimed", "contacted", "completed", "cancelled", "unassigned")
 COUNTRIES = ("DE", "AT", "CH")
 LANGUAGES = ("de", "en")

@@ -16,7 +16,8 @@ from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
 from backend.services.jobs import record_event
-from backend.texts import category_name, text
+from backend.texts import text
+from product.categories import category_label
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def offer_text(job: Job, package: Package | None, language: str) -> str:
         "offer",
         language,
         reference=job.reference,
-        category=category_name(job.category, language),
+        category=category_label(job.category, language),
         postal_code=job.postal_code,
         city=job.city,
         window=_window_text(job, language),

@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from backend.domain.friends import FRIEND_STATUSES
-from backend.domain.jobs import CATEGORIES, COUNTRIES, LANGUAGES, STATUSES
+from backend.domain.jobs import COUNTRIES, LANGUAGES, STATUSES
+from product.categories import CATEGORIES
 
 routes = web.RouteTableDef()
 

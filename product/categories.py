@@ -1,0 +1,29 @@
+"""Job categories and how they are called in each language."""
+
+from __future__ import annotations
+
+CATEGORIES = (
+    "internet_wifi",
+    "smart_home",
+    "tv_entertainment",
+    "computer",
+    "phone_tablet",
+    "printer",
+    "other",
+)
+
+# Also quick-reply titles, which Messenger cuts at 20 characters.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "internet_wifi": {"de": "Internet & WLAN", "en": "Internet & Wi-Fi"},
+    "smart_home": {"de": "Smart Home & Heizung", "en": "Smart home & heating"},
+    "tv_entertainment": {"de": "TV & Unterhaltung", "en": "TV & entertainment"},
+    "computer": {"de": "Computer & Laptop", "en": "Computer & laptop"},
+    "phone_tablet": {"de": "Handy & Tablet", "en": "Phone & tablet"},
+    "printer": {"de": "Drucker & Scanner", "en": "Printer & scanner"},
+    "other": {"de": "Etwas anderes", "en": "Something else"},
+}
+
+
+def category_label(category: str, language: str) -> str:
+    labels = CATEGORY_LABELS.get(category, CATEGORY_LABELS["other"])
+    return labels.get(language, labels["de"])
