@@ -84,7 +84,7 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt.spawn(_inbox_worker(rt), name="friends inbox")
     scheduler = AsyncIOScheduler()
     # Deadline sweeps join this scheduler in the matching issue.
-    scheduler.add_job(dispatch_undispatched, "interval", seconds=60, args=[rt], next_run_time=None)
+    scheduler.add_job(dispatch_undispatched, "interval", seconds=60, args=[rt])
     scheduler.start()
     rt.spawn(dispatch_undispatched(rt), name="recover dispatch")
     yield

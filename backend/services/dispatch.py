@@ -105,6 +105,9 @@ async def dispatch_job(
             for c in candidates
             if c.friend.id not in already
         ]
+        if not offers:
+            # Retried by the periodic sweep; one event per sweep would flood the job's log.
+            return 0
         session.add_all(o for o, _ in offers)
         record_event(session, job, "system", "dispatched", wave=1, friends=len(offers))
         # Offers exist before any message goes out: a crash mid-send leaves a visible record.
