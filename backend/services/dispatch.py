@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import MessengerClient, postback_button
@@ -111,7 +112,12 @@ async def dispatch_job(
         session.add_all(o for o, _ in offers)
         record_event(session, job, "system", "dispatched", wave=1, friends=len(offers))
         # Offers exist before any message goes out: a crash mid-send leaves a visible record.
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            # The sweep and the request's own dispatch raced; the other one sends the offers.
+            await session.rollback()
+            return 0
 
         sent = 0
         for offer, friend in offers:
