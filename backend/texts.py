@@ -63,6 +63,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Auftrag {reference} ist nicht (mehr) Ihrer.",
         "en": "Job {reference} is not (or no longer) yours.",
     },
+    "job_cancelled": {
+        "de": "Der Auftrag {reference} wurde storniert. Sie müssen nichts weiter tun.",
+        "en": "Job {reference} has been cancelled. There is nothing more for you to do.",
+    },
     "unknown_friend": {
         "de": "Hallo! Sie sind noch nicht als techfriends-Friend registriert.",
         "en": "Hello! You are not registered as a techfriends Friend yet.",

@@ -118,6 +118,8 @@ class Job(Base):
     assigned_friend_id: Mapped[int | None] = mapped_column(ForeignKey("friends.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Offer(Base):
@@ -132,6 +134,18 @@ class Offer(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class Rating(Base):
+    """A customer's 1-5 stars for a completed job; one per job."""
+
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    friend_id: Mapped[int] = mapped_column(ForeignKey("friends.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JobEvent(Base):

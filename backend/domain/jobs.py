@@ -164,3 +164,40 @@ def validate_job_request(
         ),
         {},
     )
+
+
+CANCELLABLE = ("open", "claimed", "contacted", "unassigned")
+CANCELLED_BY = ("customer", "support", "partner")
+MAX_REASON = 500
+
+
+def validate_cancellation(data: Any) -> tuple[tuple[str, str] | None, dict[str, str]]:
+    """(reason, cancelled_by), or field-level messages."""
+    if not isinstance(data, dict):
+        return None, {"body": "must be a JSON object"}
+    errors: dict[str, str] = {}
+    reason = _text(data, "reason", errors, required=True)
+    if len(reason) > MAX_REASON:
+        errors["reason"] = f"must be at most {MAX_REASON} characters"
+    by = _text(data, "by", errors, required=False) or "customer"
+    if by not in CANCELLED_BY:
+        errors["by"] = f"must be one of {', '.join(CANCELLED_BY)}"
+    return (None, errors) if errors else ((reason, by), {})
+
+
+def validate_rating(data: Any) -> tuple[tuple[int, str, str] | None, dict[str, str]]:
+    """(stars, comment, customer_psid), or field-level messages."""
+    if not isinstance(data, dict):
+        return None, {"body": "must be a JSON object"}
+    errors: dict[str, str] = {}
+    stars = data.get("stars")
+    if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
+        errors["stars"] = "must be a whole number from 1 to 5"
+    comment = _text(data, "comment", errors, required=False)
+    if len(comment) > MAX_DESCRIPTION:
+        errors["comment"] = f"must be at most {MAX_DESCRIPTION} characters"
+    psid = _text(data, "customer_psid", errors, required=True)
+    if errors:
+        return None, errors
+    assert isinstance(stars, int)
+    return (stars, comment, psid), {}

@@ -7,9 +7,15 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from backend.domain.friends import validate_friend_request
-from backend.domain.jobs import COUNTRIES, validate_job_request
-from backend.services import friends, jobs, postcodes
+from backend.domain.jobs import (
+    COUNTRIES,
+    validate_cancellation,
+    validate_job_request,
+    validate_rating,
+)
+from backend.services import friends, jobs, lifecycle, postcodes
 from backend.services.dispatch import dispatch_job
+from backend.texts import text
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
 
@@ -61,6 +67,54 @@ async def list_jobs(request: web.Request) -> web.Response:
     async with rt.sessions() as session:
         found = await jobs.jobs_for_customer(session, psid)
         return web.json_response(await jobs.jobs_json(session, found))
+
+
+@routes.post("/api/v1/jobs/{reference}/cancel")
+async def cancel_job(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    parsed, errors = validate_cancellation(await read_json(request))
+    if parsed is None:
+        return validation_error(errors)
+    reason, by = parsed
+    async with rt.sessions() as session:
+        try:
+            cancelled = await lifecycle.cancel_job(
+                session, request.match_info["reference"], reason, by
+            )
+        except lifecycle.LifecycleError as exc:
+            return error(409, str(exc))
+        if cancelled is None:
+            return error(404, "no job with this reference")
+        body = await jobs.job_json(session, cancelled.job)
+    if cancelled.friend is not None:
+        friend = cancelled.friend
+        language = friend.languages[0] if friend.languages else "de"
+        rt.spawn(
+            rt.messenger.send_text(
+                friend.messenger_id,
+                text("job_cancelled", language, reference=cancelled.job.reference),
+            ),
+            name=f"tell {friend.messenger_id} about cancellation",
+        )
+    return web.json_response(body)
+
+
+@routes.post("/api/v1/jobs/{reference}/rating")
+async def rate_job(request: web.Request) -> web.Response:
+    parsed, errors = validate_rating(await read_json(request))
+    if parsed is None:
+        return validation_error(errors)
+    stars, comment, psid = parsed
+    async with request.app[RUNTIME].sessions() as session:
+        try:
+            rating = await lifecycle.rate_job(
+                session, request.match_info["reference"], stars, comment, psid
+            )
+        except lifecycle.LifecycleError as exc:
+            return error(409, str(exc))
+    if rating is None:
+        return error(404, "no job with this reference for this customer")
+    return web.json_response({"stars": rating.stars, "comment": rating.comment}, status=201)
 
 
 @routes.get("/api/v1/packages")

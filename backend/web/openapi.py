@@ -36,6 +36,10 @@ def _array(schema_ref: str, description: str) -> dict[str, Any]:
     }
 
 
+def _reference() -> dict[str, Any]:
+    return {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 def document() -> dict[str, Any]:
     place = {
         "type": "object",
@@ -225,6 +229,65 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json("Job", "the job"),
                         "404": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/jobs/{reference}/cancel": {
+                "post": {
+                    "summary": "Cancel a job that is not completed; the assigned Friend is told",
+                    "parameters": [_reference()],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reason"],
+                                    "properties": {
+                                        "reason": {"type": "string", "maxLength": 500},
+                                        "by": {
+                                            "type": "string",
+                                            "enum": ["customer", "support", "partner"],
+                                            "default": "customer",
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("Job", "the cancelled job"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "409": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/jobs/{reference}/rating": {
+                "post": {
+                    "summary": "The customer rates a completed job (1-5 stars, once)",
+                    "parameters": [_reference()],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["stars", "customer_psid"],
+                                    "properties": {
+                                        "stars": {"type": "integer", "minimum": 1, "maximum": 5},
+                                        "comment": {"type": "string", "maxLength": 2000},
+                                        "customer_psid": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {"description": "rating stored"},
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "409": {"$ref": "#/components/responses/Error"},
                         **_ERRORS,
                     },
                 }

@@ -1,0 +1,87 @@
+"""A job after booking: cancellation by the customer (or support, or a partner) and rating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.adapters.orm import Customer, Friend, Job, Offer, Rating, utcnow
+from backend.domain.jobs import CANCELLABLE
+from backend.services.jobs import record_event
+
+
+class LifecycleError(Exception):
+    """The request is valid but the job's state does not allow it (answered with 409)."""
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    job: Job
+    friend: Friend | None  # the Friend who had the job, to be told
+
+
+async def cancel_job(
+    session: AsyncSession, reference: str, reason: str, by: str
+) -> Cancelled | None:
+    """None when there is no such job; LifecycleError when it can no longer be cancelled."""
+    job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
+    if job is None:
+        return None
+    job_id = job.id  # read now: a rollback expires the object
+    cancelled_id = await session.scalar(
+        update(Job)
+        .where(Job.id == job.id, Job.status.in_(CANCELLABLE))
+        .values(status="cancelled", cancelled_at=utcnow(), cancel_reason=reason)
+        .returning(Job.id)
+    )
+    if cancelled_id is None:
+        await session.rollback()
+        status = await session.scalar(select(Job.status).where(Job.id == job_id))
+        raise LifecycleError(f"job is {status} and can no longer be cancelled")
+    await session.execute(
+        update(Offer)
+        .where(Offer.job_id == job.id, Offer.status.in_(("pending", "sent")))
+        .values(status="withdrawn")
+    )
+    record_event(session, job, by, "cancelled", reason=reason)
+    await session.commit()
+    await session.refresh(job)
+    friend = await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None
+    return Cancelled(job, friend)
+
+
+async def rate_job(
+    session: AsyncSession, reference: str, stars: int, comment: str, customer_psid: str
+) -> Rating | None:
+    """None when there is no such job for this customer; LifecycleError when not ratable."""
+    job = await session.scalar(
+        select(Job)
+        .join(Customer, Job.customer_id == Customer.id)
+        .where(Job.reference == reference.upper(), Customer.psid == customer_psid)
+    )
+    if job is None:
+        return None
+    if job.status != "completed" or job.assigned_friend_id is None:
+        raise LifecycleError("only a completed job can be rated")
+    rating = Rating(job_id=job.id, friend_id=job.assigned_friend_id, stars=stars, comment=comment)
+    session.add(rating)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise LifecycleError("this job has been rated already") from exc
+    # The Friend's rating is the mean of all their ratings; it ranks who gets offers first.
+    average = await session.scalar(
+        select(func.avg(Rating.stars)).where(Rating.friend_id == job.assigned_friend_id)
+    )
+    await session.execute(
+        update(Friend)
+        .where(Friend.id == job.assigned_friend_id)
+        .values(rating=round(float(average or stars), 2))
+    )
+    record_event(session, job, "customer", "rated", stars=stars)
+    await session.commit()
+    return rating

@@ -1,0 +1,22 @@
+"""The Alembic history builds the same schema as the models, step by step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from backend.adapters.db import migrate
+from backend.adapters.orm import Base
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "schema.db"
+    migrate(f"sqlite+aiosqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
