@@ -1,0 +1,52 @@
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+from messenger_platform.send_policy import (
+    RateLimiter,
+    Verdict,
+    backoff_seconds,
+    classify,
+    within_window,
+)
+
+
+def test_error_codes_meta_says_are_transient_are_retried() -> None:
+    for code, subcode in ((1200, None), (2, None), (4, None), (613, None)):
+        assert classify(400, code, subcode) is Verdict.RETRY
+
+
+def test_permanent_errors_are_not_retried() -> None:
+    for code, subcode in ((10, 2018278), (100, None), (190, None), (200, None), (551, None)):
+        assert classify(400, code, subcode) is Verdict.PERMANENT
+
+
+def test_network_trouble_is_retried_and_success_is_sent() -> None:
+    assert classify(0, None) is Verdict.RETRY  # connection refused, timeout
+    assert classify(502, None) is Verdict.RETRY
+    assert classify(200, None) is Verdict.SENT
+    assert classify(400, None) is Verdict.PERMANENT  # a 400 without an error body
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    for attempt in range(12):
+        delays = [backoff_seconds(attempt, base=1, cap=60) for _ in range(200)]
+        assert all(0 <= d <= min(60, 2**attempt) for d in delays)
+    # Jitter: the waits are spread, not identical.
+    assert len({round(backoff_seconds(5), 3) for _ in range(50)}) > 40
+
+
+def test_the_24_hour_window() -> None:
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    assert within_window(now - timedelta(hours=23, minutes=59), now)
+    assert not within_window(now - timedelta(hours=24), now)
+    assert not within_window(None, now)
+
+
+async def test_rate_limiter_holds_a_burst_to_the_rate() -> None:
+    limiter = RateLimiter(rate=50)
+    start = time.monotonic()
+    await asyncio.gather(*(limiter.acquire() for _ in range(100)))
+    elapsed = time.monotonic() - start
+    # 50 go at once (the bucket is full), the other 50 need about a second.
+    assert elapsed >= 0.9
