@@ -3,7 +3,9 @@
 Replaces Rasa's `facebook` channel, which checks only SHA-1 signatures (and answers 200 when
 they are wrong), handles one event per batch, never de-duplicates, acknowledges only after the
 whole turn and sends with blocking calls. Here: SHA-256 signatures, every event of a batch,
-de-duplication by mid, 200 before the turn runs, turns in arrival order per sender.
+de-duplication by mid, events stored before the 200 (and handled after a restart if the
+process died in between), turns in arrival order per sender, and every reply through a durable
+outbox that respects the 24-hour window and retries what Meta asks us to retry.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -20,10 +24,13 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.messenger_mapping import RecentKeys, event_to_text, split_text
-from bot.messenger_send import SendApiClient, SendApiError
+from bot.messenger_mapping import event_to_text, split_text
+from bot.messenger_outbox import Outbox
+from bot.messenger_send import SendApiClient
+from bot.messenger_store import MessengerStore
 from messenger_platform import signature
 from messenger_platform.events import MAX_BODY_BYTES, InboundEvent, MalformedWebhook, parse_body
+from messenger_platform.send_policy import OutsideWindowError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,7 @@ MAX_TEXT = 2000
 MAX_QUICK_REPLIES = 13
 MAX_TEMPLATE_BUTTONS = 3
 QUICK_REPLY_TITLE = 20
+DEFAULT_STORE = Path(__file__).resolve().parent.parent / "var" / "messenger-customers.db"
 
 
 class MessengerOutput(OutputChannel):
@@ -38,14 +46,15 @@ class MessengerOutput(OutputChannel):
     def name(cls) -> str:
         return "messenger"
 
-    def __init__(self, client: SendApiClient) -> None:
-        self.client = client
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         try:
-            await self.client.send_message(recipient_id, message)
-        except SendApiError as exc:
-            log.error("message to %s not delivered: %s", recipient_id, exc)
+            await self.outbox.send(recipient_id, message)
+        except OutsideWindowError as exc:
+            # Meta would refuse it (10/2018278); never count on sending outside the window.
+            log.error("not sent: %s", exc)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text, MAX_TEXT):
@@ -163,6 +172,7 @@ class MessengerInput(InputChannel):
             graph_url=creds.get("graph-url")
             or env.get("MESSENGER_GRAPH_URL", "https://graph.facebook.com"),
             graph_version=creds.get("graph-version") or env.get("MESSENGER_GRAPH_VERSION", "v21.0"),
+            store_path=Path(env.get("MESSENGER_STORE_PATH") or DEFAULT_STORE),
         )
 
     def __init__(
@@ -172,22 +182,42 @@ class MessengerInput(InputChannel):
         page_access_token: str,
         graph_url: str,
         graph_version: str,
+        store_path: Path = DEFAULT_STORE,
     ) -> None:
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.client = SendApiClient(graph_url, graph_version, page_access_token)
-        self._recent = RecentKeys()
+        self.store = MessengerStore(store_path)
+        self.outbox = Outbox(self.store, self.client)
         self._sender_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
         if not app_secret:
             log.warning("CUSTOMER_APP_SECRET is empty: every Messenger webhook will be refused")
 
     def get_output_channel(self) -> OutputChannel:
-        return MessengerOutput(self.client)
+        return MessengerOutput(self.outbox)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("messenger_webhook", __name__)
         _add_healthz_to_rasa_server()
+
+        @hook.listener("after_server_start")
+        async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            self._stopping = asyncio.Event()
+            self._spawn(self.outbox.run(self._stopping))
+            await asyncio.to_thread(self.store.purge, datetime.now(UTC))
+            # Events stored (and acknowledged) before the last stop but never answered.
+            for key, data in await asyncio.to_thread(self.store.pending_inbound):
+                log.info("answering %s, received before the restart", key)
+                self._spawn(self._handle(key, InboundEvent.from_json(data), on_new_message))
+
+        @hook.listener("before_server_stop")
+        async def stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+            self._stopping.set()
+            if self._tasks:
+                await asyncio.wait(set(self._tasks), timeout=5)
+            await self.client.close()
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -215,9 +245,18 @@ class MessengerInput(InputChannel):
             except MalformedWebhook as exc:
                 log.warning("messenger webhook: %s", exc)
                 return response.json({"error": str(exc)}, status=400)
+            # Stored before the 200: a redelivery is recognised (also after a restart), and an
+            # event whose turn never ran is answered after the next start.
+            new = set(
+                await asyncio.to_thread(
+                    self.store.store_inbound,
+                    [(e.dedupe_key, e.sender_id, e.to_json()) for e in events],
+                )
+            )
             for event in events:
-                if self._recent.add(event.dedupe_key):
-                    self._spawn(self._handle(event, on_new_message))
+                if event.dedupe_key in new:
+                    new.discard(event.dedupe_key)  # a key twice in one batch: answer once
+                    self._spawn(self._handle(event.dedupe_key, event, on_new_message))
             return response.json({"status": "received"})
 
         return hook
@@ -228,20 +267,24 @@ class MessengerInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(
-        self, event: InboundEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self,
+        key: str,
+        event: InboundEvent,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         text = event_to_text(event)
         if text is None:
             log.info("ignoring %s event from %s", event.kind, event.sender_id)
+            await asyncio.to_thread(self.store.mark_handled, key)
             return
         lock = self._sender_locks.setdefault(event.sender_id, asyncio.Lock())
         # Tasks are created in arrival order and asyncio locks wake waiters first-in,
         # first-out, so one person's messages are answered in the order they were written.
         async with lock:
-            await self.client.send_action(event.sender_id, "typing_on")
+            await self.outbox.send_action(event.sender_id, "typing_on")
             message = UserMessage(
                 text,
-                MessengerOutput(self.client),
+                MessengerOutput(self.outbox),
                 event.sender_id,
                 input_channel=self.name(),
                 message_id=event.mid or None,
@@ -256,8 +299,8 @@ class MessengerInput(InputChannel):
             try:
                 await on_new_message(message)
             except Exception:
+                # Marked handled all the same: replaying a turn that crashes would loop.
                 log.exception("turn for %s failed", event.sender_id)
-            finally:
-                await self.client.send_action(event.sender_id, "typing_off")
+            await asyncio.to_thread(self.store.mark_handled, key)
         if not lock.locked() and not getattr(lock, "_waiters", None):
             self._sender_locks.pop(event.sender_id, None)

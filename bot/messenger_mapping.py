@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-import time
-from collections import OrderedDict
 from collections.abc import Iterable
 
 from messenger_platform.events import InboundEvent
-
-DEDUPE_SECONDS = 24 * 3600
-DEDUPE_MAX = 100_000
 
 
 def split_text(text: str, size: int) -> Iterable[str]:
@@ -38,21 +33,3 @@ def event_to_text(event: InboundEvent) -> str | None:
     if event.kind == "sticker":
         return "/sticker"
     return None
-
-
-class RecentKeys:
-    """Event keys seen recently, so Meta's redeliveries are not answered twice."""
-
-    def __init__(self) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def add(self, key: str) -> bool:
-        now = time.monotonic()
-        while self._seen and (
-            len(self._seen) > DEDUPE_MAX or next(iter(self._seen.values())) < now - DEDUPE_SECONDS
-        ):
-            self._seen.popitem(last=False)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        return True

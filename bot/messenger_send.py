@@ -1,27 +1,17 @@
 """An async Send API client for the customers' page: aiohttp, pooled, with timeouts.
 
 Rasa's fbmessenger client is synchronous `requests` inside the event loop, with no timeout and
-a fixed graph.facebook.com; this one takes the base URL and version from configuration.
+a fixed graph.facebook.com; this one takes the base URL and version from configuration. It only
+transports: what to retry and when is decided by bot/messenger_outbox.py.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import aiohttp
 
-log = logging.getLogger(__name__)
-
 TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
-
-
-class SendApiError(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
-        self.code = error.get("code")
-        self.subcode = error.get("error_subcode")
-        super().__init__(f"Send API answered {status}: {error.get('message') or body}")
 
 
 class SendApiClient:
@@ -38,36 +28,34 @@ class SendApiClient:
             )
         return self._session
 
-    async def send(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def post(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON answer); status 0 when no answer came (network, timeout)."""
         try:
             async with self._http().post(
                 self.endpoint, params={"access_token": self._token}, json=body
             ) as response:
-                data = await response.json(content_type=None)
-                if response.status >= 400 or (isinstance(data, dict) and "error" in data):
-                    raise SendApiError(response.status, data if isinstance(data, dict) else {})
-                return data if isinstance(data, dict) else {}
-        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-            raise SendApiError(0, {"error": {"message": str(exc)}}) from exc
-
-    async def send_message(
-        self, recipient_id: str, message: dict[str, Any], messaging_type: str = "RESPONSE"
-    ) -> dict[str, Any]:
-        return await self.send(
-            {
-                "recipient": {"id": recipient_id},
-                "messaging_type": messaging_type,
-                "message": message,
-            }
-        )
-
-    async def send_action(self, recipient_id: str, action: str) -> None:
-        try:
-            await self.send({"recipient": {"id": recipient_id}, "sender_action": action})
-        except SendApiError as exc:
-            # Typing indicators are cosmetic; a failure must not stop the reply.
-            log.debug("sender action %s for %s failed: %s", action, recipient_id, exc)
+                try:
+                    data = await response.json(content_type=None)
+                except ValueError:
+                    data = {}
+                return response.status, data if isinstance(data, dict) else {}
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return 0, {"error": {"message": f"no answer: {exc!r}"}}
 
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def graph_error(data: dict[str, Any]) -> tuple[int | None, int | None, str]:
+    """(code, subcode, message) of a Graph API error answer."""
+    error = data.get("error") if isinstance(data.get("error"), dict) else None
+    if error is None:
+        return None, None, ""
+    code = error.get("code")
+    subcode = error.get("error_subcode")
+    return (
+        int(code) if isinstance(code, int) else None,
+        int(subcode) if isinstance(subcode, int) else None,
+        str(error.get("message") or ""),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -26,6 +26,15 @@ class InboundEvent:
     longitude: float | None = None
     attachment_url: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The event without Meta's raw payload, for storing until it is handled."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "raw"}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InboundEvent:
+        known = {f.name for f in fields(cls)} - {"raw"}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
     @property
     def dedupe_key(self) -> str:

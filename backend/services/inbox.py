@@ -7,7 +7,6 @@ process stopped is handled after the restart.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -35,7 +34,7 @@ async def store_events(session: AsyncSession, page: str, events: list[InboundEve
             "key": e.dedupe_key,
             "page": page,
             "sender_id": e.sender_id,
-            "event": _event_json(e),
+            "event": e.to_json(),
             "received_at": now,
             "attempts": 0,
         }
@@ -51,17 +50,6 @@ async def store_events(session: AsyncSession, page: str, events: list[InboundEve
     new = len(stored.all())
     await session.commit()
     return new
-
-
-def _event_json(event: InboundEvent) -> dict[str, object]:
-    data = dataclasses.asdict(event)
-    data.pop("raw", None)
-    return data
-
-
-def _event_from_json(data: dict[str, object]) -> InboundEvent:
-    fields = {f.name for f in dataclasses.fields(InboundEvent)} - {"raw"}
-    return InboundEvent(**{k: v for k, v in data.items() if k in fields})  # type: ignore[arg-type]
 
 
 async def process_pending(
@@ -85,7 +73,7 @@ async def process_pending(
             row.attempts += 1
             await session.commit()
             try:
-                await handle(_event_from_json(row.event))
+                await handle(InboundEvent.from_json(row.event))
             except Exception:
                 log.exception(
                     "handling webhook event %s failed (attempt %d)", row.key, row.attempts

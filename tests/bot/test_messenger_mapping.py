@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.messenger_mapping import RecentKeys, event_to_text, split_text
+from bot.messenger_mapping import event_to_text, split_text
 from messenger_platform.events import parse_body
 
 
@@ -55,10 +55,3 @@ def test_long_texts_are_split_at_line_breaks_within_the_limit() -> None:
     assert all(len(p) <= 2000 for p in parts)
     assert "\n".join(parts) == text
     assert list(split_text("", 2000)) == []
-
-
-def test_a_redelivered_key_is_recognised() -> None:
-    keys = RecentKeys()
-    assert keys.add("mid:1") is True
-    assert keys.add("mid:1") is False
-    assert keys.add("mid:2") is True

@@ -18,9 +18,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.messenger_store import MessengerStore
+from messenger_platform.events import InboundEvent
 from simulator.webhook_bodies import encode_signed, page_body
 from tools.stack import MODEL, ROOT, Stack
 
+CRASHED_SENDER = "e2e-before-restart"
 SECRETS = {
     "CUSTOMER_PAGE_ACCESS_TOKEN": "e2e-customer-page-token",
     "CUSTOMER_APP_SECRET": "e2e-customer-secret",
@@ -70,6 +73,7 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         "MESSENGER_GRAPH_VERSION": "v21.0",
         "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+        "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
     }
     log_dir.mkdir(parents=True, exist_ok=True)
     graph_log = (log_dir / "fake_graph.log").open("wb")
@@ -79,6 +83,11 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         stdout=graph_log,
         stderr=subprocess.STDOUT,
     )
+    # What a Rasa server killed after acknowledging a message (before answering) leaves behind.
+    crashed = MessengerStore(Path(env["MESSENGER_STORE_PATH"]))
+    event = InboundEvent(CRASHED_SENDER, "customer-page", 1, "text", text="Hallo", mid="m_crashed")
+    crashed.store_inbound([(event.dedupe_key, event.sender_id, event.to_json())])
+    crashed.close()
     stack = Stack(env, log_dir)
     try:
         stack.build()

@@ -8,7 +8,7 @@ import aiohttp
 
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import encode_signed, text_event
-from tests.e2e.conftest import SECRETS, System, post_customer_webhook
+from tests.e2e.conftest import CRASHED_SENDER, SECRETS, System, post_customer_webhook
 
 WEBHOOK = "/webhooks/messenger/webhook"
 
@@ -60,3 +60,10 @@ async def test_a_redelivered_message_is_answered_once(system: System) -> None:
     calls, _ = await fetch_calls(system.graph_url, recipient=sender)
     texts = [c["body"]["message"].get("text") for c in calls if _is_message(c)]
     assert texts and len(texts) == len(set(texts)), texts
+
+
+async def test_a_message_acknowledged_before_a_crash_is_answered_after_the_restart(
+    system: System,
+) -> None:
+    # The fixture left a stored, unanswered "Hallo" behind, as a killed process would.
+    await wait_for_calls(system.graph_url, _is_message, 90, recipient=CRASHED_SENDER)
