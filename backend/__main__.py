@@ -12,10 +12,12 @@ from pathlib import Path
 from aiohttp import web
 
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
+from backend.adapters.orm import utcnow
 from backend.app import create_app
 from backend.config import ROOT, Settings
 from backend.domain.friends import validate_friend_request
 from backend.services import friends, postcodes
+from backend.services.outbox import FRIENDS_PAGE, record_inbound
 
 DEMO_FRIENDS = ROOT / "backend" / "demo_friends.json"
 
@@ -43,6 +45,10 @@ async def _load_friends(settings: Settings, demo: list[dict[str, object]]) -> in
                     raise SystemExit(f"invalid demo Friend {raw.get('name')}: {errors}")
                 await friends.create_friend(session, request)
                 created += 1
+            # Demo Friends have just checked in, so offers may reach them (24-hour window).
+            ids = {str(raw["messenger_id"]) for raw in demo}
+            await record_inbound(session, FRIENDS_PAGE, ids, utcnow())
+            await session.commit()
     finally:
         await engine.dispose()
     return created

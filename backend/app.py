@@ -18,9 +18,11 @@ from backend.adapters.orm import Job, Offer
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.domain.packages import load_packages
+from backend.services import outbox
 from backend.services.dispatch import dispatch_job
 from backend.services.friend_chat import FriendChat
 from backend.services.inbox import process_pending
+from backend.services.outbox import FRIENDS_PAGE
 from backend.web import api, openapi, webhooks
 from backend.web.middleware import SETTINGS, auth_middleware, error_middleware
 from backend.web.runtime import RUNTIME, Runtime
@@ -41,14 +43,16 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     messenger = MessengerClient(
         settings.graph_url, settings.graph_version, settings.friends_page_access_token
     )
+    outbox_wakeup = asyncio.Event()
     app[RUNTIME] = Runtime(
         settings=settings,
         sessions=sessions,
         messenger=messenger,
         packages=load_packages(settings.packages_file),
         friend_chat=FriendChat(
-            sessions, messenger, RasaClient(http, settings.rasa_url, settings.rasa_token)
+            sessions, outbox_wakeup.set, RasaClient(http, settings.rasa_url, settings.rasa_token)
         ),
+        outbox_wakeup=outbox_wakeup,
     )
     yield
     await http.close()
@@ -57,7 +61,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _inbox_worker(rt: Runtime) -> None:
     while not rt.stopping.is_set():
-        await process_pending(rt.sessions, webhooks.PAGE, rt.friend_chat.handle, rt.stopping)
+        await process_pending(rt.sessions, FRIENDS_PAGE, rt.friend_chat.handle, rt.stopping)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(rt.inbox_wakeup.wait(), timeout=SWEEP_SECONDS)
         rt.inbox_wakeup.clear()
@@ -75,13 +79,17 @@ async def dispatch_undispatched(rt: Runtime) -> None:
         ).all()
     for job_id in job_ids:
         await dispatch_job(
-            rt.sessions, rt.messenger, rt.packages, job_id, rt.settings.max_radius_km
+            rt.sessions, rt.packages, job_id, rt.settings.max_radius_km, rt.outbox_wakeup.set
         )
 
 
 async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt = app[RUNTIME]
     rt.spawn(_inbox_worker(rt), name="friends inbox")
+    rt.spawn(
+        outbox.run(rt.sessions, FRIENDS_PAGE, rt.messenger.post, rt.outbox_wakeup, rt.stopping),
+        name="friends outbox",
+    )
     scheduler = AsyncIOScheduler()
     # Deadline sweeps join this scheduler in the matching issue.
     scheduler.add_job(dispatch_undispatched, "interval", seconds=60, args=[rt])

@@ -1,14 +1,15 @@
-"""Sending to the Friends' page through pymessenger, with our Graph base URL and version.
+"""The Friends' page transport: pymessenger, with our Graph base URL and version.
 
-pymessenger is synchronous (requests), so every call runs in a worker thread, off the event
-loop. Its helpers send no `messaging_type`, so payloads are built here and go out via send_raw.
+pymessenger is synchronous (requests, without a timeout), so each call runs in a worker thread
+and is abandoned after SEND_TIMEOUT: the outbox then retries it. Its helpers send no
+`messaging_type`, so payloads are built by us (backend/services/outbox.py) and go out through
+`send_raw`; its `auth_args` add the appsecret_proof when an app secret is given.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -16,17 +17,25 @@ from pymessenger.bot import Bot
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    message_id: str = ""
-    error_code: int | None = None
-    error: str = ""
+SEND_TIMEOUT = 20.0
 
 
 def postback_button(title: str, payload: str) -> dict[str, str]:
     return {"type": "postback", "title": title[:20], "payload": payload}
+
+
+def text_message(text: str) -> dict[str, Any]:
+    return {"text": text[:2000]}
+
+
+def button_message(text: str, buttons: list[dict[str, str]]) -> dict[str, Any]:
+    # Meta allows at most three buttons on a button template and 640 characters of text.
+    return {
+        "attachment": {
+            "type": "template",
+            "payload": {"template_type": "button", "text": text[:640], "buttons": buttons[:3]},
+        }
+    }
 
 
 class MessengerClient:
@@ -35,35 +44,15 @@ class MessengerClient:
         # pymessenger hard-codes graph.facebook.com and an old version; both come from config.
         self._bot.graph_url = f"{graph_url}/{graph_version}"
 
-    async def send_text(self, recipient_id: str, text: str) -> SendResult:
-        return await self._send(recipient_id, {"text": text})
-
-    async def send_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, str]]
-    ) -> SendResult:
-        # Meta allows at most three buttons on a button template.
-        message = {
-            "attachment": {
-                "type": "template",
-                "payload": {"template_type": "button", "text": text, "buttons": buttons[:3]},
-            }
-        }
-        return await self._send(recipient_id, message)
-
-    async def _send(self, recipient_id: str, message: dict[str, Any]) -> SendResult:
-        payload = {
-            "recipient": {"id": recipient_id},
-            "messaging_type": "RESPONSE",
-            "message": message,
-        }
+    async def post(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """(status, answer) of one Send API call; status 0 when no answer came."""
         try:
-            result: Any = await asyncio.to_thread(self._bot.send_raw, payload)
-        except (requests.RequestException, ValueError) as exc:
-            log.warning("send to %s failed: %s", recipient_id, exc)
-            return SendResult(ok=False, error=str(exc))
-        if isinstance(result, dict) and "error" in result:
-            err = result["error"] if isinstance(result["error"], dict) else {}
-            log.warning("Graph API refused send to %s: %s", recipient_id, err)
-            return SendResult(ok=False, error_code=err.get("code"), error=str(err.get("message")))
-        message_id = str(result.get("message_id", "")) if isinstance(result, dict) else ""
-        return SendResult(ok=True, message_id=message_id)
+            result: Any = await asyncio.wait_for(
+                asyncio.to_thread(self._bot.send_raw, body), SEND_TIMEOUT
+            )
+        except (requests.RequestException, ValueError, TimeoutError) as exc:
+            return 0, {"error": {"message": f"no answer: {exc!r}"}}
+        if not isinstance(result, dict):
+            return 0, {"error": {"message": "answer is not a JSON object"}}
+        # send_raw hides the HTTP status; a Graph error object is what tells failures apart.
+        return (400 if "error" in result else 200), result

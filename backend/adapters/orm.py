@@ -160,6 +160,33 @@ class JobEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class MessengerContact(Base):
+    """When a person last wrote to one of our pages: the 24-hour window starts there."""
+
+    __tablename__ = "messenger_contacts"
+    page: Mapped[str] = mapped_column(String(20), primary_key=True)
+    psid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_inbound_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A Send API call stored before it is made, so Meta being down loses nothing."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_open", "sent_at", "failed_at", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
 class InboxEvent(Base):
     """A webhook event stored before it is acknowledged; handled_at stays empty until processed.
 

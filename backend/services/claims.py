@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Friend, Job, Offer, utcnow
+from backend.adapters.orm import Friend, Job, Offer, OutboxMessage, utcnow
 from backend.domain.claims import ClaimOutcome, may_try_to_claim
 from backend.services.jobs import record_event
+
+LIVE_OFFERS = ("queued", "sent")
+
+
+async def withdraw_offers(
+    session: AsyncSession, job_id: int, now: datetime, keep_friend_id: int | None = None
+) -> None:
+    """Live offers of the job are withdrawn; offer messages still queued are not sent."""
+    query = update(Offer).where(Offer.job_id == job_id, Offer.status.in_(LIVE_OFFERS))
+    if keep_friend_id is not None:
+        query = query.where(Offer.friend_id != keep_friend_id)
+    withdrawn = (await session.scalars(query.values(status="withdrawn").returning(Offer.id))).all()
+    if withdrawn:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.offer_id.in_(withdrawn),
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+            .values(failed_at=now, error="offer withdrawn before it went out")
+        )
 
 
 @dataclass(frozen=True)
@@ -33,7 +56,9 @@ async def claim_job(session: AsyncSession, reference: str, messenger_id: str) ->
     offer = await session.scalar(
         select(Offer).where(Offer.job_id == job.id, Offer.friend_id == friend.id)
     )
-    refusal = may_try_to_claim(friend.status, offer is not None)
+    # A withdrawn offer still counts: that Friend saw it and is told it is taken.
+    was_offered = offer is not None and offer.status != "not_reachable"
+    refusal = may_try_to_claim(friend.status, was_offered)
     if refusal is not None:
         return ClaimResult(refusal, job, friend)
 
@@ -47,12 +72,7 @@ async def claim_job(session: AsyncSession, reference: str, messenger_id: str) ->
     if won is None:
         await session.rollback()
         return ClaimResult(ClaimOutcome.ALREADY_TAKEN, job, friend)
-    await session.execute(
-        update(Offer)
-        .where(Offer.job_id == job.id, Offer.friend_id != friend.id)
-        .where(Offer.status.in_(("pending", "sent")))
-        .values(status="withdrawn")
-    )
+    await withdraw_offers(session, job.id, now, keep_friend_id=friend.id)
     await session.execute(
         update(Offer)
         .where(Offer.job_id == job.id, Offer.friend_id == friend.id)
@@ -71,7 +91,8 @@ async def decline_offer(session: AsyncSession, reference: str, messenger_id: str
         return False
     result = await session.execute(
         update(Offer)
-        .where(Offer.job_id == job.id, Offer.friend_id == friend.id, Offer.status == "sent")
+        .where(Offer.job_id == job.id, Offer.friend_id == friend.id)
+        .where(Offer.status.in_(LIVE_OFFERS))
         .values(status="declined")
     )
     if result.rowcount:  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -10,13 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.messenger import MessengerClient, postback_button
+from backend.adapters.messenger import button_message, postback_button
 from backend.adapters.orm import Customer, Friend, Job, Offer, utcnow
 from backend.domain.geo import bounding_box, haversine_km
 from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
+from backend.services import outbox
 from backend.services.jobs import record_event
+from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
 from product.categories import category_label
 
@@ -85,12 +88,17 @@ def offer_text(job: Job, package: Package | None, language: str) -> str:
 
 async def dispatch_job(
     sessions: async_sessionmaker[AsyncSession],
-    messenger: MessengerClient,
     packages: dict[str, Package],
     job_id: int,
     max_radius_km: float,
+    wake_outbox: Callable[[], None],
 ) -> int:
-    """Record an offer per candidate, then send them; returns how many went out."""
+    """Record an offer per candidate and queue its message in one transaction.
+
+    Friends whose 24-hour Messenger window is closed cannot be sent an offer (a job offer is
+    no allowed message-tag use): their offer is recorded as not reachable. Returns how many
+    offers were queued.
+    """
     async with sessions() as session:
         job = await session.get(Job, job_id)
         if job is None or job.status != "open":
@@ -101,29 +109,26 @@ async def dispatch_job(
         already = set(
             (await session.scalars(select(Offer.friend_id).where(Offer.job_id == job.id))).all()
         )
-        offers = [
-            (Offer(job_id=job.id, friend_id=c.friend.id, wave=1, status="pending"), c.friend)
-            for c in candidates
-            if c.friend.id not in already
-        ]
-        if not offers:
-            # Retried by the periodic sweep; one event per sweep would flood the job's log.
-            return 0
-        session.add_all(o for o, _ in offers)
-        record_event(session, job, "system", "dispatched", wave=1, friends=len(offers))
-        # Offers exist before any message goes out: a crash mid-send leaves a visible record.
-        try:
-            await session.commit()
-        except IntegrityError:
-            # The sweep and the request's own dispatch raced; the other one sends the offers.
-            await session.rollback()
-            return 0
-
-        sent = 0
-        for offer, friend in offers:
+        now = utcnow()
+        queued = unreachable = 0
+        for candidate in candidates:
+            friend = candidate.friend
+            if friend.id in already:
+                continue
+            reachable = await outbox.can_message(session, FRIENDS_PAGE, friend.messenger_id, now)
+            offer = Offer(
+                job_id=job.id,
+                friend_id=friend.id,
+                wave=1,
+                status="queued" if reachable else "not_reachable",
+            )
+            session.add(offer)
+            if not reachable:
+                unreachable += 1
+                continue
+            await session.flush()
             friend_language = friend.languages[0] if friend.languages else "de"
-            result = await messenger.send_buttons(
-                friend.messenger_id,
+            message = button_message(
                 offer_text(job, packages.get(job.package), friend_language),
                 [
                     postback_button(
@@ -134,10 +139,22 @@ async def dispatch_job(
                     ),
                 ],
             )
-            offer.status = "sent" if result.ok else "failed"
-            offer.error = "" if result.ok else f"{result.error_code}: {result.error}"
-            offer.sent_at = utcnow() if result.ok else None
-            sent += result.ok
+            await outbox.enqueue(
+                session, FRIENDS_PAGE, friend.messenger_id, message, now, offer_id=offer.id
+            )
+            queued += 1
+        if not queued and not unreachable:
+            # Retried by the periodic sweep; one event per sweep would flood the job's log.
+            return 0
+        record_event(
+            session, job, "system", "dispatched", wave=1, friends=queued, not_reachable=unreachable
+        )
+        try:
             await session.commit()
-        log.info("job %s offered to %d of %d Friends", job.reference, sent, len(offers))
-        return sent
+        except IntegrityError:
+            # The sweep and the request's own dispatch raced; the other one made the offers.
+            await session.rollback()
+            return 0
+    wake_outbox()
+    log.info("job %s: %d offers queued, %d Friends not reachable", job_id, queued, unreachable)
+    return queued

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.messenger import MessengerClient, postback_button
-from backend.adapters.orm import Customer, Friend, Job
+from backend.adapters.messenger import button_message, postback_button, text_message
+from backend.adapters.orm import Customer, Friend, Job, utcnow
 from backend.adapters.rasa import RasaClient
 from backend.domain.claims import ClaimOutcome
-from backend.services import claims
+from backend.services import claims, outbox
 from backend.services.jobs import record_event
+from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
 from messenger_platform.events import InboundEvent
+from messenger_platform.send_policy import OutsideWindowError
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +34,22 @@ _REFUSALS = {
 @dataclass
 class FriendChat:
     sessions: async_sessionmaker[AsyncSession]
-    messenger: MessengerClient
+    wake_outbox: Callable[[], None]
     rasa: RasaClient
+
+    async def say(self, recipient: str, message: dict[str, Any]) -> None:
+        """Queue a reply; the person just wrote, so their window is open."""
+        async with self.sessions() as session:
+            try:
+                await outbox.enqueue(session, FRIENDS_PAGE, recipient, message, utcnow())
+            except OutsideWindowError as exc:
+                log.error("reply not queued: %s", exc)
+                return
+            await session.commit()
+        self.wake_outbox()
+
+    async def say_text(self, recipient: str, body: str) -> None:
+        await self.say(recipient, text_message(body))
 
     async def handle(self, event: InboundEvent) -> None:
         async with self.sessions() as session:
@@ -40,7 +58,7 @@ class FriendChat:
             )
         language = friend.languages[0] if friend and friend.languages else "de"
         if friend is None:
-            await self.messenger.send_text(event.sender_id, text("unknown_friend", language))
+            await self.say_text(event.sender_id, text("unknown_friend", language))
             return
         action, _, reference = event.payload.partition(":")
         if event.kind in ("postback", "quick_reply") and reference:
@@ -50,7 +68,7 @@ class FriendChat:
             if action == "DECLINE":
                 async with self.sessions() as session:
                     await claims.decline_offer(session, reference, event.sender_id)
-                await self.messenger.send_text(
+                await self.say_text(
                     event.sender_id, text("declined", language, reference=reference)
                 )
                 return
@@ -58,36 +76,34 @@ class FriendChat:
                 async with self.sessions() as session:
                     ok = await claims.mark_contacted(session, reference, event.sender_id)
                 key = "contacted" if ok else "contacted_refused"
-                await self.messenger.send_text(
-                    event.sender_id, text(key, language, reference=reference)
-                )
+                await self.say_text(event.sender_id, text(key, language, reference=reference))
                 return
-        await self.messenger.send_text(event.sender_id, text("help", language))
+        await self.say_text(event.sender_id, text("help", language))
 
     async def _claim(self, sender_id: str, reference: str, language: str) -> None:
         async with self.sessions() as session:
             result = await claims.claim_job(session, reference, sender_id)
             if result.outcome is not ClaimOutcome.WON or result.job is None:
                 key = _REFUSALS.get(result.outcome, "already_taken")
-                await self.messenger.send_text(
-                    sender_id, text(key, language, reference=reference.upper())
-                )
+                await self.say_text(sender_id, text(key, language, reference=reference.upper()))
                 return
             job, friend = result.job, result.friend
             customer = await session.get(Customer, job.customer_id)
         assert friend is not None and customer is not None
         address = ", ".join(p for p in (job.street, f"{job.postal_code} {job.city}") if p)
-        await self.messenger.send_buttons(
+        await self.say(
             sender_id,
-            text(
-                "won",
-                language,
-                reference=job.reference,
-                name=customer.name,
-                phone=customer.phone,
-                address=address,
+            button_message(
+                text(
+                    "won",
+                    language,
+                    reference=job.reference,
+                    name=customer.name,
+                    phone=customer.phone,
+                    address=address,
+                ),
+                [postback_button(text("button_contacted", language), f"CONTACTED:{job.reference}")],
             ),
-            [postback_button(text("button_contacted", language), f"CONTACTED:{job.reference}")],
         )
         if not result.repeat:
             await self._tell_customer(job, friend, customer)

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import InboxEvent, utcnow
+from backend.services.outbox import record_inbound
 from messenger_platform.events import InboundEvent
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ async def store_events(session: AsyncSession, page: str, events: list[InboundEve
         .returning(InboxEvent.key)
     )
     new = len(stored.all())
+    await record_inbound(session, page, {e.sender_id for e in events}, now)
     await session.commit()
     return new
 

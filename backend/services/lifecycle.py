@@ -8,8 +8,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Customer, Friend, Job, Offer, Rating, utcnow
+from backend.adapters.orm import Customer, Friend, Job, Rating, utcnow
 from backend.domain.jobs import CANCELLABLE
+from backend.services.claims import withdraw_offers
 from backend.services.jobs import record_event
 
 
@@ -41,11 +42,7 @@ async def cancel_job(
         await session.rollback()
         status = await session.scalar(select(Job.status).where(Job.id == job_id))
         raise LifecycleError(f"job is {status} and can no longer be cancelled")
-    await session.execute(
-        update(Offer)
-        .where(Offer.job_id == job.id, Offer.status.in_(("pending", "sent")))
-        .values(status="withdrawn")
-    )
+    await withdraw_offers(session, job.id, utcnow())
     record_event(session, job, by, "cancelled", reason=reason)
     await session.commit()
     await session.refresh(job)

@@ -42,7 +42,9 @@ async def create_job(request: web.Request) -> web.Response:
         body = await jobs.job_json(session, job)
     if created:
         rt.spawn(
-            dispatch_job(rt.sessions, rt.messenger, rt.packages, job.id, rt.settings.max_radius_km),
+            dispatch_job(
+                rt.sessions, rt.packages, job.id, rt.settings.max_radius_km, rt.outbox_wakeup.set
+            ),
             name=f"dispatch {job.reference}",
         )
     return web.json_response(body, status=201 if created else 200)
@@ -89,13 +91,8 @@ async def cancel_job(request: web.Request) -> web.Response:
     if cancelled.friend is not None:
         friend = cancelled.friend
         language = friend.languages[0] if friend.languages else "de"
-        rt.spawn(
-            rt.messenger.send_text(
-                friend.messenger_id,
-                text("job_cancelled", language, reference=cancelled.job.reference),
-            ),
-            name=f"tell {friend.messenger_id} about cancellation",
-        )
+        message = text("job_cancelled", language, reference=cancelled.job.reference)
+        rt.spawn(rt.friend_chat.say_text(friend.messenger_id, message), name="tell Friend")
     return web.json_response(body)
 
 

@@ -27,6 +27,7 @@ class Runtime:
     packages: dict[str, Package]
     friend_chat: FriendChat
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 

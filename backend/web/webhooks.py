@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from backend.services.inbox import store_events
+from backend.services.outbox import FRIENDS_PAGE
 from backend.web.json import error
 from backend.web.runtime import RUNTIME
 from messenger_platform import signature
@@ -14,7 +15,6 @@ from messenger_platform.events import MAX_BODY_BYTES, MalformedWebhook, parse_bo
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
-PAGE = "friends"
 
 
 @routes.get("/webhooks/friends")
@@ -49,6 +49,6 @@ async def receive(request: web.Request) -> web.Response:
         log.warning("friends webhook: %s", exc)
         return error(400, str(exc))
     async with rt.sessions() as session:
-        await store_events(session, PAGE, events)
+        await store_events(session, FRIENDS_PAGE, events)
     rt.inbox_wakeup.set()
     return web.json_response({"status": "received"})

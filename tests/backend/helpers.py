@@ -49,10 +49,13 @@ def job_body(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-async def add_friend(client: Client, **changes: Any) -> dict[str, Any]:
+async def add_friend(client: Client, check_in: bool = True, **changes: Any) -> dict[str, Any]:
+    """A Friend; with check_in, they have written to the page (their 24-hour window is open)."""
     response = await client.post("/api/v1/friends", json=friend(**changes), headers=admin_headers())
     assert response.status == 201, await response.text()
     data: dict[str, Any] = await response.json()
+    if check_in:
+        assert await post_friends_webhook(client, [say(data["messenger_id"], "online")]) == 200
     return data
 
 

@@ -13,7 +13,13 @@ from typing import Any
 import aiohttp
 
 from simulator.graph_client import fetch_calls, wait_for_calls
-from simulator.webhook_bodies import encode_signed, page_body, postback_event, quick_reply_event
+from simulator.webhook_bodies import (
+    encode_signed,
+    page_body,
+    postback_event,
+    quick_reply_event,
+    text_event,
+)
 from simulator.webhook_bodies import text_event as customer_text
 from tests.e2e.conftest import SECRETS, System, post_customer_webhook
 
@@ -92,10 +98,11 @@ async def _api(system: System, method: str, path: str, token: str, **kwargs: Any
 
 
 async def _friends_tap(system: System, sender: str, payload: str) -> None:
-    raw, headers = encode_signed(
-        page_body("friends-page", [postback_event(sender, "friends-page", payload, "tap")]),
-        SECRETS["FRIENDS_APP_SECRET"],
-    )
+    await _friends_webhook(system, postback_event(sender, "friends-page", payload, "tap"))
+
+
+async def _friends_webhook(system: System, event: dict[str, Any]) -> None:
+    raw, headers = encode_signed(page_body("friends-page", [event]), SECRETS["FRIENDS_APP_SECRET"])
     async with (
         aiohttp.ClientSession() as http,
         http.post(f"{system.backend_url}/webhooks/friends", data=raw, headers=headers) as r,
@@ -121,6 +128,8 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
             "status": "active",
         }
         await _api(system, "POST", "/api/v1/friends", admin, json=friend)
+        # Friends check in when they start their day: offers only reach an open 24-hour window.
+        await _friends_webhook(system, text_event(messenger_id, "friends-page", "online"))
 
     chat = Chat(system, "e2e-erika")
     # Wait for the turn's last message (the area question); the welcome comes before it.

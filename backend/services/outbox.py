@@ -1,0 +1,180 @@
+"""Every message to a Friend goes through here: window check, outbox, retries, rate limit.
+
+`enqueue` adds the message to the caller's transaction, so the message exists exactly when the
+change it reports (an offer, a claim) is committed. `deliver_due` sends what is due, the oldest
+open message of each person first, so nobody's messages overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.adapters.orm import MessengerContact, Offer, OutboxMessage, utcnow
+from messenger_platform.send_policy import (
+    OutsideWindowError,
+    RateLimiter,
+    Verdict,
+    backoff_seconds,
+    classify,
+    within_window,
+)
+
+log = logging.getLogger(__name__)
+
+FRIENDS_PAGE = "friends"
+MAX_ATTEMPTS = 12  # with the 5-minute cap, about half an hour of Meta being down
+Transport = Callable[[dict[str, Any]], Awaitable[tuple[int, dict[str, Any]]]]
+
+
+async def record_inbound(
+    session: AsyncSession, page: str, senders: set[str], now: datetime
+) -> None:
+    """Each sender just wrote: their 24-hour window starts now."""
+    if not senders:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(MessengerContact).values(
+        [{"page": page, "psid": s, "last_inbound_at": now} for s in sorted(senders)]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["page", "psid"],
+            set_={"last_inbound_at": statement.excluded.last_inbound_at},
+        )
+    )
+
+
+async def can_message(session: AsyncSession, page: str, psid: str, now: datetime) -> bool:
+    last = await session.scalar(
+        select(MessengerContact.last_inbound_at).where(
+            MessengerContact.page == page, MessengerContact.psid == psid
+        )
+    )
+    return within_window(last, now)
+
+
+async def enqueue(
+    session: AsyncSession,
+    page: str,
+    recipient: str,
+    message: dict[str, Any],
+    now: datetime,
+    offer_id: int | None = None,
+) -> OutboxMessage:
+    """Add a RESPONSE message to the session (the caller commits); refuses outside the window."""
+    if not await can_message(session, page, recipient, now):
+        raise OutsideWindowError(f"{recipient} has not written to the {page} page in 24 hours")
+    row = OutboxMessage(
+        page=page,
+        recipient=recipient,
+        body={"recipient": {"id": recipient}, "messaging_type": "RESPONSE", "message": message},
+        offer_id=offer_id,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row
+
+
+async def deliver_due(
+    sessions: async_sessionmaker[AsyncSession],
+    page: str,
+    transport: Transport,
+    limiter: RateLimiter,
+    now: Callable[[], datetime] = utcnow,
+    backoff: Callable[[int], float] = backoff_seconds,
+) -> int:
+    """Send every message that is due now; returns how many went out."""
+    async with sessions() as session:
+        first_open = (
+            select(func.min(OutboxMessage.id))
+            .where(
+                OutboxMessage.page == page,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+            .group_by(OutboxMessage.recipient)
+        )
+        due = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.id.in_(first_open), OutboxMessage.next_attempt_at <= now())
+                .order_by(OutboxMessage.id)
+                .limit(100)
+            )
+        ).all()
+    sent = 0
+    for row in due:
+        await limiter.acquire()
+        status, data = await transport(row.body)
+        raw_error = data.get("error")
+        error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+        code, subcode = error.get("code"), error.get("error_subcode")
+        verdict = classify(status, code, subcode)
+        async with sessions() as session:
+            fresh = await session.get(OutboxMessage, row.id)
+            if fresh is None:
+                continue
+            fresh.attempts += 1
+            offer = await session.get(Offer, fresh.offer_id) if fresh.offer_id else None
+            if verdict is Verdict.SENT:
+                fresh.sent_at = now()
+                sent += 1
+                if offer is not None:
+                    offer.status, offer.sent_at = "sent", fresh.sent_at
+            else:
+                fresh.error = f"{status} {code}/{subcode}: {error.get('message', '')}"
+                if verdict is Verdict.RETRY and fresh.attempts < MAX_ATTEMPTS:
+                    fresh.next_attempt_at = now() + timedelta(seconds=backoff(fresh.attempts - 1))
+                    log.warning("outbox %s to %s: %s; retrying", row.id, row.recipient, fresh.error)
+                else:
+                    fresh.failed_at = now()
+                    log.error("outbox %s to %s failed: %s", row.id, row.recipient, fresh.error)
+                    if offer is not None:
+                        offer.status, offer.error = "failed", fresh.error
+            await session.commit()
+    return sent
+
+
+async def next_due_in(sessions: async_sessionmaker[AsyncSession], page: str) -> float | None:
+    async with sessions() as session:
+        due = await session.scalar(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.page == page,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+        )
+    return None if due is None else max(0.0, (due - utcnow()).total_seconds())
+
+
+async def run(
+    sessions: async_sessionmaker[AsyncSession],
+    page: str,
+    transport: Transport,
+    wakeup: asyncio.Event,
+    stopping: asyncio.Event,
+) -> None:
+    limiter = RateLimiter()
+    while not stopping.is_set():
+        wakeup.clear()
+        try:
+            await deliver_due(sessions, page, transport, limiter)
+            wait = await next_due_in(sessions, page)
+        except Exception:  # the loop must outlive a bad row or a database hiccup
+            log.exception("outbox round failed")
+            wait = 5.0
+        timeout = 5.0 if wait is None else min(5.0, wait)
+        waiters = {asyncio.ensure_future(wakeup.wait()), asyncio.ensure_future(stopping.wait())}
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
