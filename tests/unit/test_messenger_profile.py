@@ -1,0 +1,54 @@
+"""The page set-up command against the fake Graph API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from simulator.fake_graph import FakeGraph
+from simulator.fake_graph import create_app as create_graph_app
+from tools.messenger_profile import run
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[tuple[FakeGraph, str]]:
+    fake = FakeGraph()
+    server = TestServer(create_graph_app(fake))
+    await server.start_server()
+    yield fake, str(server.make_url("")).rstrip("/")
+    await server.close()
+
+
+async def test_both_pages_get_start_button_greetings_and_menus(
+    graph: tuple[FakeGraph, str],
+) -> None:
+    fake, url = graph
+    env = {
+        "MESSENGER_GRAPH_URL": url,
+        "MESSENGER_GRAPH_VERSION": "v21.0",
+        "CUSTOMER_PAGE_ACCESS_TOKEN": "cust",
+        "FRIENDS_PAGE_ACCESS_TOKEN": "friends",
+    }
+    await run(env, ["customers", "friends"])
+    calls = {c.access_token: c for c in fake.calls()}
+    assert set(calls) == {"cust", "friends"}
+    customers = calls["cust"].body
+    assert calls["cust"].path == "/v21.0/me/messenger_profile"
+    assert customers["get_started"] == {"payload": "/get_started"}
+    assert {g["locale"] for g in customers["greeting"]} == {"default", "en_US"}
+    for menu in customers["persistent_menu"] + calls["friends"].body["persistent_menu"]:
+        assert len(menu["call_to_actions"]) == 3
+        assert all(len(a["title"]) <= 30 for a in menu["call_to_actions"])
+    english = next(m for m in customers["persistent_menu"] if m["locale"] == "en_US")
+    assert [a["title"] for a in english["call_to_actions"]] == [
+        "Book help",
+        "My jobs",
+        "Talk to a person",
+    ]
+
+
+async def test_a_missing_token_is_reported(graph: tuple[FakeGraph, str]) -> None:
+    with pytest.raises(RuntimeError, match="FRIENDS_PAGE_ACCESS_TOKEN"):
+        await run({"MESSENGER_GRAPH_URL": graph[1]}, ["friends"])
