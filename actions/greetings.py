@@ -1,4 +1,5 @@
-"""Greetings people put in front of what they actually say ("Grüezi, min Fernseh gaht nüm").
+"""Greetings people put in front of what they say ("Grüezi, min Fernseh gaht nüm"), and which
+greeting the bot answers with.
 
 Pure module (no Rasa imports).
 """
@@ -7,12 +8,30 @@ from __future__ import annotations
 
 import re
 
+# Swiss and Austrian greetings; the bot answers them with "Grüezi" and "Grüß Gott".
+SWISS = (
+    r"grüezi(?:\s+mitenand|\s+wohl|\s+zäme)?|gruezi(?:\s+mitenand)?|grüessech|gruessech|"
+    r"grüessdi|gruessdi|hoi(?:\s+zäme|\s+zusammen)?|hoii|sali(?:\s+zäme)?|salü(?:\s+zäme)?|salue|"
+    r"guete\s+(?:morge|tag|abig|obig)|guet\s+morge"
+)
+AUSTRIAN = (
+    r"servus|servas|grüß\s+gott|grüss\s+gott|gruess\s+gott|gruß\s+gott|grüß\s+di|"
+    r"griaß\s+di|griass\s+di|griaß\s+eich|griass\s+eich|griaß\s+enk|habe\s+die\s+ehre"
+)
+STANDARD = (
+    r"hallo|hallöchen|halo|hello|hi|hey|hiya|guten\s+(?:tag|morgen|abend)|moin(?:\s+moin)?|"
+    r"good\s+(?:morning|afternoon|evening)"
+)
+
 GREETING = re.compile(
-    r"^\s*(hallo|hallöchen|hello|hi|hey|guten\s+(tag|morgen|abend)|grüezi(\s+mitenand)?|gruezi|"
-    r"grüessech|grüß\s+gott|grüss\s+gott|gruess\s+gott|servus|moin(\s+moin)?|hoi(\s+zäme)?|salü|"
-    r"griaß\s+di|good\s+(morning|afternoon|evening))\b[\s,.!:;-]*",
+    rf"^\s*({SWISS}|{AUSTRIAN}|{STANDARD})\b[\s,.!:;-]*",
     re.IGNORECASE,
 )
+_SWISS = re.compile(rf"^\s*(?:{SWISS})\b", re.IGNORECASE)
+_AUSTRIAN = re.compile(rf"^\s*(?:{AUSTRIAN})\b", re.IGNORECASE)
+_STANDARD = re.compile(rf"^\s*(?:{STANDARD})\b", re.IGNORECASE)
+
+GREETING_STYLES = ("de", "ch", "at")
 
 
 def strip_greeting(text: str) -> str:
@@ -21,3 +40,17 @@ def strip_greeting(text: str) -> str:
     if not rest:
         return ""
     return rest[0].upper() + rest[1:] if rest[0].islower() else rest
+
+
+def greeting_style(text: str | None) -> str | None:
+    """``"ch"`` for a Swiss greeting, ``"at"`` for an Austrian one, ``"de"`` for any other
+    greeting; None when the message does not start with a greeting."""
+    if not text:
+        return None
+    if _SWISS.match(text):
+        return "ch"
+    if _AUSTRIAN.match(text):
+        return "at"
+    if _STANDARD.match(text):
+        return "de"
+    return None

@@ -21,24 +21,48 @@ JOB_SLOTS = (
     "postal_code_options",
     "country",
     "city",
+    "package",
+    "package_label",
+    "package_options",
+    "street",
+    "time_window",
+    "window_start",
+    "window_end",
+    "window_label",
     "customer_name",
     "phone",
     "phone_display",
+    "consent",
+    "consent_declined",
 )
-REQUIRED = ("description", "category", "country", "postal_code", "customer_name", "phone")
+REQUIRED = (
+    "description",
+    "category",
+    "country",
+    "postal_code",
+    "street",
+    "window_start",
+    "window_end",
+    "customer_name",
+    "phone",
+    "consent",
+)
 
 
 def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
     """JSON body for ``POST /api/v1/jobs`` from the conversation's slots."""
+    start, end = slots.get("window_start"), slots.get("window_end")
+    time_window = {"start": start, "end": end} if start and end else None
     return {
         "category": slots.get("category"),
         "description": slots.get("description"),
         "device": slots.get("device"),
         "brand": slots.get("brand"),
-        "package": DEFAULT_PACKAGE,
+        "package": slots.get("package") or DEFAULT_PACKAGE,
         "country": slots.get("country"),
         "postal_code": slots.get("postal_code"),
-        "time_window": None,
+        "street": slots.get("street"),
+        "time_window": time_window,
         "customer": {
             "psid": sender_id,
             "name": slots.get("customer_name"),
@@ -49,7 +73,8 @@ def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
 
 
 def missing_fields(slots: dict[str, Any]) -> list[str]:
-    """Required slots that are empty (a job cannot be posted without them)."""
+    """Required slots that are empty (a job cannot be posted without them, nor without the
+    customer's consent to pass name, phone and address to the Friend)."""
     return [name for name in REQUIRED if not slots.get(name)]
 
 

@@ -31,8 +31,24 @@ _LEAD_INS = (
     "i am",
     "i'm",
 )
+# "sorry, I prefer English. My name is John Smith": an explicit lead-in later in the message.
+_NAME_LATER = re.compile(
+    r"(?:^|[.!?,;:]\s*|\s)(?:mein\s+name\s+ist|mein\s+name\s+lautet|ich\s+heiße|ich\s+heisse|"
+    r"my\s+name\s+is|my\s+name's)\s+(?P<name>[^.!?,;]+)",
+    re.IGNORECASE,
+)
 _PARTICLES = {"von", "van", "der", "den", "de", "zu", "di", "da", "vom", "und"}
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def says_name(text: str | None) -> bool:
+    """Whether the message introduces a name ("ich heiße …", "my name is …", "ich bin …")."""
+    if not text:
+        return False
+    rest = GREETING.sub("", " ".join(text.split())).strip().lower()
+    return bool(_NAME_LATER.search(rest)) or any(
+        rest.startswith(lead_in + " ") for lead_in in _LEAD_INS if not lead_in.startswith("name")
+    )
 
 
 def clean_customer_name(text: str | None) -> str | None:
@@ -47,6 +63,9 @@ def clean_customer_name(text: str | None) -> str | None:
     if not name or name.startswith("/"):
         return None
     name = GREETING.sub("", name).strip()
+    later = _NAME_LATER.search(name)
+    if later:
+        name = later.group("name").strip()
     lowered = name.lower()
     for lead_in in _LEAD_INS:
         if lowered.startswith(lead_in + " ") or (

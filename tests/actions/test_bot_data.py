@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import yaml
 
 from actions.categories import CATEGORIES, CATEGORY_LABELS
+from actions.fields import FIELD_TITLES, FIELDS, match_field
+from actions.language import detect_language
 from bot.spacy_pipeline import BRANDS, DEVICES, entity_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +83,90 @@ def test_entity_patterns_are_lower_case_token_patterns() -> None:
         for token in pattern["pattern"]:
             assert set(token) == {"LOWER"}
             assert token["LOWER"] == token["LOWER"].lower()
+
+
+def _action_names_in_code() -> set[str]:
+    """The ``name()`` of every action class in actions/actions.py (read with ast: rasa_sdk is not
+    installed in this venv)."""
+    tree = ast.parse((ROOT / "actions" / "actions.py").read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "name":
+            for statement in ast.walk(node):
+                if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant):
+                    names.add(statement.value.value)
+    return names
+
+
+def test_every_custom_action_has_one_class() -> None:
+    domain = _load("domain.yml")
+    assert set(domain["actions"]) == _action_names_in_code()
+
+
+def test_at_most_13_quick_replies_per_message() -> None:
+    for name, variants in _load("domain.yml")["responses"].items():
+        for variant in variants:
+            assert len(variant.get("buttons") or []) <= 13, name
+
+
+def test_swiss_and_austrian_greetings_are_answered_in_kind() -> None:
+    welcome = _load("domain.yml")["responses"]["utter_welcome"]
+    by_style = {}
+    for variant in welcome:
+        conditions = {c["name"]: c["value"] for c in variant.get("condition") or []}
+        by_style[(conditions.get("language", "de"), conditions.get("greeting_style"))] = variant
+    assert by_style[("de", None)]["text"].startswith("Hallo")
+    assert by_style[("de", "ch")]["text"].startswith("Grüezi")
+    assert "ß" not in by_style[("de", "ch")]["text"]  # Swiss German writes "ss"
+    assert by_style[("de", "at")]["text"].startswith("Grüß Gott")
+    for variant in by_style.values():
+        assert "automat" in variant["text"]
+
+
+def test_the_field_quick_replies_match_the_fields() -> None:
+    responses = _load("domain.yml")["responses"]
+    for variant in responses["utter_choose_field"]:
+        language = "en" if _is_english(variant) else "de"
+        shown = [b for b in variant["buttons"] if b["payload"].startswith("/choose_field")]
+        assert [match_field(b["payload"]) for b in shown] == list(FIELDS)
+        assert [b["title"] for b in shown] == [FIELD_TITLES[f][language] for f in FIELDS]
+
+
+def test_the_summary_offers_confirm_change_and_cancel() -> None:
+    for variant in _load("domain.yml")["responses"]["utter_summary"]:
+        assert [b["payload"] for b in variant["buttons"]] == ["/affirm", "/change", "/cancel"]
+
+
+def test_new_intents_have_enough_german_and_english_examples() -> None:
+    examples: dict[str, list[str]] = {}
+    for block in _load("data/nlu.yml")["nlu"]:
+        if "intent" in block:
+            examples[block["intent"]] = [
+                line.strip().removeprefix("- ").strip()
+                for line in block["examples"].splitlines()
+                if line.strip()
+            ]
+    for intent in (
+        "ask_price",
+        "ask_how_it_works",
+        "ask_who_comes",
+        "ask_privacy",
+        "bot_challenge",
+        "chitchat",
+        "change",
+        "choose_field",
+    ):
+        texts = examples[intent]
+        assert len(texts) >= 15, intent
+        english = [t for t in texts if detect_language(t, "de") == "en"]
+        assert len(english) >= 5, intent
+        assert len(texts) - len(english) >= 10, intent
+
+
+def test_detour_intents_never_fill_a_form_slot() -> None:
+    detours = {"ask_price", "ask_how_it_works", "ask_who_comes", "ask_privacy", "chitchat"}
+    detours |= {"bot_challenge", "cancel", "change", "choose_field"}
+    for name, slot in _load("domain.yml")["slots"].items():
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_text" and "not_intent" in mapping:
+                assert detours <= set(mapping["not_intent"]), name

@@ -7,7 +7,7 @@ import pytest
 from actions.formatting import format_rating
 from actions.greetings import strip_greeting
 from actions.jobs import build_job_request, idempotency_key, missing_fields
-from actions.names import clean_customer_name
+from actions.names import clean_customer_name, says_name
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,8 @@ from actions.names import clean_customer_name
         ("My name is John Smith", "John Smith"),
         ("hans von der heide", "Hans von der Heide"),
         ("Karl-Heinz Weber", "Karl-Heinz Weber"),
+        ("sorry, I prefer to write in English. My name is John Smith", "John Smith"),
+        ("Entschuldigung, mein Name ist Erika Mustermann.", "Erika Mustermann"),
     ],
 )
 def test_names_are_cleaned(text: str, expected: str) -> None:
@@ -55,8 +57,13 @@ SLOTS = {
     "brand": None,
     "country": "DE",
     "postal_code": "10115",
+    "package": "setup",
+    "street": "Hauptstraße 5a",
+    "window_start": "2025-11-29T13:00:00+01:00",
+    "window_end": "2025-11-29T18:00:00+01:00",
     "customer_name": "Hans Müller",
     "phone": "+491719876543",
+    "consent": True,
     "language": "de",
 }
 
@@ -68,10 +75,14 @@ def test_job_request_follows_the_backend_contract() -> None:
         "description": "Mein WLAN bricht ständig ab",
         "device": None,
         "brand": None,
-        "package": "quick_help",
+        "package": "setup",
         "country": "DE",
         "postal_code": "10115",
-        "time_window": None,
+        "street": "Hauptstraße 5a",
+        "time_window": {
+            "start": "2025-11-29T13:00:00+01:00",
+            "end": "2025-11-29T18:00:00+01:00",
+        },
         "customer": {
             "psid": "psid-1",
             "name": "Hans Müller",
@@ -81,6 +92,15 @@ def test_job_request_follows_the_backend_contract() -> None:
     }
     assert missing_fields(SLOTS) == []
     assert missing_fields({**SLOTS, "phone": None}) == ["phone"]
+    # Without the customer's consent nothing goes to a Friend.
+    assert missing_fields({**SLOTS, "consent": None}) == ["consent"]
+    assert missing_fields({**SLOTS, "street": "", "window_end": None}) == ["street", "window_end"]
+
+
+def test_without_a_package_the_default_is_sent() -> None:
+    request = build_job_request({**SLOTS, "package": None, "window_start": None}, "psid-1")
+    assert request["package"] == "quick_help"
+    assert request["time_window"] is None
 
 
 def test_idempotency_key_is_stable_and_specific() -> None:
@@ -108,3 +128,12 @@ def test_idempotency_key_is_stable_and_specific() -> None:
 )
 def test_strip_greeting(text: str, expected: str) -> None:
     assert strip_greeting(text) == expected
+
+
+def test_messages_that_introduce_a_name() -> None:
+    assert says_name("Nein, ich heiße Hans Meier")
+    assert says_name("Hallo, ich bin Franz Huber")
+    assert says_name("sorry, I prefer English. My name is John Smith")
+    assert not says_name("yes, that is fine")
+    assert not says_name("Hans Meier")
+    assert not says_name(None)

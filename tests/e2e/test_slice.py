@@ -1,14 +1,17 @@
 """The first end-to-end slice, every process real except Meta:
 
 a customer writes in German through the signed Messenger webhook → the trained bot asks for the
-problem, postal code, name and phone → the action server posts the job to the backend → the
-backend offers it to the nearby Friends through pymessenger → the first claim wins, the second
-Friend hears "already taken" → the customer is told through the bot that a Friend will call.
+problem, postal code, package (prices from the backend), street, time, name, phone and consent →
+the action server posts the job to the backend → the backend offers it to the nearby Friends
+through pymessenger → the first claim wins, the second Friend hears "already taken" → the
+customer is told through the bot that a Friend will call.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
@@ -27,6 +30,7 @@ Call = dict[str, Any]
 CUSTOMER_TOKEN = SECRETS["CUSTOMER_PAGE_ACCESS_TOKEN"]
 FRIENDS_TOKEN = SECRETS["FRIENDS_PAGE_ACCESS_TOKEN"]
 TURN_SECONDS = 60
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def text(call: Call) -> str:
@@ -137,12 +141,21 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
     assert any("automatische Assistent" in text(c) for c in welcome)
     assert any('/choose_category{"category":"internet_wifi"}' in quick_replies(c) for c in welcome)
     await chat.say("Mein WLAN bricht ständig ab", "Postleitzahl")
-    await chat.say("10115", "Wie heißen Sie")
+    offered_packages = await chat.say("10115", "Welches Paket")
+    assert any("49,00 €" in text(c) for c in offered_packages)
+    assert any('/inform{"package":"quick_help"}' in quick_replies(c) for c in offered_packages)
+    await chat.tap("Schnelle Hilfe 49 €", '/inform{"package":"quick_help"}', "Hausnummer")
+    await chat.say("Hauptstr. 5a", "Wann soll der Techniker")
+    tomorrow = (datetime.now(BERLIN) + timedelta(days=1)).date()
+    noted = await chat.say("morgen Nachmittag", "Wie heißen Sie")
+    assert any("morgen" in text(c) and "13–18 Uhr" in text(c) for c in noted)
     await chat.say("Erika Mustermann", "Telefonnummer")
-    summary = await chat.say("0171 9876543", "Bitte prüfen Sie Ihre Angaben")
+    await chat.say("0171 9876543", "Einverstanden?")
+    summary = await chat.tap("Ja", "/affirm", "Bitte prüfen Sie Ihre Angaben")
     summary_text = "\n".join(text(c) for c in summary)
-    assert "10115 Berlin" in summary_text and "Internet & WLAN" in summary_text
-    assert any("/affirm" in quick_replies(c) + buttons(c) for c in summary)
+    assert "Hauptstr. 5a, 10115 Berlin" in summary_text and "Internet & WLAN" in summary_text
+    assert "Schnelle Hilfe (1 Stunde), 49,00 €" in summary_text
+    assert any({"/affirm", "/change", "/cancel"} <= set(quick_replies(c)) for c in summary)
 
     submitted = await chat.tap("Ja, absenden", "/affirm", "12 Stunden")
     confirmation = next(text(c) for c in submitted if "12 Stunden" in text(c))
@@ -160,6 +173,11 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
         "Berlin",
     )
     assert job["description"] == "Mein WLAN bricht ständig ab"
+    assert (job["package"], job["street"]) == ("quick_help", "Hauptstr. 5a")
+    start = datetime.fromisoformat(job["time_window"]["start"]).astimezone(BERLIN)
+    end = datetime.fromisoformat(job["time_window"]["end"]).astimezone(BERLIN)
+    assert start.date() in (tomorrow, (datetime.now(BERLIN) + timedelta(days=1)).date())
+    assert (start.hour, end.hour, end.date()) == (13, 18, start.date())
     assert job["customer"] == {
         "psid": "e2e-erika",
         "name": "Erika Mustermann",
@@ -182,6 +200,7 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
         system.graph_url, lambda c: "gehört Ihnen" in text(c), TURN_SECONDS, recipient="e2e-anna"
     )
     assert "+491719876543" in text(won[0]) and "Erika Mustermann" in text(won[0])
+    assert "Hauptstr. 5a" in text(won[0])
     await _friends_tap(system, "e2e-jonas", f"CLAIM:{ref}")
     taken = await wait_for_calls(
         system.graph_url, lambda c: "vergeben" in text(c), TURN_SECONDS, recipient="e2e-jonas"

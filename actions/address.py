@@ -1,0 +1,83 @@
+"""Street and house number as customers type them.
+
+Pure module (no Rasa imports). The check is loose on purpose: the Friend calls the customer
+anyway, so anything with a street name and a house number goes ("Hauptstr. 5a",
+"Bahnhofstrasse 12", "12 Baker Street", "Am Markt 3/2", "Hauptstraße 5, 10115 Berlin").
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_STREET = 120
+MISSING_NUMBER = "missing_number"
+INVALID = "invalid"
+
+_LEAD_INS = (
+    "meine adresse ist",
+    "meine adresse lautet",
+    "die adresse ist",
+    "adresse:",
+    "adresse",
+    "anschrift:",
+    "ich wohne in der",
+    "ich wohne in",
+    "ich wohne am",
+    "ich wohne an der",
+    "ich wohne",
+    "wir wohnen in der",
+    "wir wohnen in",
+    "wir wohnen",
+    "i wohn in der",
+    "i wohn in",
+    "straße:",
+    "strasse:",
+    "my address is",
+    "the address is",
+    "address:",
+    "i live at",
+    "i live in",
+    "we live at",
+    "it's",
+    "it is",
+)
+# A house number: digits, optionally a letter or a second number ("5a", "12 b", "3/2", "7-9").
+_NUMBER = re.compile(r"(?<![\d])\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z]))?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?")
+# A postal code and place after the street: ", 10115 Berlin" or " 8001 Zürich".
+_PLACE_TAIL = re.compile(r"[,;]?\s*(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\d,]+$|,\s*[^\d,]+$")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def clean_street(text: str | None) -> tuple[str | None, str | None]:
+    """(street with house number, None) or (None, reason) with reason ``missing_number`` or
+    ``invalid``."""
+    if not text:
+        return None, INVALID
+    street = " ".join(text.split())
+    if not street or street.startswith("/"):
+        return None, INVALID
+    lowered = street.lower()
+    for lead_in in _LEAD_INS:
+        if lowered.startswith(lead_in + " ") or (
+            lead_in.endswith(":") and lowered.startswith(lead_in)
+        ):
+            street = street[len(lead_in) :].strip()
+            break
+    street = street.strip(" .,;:!?\"'“”„()")
+    # Keep "Hauptstr. 5a" from "Hauptstr. 5a, 10115 Berlin"; only when a number stays.
+    shorter = _PLACE_TAIL.sub("", street).strip(" ,;")
+    if shorter != street and _NUMBER.search(shorter) and len(_LETTERS.findall(shorter)) >= 3:
+        street = shorter
+    if len(street) > MAX_STREET or "@" in street:
+        return None, INVALID
+    letters = len(_LETTERS.findall(street))
+    has_number = bool(_NUMBER.search(street))
+    if letters < 3:
+        return None, INVALID
+    if not has_number:
+        return None, MISSING_NUMBER
+    if sum(char.isdigit() for char in street) > 8:
+        return None, INVALID  # a phone number, not a house number
+    if street[0].islower():
+        street = street[0].upper() + street[1:]
+    return street, None
