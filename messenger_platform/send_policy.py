@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -56,26 +56,28 @@ class OutsideWindowError(Exception):
     """Refused before sending: the person wrote last more than 24 hours ago (or never)."""
 
 
-@dataclass
 class RateLimiter:
     """Token bucket: at most `rate` sends per second per page, bursts up to `rate`."""
 
-    rate: float = RATE_PER_SECOND
-    _tokens: float = -1.0
-    _updated: float = 0.0
-
-    def __post_init__(self) -> None:
-        self._tokens = self.rate
-        self._updated = time.monotonic()
+    def __init__(
+        self,
+        rate: float = RATE_PER_SECOND,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.rate, self._clock, self._sleep = rate, clock, sleep
+        self._tokens = rate
+        self._updated = clock()
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
         async with self._lock:
             while True:
-                now = time.monotonic()
+                now = self._clock()
                 self._tokens = min(self.rate, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
+                # A hair of slack: float rounding must not leave 0.999… tokens forever short.
+                if self._tokens >= 1 - 1e-9:
                     self._tokens -= 1
                     return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
+                await self._sleep((1 - self._tokens) / self.rate)

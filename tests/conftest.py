@@ -5,14 +5,28 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
 from backend.services.postcodes import import_geonames
+from simulator.fake_graph import FakeGraph
+from simulator.fake_graph import create_app as create_graph_app
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def fake_graph() -> AsyncIterator[tuple[FakeGraph, str]]:
+    """The fake Graph API in-process: its recorded calls, and the base URL to configure."""
+    graph = FakeGraph()
+    server = TestServer(create_graph_app(graph))
+    await server.start_server()
+    yield graph, str(server.make_url("")).rstrip("/")
+    await server.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -248,8 +247,3 @@ class Stack:
                 service.stop(signal.SIGKILL)
                 if service.process is not None:
                     service.process.wait(timeout=5)
-
-
-def main_exit(code: int) -> None:
-    sys.stdout.flush()
-    sys.exit(code)

@@ -13,7 +13,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
-from simulator.fake_graph import create_app as create_graph_app
 
 API_TOKEN = "test-api-token"
 ADMIN_TOKEN = "test-admin-token"
@@ -25,15 +24,6 @@ FRIENDS_PAGE_TOKEN = "friends-page-token"
 class FakeRasa:
     triggers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     url: str = ""
-
-
-@pytest.fixture
-async def fake_graph() -> AsyncIterator[tuple[FakeGraph, str]]:
-    graph = FakeGraph()
-    server = TestServer(create_graph_app(graph))
-    await server.start_server()
-    yield graph, str(server.make_url("")).rstrip("/")
-    await server.close()
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from bot.messenger_outbox import Outbox
 from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore
 from messenger_platform.send_policy import OutsideWindowError, RateLimiter
 from simulator.fake_graph import FakeGraph, FaultPlan
-from simulator.fake_graph import create_app as create_graph_app
 
 
 class Clock:
@@ -26,20 +24,11 @@ class Clock:
 
 
 @pytest.fixture
-async def graph() -> AsyncIterator[tuple[FakeGraph, str]]:
-    fake = FakeGraph()
-    server = TestServer(create_graph_app(fake))
-    await server.start_server()
-    yield fake, str(server.make_url("")).rstrip("/")
-    await server.close()
-
-
-@pytest.fixture
 async def outbox(
-    tmp_path: Path, graph: tuple[FakeGraph, str]
+    tmp_path: Path, fake_graph: tuple[FakeGraph, str]
 ) -> AsyncIterator[tuple[Outbox, MessengerStore, Clock]]:
     store = MessengerStore(tmp_path / "customers.db")
-    client = SendApiClient(graph[1], "v21.0", "page-token")
+    client = SendApiClient(fake_graph[1], "v21.0", "page-token")
     clock = Clock()
     box = Outbox(store, client, RateLimiter(rate=1000), clock=clock, backoff=lambda n: 2.0**n)
     store.store_inbound([("mid:1", "cust-1", {"text": "hallo"})])
@@ -65,19 +54,19 @@ def test_redeliveries_are_recognised_after_a_restart(tmp_path: Path) -> None:
 
 
 async def test_a_message_goes_out_with_response_type(
-    outbox: tuple[Outbox, MessengerStore, Clock], graph: tuple[FakeGraph, str]
+    outbox: tuple[Outbox, MessengerStore, Clock], fake_graph: tuple[FakeGraph, str]
 ) -> None:
     box, store, _ = outbox
     await box.send("cust-1", {"text": "Hallo!"})
     assert await box.deliver_due() == 1
-    call = graph[0].calls()[0]
+    call = fake_graph[0].calls()[0]
     assert call.body["messaging_type"] == "RESPONSE"
     assert call.access_token == "page-token"
     assert store.outbox_rows()[0]["sent_at"] is not None
 
 
 async def test_outside_the_24_hour_window_nothing_is_sent(
-    outbox: tuple[Outbox, MessengerStore, Clock], graph: tuple[FakeGraph, str]
+    outbox: tuple[Outbox, MessengerStore, Clock], fake_graph: tuple[FakeGraph, str]
 ) -> None:
     box, store, clock = outbox
     with pytest.raises(OutsideWindowError):
@@ -88,17 +77,17 @@ async def test_outside_the_24_hour_window_nothing_is_sent(
     # A person from support may still answer for up to 7 days, tagged HUMAN_AGENT.
     await box.send("cust-1", {"text": "Hier ist Maria vom Support."}, tag="HUMAN_AGENT")
     await box.deliver_due()
-    call = graph[0].calls()[0]
+    call = fake_graph[0].calls()[0]
     assert (call.body["messaging_type"], call.body["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
     assert len(store.outbox_rows()) == 1
 
 
 @pytest.mark.parametrize("code", [1200, 2, 4, 613])
 async def test_transient_errors_are_retried_with_backoff_in_order(
-    outbox: tuple[Outbox, MessengerStore, Clock], graph: tuple[FakeGraph, str], code: int
+    outbox: tuple[Outbox, MessengerStore, Clock], fake_graph: tuple[FakeGraph, str], code: int
 ) -> None:
     box, store, clock = outbox
-    fake = graph[0]
+    fake = fake_graph[0]
     fake.faults = FaultPlan(remaining=2, status=500, error={"code": code, "message": "busy"})
     await box.send("cust-1", {"text": "eins"})
     await box.send("cust-1", {"text": "zwei"})
@@ -119,13 +108,13 @@ async def test_transient_errors_are_retried_with_backoff_in_order(
 )
 async def test_permanent_errors_are_recorded_and_not_retried(
     outbox: tuple[Outbox, MessengerStore, Clock],
-    graph: tuple[FakeGraph, str],
+    fake_graph: tuple[FakeGraph, str],
     code: int,
     subcode: int | None,
 ) -> None:
     box, store, clock = outbox
     error = {"code": code, "message": "nope"} | ({"error_subcode": subcode} if subcode else {})
-    graph[0].faults = FaultPlan(remaining=1, status=400, error=error)
+    fake_graph[0].faults = FaultPlan(remaining=1, status=400, error=error)
     await box.send("cust-1", {"text": "eins"})
     await box.send("cust-1", {"text": "zwei"})
     assert await box.deliver_due() == 0
@@ -134,14 +123,14 @@ async def test_permanent_errors_are_recorded_and_not_retried(
     clock.now += timedelta(minutes=10)
     # The failed one is never tried again; the next message is not held up by it.
     assert await box.deliver_due() == 1
-    assert _texts(graph[0]) == ["zwei"]
-    assert len(graph[0].calls()) == 2
+    assert _texts(fake_graph[0]) == ["zwei"]
+    assert len(fake_graph[0].calls()) == 2
 
 
 async def test_messages_accepted_while_meta_is_down_go_out_after_a_restart(
-    tmp_path: Path, graph: tuple[FakeGraph, str]
+    tmp_path: Path, fake_graph: tuple[FakeGraph, str]
 ) -> None:
-    fake, url = graph
+    fake, url = fake_graph
     fake.faults = FaultPlan(remaining=1, status=503, error={"code": 2, "message": "down"})
     store = MessengerStore(tmp_path / "c.db")
     store.store_inbound([("mid:1", "cust-1", {})])

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp.test_utils import TestServer
 
 from simulator.fake_graph import FakeGraph
-from simulator.fake_graph import create_app as create_graph_app
 from tools.messenger_profile import run
 
 
-@pytest.fixture
-async def graph() -> AsyncIterator[tuple[FakeGraph, str]]:
-    fake = FakeGraph()
-    server = TestServer(create_graph_app(fake))
-    await server.start_server()
-    yield fake, str(server.make_url("")).rstrip("/")
-    await server.close()
-
-
 async def test_both_pages_get_start_button_greetings_and_menus(
-    graph: tuple[FakeGraph, str],
+    fake_graph: tuple[FakeGraph, str],
 ) -> None:
-    fake, url = graph
+    fake, url = fake_graph
     env = {
         "MESSENGER_GRAPH_URL": url,
         "MESSENGER_GRAPH_VERSION": "v21.0",
@@ -49,6 +36,6 @@ async def test_both_pages_get_start_button_greetings_and_menus(
     ]
 
 
-async def test_a_missing_token_is_reported(graph: tuple[FakeGraph, str]) -> None:
+async def test_a_missing_token_is_reported(fake_graph: tuple[FakeGraph, str]) -> None:
     with pytest.raises(RuntimeError, match="FRIENDS_PAGE_ACCESS_TOKEN"):
-        await run({"MESSENGER_GRAPH_URL": graph[1]}, ["friends"])
+        await run({"MESSENGER_GRAPH_URL": fake_graph[1]}, ["friends"])

@@ -1,5 +1,3 @@
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 from messenger_platform.send_policy import (
@@ -43,10 +41,20 @@ def test_the_24_hour_window() -> None:
     assert not within_window(None, now)
 
 
-async def test_rate_limiter_holds_a_burst_to_the_rate() -> None:
-    limiter = RateLimiter(rate=50)
-    start = time.monotonic()
-    await asyncio.gather(*(limiter.acquire() for _ in range(100)))
-    elapsed = time.monotonic() - start
-    # 50 go at once (the bucket is full), the other 50 need about a second.
-    assert elapsed >= 0.9
+async def test_rate_limiter_lets_a_full_bucket_through_then_paces() -> None:
+    now = [0.0]
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(rate=50, clock=lambda: now[0], sleep=fake_sleep)
+    for _ in range(50):
+        await limiter.acquire()
+    assert sleeps == []  # a full bucket: the first 50 go at once
+    for _ in range(50):
+        await limiter.acquire()
+    # The next 50 wait one token (1/50 s) each: a second in all, never faster than the rate.
+    assert len(sleeps) == 50
+    assert abs(now[0] - 1.0) < 1e-9
