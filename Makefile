@@ -22,6 +22,10 @@ $(VENV_BOT): bot/requirements.lock tools/bootstrap_bot_venv.sh
 
 venvs: $(VENV) $(VENV_BOT)
 
+# Browser tests need Debian's chromium; installed from Debian's packages when missing.
+browser:
+	tools/install_chromium.sh
+
 model: $(VENV_BOT)
 	tools/train_model.sh
 
@@ -40,7 +44,7 @@ test-stories: model
 	TF_CPP_MIN_LOG_LEVEL=2 .venv-bot/bin/python -m rasa test core --stories tests/rasa/test_stories.yml \
 		--model models/techfriends.tar.gz --fail-on-prediction-errors --out var/rasa-test-results
 
-test: venvs lint typecheck validate model test-stories
+test: venvs browser lint typecheck validate model test-stories
 	$(PY) -m pytest
 
 demo: venvs model
@@ -52,4 +56,4 @@ run: venvs model
 clean:
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help venvs model lint typecheck validate test-stories test demo run clean
+.PHONY: help venvs browser model lint typecheck validate test-stories test demo run clean
