@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -12,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -92,6 +94,14 @@ class Friend(Base):
     languages: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), index=True)
     rating: Mapped[float | None] = mapped_column(Float, default=None)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Reliability counters: what dispatch ranks by and what support sees.
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    contacted_in_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    missed_deadlines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    hand_backs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    declines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    completed_jobs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -120,6 +130,16 @@ class Job(Base):
     claimed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    image_urls: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    # Deadlines are columns, the source of truth; the scheduler only sweeps for due rows.
+    wave: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
+    contact_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+    contact_deadline_at: Mapped[datetime | None] = mapped_column(index=True)
+    contacted_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    rating_reminder_at: Mapped[datetime | None] = mapped_column(index=True)
+    unassigned_at: Mapped[datetime | None]
 
 
 class Offer(Base):
@@ -202,3 +222,34 @@ class InboxEvent(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     handled_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LedgerEntry(Base):
+    """The money of one completed job: price, the platform's commission, the Friend's payout."""
+
+    __tablename__ = "ledger"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    friend_id: Mapped[int] = mapped_column(ForeignKey("friends.id"), index=True)
+    package: Mapped[str] = mapped_column(String(50))
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    commission: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    payout: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # "cash": the customer paid the Friend, who owes the commission; "platform": we owe the payout.
+    paid_via: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SupportAlert(Base):
+    """Something support staff must look at (nobody found, a missed deadline, unreachable customer)."""
+
+    __tablename__ = "support_alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    friend_id: Mapped[int | None] = mapped_column(ForeignKey("friends.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
