@@ -41,7 +41,7 @@ validate: $(VENV_BOT)
 
 # Dialogue regression: the test stories must be predicted exactly by the trained model.
 test-stories: model
-	TF_CPP_MIN_LOG_LEVEL=2 .venv-bot/bin/python -m rasa test core --stories tests/rasa/test_stories.yml \
+	TF_CPP_MIN_LOG_LEVEL=2 .venv-bot/bin/python -m rasa test core --stories tests/test_stories.yml \
 		--model models/techfriends.tar.gz --fail-on-prediction-errors --out var/rasa-test-results
 
 test: venvs browser lint typecheck validate model test-stories
