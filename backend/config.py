@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
+
+from backend.adapters.orm import utcnow
+from backend.domain.deadlines import DeadlinePolicy
+from backend.domain.waves import WavePolicy, parse_radii
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,9 +42,18 @@ class Settings:
     geonames_dir: Path | None
     host: str = "127.0.0.1"
     port: int = 8000
-    # Friends further away than this are never considered, whatever radius they set.
-    max_radius_km: float = 50.0
     packages_file: Path = ROOT / "backend" / "packages.yml"
+    # Friends beyond the last wave's radius are never considered, whatever radius they set.
+    waves: WavePolicy = field(default_factory=WavePolicy)
+    deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    # How often the deadline sweep looks for due rows (the rows, not the timer, are the truth).
+    sweep_seconds: float = 5.0
+    # Every "now" of the backend comes from here, so tests move time instead of sleeping.
+    clock: Callable[[], datetime] = utcnow
+
+    @property
+    def max_radius_km(self) -> float:
+        return self.waves.max_radius_km
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -59,5 +74,15 @@ class Settings:
             geonames_dir=Path(geonames) if geonames else None,
             host=e.get("BACKEND_HOST") or "127.0.0.1",
             port=int(e.get("BACKEND_PORT") or 8000),
-            max_radius_km=float(e.get("MAX_RADIUS_KM") or 50.0),
+            waves=WavePolicy(
+                size=int(e.get("WAVE_SIZE") or 10),
+                timeout=timedelta(minutes=float(e.get("WAVE_TIMEOUT_MINUTES") or 30)),
+                radii_km=parse_radii(e.get("WAVE_RADII_KM") or "10,25,50"),
+            ),
+            deadlines=DeadlinePolicy(
+                contact_reminder=timedelta(hours=float(e.get("CONTACT_REMINDER_HOURS") or 8)),
+                contact_deadline=timedelta(hours=float(e.get("CONTACT_DEADLINE_HOURS") or 12)),
+                rating_reminder=timedelta(hours=float(e.get("RATING_REMINDER_HOURS") or 24)),
+            ),
+            sweep_seconds=float(e.get("DEADLINE_SWEEP_SECONDS") or 5),
         )
