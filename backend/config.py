@@ -50,6 +50,12 @@ class Settings:
     sweep_seconds: float = 5.0
     # Every "now" of the backend comes from here, so tests move time instead of sleeping.
     clock: Callable[[], datetime] = utcnow
+    # Support console: Rasa's tracker store (read, and redacted on erasure), the customers' page
+    # for HUMAN_AGENT replies, Secure cookies behind TLS, transcript retention (0: keep).
+    tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    customer_page_access_token: str = ""
+    console_secure_cookies: bool = False
+    transcript_retention_days: int = 0
 
     @property
     def max_radius_km(self) -> float:
@@ -85,4 +91,8 @@ class Settings:
                 rating_reminder=timedelta(hours=float(e.get("RATING_REMINDER_HOURS") or 24)),
             ),
             sweep_seconds=float(e.get("DEADLINE_SWEEP_SECONDS") or 5),
+            tracker_store_url=e.get("TRACKER_STORE_URL") or f"sqlite:///{var / 'tracker.db'}",
+            customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
+            console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
+            transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),
         )
