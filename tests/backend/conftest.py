@@ -1,4 +1,8 @@
-"""A backend app on a fresh database, with the fake Graph API and a fake Rasa server."""
+"""A backend app on a fresh database, with the fake Graph API and a fake Rasa server.
+
+Every test here that asks for a database runs twice, on SQLite and on PostgreSQL, unless it is
+marked sqlite_only.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,25 @@ from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
 
+DATABASES = ("sqlite", "postgresql")
+
 API_TOKEN = "test-api-token"
 ADMIN_TOKEN = "test-admin-token"
 FRIENDS_SECRET = "friends-app-secret"
 FRIENDS_PAGE_TOKEN = "friends-page-token"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("database", DATABASES[:1] if only_sqlite else DATABASES)
+
+
+@pytest.fixture
+def db_url(database: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated database with all postal codes, of the kind this run is about."""
+    fixture = {"sqlite": "sqlite_db_url", "postgresql": "postgres_db_url"}[database]
+    return str(request.getfixturevalue(fixture))
 
 
 @dataclasses.dataclass
