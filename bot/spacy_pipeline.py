@@ -26,9 +26,20 @@ from typing import Any
 # Canonical device name -> variants as the customer may write them (lower case; single tokens
 # unless they contain a space, which makes them a multi-token pattern). spaCy's German tokenizer
 # keeps hyphenated compounds together ("WLAN-Repeater" is one token) and splits "Fritz!Box"
-# into "Fritz", "!", "Box".
+# into "Fritz", "!", "Box". Frequent typos and dialect spellings ("ruter", "fernsehr", "Händy",
+# Swiss "Compi") are variants too. Plain "phone" is left out on purpose: it would tag
+# "phone number" as a device.
 DEVICES: dict[str, tuple[str, ...]] = {
-    "Router": ("router", "routers", "wlan-router", "wifi-router", "wlanrouter", "internet-box"),
+    "Router": (
+        "router",
+        "routers",
+        "wlan-router",
+        "wifi-router",
+        "wlanrouter",
+        "internet-box",
+        "ruter",
+        "rooter",
+    ),
     "Fritzbox": ("fritzbox", "fritz!box", "fritz-box", "fritzboxen", "fritz box"),
     "WLAN-Repeater": (
         "wlan-repeater",
@@ -52,8 +63,18 @@ DEVICES: dict[str, tuple[str, ...]] = {
         "smart tv",
         "television",
         "telly",
+        "fernsehr",
+        "fernsher",
     ),
-    "Receiver": ("receiver", "sat-receiver", "satreceiver", "set-top-box", "settopbox", "tv-box"),
+    "Receiver": (
+        "receiver",
+        "sat-receiver",
+        "satreceiver",
+        "set-top-box",
+        "set-top box",
+        "settopbox",
+        "tv-box",
+    ),
     "Fernbedienung": ("fernbedienung", "remote", "remote control"),
     "Drucker": (
         "drucker",
@@ -63,10 +84,20 @@ DEVICES: dict[str, tuple[str, ...]] = {
         "tintenstrahldrucker",
         "laserdrucker",
         "multifunktionsdrucker",
+        "druker",
     ),
     "Scanner": ("scanner",),
     "Laptop": ("laptop", "laptops", "notebook", "notebooks", "macbook"),
-    "Computer": ("computer", "pc", "rechner", "desktop-pc", "imac"),
+    "Computer": (
+        "computer",
+        "computers",
+        "pc",
+        "rechner",
+        "desktop-pc",
+        "imac",
+        "compi",
+        "computor",
+    ),
     "Handy": (
         "handy",
         "handys",
@@ -77,13 +108,21 @@ DEVICES: dict[str, tuple[str, ...]] = {
         "mobile phone",
         "cell phone",
         "cellphone",
+        "händy",
     ),
     "iPhone": ("iphone",),
     "Tablet": ("tablet", "tablets", "ipad", "ipads"),
-    "Thermostat": ("thermostat", "thermostate", "heizkörperthermostat", "heizungsthermostat"),
+    "Thermostat": (
+        "thermostat",
+        "thermostate",
+        "thermostats",
+        "heizkörperthermostat",
+        "heizkörperthermostate",
+        "heizungsthermostat",
+    ),
     "Heizungssteuerung": ("heizungssteuerung", "heizungsregelung", "heating control"),
     "Lautsprecher": ("lautsprecher", "soundbar", "speaker", "speakers", "smart speaker"),
-    "Türklingel": ("türklingel", "klingel", "video-türklingel", "doorbell"),
+    "Türklingel": ("türklingel", "klingel", "video-türklingel", "doorbell", "video doorbell"),
     "Kamera": ("kamera", "überwachungskamera", "webcam", "camera"),
 }
 

@@ -1,0 +1,315 @@
+"""Measure the NLU model and write the tables of docs/nlu-report.md.
+
+Run with the bot's venv from the repository root (it needs Rasa and spaCy)::
+
+    .venv-bot/bin/python -m tools.nlu_report cv current      # 5-fold CV of config.yml
+    .venv-bot/bin/python -m tools.nlu_report cv char_1_5     # ... of an alternative (VARIANTS)
+    .venv-bot/bin/python -m tools.nlu_report entities        # the EntityRuler against the data
+    .venv-bot/bin/python -m tools.nlu_report report          # tables + image into docs/
+
+``cv`` runs ``rasa test nlu --cross-validation --folds 5`` on data/ with config.yml or a variant
+of it and writes rasa's output to var/nlu-cv/<variant>/ (not in git). Rasa shuffles the folds
+with numpy's global random state and no seed, so the folds would differ from run to run; the
+command seeds numpy first, which makes every variant see the same five folds.
+
+``entities`` is needed because ``rasa test nlu`` leaves SpacyEntityExtractor out of its entity
+evaluation (it counts as "pretrained"), and device/brand come from our spaCy EntityRuler. The
+ruler learns nothing from the data, so the 5 folds would all give the same numbers: it is run
+once over every annotated example and scored per token the way rasa scores entities.
+
+``report`` reads those output files and rewrites the part of docs/nlu-report.md between the
+``<!-- generated -->`` markers; the prose around it is written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "nlu-cv"
+REPORT = ROOT / "docs" / "nlu-report.md"
+IMAGE_DIR = ROOT / "docs" / "img"
+FOLDS = 5
+FOLD_SEED = 2026
+CHOSEN = "current"
+ENTITY_LABELS = ("device", "brand")
+START, END = "<!-- generated: start -->", "<!-- generated: end -->"
+
+# Alternatives to config.yml, as changes to its pipeline: component name -> settings to
+# override (a list index picks one of several components with the same name).
+VARIANTS: dict[str, dict[str, Any]] = {
+    "current": {},
+    # More and longer character n-grams: should help with typos and compounds, costs features.
+    "char_1_5": {"CountVectorsFeaturizer#1": {"min_ngram": 1, "max_ngram": 5}},
+    # Words only, no character n-grams: what the n-grams are worth.
+    "words_only": {"CountVectorsFeaturizer#1": None},
+    # DIET learns device/brand from the annotations as well (next to the EntityRuler) and
+    # trains longer.
+    "diet_entities": {"DIETClassifier#0": {"entity_recognition": True, "epochs": 100}},
+}
+
+
+def variant_config(name: str, spacy_path: Path) -> dict[str, Any]:
+    """config.yml with the variant's changes and the spaCy pipeline at ``spacy_path``."""
+    config: dict[str, Any] = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    pipeline: list[dict[str, Any]] = config["pipeline"]
+    for component in pipeline:
+        if component["name"] == "SpacyNLP":
+            component["model"] = str(spacy_path)
+    for key, change in VARIANTS[name].items():
+        component_name, index = key.split("#")
+        matching = [c for c in pipeline if c["name"] == component_name]
+        target = matching[int(index)]
+        if change is None:
+            pipeline.remove(target)
+        else:
+            target.update(change)
+    return config
+
+
+def build_spacy(directory: Path) -> Path:
+    from bot.spacy_pipeline import build
+
+    return build(directory / "techfriends_de")
+
+
+def run_cv(name: str) -> Path:
+    """5-fold cross-validation of one variant; rasa's output lands in var/nlu-cv/<name>."""
+    import numpy
+
+    out = OUT / name
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    spacy_path = build_spacy(out / "spacy")
+    config_path = out / "config.yml"
+    config_path.write_text(
+        yaml.safe_dump(variant_config(name, spacy_path), sort_keys=False), encoding="utf-8"
+    )
+    numpy.random.seed(FOLD_SEED)
+    from rasa.__main__ import main as rasa_main
+
+    argv = ["rasa", "test", "nlu", "--nlu", str(ROOT / "data"), "--config", str(config_path)]
+    argv += ["--cross-validation", "--folds", str(FOLDS), "--out", str(out)]
+    sys.argv = argv
+    rasa_main()
+    return out
+
+
+def load_nlu_data() -> Any:
+    """Every NLU example under data/ (rules and stories files left out)."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    files = sorted(p for p in (ROOT / "data").rglob("*.yml") if RasaYAMLReader.is_yaml_nlu_file(p))
+    return TrainingData().merge(*(load_data(str(path)) for path in files))
+
+
+# --- the EntityRuler against the annotations ---------------------------------------------------
+
+
+def _token_labels(tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
+    labels = []
+    for start, end in tokens:
+        label = "no_entity"
+        for span_start, span_end, span_label in spans:
+            if start >= span_start and end <= span_end:
+                label = span_label
+        labels.append(label)
+    return labels
+
+
+def evaluate_ruler() -> dict[str, Any]:
+    """Token-level precision/recall/F1 of the ruler per label, and every disagreement."""
+    import spacy
+    from sklearn.metrics import precision_recall_fscore_support
+
+    data = load_nlu_data()
+    with tempfile.TemporaryDirectory() as directory:
+        nlp = spacy.load(build_spacy(Path(directory)))
+    targets: list[str] = []
+    predictions: list[str] = []
+    disagreements: list[dict[str, Any]] = []
+    for message in data.nlu_examples:
+        text = message.get("text")
+        if not text:
+            continue
+        # SpacyNLP runs with case_sensitive: false, i.e. on the lower-cased text.
+        doc = nlp(text.lower())
+        tokens = [(t.idx, t.idx + len(t)) for t in doc]
+        annotated = [
+            (e["start"], e["end"], e["entity"])
+            for e in message.get("entities") or []
+            if e["entity"] in ENTITY_LABELS
+        ]
+        found = [
+            (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS
+        ]
+        target = _token_labels(tokens, annotated)
+        predicted = _token_labels(tokens, found)
+        targets += target
+        predictions += predicted
+        if target != predicted:
+            disagreements.append(
+                {
+                    "text": text,
+                    "annotated": [(text[s:e], label) for s, e, label in annotated],
+                    "ruler": [(text[s:e], label) for s, e, label in found],
+                }
+            )
+    precision, recall, f1, support = precision_recall_fscore_support(
+        targets, predictions, labels=list(ENTITY_LABELS), zero_division=0
+    )
+    per_label = {
+        label: {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1-score": float(f1[i]),
+            "support": int(support[i]),
+        }
+        for i, label in enumerate(ENTITY_LABELS)
+    }
+    return {
+        "labels": per_label,
+        "macro_f1": sum(v["f1-score"] for v in per_label.values()) / len(per_label),
+        "examples": len(data.nlu_examples),
+        "disagreements": disagreements,
+    }
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def _macro(report: dict[str, Any]) -> float:
+    return float(report["macro avg"]["f1-score"])
+
+
+def _labels(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    summary = {"accuracy", "macro avg", "weighted avg", "micro avg", "no_entity"}
+    return {k: v for k, v in report.items() if k not in summary and isinstance(v, dict)}
+
+
+def _entity_macro(report: dict[str, Any]) -> float:
+    labels = _labels(report)
+    return sum(v["f1-score"] for v in labels.values()) / len(labels) if labels else float("nan")
+
+
+def _load_json(path: Path) -> dict[str, Any] | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _examples_per_language() -> list[str]:
+    """Rows "intent | German | English" counted with the bot's own language detection."""
+    from actions.language import detect_language
+
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for message in load_nlu_data().intent_examples:
+        counts[message.get("intent")][detect_language(message.get("text"), "de")] += 1
+    return [
+        f"| {intent} | {c['de']} | {c['en']} |"
+        for intent, c in sorted(counts.items(), key=lambda item: -sum(item[1].values()))
+    ]
+
+
+def render() -> str:
+    lines = [START, "", "### Cross-validation: configurations compared", ""]
+    lines += [
+        "| variant | intent macro-F1 | intent weighted-F1 | intent accuracy "
+        "| DIET entity macro-F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for name in VARIANTS:
+        intents = _load_json(OUT / name / "intent_report.json")
+        if intents is None:
+            lines.append(f"| {name} | not measured | | | |")
+            continue
+        diet = _load_json(OUT / name / "DIETClassifier_report.json")
+        diet_f1 = f"{_entity_macro(diet):.3f}" if diet else "– (DIET extracts no entities)"
+        lines.append(
+            f"| {name}{' (chosen)' if name == CHOSEN else ''} | {_macro(intents):.3f} "
+            f"| {intents['weighted avg']['f1-score']:.3f} | {intents['accuracy']:.3f} "
+            f"| {diet_f1} |"
+        )
+    chosen = _load_json(OUT / CHOSEN / "intent_report.json")
+    if chosen is not None:
+        lines += ["", f"### Per intent ({CHOSEN}, {FOLDS}-fold cross-validation)", ""]
+        lines += ["| intent | precision | recall | F1 | examples | most confused with |"]
+        lines += ["|---|---|---|---|---|---|"]
+        for intent, values in sorted(_labels(chosen).items()):
+            confused = ", ".join(
+                f"{label} ({count})" for label, count in (values.get("confused_with") or {}).items()
+            )
+            lines.append(
+                f"| {intent} | {values['precision']:.3f} | {values['recall']:.3f} "
+                f"| {values['f1-score']:.3f} | {values['support']} | {confused or '–'} |"
+            )
+        image = OUT / CHOSEN / "intent_confusion_matrix.png"
+        if image.exists():
+            IMAGE_DIR.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(image, IMAGE_DIR / "intent_confusion_matrix.png")
+            lines += ["", "![intent confusion matrix](img/intent_confusion_matrix.png)"]
+    ruler = _load_json(OUT / "entity_ruler.json")
+    if ruler is not None:
+        lines += ["", "### Entities: the EntityRuler (SpacyEntityExtractor) against the data", ""]
+        lines += ["| entity | precision | recall | F1 | tokens |", "|---|---|---|---|---|"]
+        for label, values in ruler["labels"].items():
+            lines.append(
+                f"| {label} | {values['precision']:.3f} | {values['recall']:.3f} "
+                f"| {values['f1-score']:.3f} | {values['support']} |"
+            )
+        lines += [
+            f"| **macro** | | | **{ruler['macro_f1']:.3f}** | |",
+            "",
+            f"{ruler['examples']} examples, {len(ruler['disagreements'])} with a disagreement"
+            + (":" if ruler["disagreements"] else "."),
+        ]
+        for item in ruler["disagreements"]:
+            lines.append(
+                f"- “{item['text']}”: annotated {item['annotated'] or 'nothing'}, "
+                f"ruler {item['ruler'] or 'nothing'}"
+            )
+    lines += ["", "### Training examples per intent and language", ""]
+    lines += ["| intent | German | English |", "|---|---|---|", *_examples_per_language()]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_report() -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    REPORT.write_text(before + render() + after, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["cv"] and len(args) == 2 and args[1] in VARIANTS:
+        run_cv(args[1])
+    elif args == ["entities"]:
+        result = evaluate_ruler()
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "entity_ruler.json").write_text(
+            json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        for item in result["disagreements"]:
+            print(f"{item['text']!r}: annotated {item['annotated']} ruler {item['ruler']}")
+        print(f"entity macro-F1 {result['macro_f1']:.3f}, {result['labels']}")
+    elif args == ["report"]:
+        write_report()
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
