@@ -15,6 +15,7 @@ from backend.adapters.db import make_engine, make_sessionmaker, migrate
 from backend.adapters.orm import utcnow
 from backend.app import create_app
 from backend.config import ROOT, Settings
+from backend.console import cli as console_cli
 from backend.domain.friends import validate_friend_request
 from backend.services import friends, postcodes
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--dir", type=Path, help="folder with DE.txt, AT.txt, CH.txt (GEONAMES_DIR)")
     demo = sub.add_parser("load-demo-friends", help="add the demo Friends (skips existing ones)")
     demo.add_argument("--file", type=Path, default=DEMO_FRIENDS)
+    console_cli.add_parser(sub)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
         return 0
+    if args.command == "create-staff":
+        return console_cli.run(settings, args)
     if args.command == "import-postcodes":
         directory = args.dir or settings.geonames_dir
         if directory is None or not directory.is_dir():

@@ -17,6 +17,7 @@ from backend.adapters.messenger import MessengerClient
 from backend.adapters.orm import Job, Offer
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
+from backend.console.app import setup_console
 from backend.domain.packages import load_packages
 from backend.services import outbox
 from backend.services.dispatch import dispatch_job
@@ -118,4 +119,5 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(api.routes)
     app.add_routes(openapi.routes)
     app.add_routes(webhooks.routes)
+    setup_console(app)  # the support console: /console/…
     return app

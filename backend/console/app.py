@@ -1,0 +1,84 @@
+"""Wiring the console into the backend's app: routes, templates, static files, background work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import aiohttp
+from aiohttp import web
+
+from backend.adapters.messenger import MessengerClient
+from backend.console import privacy, summaries
+from backend.console.routes_auth import routes as auth_routes
+from backend.console.routes_conversations import routes as conversation_routes
+from backend.console.routes_jobs import routes as job_routes
+from backend.console.routes_privacy import routes as privacy_routes
+from backend.console.routes_takeover import routes as takeover_routes
+from backend.console.takeover import CUSTOMERS_PAGE
+from backend.console.tracker import make_tracker_engine
+from backend.console.web import CONSOLE, HERE, JINJA, Console, jinja_environment
+from backend.services import outbox
+from backend.web.runtime import RUNTIME, Runtime
+
+log = logging.getLogger(__name__)
+
+SYNC_SECONDS = 5.0
+SHUTDOWN_GRACE = 5.0
+
+
+async def _housekeeping(rt: Runtime, c: Console) -> None:
+    """Keep conversation summaries fresh and apply the retention setting, until shutdown."""
+    while not c.stopping.is_set():
+        try:
+            async with c.sync_lock:
+                await summaries.sync(rt.sessions, c.tracker)
+            days = rt.settings.transcript_retention_days
+            if days > 0:
+                cutoff = rt.settings.clock() - timedelta(days=days)
+                await privacy.apply_retention(rt.sessions, c.tracker, cutoff, rt.settings.clock())
+        except Exception:  # a bad row or a database hiccup must not end the loop
+            log.exception("console housekeeping failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(c.stopping.wait(), timeout=SYNC_SECONDS)
+
+
+async def console_ctx(app: web.Application) -> AsyncIterator[None]:
+    rt = app[RUNTIME]
+    settings = rt.settings
+    c = Console(
+        tracker=make_tracker_engine(settings.tracker_store_url),
+        http=aiohttp.ClientSession(),
+        customers=MessengerClient(
+            settings.graph_url, settings.graph_version, settings.customer_page_access_token
+        ),
+    )
+    app[CONSOLE] = c
+    # Our own tasks and stop signal: this context is cleaned up before the backend's, and the
+    # tasks must be done before the connections they use are closed.
+    tasks = [
+        asyncio.create_task(_housekeeping(rt, c), name="console housekeeping"),
+        asyncio.create_task(
+            outbox.run(rt.sessions, CUSTOMERS_PAGE, c.customers.post, c.outbox_wakeup, c.stopping),
+            name="customers outbox (staff replies)",
+        ),
+    ]
+    yield
+    c.stopping.set()
+    _, unfinished = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE)
+    for task in unfinished:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await c.http.close()
+    await c.tracker.dispose()
+
+
+def setup_console(app: web.Application) -> None:
+    app[JINJA] = jinja_environment()
+    app.cleanup_ctx.append(console_ctx)
+    for routes in (auth_routes, conversation_routes, takeover_routes, job_routes, privacy_routes):
+        app.add_routes(routes)
+    app.router.add_static("/console/static/", HERE / "static")

@@ -1,0 +1,151 @@
+"""What the jobs board and the Friends page show, and the support actions on jobs and Friends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.adapters.orm import Customer, Friend, Job, LedgerEntry, Offer, SupportAlert
+from backend.services.jobs import record_event
+
+OPEN_STATUSES = ("unassigned", "open", "assigned", "contacted")
+CLOSED_STATUSES = ("completed", "cancelled")
+REDISPATCHABLE = ("open", "unassigned")
+# What support may do to a Friend, by the Friend's current status.
+FRIEND_ACTIONS = {
+    "activate": (("applicant", "vetted", "paused", "suspended", "rejected"), "active"),
+    "reject": (("applicant", "vetted"), "rejected"),
+    "suspend": (("active", "paused", "vetted"), "suspended"),
+}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    job: Job
+    customer_psid: str
+    friend_name: str
+    overdue: bool
+    due_at: datetime | None
+
+
+def urgency(job: Job, now: datetime) -> tuple[int, float]:
+    """Sort key: unassigned first, then overdue, then the nearest deadline."""
+    due = job.contact_deadline_at or job.next_wave_at
+    overdue = job.contact_deadline_at is not None and job.contact_deadline_at < now
+    rank = 0 if job.status == "unassigned" else 1 if overdue else 2
+    return rank, due.timestamp() if due else float("inf")
+
+
+async def board(session: AsyncSession, now: datetime, closed_limit: int = 50) -> list[BoardRow]:
+    active = (
+        await session.execute(
+            select(Job, Customer.psid, Friend.name)
+            .join(Customer, Job.customer_id == Customer.id)
+            .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
+            .where(Job.status.in_(OPEN_STATUSES))
+            .limit(1000)
+        )
+    ).all()
+    closed = (
+        await session.execute(
+            select(Job, Customer.psid, Friend.name)
+            .join(Customer, Job.customer_id == Customer.id)
+            .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
+            .where(Job.status.in_(CLOSED_STATUSES))
+            .order_by(Job.id.desc())
+            .limit(closed_limit)
+        )
+    ).all()
+    rows = sorted(active, key=lambda r: urgency(r[0], now)) + list(closed)
+    return [
+        BoardRow(
+            job=job,
+            customer_psid=psid,
+            friend_name=name or "",
+            overdue=job.contact_deadline_at is not None
+            and job.contact_deadline_at < now
+            and job.status in OPEN_STATUSES,
+            due_at=(job.contact_deadline_at or job.next_wave_at)
+            if job.status in OPEN_STATUSES
+            else None,
+        )
+        for job, psid, name in rows
+    ]
+
+
+async def open_alerts(session: AsyncSession) -> list[tuple[SupportAlert, str]]:
+    rows = await session.execute(
+        select(SupportAlert, Job.reference)
+        .outerjoin(Job, SupportAlert.job_id == Job.id)
+        .where(SupportAlert.resolved_at.is_(None))
+        .order_by(SupportAlert.created_at.desc())
+        .limit(100)
+    )
+    return [(alert, reference or "") for alert, reference in rows.tuples()]
+
+
+async def reopen_for_dispatch(session: AsyncSession, job: Job, by: str, now: datetime) -> bool:
+    """Put an open or unassigned job back at wave 0, due now (the caller dispatches wave 1)."""
+    reopened = await session.scalar(
+        update(Job)
+        .where(Job.id == job.id, Job.status.in_(REDISPATCHABLE))
+        .values(status="open", wave=0, next_wave_at=now, unassigned_at=None)
+        .returning(Job.id)
+    )
+    if reopened is None:
+        await session.rollback()
+        return False
+    record_event(session, job, by, "redispatched")
+    await session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class FriendRow:
+    friend: Friend
+    offers: int
+    earnings: dict[str, Decimal]
+
+
+async def friend_rows(session: AsyncSession) -> list[FriendRow]:
+    friends = (await session.scalars(select(Friend).order_by(Friend.name, Friend.id))).all()
+    offers = dict(
+        (
+            await session.execute(
+                select(Offer.friend_id, func.count(Offer.id)).group_by(Offer.friend_id)
+            )
+        ).tuples()
+    )
+    earnings: dict[int, dict[str, Decimal]] = {}
+    for friend_id, currency, total in (
+        await session.execute(
+            select(
+                LedgerEntry.friend_id, LedgerEntry.currency, func.sum(LedgerEntry.payout)
+            ).group_by(LedgerEntry.friend_id, LedgerEntry.currency)
+        )
+    ).tuples():
+        earnings.setdefault(friend_id, {})[currency] = Decimal(total or 0)
+    return [FriendRow(f, offers.get(f.id, 0), earnings.get(f.id, {})) for f in friends]
+
+
+async def change_friend_status(session: AsyncSession, friend_id: int, action: str) -> str | None:
+    """The new status, or None when the action does not apply to this Friend now."""
+    allowed = FRIEND_ACTIONS.get(action)
+    if allowed is None:
+        return None
+    sources, target = allowed
+    changed = await session.scalar(
+        update(Friend)
+        .where(Friend.id == friend_id, Friend.status.in_(sources))
+        .values(status=target)
+        .returning(Friend.id)
+    )
+    if changed is None:
+        await session.rollback()
+        return None
+    await session.commit()
+    return target

@@ -1,0 +1,160 @@
+"""GDPR: everything about one customer as JSON, erasure, and automatic transcript retention.
+
+Erasure removes what identifies or was written by the person (texts, name, phone, street,
+descriptions, photos, comments) and keeps the anonymous skeleton (intents, counts, categories,
+postal codes, prices) for statistics.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backend.adapters.orm import Customer, JobEvent, Rating
+from backend.console import tracker
+from backend.console.models import (
+    ConversationNote,
+    ConversationSummary,
+    ConversationTag,
+    NluCorrection,
+)
+from backend.services.jobs import jobs_for_customer, jobs_json
+
+ERASED = "[erased]"
+RETENTION_BATCH = 200
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str) -> dict[str, Any]:
+    customer = await session.scalar(select(Customer).where(Customer.psid == psid))
+    jobs = await jobs_for_customer(session, psid)
+    job_ids = [j.id for j in jobs]
+    events = (
+        await session.scalars(
+            select(JobEvent).where(JobEvent.job_id.in_(job_ids)).order_by(JobEvent.id)
+        )
+    ).all()
+    ratings = (await session.scalars(select(Rating).where(Rating.job_id.in_(job_ids)))).all()
+    notes = (
+        await session.scalars(
+            select(ConversationNote)
+            .where(ConversationNote.sender_id == psid)
+            .order_by(ConversationNote.id)
+        )
+    ).all()
+    tags = (
+        await session.scalars(select(ConversationTag.tag).where(ConversationTag.sender_id == psid))
+    ).all()
+    conversation = await tracker.conversation(engine, psid)
+    references = {j.id: j.reference for j in jobs}
+    return {
+        "customer_psid": psid,
+        "customer": (
+            {
+                "name": customer.name,
+                "phone": customer.phone,
+                "language": customer.language,
+                "country": customer.country,
+                "created_at": _iso(customer.created_at),
+            }
+            if customer
+            else None
+        ),
+        "jobs": await jobs_json(session, jobs),
+        "job_events": [
+            {
+                "job": references[e.job_id],
+                "at": _iso(e.at),
+                "actor": e.actor,
+                "kind": e.kind,
+                "detail": e.detail,
+            }
+            for e in events
+        ],
+        "ratings": [
+            {"job": references[r.job_id], "stars": r.stars, "comment": r.comment} for r in ratings
+        ],
+        "conversation": [
+            {"id": e.id, "type": e.type_name, "at": _iso(e.at), "data": e.data}
+            for e in conversation
+        ],
+        "support_notes": [
+            {"author": n.author, "text": n.text, "at": _iso(n.created_at)} for n in notes
+        ],
+        "tags": list(tags),
+    }
+
+
+async def _redact_summaries(session: AsyncSession, psids: list[str], now: datetime) -> None:
+    await session.execute(
+        update(ConversationSummary)
+        .where(ConversationSummary.sender_id.in_(psids))
+        .values(search_text="", last_text="", redacted_at=now)
+    )
+    await session.execute(
+        update(NluCorrection).where(NluCorrection.sender_id.in_(psids)).values(text=ERASED)
+    )
+
+
+async def erase_customer(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, psid: str, now: datetime
+) -> dict[str, int]:
+    """Erase one customer; returns what was changed, for the confirmation."""
+    redacted_events = await tracker.redact_conversation(engine, [psid])
+    async with sessions() as session:
+        customer = await session.scalar(select(Customer).where(Customer.psid == psid))
+        jobs = await jobs_for_customer(session, psid)
+        if customer is not None:
+            customer.name, customer.phone = ERASED, ""
+        for job in jobs:
+            job.description, job.street = ERASED, ""
+            job.device, job.brand, job.image_urls = "", "", []
+        job_ids = [j.id for j in jobs]
+        if job_ids:
+            await session.execute(
+                update(Rating).where(Rating.job_id.in_(job_ids)).values(comment="")
+            )
+            # The log keeps what happened and when; the details can carry names and texts.
+            await session.execute(
+                update(JobEvent).where(JobEvent.job_id.in_(job_ids)).values(detail={})
+            )
+        await session.execute(delete(ConversationNote).where(ConversationNote.sender_id == psid))
+        await _redact_summaries(session, [psid], now)
+        await session.commit()
+    return {"events": redacted_events, "jobs": len(jobs), "customer": int(customer is not None)}
+
+
+async def apply_retention(
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    cutoff: datetime,
+    now: datetime,
+) -> int:
+    """Redact transcripts whose last event is older than the cutoff; returns how many."""
+    done = 0
+    while True:
+        async with sessions() as session:
+            psids = list(
+                (
+                    await session.scalars(
+                        select(ConversationSummary.sender_id)
+                        .where(
+                            ConversationSummary.last_event_at < cutoff,
+                            ConversationSummary.redacted_at.is_(None),
+                        )
+                        .limit(RETENTION_BATCH)
+                    )
+                ).all()
+            )
+            if not psids:
+                return done
+            await tracker.redact_conversation(engine, psids)
+            await _redact_summaries(session, psids, now)
+            await session.commit()
+        done += len(psids)

@@ -1,0 +1,169 @@
+"""The jobs board, one job with its log and support's actions, and the Friends page."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from backend.adapters.orm import Customer, Friend, JobEvent, Offer, SupportAlert
+from backend.console import board
+from backend.console.web import (
+    form_text,
+    message_page,
+    redirect,
+    render,
+    require_staff,
+    runtime,
+    staff,
+)
+from backend.services.dispatch import dispatch_job
+from backend.services.jobs import get_job, record_event
+from backend.services.lifecycle import LifecycleError, cancel_job
+
+routes = web.RouteTableDef()
+
+
+def _actor(request: web.Request) -> str:
+    return f"support:{staff(request).email}"
+
+
+@routes.get("/console/jobs")
+@require_staff()
+async def jobs_board(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    now = rt.settings.clock()
+    async with rt.sessions() as session:
+        rows = await board.board(session, now)
+        alerts = await board.open_alerts(session)
+    return render(request, "jobs.html", {"rows": rows, "alerts": alerts, "now": now})
+
+
+@routes.get("/console/jobs/{reference}")
+@require_staff()
+async def job_detail(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    async with rt.sessions() as session:
+        job = await get_job(session, request.match_info["reference"])
+        if job is None:
+            return message_page(request, "not_found", 404)
+        customer = await session.get(Customer, job.customer_id)
+        friend_id = job.assigned_friend_id
+        friend = await session.get(Friend, friend_id) if friend_id else None
+        events = (
+            await session.scalars(
+                select(JobEvent).where(JobEvent.job_id == job.id).order_by(JobEvent.id)
+            )
+        ).all()
+        offers = (
+            await session.execute(
+                select(Offer, Friend.name)
+                .join(Friend, Offer.friend_id == Friend.id)
+                .where(Offer.job_id == job.id)
+                .order_by(Offer.id)
+            )
+        ).all()
+        alerts = (
+            await session.scalars(select(SupportAlert).where(SupportAlert.job_id == job.id))
+        ).all()
+    return render(
+        request,
+        "job.html",
+        {
+            "job": job,
+            "customer": customer,
+            "friend": friend,
+            "events": events,
+            "offers": offers,
+            "alerts": alerts,
+            "now": rt.settings.clock(),
+            "can_redispatch": job.status in board.REDISPATCHABLE,
+        },
+    )
+
+
+def _job_url(reference: str) -> str:
+    return f"/console/jobs/{reference}"
+
+
+@routes.post("/console/jobs/{reference}/cancel")
+@require_staff()
+async def cancel(request: web.Request) -> web.StreamResponse:
+    reference = request.match_info["reference"]
+    reason = await form_text(request, "reason", 500)
+    if not reason:
+        return redirect(_job_url(reference), "reason_missing")
+    rt = runtime(request)
+    async with rt.sessions() as session:
+        try:
+            done = await cancel_job(
+                session, reference, reason[:500], _actor(request), rt.settings.clock()
+            )
+        except LifecycleError as exc:
+            return message_page(request, "not_possible", 409, why=str(exc))
+    if done is None:
+        return message_page(request, "not_found", 404)
+    rt.outbox_wakeup.set()
+    return redirect(_job_url(reference), "cancelled")
+
+
+@routes.post("/console/jobs/{reference}/note")
+@require_staff()
+async def note(request: web.Request) -> web.StreamResponse:
+    reference = request.match_info["reference"]
+    text = await form_text(request, "text", 2000)
+    if not text:
+        return redirect(_job_url(reference), "note_empty")
+    async with runtime(request).sessions() as session:
+        job = await get_job(session, reference)
+        if job is None:
+            return message_page(request, "not_found", 404)
+        record_event(session, job, _actor(request), "note", text=text[:2000])
+        await session.commit()
+    return redirect(_job_url(reference), "note_saved")
+
+
+@routes.post("/console/jobs/{reference}/redispatch")
+@require_staff()
+async def redispatch(request: web.Request) -> web.StreamResponse:
+    reference = request.match_info["reference"]
+    rt = runtime(request)
+    now = rt.settings.clock()
+    async with rt.sessions() as session:
+        job = await get_job(session, reference)
+        if job is None:
+            return message_page(request, "not_found", 404)
+        job_id = job.id
+        if not await board.reopen_for_dispatch(session, job, _actor(request), now):
+            return message_page(request, "not_possible", 409, why=job.status)
+    await dispatch_job(
+        rt.sessions, rt.packages, job_id, rt.settings.waves, rt.outbox_wakeup.set, now
+    )
+    return redirect(_job_url(reference), "redispatched")
+
+
+@routes.get("/console/friends")
+@require_staff()
+async def friends(request: web.Request) -> web.StreamResponse:
+    async with runtime(request).sessions() as session:
+        rows = await board.friend_rows(session)
+    return render(
+        request,
+        "friends.html",
+        {
+            "applicants": [r for r in rows if r.friend.status in ("applicant", "vetted")],
+            "active": [r for r in rows if r.friend.status == "active"],
+            "others": [r for r in rows if r.friend.status not in ("applicant", "vetted", "active")],
+        },
+    )
+
+
+@routes.post("/console/friends/{friend_id:\\d+}/{action:activate|reject|suspend}")
+@require_staff(admin=True)
+async def friend_action(request: web.Request) -> web.StreamResponse:
+    async with runtime(request).sessions() as session:
+        status = await board.change_friend_status(
+            session, int(request.match_info["friend_id"]), request.match_info["action"]
+        )
+    if status is None:
+        return message_page(request, "not_possible", 409, why=request.match_info["action"])
+    return redirect("/console/friends", "friend_updated")

@@ -1,0 +1,250 @@
+"""One summary row per conversation, folded incrementally from the tracker store's events.
+
+The list of conversations filters and pages over these rows only (indexed), never over the
+events themselves; `sync` remembers the last events.id it saw and folds only newer ones.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backend.adapters.orm import Customer, Job
+from backend.console import tracker
+from backend.console.models import ConsoleState, ConversationSummary, ConversationTag
+from backend.console.tracker import TrackerEvent
+
+CURSOR_KEY = "tracker_last_event_id"
+BATCH = 5000
+MAX_SEARCH_TEXT = 20000
+FALLBACK_INTENTS = {"nlu_fallback"}
+FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback"}
+PAGE_SIZE = 50
+
+
+def fold(summary: ConversationSummary, event: TrackerEvent) -> None:
+    """Apply one event to its conversation's summary (in place)."""
+    data = event.data
+    if summary.first_event_at is None or event.at < summary.first_event_at:
+        summary.first_event_at = event.at
+    if summary.last_event_at is None or event.at > summary.last_event_at:
+        summary.last_event_at = event.at
+    kind = event.type_name
+    if kind in ("user", "bot"):
+        text = str(data.get("text") or "")
+        if text:
+            summary.last_text = text[:300]
+            if len(summary.search_text or "") < MAX_SEARCH_TEXT:
+                summary.search_text = f"{summary.search_text or ''} {text.lower()}"[
+                    :MAX_SEARCH_TEXT
+                ]
+    if kind == "user":
+        summary.user_messages = (summary.user_messages or 0) + 1
+        summary.last_user_at = event.at
+        intent = (data.get("parse_data") or {}).get("intent") or {}
+        name = str(intent.get("name") or "")
+        confidence = intent.get("confidence")
+        if name and f" {name} " not in (summary.intents or " "):
+            summary.intents = f"{summary.intents or ' '}{name} "
+        if name in FALLBACK_INTENTS:
+            summary.had_fallback = True
+        if isinstance(confidence, int | float) and (
+            summary.min_confidence is None or confidence < summary.min_confidence
+        ):
+            summary.min_confidence = float(confidence)
+    elif kind == "action" and data.get("name") in FALLBACK_ACTIONS:
+        summary.had_fallback = True
+    elif kind == "slot":
+        if data.get("name") == "language" and isinstance(data.get("value"), str):
+            summary.language = data["value"][:5]
+        elif data.get("name") == "handed_off":
+            summary.handed_off = bool(data.get("value"))
+    elif kind == "pause":
+        summary.handed_off = True
+    elif kind == "resume":
+        summary.handed_off = False
+        summary.taken_over_by = None
+
+
+def new_summary(sender_id: str, at: datetime) -> ConversationSummary:
+    return ConversationSummary(
+        sender_id=sender_id,
+        first_event_at=at,
+        last_event_at=at,
+        language="",
+        user_messages=0,
+        had_fallback=False,
+        handed_off=False,
+        intents=" ",
+        search_text="",
+        last_text="",
+    )
+
+
+async def _cursor(session: AsyncSession) -> ConsoleState:
+    state = await session.get(ConsoleState, CURSOR_KEY)
+    if state is None:
+        state = ConsoleState(key=CURSOR_KEY, value=0)
+        session.add(state)
+    return state
+
+
+async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> int:
+    """Fold every event newer than the last one seen; returns how many were folded."""
+    total = 0
+    while True:
+        async with sessions() as session:
+            state = await _cursor(session)
+            batch = await tracker.events_after(engine, state.value, BATCH)
+            if not batch:
+                await session.commit()
+                return total
+            senders = {e.sender_id for e in batch}
+            known = {
+                s.sender_id: s
+                for s in await session.scalars(
+                    select(ConversationSummary).where(ConversationSummary.sender_id.in_(senders))
+                )
+            }
+            for event in batch:
+                summary = known.get(event.sender_id)
+                if summary is None:
+                    summary = known[event.sender_id] = new_summary(event.sender_id, event.at)
+                    session.add(summary)
+                fold(summary, event)
+            state.value = batch[-1].id
+            await session.commit()
+            total += len(batch)
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: date | None = None
+    until: date | None = None
+    language: str = ""
+    intent: str = ""
+    fallback: bool = False
+    below: float | None = None
+    handed_off: bool = False
+    has_job: bool = False
+    search: str = ""
+    tag: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        def day(key: str) -> date | None:
+            try:
+                return date.fromisoformat(query.get(key, ""))
+            except ValueError:
+                return None
+
+        try:
+            below: float | None = float(query.get("below", ""))
+        except ValueError:
+            below = None
+        return cls(
+            since=day("since"),
+            until=day("until"),
+            language=query.get("language", "")[:5],
+            intent=query.get("intent", "").strip()[:100],
+            fallback=query.get("fallback") == "1",
+            below=below,
+            handed_off=query.get("handed_off") == "1",
+            has_job=query.get("has_job") == "1",
+            search=query.get("q", "").strip()[:200],
+            tag=query.get("tag", "").strip()[:50],
+        )
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def encode_cursor(summary: ConversationSummary) -> str:
+    raw = f"{summary.last_event_at.isoformat()}|{summary.sender_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, sender = raw.split("|", 1)
+        return datetime.fromisoformat(at), sender
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+async def page(
+    session: AsyncSession, filters: Filters, cursor: str = "", size: int = PAGE_SIZE
+) -> tuple[list[ConversationSummary], str]:
+    """Newest first; the second value is the cursor of the next page ("" on the last)."""
+    s = ConversationSummary
+    query = select(s)
+    if filters.since:
+        query = query.where(s.last_event_at >= datetime.combine(filters.since, time(), UTC))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
+        query = query.where(s.last_event_at < end)
+    if filters.language:
+        query = query.where(s.language == filters.language)
+    if filters.intent:
+        query = query.where(s.intents.like(_like(f" {filters.intent} "), escape="\\"))
+    if filters.fallback:
+        query = query.where(s.had_fallback.is_(True))
+    if filters.below is not None:
+        query = query.where(s.min_confidence < filters.below)
+    if filters.handed_off:
+        query = query.where(s.handed_off.is_(True))
+    if filters.has_job:
+        query = query.where(
+            exists(
+                select(Job.id)
+                .join(Customer, Job.customer_id == Customer.id)
+                .where(Customer.psid == s.sender_id)
+            )
+        )
+    if filters.search:
+        query = query.where(s.search_text.like(_like(filters.search.lower()), escape="\\"))
+    if filters.tag:
+        query = query.where(
+            exists(
+                select(ConversationTag.tag).where(
+                    ConversationTag.sender_id == s.sender_id, ConversationTag.tag == filters.tag
+                )
+            )
+        )
+    after = decode_cursor(cursor) if cursor else None
+    if after is not None:
+        at, sender = after
+        query = query.where(
+            or_(s.last_event_at < at, and_(s.last_event_at == at, s.sender_id < sender))
+        )
+    rows = list(
+        (
+            await session.scalars(
+                query.order_by(s.last_event_at.desc(), s.sender_id.desc()).limit(size + 1)
+            )
+        ).all()
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, encode_cursor(rows[-1]) if more and rows else ""
+
+
+async def job_counts(session: AsyncSession, sender_ids: list[str]) -> dict[str, int]:
+    """How many jobs each of these customers booked: one query for the whole page."""
+    if not sender_ids:
+        return {}
+    rows = await session.execute(
+        select(Customer.psid, func.count(Job.id))
+        .join(Job, Job.customer_id == Customer.id)
+        .where(Customer.psid.in_(sender_ids))
+        .group_by(Customer.psid)
+    )
+    return {psid: count for psid, count in rows.tuples()}

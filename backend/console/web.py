@@ -1,0 +1,201 @@
+"""What every console page shares: the runtime, staff sessions, CSRF checks and rendering."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.adapters.messenger import MessengerClient
+from backend.console import auth
+from backend.console.i18n import LANGUAGES, TEXTS, translate
+from backend.web.runtime import RUNTIME, Runtime
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "tf_console"
+LOGIN_CSRF_COOKIE = "tf_login_csrf"
+LANG_COOKIE = "tf_lang"
+JINJA = web.AppKey("console_jinja", jinja2.Environment)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class Console:
+    """The console's own connections, next to the backend's Runtime."""
+
+    tracker: AsyncEngine
+    http: aiohttp.ClientSession
+    customers: MessengerClient
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+CONSOLE = web.AppKey("console", Console)
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    email: str
+    role: str
+    language: str
+    csrf: str
+
+
+STAFF = web.RequestKey("console_staff", Staff)
+
+
+def runtime(request: web.Request) -> Runtime:
+    return request.app[RUNTIME]
+
+
+def console(request: web.Request) -> Console:
+    return request.app[CONSOLE]
+
+
+def staff(request: web.Request) -> Staff:
+    return request[STAFF]
+
+
+def language(request: web.Request) -> str:
+    chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE, "")
+    if chosen in LANGUAGES:
+        return chosen
+    if STAFF in request:
+        return staff(request).language
+    accept = request.headers.get("Accept-Language", "")
+    return "en" if accept.lower().startswith("en") else "de"
+
+
+def t(request: web.Request, key: str, **values: object) -> str:
+    return translate(language(request), key, **values)
+
+
+def flash_key(request: web.Request) -> str:
+    key = request.query.get("msg", "")
+    return key if key in TEXTS else ""
+
+
+def render(
+    request: web.Request, template: str, context: dict[str, Any], status: int = 200
+) -> web.Response:
+    lang = language(request)
+    base: dict[str, Any] = {
+        "lang": lang,
+        "t": lambda key, **values: translate(lang, key, **values),
+        "staff": request.get(STAFF),
+        "csrf": request[STAFF].csrf if STAFF in request else "",
+        "flash": flash_key(request),
+        "path": request.path,
+    }
+    response = aiohttp_jinja2.render_template(
+        template, request, base | context, app_key=JINJA, status=status
+    )
+    if request.query.get("lang") in LANGUAGES:
+        set_cookie(request, response, LANG_COOKIE, request.query["lang"], max_age=365 * 86400)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def set_cookie(
+    request: web.Request,
+    response: web.StreamResponse,
+    name: str,
+    value: str,
+    max_age: int | None = None,
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/console",
+        httponly=True,
+        samesite="Lax",
+        secure=runtime(request).settings.console_secure_cookies,
+    )
+
+
+def redirect(location: str, msg: str = "") -> web.Response:
+    """303 See Other: after a form, the browser loads the page anew with GET."""
+    if msg:
+        location += ("&" if "?" in location else "?") + f"msg={msg}"
+    return web.Response(status=303, headers={"Location": location})
+
+
+def message_page(request: web.Request, key: str, status: int, **values: object) -> web.Response:
+    return render(request, "message.html", {"message": t(request, key, **values)}, status)
+
+
+def _login_redirect(request: web.Request) -> web.HTTPFound:
+    return web.HTTPFound(f"/console/login?next={quote(request.path_qs, safe='')}")
+
+
+def require_staff(admin: bool = False) -> Callable[[Handler], Handler]:
+    """Only for a logged-in staff member; every POST must carry the session's CSRF token."""
+
+    def decorate(handler: Handler) -> Handler:
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            rt = runtime(request)
+            async with rt.sessions() as session:
+                found = await auth.find_session(
+                    session, request.cookies.get(SESSION_COOKIE, ""), rt.settings.clock()
+                )
+            if found is None:
+                raise _login_redirect(request)
+            account, login = found
+            request[STAFF] = Staff(
+                account.id, account.email, account.role, account.language, login.csrf_token
+            )
+            if request.method == "POST":
+                form = await request.post()
+                given = str(form.get("csrf") or request.headers.get("X-CSRF-Token") or "")
+                if not auth.same_token(given, login.csrf_token):
+                    return message_page(request, "csrf", 403)
+            if admin and account.role != "admin":
+                return message_page(request, "forbidden", 403)
+            return await handler(request)
+
+        return wrapper
+
+    return decorate
+
+
+async def form_text(request: web.Request, key: str, limit: int = 2000) -> str:
+    form = await request.post()
+    value = form.get(key)
+    return value.strip()[: limit + 1] if isinstance(value, str) else ""
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def jinja_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        enable_async=False,
+    )
