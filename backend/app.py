@@ -10,17 +10,15 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import select
 
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.messenger import MessengerClient
-from backend.adapters.orm import Job, Offer
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.domain.packages import load_packages
 from backend.services import outbox
-from backend.services.dispatch import dispatch_job
+from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
 from backend.services.inbox import process_pending
 from backend.services.outbox import FRIENDS_PAGE
@@ -45,14 +43,22 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         settings.graph_url, settings.graph_version, settings.friends_page_access_token
     )
     outbox_wakeup = asyncio.Event()
+    packages = load_packages(settings.packages_file)
+    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token)
     app[RUNTIME] = Runtime(
         settings=settings,
         sessions=sessions,
         messenger=messenger,
-        packages=load_packages(settings.packages_file),
+        packages=packages,
         friend_chat=FriendChat(
-            sessions, outbox_wakeup.set, RasaClient(http, settings.rasa_url, settings.rasa_token)
+            sessions,
+            outbox_wakeup.set,
+            rasa,
+            packages=packages,
+            deadlines=settings.deadlines,
+            clock=settings.clock,
         ),
+        deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
         outbox_wakeup=outbox_wakeup,
     )
     yield
@@ -68,34 +74,41 @@ async def _inbox_worker(rt: Runtime) -> None:
         rt.inbox_wakeup.clear()
 
 
-async def dispatch_undispatched(rt: Runtime) -> None:
-    """Open jobs with no offer at all: created just before a crash, so dispatch them now."""
-    async with rt.sessions() as session:
-        job_ids = (
-            await session.scalars(
-                select(Job.id).where(
-                    Job.status == "open", ~select(Offer.id).where(Offer.job_id == Job.id).exists()
-                )
-            )
-        ).all()
-    for job_id in job_ids:
-        await dispatch_job(
-            rt.sessions, rt.packages, job_id, rt.settings.max_radius_km, rt.outbox_wakeup.set
-        )
+async def sweep_deadlines(rt: Runtime) -> None:
+    """One sweep; a failure is logged and the next tick tries again (the rows are the truth)."""
+    try:
+        await rt.deadlines.sweep()
+    except Exception:
+        log.exception("deadline sweep failed")
 
 
 async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt = app[RUNTIME]
     rt.spawn(_inbox_worker(rt), name="friends inbox")
     rt.spawn(
-        outbox.run(rt.sessions, FRIENDS_PAGE, rt.messenger.post, rt.outbox_wakeup, rt.stopping),
+        outbox.run(
+            rt.sessions,
+            FRIENDS_PAGE,
+            rt.messenger.post,
+            rt.outbox_wakeup,
+            rt.stopping,
+            clock=rt.settings.clock,
+        ),
         name="friends outbox",
     )
     scheduler = AsyncIOScheduler()
-    # Deadline sweeps join this scheduler in the matching issue.
-    scheduler.add_job(dispatch_undispatched, "interval", seconds=60, args=[rt])
+    # The scheduler only ticks; deadlines live in the jobs table (backend/services/deadlines.py).
+    scheduler.add_job(
+        sweep_deadlines,
+        "interval",
+        seconds=rt.settings.sweep_seconds,
+        args=[rt],
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.start()
-    rt.spawn(dispatch_undispatched(rt), name="recover dispatch")
+    # Deadlines that fell due while the backend was down fire now, not a tick later.
+    rt.spawn(sweep_deadlines(rt), name="first deadline sweep")
     yield
     scheduler.shutdown(wait=False)
     # Let the event in hand and running dispatches finish (they are stored either way, so a

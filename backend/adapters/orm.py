@@ -222,6 +222,8 @@ class InboxEvent(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     handled_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # While a process handles the event nobody else may; after a crash the lease runs out.
+    leased_until: Mapped[datetime | None]
 
 
 class LedgerEntry(Base):
@@ -243,7 +245,7 @@ class LedgerEntry(Base):
 
 
 class SupportAlert(Base):
-    """Something support staff must look at (nobody found, a missed deadline, unreachable customer)."""
+    """Something support staff must look at (nobody found, a missed deadline, a hand-back)."""
 
     __tablename__ = "support_alerts"
     id: Mapped[int] = mapped_column(primary_key=True)

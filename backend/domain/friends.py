@@ -74,3 +74,38 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
         ),
         {},
     )
+
+
+def validate_friend_status(data: Any) -> tuple[str | None, dict[str, str]]:
+    """The new status of a Friend (admin), or field-level messages."""
+    if not isinstance(data, dict):
+        return None, {"body": "must be a JSON object"}
+    status = data.get("status")
+    if status not in FRIEND_STATUSES:
+        return None, {"status": f"must be one of {', '.join(FRIEND_STATUSES)}"}
+    unknown = sorted(set(data) - {"status"})
+    if unknown:
+        return None, {k: "cannot be changed here" for k in unknown}
+    return str(status), {}
+
+
+def validate_friend_filters(query: dict[str, str]) -> tuple[dict[str, str] | None, dict[str, str]]:
+    """Filters for the Friends list: status, skill, language, country (all optional)."""
+    allowed = {
+        "status": FRIEND_STATUSES,
+        "skill": CATEGORIES,
+        "language": LANGUAGES,
+        "country": COUNTRIES,
+    }
+    errors: dict[str, str] = {}
+    filters: dict[str, str] = {}
+    for key, value in query.items():
+        if key not in allowed:
+            continue  # unknown query parameters are ignored, as everywhere in the API
+        if key == "country":
+            value = value.upper()
+        if value and value not in allowed[key]:
+            errors[key] = f"must be one of {', '.join(allowed[key])}"
+        elif value:
+            filters[key] = value
+    return (None, errors) if errors else (filters, {})

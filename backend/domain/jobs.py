@@ -6,19 +6,24 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
 from product.categories import CATEGORIES
 
-STATUSES = ("open", "claimed", "contacted", "completed", "cancelled", "unassigned")
+STATUSES = ("open", "assigned", "contacted", "completed", "cancelled", "unassigned")
+# A Friend has the job: claimed it, maybe already called the customer.
+WITH_FRIEND = ("assigned", "contacted")
 COUNTRIES = ("DE", "AT", "CH")
 LANGUAGES = ("de", "en")
 TIME_ZONES = {"DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich"}
 # Without a stated time the customer wants help as soon as possible: the next 24 hours.
 ASAP_HOURS = 24
 MAX_DESCRIPTION = 2000
+MAX_IMAGES = 5
+MAX_URL = 2000
 
 # No 0/O or 1/I: references are read out on the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -49,6 +54,8 @@ class JobRequest:
     window_start: datetime
     window_end: datetime
     customer: CustomerRequest
+    # Photos the customer sent in the chat (Messenger CDN links); the winning Friend sees them.
+    image_urls: tuple[str, ...] = ()
 
 
 def normalise_phone(raw: str, country: str) -> str | None:
@@ -72,6 +79,30 @@ def _text(data: dict[str, Any], key: str, errors: dict[str, str], *, required: b
         errors[key] = "must be a string"
         return ""
     return value.strip()
+
+
+def _is_https_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "https" and bool(parts.hostname) and " " not in url
+    except ValueError:  # e.g. a broken IPv6 literal
+        return False
+
+
+def _image_urls(raw: Any, errors: dict[str, str]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(u, str) for u in raw):
+        errors["image_urls"] = "must be a list of https URLs"
+        return ()
+    if len(raw) > MAX_IMAGES:
+        errors["image_urls"] = f"at most {MAX_IMAGES} images"
+        return ()
+    for url in raw:
+        if not _is_https_url(url.strip()) or len(url) > MAX_URL:
+            errors["image_urls"] = f"each must be an https URL of at most {MAX_URL} characters"
+            return ()
+    return tuple(u.strip() for u in raw)
 
 
 def _parse_window(
@@ -126,6 +157,7 @@ def validate_job_request(
     device = _text(data, "device", errors, required=False)
     brand = _text(data, "brand", errors, required=False)
     start, end = _parse_window(data.get("time_window"), country, now, errors)
+    image_urls = _image_urls(data.get("image_urls"), errors)
 
     raw_customer = data.get("customer")
     customer: CustomerRequest | None = None
@@ -161,12 +193,13 @@ def validate_job_request(
             window_start=start,
             window_end=end,
             customer=customer,
+            image_urls=image_urls,
         ),
         {},
     )
 
 
-CANCELLABLE = ("open", "claimed", "contacted", "unassigned")
+CANCELLABLE = ("open", "assigned", "contacted", "unassigned")
 CANCELLED_BY = ("customer", "support", "partner")
 MAX_REASON = 500
 

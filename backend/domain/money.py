@@ -1,11 +1,20 @@
-"""The platform keeps 20% of every job; the Friend gets the rest."""
+"""The platform keeps 20% of every job; the Friend gets the rest.
+
+Rounding rule: the price is a whole number of cents (package price plus extra time, both in
+cents); the commission is 20% of the price rounded half-up to the cent; the payout is the price
+minus that commission. So commission + payout == price, always, and a half cent goes to the
+platform (e.g. 0.05 → commission 0.01, payout 0.04).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 COMMISSION_RATE = Decimal("0.20")
 _CENT = Decimal("0.01")
+EXTRA_BLOCK_MINUTES = 15
+MAX_EXTRA_MINUTES = 8 * 60
 
 
 def commission(price: Decimal) -> Decimal:
@@ -15,6 +24,29 @@ def commission(price: Decimal) -> Decimal:
 def friend_payout(price: Decimal) -> Decimal:
     # Derived from the rounded commission so that payout + commission == price, always.
     return price.quantize(_CENT, rounding=ROUND_HALF_UP) - commission(price)
+
+
+def extra_blocks(minutes: int) -> int:
+    """Extra time is billed per started 15 minutes (20 minutes are two blocks)."""
+    if minutes < 0:
+        raise ValueError("extra time cannot be negative")
+    return -(-minutes // EXTRA_BLOCK_MINUTES)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    price: Decimal
+    commission: Decimal
+    payout: Decimal
+
+
+def settle(package_price: Decimal, extra_minutes: int, rate_per_block: Decimal) -> Settlement:
+    """The money of one job: package price plus extra time, split by the rounding rule above."""
+    price = (package_price + extra_blocks(extra_minutes) * rate_per_block).quantize(
+        _CENT, rounding=ROUND_HALF_UP
+    )
+    cut = commission(price)
+    return Settlement(price=price, commission=cut, payout=price - cut)
 
 
 def format_money(amount: Decimal, currency: str, language: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +21,15 @@ class Package:
     minutes: int
     names: dict[str, str]
     prices: dict[str, Price]
+    # What each started 15 minutes beyond the package costs, per country.
+    extra_per_15_min: dict[str, Price] = field(default_factory=dict)
+
+
+def _prices(raw: dict[str, dict[str, object]] | None) -> dict[str, Price]:
+    return {
+        country: Price(Decimal(str(p["amount"])), str(p["currency"]))
+        for country, p in (raw or {}).items()
+    }
 
 
 def load_packages(path: Path) -> dict[str, Package]:
@@ -30,10 +39,8 @@ def load_packages(path: Path) -> dict[str, Package]:
             id=pid,
             minutes=int(spec["minutes"]),
             names=dict(spec["name"]),
-            prices={
-                country: Price(Decimal(str(p["amount"])), str(p["currency"]))
-                for country, p in spec["prices"].items()
-            },
+            prices=_prices(spec["prices"]),
+            extra_per_15_min=_prices(spec.get("extra_per_15_min")),
         )
         for pid, spec in raw.items()
     }

@@ -8,11 +8,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Friend, Job, Offer, OutboxMessage, utcnow
+from backend.adapters.orm import Friend, Job, Offer, OutboxMessage, SupportAlert, utcnow
 from backend.domain.claims import ClaimOutcome, may_try_to_claim
+from backend.domain.deadlines import DeadlinePolicy, contact_deadlines
+from backend.domain.jobs import WITH_FRIEND
 from backend.services.jobs import record_event
 
 LIVE_OFFERS = ("queued", "sent")
+# The Friend had the job and lost it or gave it back: they may not claim it again.
+REFUSED_OFFERS = ("missed", "handed_back")
 
 
 async def withdraw_offers(
@@ -44,7 +48,13 @@ class ClaimResult:
     repeat: bool = False
 
 
-async def claim_job(session: AsyncSession, reference: str, messenger_id: str) -> ClaimResult:
+async def claim_job(
+    session: AsyncSession,
+    reference: str,
+    messenger_id: str,
+    now: datetime | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> ClaimResult:
     friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
     if job is None:
@@ -57,16 +67,24 @@ async def claim_job(session: AsyncSession, reference: str, messenger_id: str) ->
         select(Offer).where(Offer.job_id == job.id, Offer.friend_id == friend.id)
     )
     # A withdrawn offer still counts: that Friend saw it and is told it is taken.
-    was_offered = offer is not None and offer.status != "not_reachable"
+    was_offered = offer is not None and offer.status not in ("not_reachable", *REFUSED_OFFERS)
     refusal = may_try_to_claim(friend.status, was_offered)
     if refusal is not None:
         return ClaimResult(refusal, job, friend)
 
-    now = utcnow()
+    now = now or utcnow()
+    reminder_at, deadline_at = contact_deadlines(now, policy or DeadlinePolicy())
     won = await session.scalar(
         update(Job)
         .where(Job.id == job.id, Job.status == "open")
-        .values(status="claimed", assigned_friend_id=friend.id, claimed_at=now)
+        .values(
+            status="assigned",
+            assigned_friend_id=friend.id,
+            claimed_at=now,
+            next_wave_at=None,
+            contact_reminder_at=reminder_at,
+            contact_deadline_at=deadline_at,
+        )
         .returning(Job.id)
     )
     if won is None:
@@ -78,9 +96,13 @@ async def claim_job(session: AsyncSession, reference: str, messenger_id: str) ->
         .where(Offer.job_id == job.id, Offer.friend_id == friend.id)
         .values(status="won")
     )
+    await session.execute(
+        update(Friend).where(Friend.id == friend.id).values(claims=Friend.claims + 1)
+    )
     record_event(session, job, f"friend:{friend.id}", "claimed", friend=friend.name)
     await session.commit()
     await session.refresh(job)
+    await session.refresh(friend)
     return ClaimResult(ClaimOutcome.WON, job, friend)
 
 
@@ -96,12 +118,18 @@ async def decline_offer(session: AsyncSession, reference: str, messenger_id: str
         .values(status="declined")
     )
     if result.rowcount:  # type: ignore[attr-defined]
+        await session.execute(
+            update(Friend).where(Friend.id == friend.id).values(declines=Friend.declines + 1)
+        )
         record_event(session, job, f"friend:{friend.id}", "declined")
     await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_contacted(session: AsyncSession, reference: str, messenger_id: str) -> bool:
+async def mark_contacted(
+    session: AsyncSession, reference: str, messenger_id: str, now: datetime | None = None
+) -> bool:
+    """The Friend has called the customer: the contact deadline is met and cleared."""
     friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
     if friend is None:
         return False
@@ -110,16 +138,98 @@ async def mark_contacted(session: AsyncSession, reference: str, messenger_id: st
         .where(
             Job.reference == reference.upper(),
             Job.assigned_friend_id == friend.id,
-            Job.status == "claimed",
+            Job.status == "assigned",
         )
-        .values(status="contacted")
+        .values(
+            status="contacted",
+            contacted_at=now or utcnow(),
+            contact_reminder_at=None,
+            contact_deadline_at=None,
+        )
         .returning(Job.id)
     )
     if job_id is None:
         await session.rollback()
         return False
+    await session.execute(
+        update(Friend)
+        .where(Friend.id == friend.id)
+        .values(contacted_in_time=Friend.contacted_in_time + 1)
+    )
     job = await session.get(Job, job_id)
     if job is not None:
         record_event(session, job, f"friend:{friend.id}", "contacted")
     await session.commit()
     return True
+
+
+async def release_job(
+    session: AsyncSession, job: Job, friend_id: int, offer_status: str, now: datetime
+) -> None:
+    """The job goes back to dispatch from wave 1, without this Friend (caller guards, commits).
+
+    offer_status is "missed" (contact deadline passed) or "handed_back"; the Friend's counter of
+    the same meaning goes up, and they are never offered this job again.
+    """
+    await session.execute(
+        update(Job)
+        .where(Job.id == job.id)
+        .values(
+            status="open",
+            assigned_friend_id=None,
+            claimed_at=None,
+            contact_reminder_at=None,
+            contact_deadline_at=None,
+            wave=0,
+            next_wave_at=now,
+        )
+    )
+    await session.execute(
+        update(Offer)
+        .where(Offer.job_id == job.id, Offer.friend_id == friend_id)
+        .values(status=offer_status)
+    )
+    counter = Friend.missed_deadlines if offer_status == "missed" else Friend.hand_backs
+    await session.execute(
+        update(Friend).where(Friend.id == friend_id).values({counter: counter + 1})
+    )
+
+
+async def hand_back(
+    session: AsyncSession, reference: str, messenger_id: str, now: datetime | None = None
+) -> Job | None:
+    """The assigned Friend gives the job back before finishing it; None when it is not theirs."""
+    now = now or utcnow()
+    friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
+    if friend is None:
+        return None
+    job_id = await session.scalar(
+        update(Job)
+        .where(
+            Job.reference == reference.upper(),
+            Job.assigned_friend_id == friend.id,
+            Job.status.in_(WITH_FRIEND),
+        )
+        # Claims the row; release_job sets the rest.
+        .values(status="open")
+        .returning(Job.id)
+    )
+    if job_id is None:
+        await session.rollback()
+        return None
+    job = await session.get(Job, job_id)
+    assert job is not None
+    await release_job(session, job, friend.id, "handed_back", now)
+    session.add(
+        SupportAlert(
+            kind="handed_back",
+            job_id=job.id,
+            friend_id=friend.id,
+            detail={"reference": job.reference, "friend": friend.name},
+            created_at=now,
+        )
+    )
+    record_event(session, job, f"friend:{friend.id}", "handed_back")
+    await session.commit()
+    await session.refresh(job)
+    return job

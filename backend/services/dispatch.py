@@ -1,23 +1,35 @@
-"""Offering a new job to the Friends near the customer."""
+"""Offering a job to the Friends near the customer, wave by wave.
+
+A job is due for its next wave when `next_wave_at` has passed: a new job gets `next_wave_at`
+= its creation, a job given back (missed deadline, hand-back) gets it again with `wave` = 0.
+Each wave is claimed with one conditional UPDATE on (wave, next_wave_at), so two dispatchers
+(a request and the sweep, or two processes) never send the same wave twice.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import button_message, postback_button
-from backend.adapters.orm import Customer, Friend, Job, Offer, utcnow
+from backend.adapters.orm import Customer, Friend, Job, Offer, SupportAlert
+from backend.domain.deadlines import is_due
 from backend.domain.geo import bounding_box, haversine_km
 from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
+from backend.domain.ranking import score
+from backend.domain.waves import WavePolicy, wave_radius
 from backend.services import outbox
+from backend.services.claims import withdraw_offers
+from backend.services.friends import track_of
 from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
@@ -25,38 +37,56 @@ from product.categories import category_label
 
 log = logging.getLogger(__name__)
 
-WAVE_SIZE = 10
+WAVE_SIZE = WavePolicy().size
+# Offers in these states may be made again in a later round: the Friend never refused the job.
+REOFFERABLE = ("withdrawn", "not_reachable")
 
 
 @dataclass(frozen=True)
 class Candidate:
     friend: Friend
     distance_km: float
+    score: float = 0.0
 
 
 async def find_candidates(
-    session: AsyncSession, job: Job, language: str, max_radius_km: float, limit: int
+    session: AsyncSession,
+    job: Job,
+    language: str,
+    max_radius_km: float,
+    limit: int,
+    *,
+    exclude_offered: bool = True,
 ) -> list[Candidate]:
-    """Active Friends whose own radius covers the customer, with the skill and the language."""
+    """Active Friends whose own radius covers the customer, with the skill and the language,
+    best first (backend/domain/ranking.py). With exclude_offered, Friends who hold a live
+    offer for the job or turned it down in any way (declined, missed its deadline, gave it
+    back) are left out."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
-    rows = (
-        await session.scalars(
-            select(Friend).where(
-                Friend.status == "active",
-                Friend.latitude.between(min_lat, max_lat),
-                Friend.longitude.between(min_lon, max_lon),
+    query = select(Friend).where(
+        Friend.status == "active",
+        Friend.latitude.between(min_lat, max_lat),
+        Friend.longitude.between(min_lon, max_lon),
+    )
+    if exclude_offered:
+        query = query.where(
+            Friend.id.not_in(
+                select(Offer.friend_id).where(
+                    Offer.job_id == job.id, Offer.status.not_in(REOFFERABLE)
+                )
             )
         )
-    ).all()
     found = []
-    for friend in rows:
+    for friend in (await session.scalars(query)).all():
         if job.category not in friend.skills or language not in friend.languages:
             continue
         distance = haversine_km(job.latitude, job.longitude, friend.latitude, friend.longitude)
         if distance <= min(friend.radius_km, max_radius_km):
-            found.append(Candidate(friend, distance))
-    # Nearest first; among equals the better rated. Ratings refine this in the matching issue.
-    found.sort(key=lambda c: (round(c.distance_km, 1), -(c.friend.rating or 0.0)))
+            rank = score(
+                distance, max_radius_km, friend.rating, friend.rating_count, track_of(friend)
+            )
+            found.append(Candidate(friend, distance, rank))
+    found.sort(key=lambda c: (-c.score, c.distance_km, c.friend.id))
     return found[:limit]
 
 
@@ -86,75 +116,178 @@ def offer_text(job: Job, package: Package | None, language: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class WaveResult:
+    # offered: a wave went out; unassigned: every wave passed unclaimed; skipped: not due,
+    # not open, or another dispatcher was quicker.
+    outcome: str
+    wave: int = 0
+    queued: int = 0
+    not_reachable: int = 0
+
+
+async def _offer_wave(
+    session: AsyncSession,
+    packages: dict[str, Package],
+    job: Job,
+    language: str,
+    wave: int,
+    radius_km: float,
+    size: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """Offers (and their queued messages) for one wave, in the caller's transaction."""
+    candidates = await find_candidates(session, job, language, radius_km, size)
+    earlier = {
+        o.friend_id: o
+        for o in (await session.scalars(select(Offer).where(Offer.job_id == job.id))).all()
+    }
+    queued = unreachable = 0
+    for candidate in candidates:
+        friend = candidate.friend
+        reachable = await outbox.can_message(session, FRIENDS_PAGE, friend.messenger_id, now)
+        status = "queued" if reachable else "not_reachable"
+        offer = earlier.get(friend.id)
+        if offer is None:
+            offer = Offer(job_id=job.id, friend_id=friend.id, wave=wave, status=status)
+            session.add(offer)
+        else:  # offered in an earlier round that ended without this Friend refusing
+            offer.wave, offer.status, offer.error, offer.sent_at = wave, status, "", None
+        if not reachable:
+            unreachable += 1
+            continue
+        await session.flush()
+        friend_language = friend.languages[0] if friend.languages else "de"
+        message = button_message(
+            offer_text(job, packages.get(job.package), friend_language),
+            [
+                postback_button(text("button_claim", friend_language), f"CLAIM:{job.reference}"),
+                postback_button(
+                    text("button_decline", friend_language), f"DECLINE:{job.reference}"
+                ),
+            ],
+        )
+        await outbox.enqueue(
+            session, FRIENDS_PAGE, friend.messenger_id, message, now, offer_id=offer.id
+        )
+        queued += 1
+    return queued, unreachable
+
+
+async def advance_wave(
+    session: AsyncSession,
+    packages: dict[str, Package],
+    policy: WavePolicy,
+    job: Job,
+    now: datetime,
+) -> WaveResult:
+    """Send the job's next wave, or give up after the last one; commits.
+
+    A wave that finds nobody new is skipped at once for the next, wider one; only the last
+    wave always waits its timeout, so Friends who check in meanwhile still get the job.
+    """
+    if job.status != "open" or not is_due(job.next_wave_at, now):
+        return WaveResult("skipped")
+    seen_wave, seen_at = job.wave, job.next_wave_at
+    guard = (
+        Job.id == job.id,
+        Job.status == "open",
+        Job.wave == seen_wave,
+        Job.next_wave_at == seen_at,
+    )
+    if seen_wave >= policy.last_wave:
+        gone = await session.scalar(
+            update(Job)
+            .where(*guard)
+            .values(status="unassigned", unassigned_at=now, next_wave_at=None)
+            .returning(Job.id)
+        )
+        if gone is None:
+            await session.rollback()
+            return WaveResult("skipped")
+        await withdraw_offers(session, job.id, now)
+        session.add(
+            SupportAlert(
+                kind="nobody_found",
+                job_id=job.id,
+                detail={"reference": job.reference, "waves": seen_wave},
+                created_at=now,
+            )
+        )
+        record_event(session, job, "system", "unassigned", waves=seen_wave)
+        await session.commit()
+        log.info("job %s: nobody claimed it in %d waves", job.reference, seen_wave)
+        return WaveResult("unassigned", wave=seen_wave)
+
+    claimed = await session.scalar(
+        update(Job)
+        .where(*guard)
+        .values(wave=seen_wave + 1, next_wave_at=now + policy.timeout)
+        .returning(Job.id)
+    )
+    if claimed is None:
+        await session.rollback()
+        return WaveResult("skipped")
+    customer = await session.get(Customer, job.customer_id)
+    language = customer.language if customer else "de"
+    wave = seen_wave + 1
+    total_queued = total_unreachable = 0
+    while True:
+        radius = wave_radius(policy, wave)
+        assert radius is not None
+        queued, unreachable = await _offer_wave(
+            session, packages, job, language, wave, radius, policy.size, now
+        )
+        total_queued += queued
+        total_unreachable += unreachable
+        record_event(
+            session,
+            job,
+            "system",
+            "dispatched",
+            wave=wave,
+            radius_km=radius,
+            friends=queued,
+            not_reachable=unreachable,
+        )
+        if queued or wave >= policy.last_wave:
+            break
+        wave += 1
+    if wave != seen_wave + 1:
+        await session.execute(update(Job).where(Job.id == job.id).values(wave=wave))
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another dispatcher made an offer to the same Friend first; it sent this wave.
+        await session.rollback()
+        return WaveResult("skipped")
+    log.info(
+        "job %s wave %d: %d offers queued, %d Friends not reachable",
+        job.reference,
+        wave,
+        total_queued,
+        total_unreachable,
+    )
+    return WaveResult("offered", wave, total_queued, total_unreachable)
+
+
 async def dispatch_job(
     sessions: async_sessionmaker[AsyncSession],
     packages: dict[str, Package],
     job_id: int,
-    max_radius_km: float,
+    policy: WavePolicy,
     wake_outbox: Callable[[], None],
+    now: datetime,
 ) -> int:
-    """Record an offer per candidate and queue its message in one transaction.
+    """Send the job's next wave if it is due (a new job: wave 1); returns the offers queued.
 
-    Friends whose 24-hour Messenger window is closed cannot be sent an offer (a job offer is
-    no allowed message-tag use): their offer is recorded as not reachable. Returns how many
-    offers were queued.
+    Giving up after the last wave is left to the deadline sweep, which also tells the customer.
     """
     async with sessions() as session:
         job = await session.get(Job, job_id)
-        if job is None or job.status != "open":
+        if job is None or job.wave >= policy.last_wave:
             return 0
-        customer = await session.get(Customer, job.customer_id)
-        language = customer.language if customer else "de"
-        candidates = await find_candidates(session, job, language, max_radius_km, WAVE_SIZE)
-        already = set(
-            (await session.scalars(select(Offer.friend_id).where(Offer.job_id == job.id))).all()
-        )
-        now = utcnow()
-        queued = unreachable = 0
-        for candidate in candidates:
-            friend = candidate.friend
-            if friend.id in already:
-                continue
-            reachable = await outbox.can_message(session, FRIENDS_PAGE, friend.messenger_id, now)
-            offer = Offer(
-                job_id=job.id,
-                friend_id=friend.id,
-                wave=1,
-                status="queued" if reachable else "not_reachable",
-            )
-            session.add(offer)
-            if not reachable:
-                unreachable += 1
-                continue
-            await session.flush()
-            friend_language = friend.languages[0] if friend.languages else "de"
-            message = button_message(
-                offer_text(job, packages.get(job.package), friend_language),
-                [
-                    postback_button(
-                        text("button_claim", friend_language), f"CLAIM:{job.reference}"
-                    ),
-                    postback_button(
-                        text("button_decline", friend_language), f"DECLINE:{job.reference}"
-                    ),
-                ],
-            )
-            await outbox.enqueue(
-                session, FRIENDS_PAGE, friend.messenger_id, message, now, offer_id=offer.id
-            )
-            queued += 1
-        if not queued and not unreachable:
-            # Retried by the periodic sweep; one event per sweep would flood the job's log.
-            return 0
-        record_event(
-            session, job, "system", "dispatched", wave=1, friends=queued, not_reachable=unreachable
-        )
-        try:
-            await session.commit()
-        except IntegrityError:
-            # The sweep and the request's own dispatch raced; the other one made the offers.
-            await session.rollback()
-            return 0
-    wake_outbox()
-    log.info("job %s: %d offers queued, %d Friends not reachable", job_id, queued, unreachable)
-    return queued
+        result = await advance_wave(session, packages, policy, job, now)
+    if result.queued:
+        wake_outbox()
+    return result.queued

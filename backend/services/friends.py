@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Friend
 from backend.domain.friends import FriendRequest
+from backend.domain.ranking import Track, reliability
 from backend.services import postcodes
 
 
@@ -31,7 +32,28 @@ def friend_json(friend: Friend) -> dict[str, Any]:
         "languages": friend.languages,
         "status": friend.status,
         "rating": friend.rating,
+        "rating_count": friend.rating_count,
+        "reliability": round(reliability(track_of(friend)), 3),
+        "counters": {
+            "claims": friend.claims,
+            "contacted_in_time": friend.contacted_in_time,
+            "missed_deadlines": friend.missed_deadlines,
+            "hand_backs": friend.hand_backs,
+            "declines": friend.declines,
+            "completed_jobs": friend.completed_jobs,
+        },
     }
+
+
+def track_of(friend: Friend) -> Track:
+    return Track(
+        claims=friend.claims,
+        contacted_in_time=friend.contacted_in_time,
+        missed_deadlines=friend.missed_deadlines,
+        hand_backs=friend.hand_backs,
+        declines=friend.declines,
+        completed_jobs=friend.completed_jobs,
+    )
 
 
 async def create_friend(session: AsyncSession, request: FriendRequest) -> Friend:
@@ -60,8 +82,37 @@ async def create_friend(session: AsyncSession, request: FriendRequest) -> Friend
     return friend
 
 
-async def list_friends(session: AsyncSession, status: str | None = None) -> list[Friend]:
+async def list_friends(
+    session: AsyncSession,
+    status: str | None = None,
+    skill: str | None = None,
+    language: str | None = None,
+    country: str | None = None,
+) -> list[Friend]:
     query = select(Friend).order_by(Friend.id)
     if status:
         query = query.where(Friend.status == status)
-    return list((await session.scalars(query)).all())
+    if country:
+        query = query.where(Friend.country == country)
+    found = list((await session.scalars(query)).all())
+    # Skills and languages are JSON lists: filtered here, the same way on SQLite and PostgreSQL.
+    return [
+        f
+        for f in found
+        if (not skill or skill in f.skills) and (not language or language in f.languages)
+    ]
+
+
+async def get_friend(session: AsyncSession, friend_id: int) -> Friend | None:
+    return await session.get(Friend, friend_id)
+
+
+async def set_status(session: AsyncSession, friend_id: int, status: str) -> Friend | None:
+    """Vetting and pausing are status changes: only active Friends get offers or may claim."""
+    friend = await session.get(Friend, friend_id)
+    if friend is None:
+        return None
+    friend.status = status
+    await session.commit()
+    await session.refresh(friend)
+    return friend

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Customer, Friend, Job, JobEvent
+from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
 from backend.domain.jobs import TIME_ZONES, JobRequest, new_reference
 from backend.services import postcodes
 
@@ -38,9 +39,18 @@ async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Custom
 
 
 async def create_job(
-    session: AsyncSession, request: JobRequest, idempotency_key: str | None, actor: str
+    session: AsyncSession,
+    request: JobRequest,
+    idempotency_key: str | None,
+    actor: str,
+    now: datetime | None = None,
 ) -> tuple[Job, bool]:
-    """The job, and whether it was created now (False: the key was used before)."""
+    """The job, and whether it was created now (False: the key was used before).
+
+    The job's first wave is due at once (`next_wave_at` = now); if the dispatch started
+    after the response is lost in a crash, the deadline sweep sends it.
+    """
+    now = now or utcnow()
     if idempotency_key:
         existing = await session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
         if existing is not None:
@@ -69,6 +79,10 @@ async def create_job(
             window_start=request.window_start,
             window_end=request.window_end,
             customer_id=customer.id,
+            image_urls=list(request.image_urls),
+            created_at=now,
+            wave=0,
+            next_wave_at=now,
         )
         session.add(job)
         try:
@@ -158,6 +172,26 @@ def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> di
             if friend
             else None
         ),
+        # What the customer may see of their Friend: first name and rating, nothing more.
+        "friend": (
+            {
+                "first_name": friend.name.split()[0] if friend.name.strip() else "",
+                "rating": friend.rating,
+            }
+            if friend
+            else None
+        ),
+        "image_urls": list(job.image_urls or []),
+        "wave": job.wave,
         "created_at": job.created_at.isoformat(),
-        "claimed_at": job.claimed_at.isoformat() if job.claimed_at else None,
+        "claimed_at": _iso(job.claimed_at),
+        "contact_deadline_at": _iso(job.contact_deadline_at),
+        "contacted_at": _iso(job.contacted_at),
+        "completed_at": _iso(job.completed_at),
+        "cancelled_at": _iso(job.cancelled_at),
+        "unassigned_at": _iso(job.unassigned_at),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

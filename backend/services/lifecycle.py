@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +26,13 @@ class Cancelled:
 
 
 async def cancel_job(
-    session: AsyncSession, reference: str, reason: str, by: str
+    session: AsyncSession, reference: str, reason: str, by: str, now: datetime | None = None
 ) -> Cancelled | None:
-    """None when there is no such job; LifecycleError when it can no longer be cancelled."""
+    """None when there is no such job; LifecycleError when it can no longer be cancelled.
+
+    Every pending deadline of the job (next wave, contact reminder and deadline) is cleared.
+    """
+    now = now or utcnow()
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
     if job is None:
         return None
@@ -35,14 +40,21 @@ async def cancel_job(
     cancelled_id = await session.scalar(
         update(Job)
         .where(Job.id == job.id, Job.status.in_(CANCELLABLE))
-        .values(status="cancelled", cancelled_at=utcnow(), cancel_reason=reason)
+        .values(
+            status="cancelled",
+            cancelled_at=now,
+            cancel_reason=reason,
+            next_wave_at=None,
+            contact_reminder_at=None,
+            contact_deadline_at=None,
+        )
         .returning(Job.id)
     )
     if cancelled_id is None:
         await session.rollback()
         status = await session.scalar(select(Job.status).where(Job.id == job_id))
         raise LifecycleError(f"job is {status} and can no longer be cancelled")
-    await withdraw_offers(session, job.id, utcnow())
+    await withdraw_offers(session, job.id, now)
     record_event(session, job, by, "cancelled", reason=reason)
     await session.commit()
     await session.refresh(job)
@@ -74,11 +86,16 @@ async def rate_job(
     average = await session.scalar(
         select(func.avg(Rating.stars)).where(Rating.friend_id == job.assigned_friend_id)
     )
+    count = await session.scalar(
+        select(func.count()).select_from(Rating).where(Rating.friend_id == job.assigned_friend_id)
+    )
     await session.execute(
         update(Friend)
         .where(Friend.id == job.assigned_friend_id)
-        .values(rating=round(float(average or stars), 2))
+        .values(rating=round(float(average or stars), 2), rating_count=count or 1)
     )
+    # Rated: no reminder needed any more.
+    await session.execute(update(Job).where(Job.id == job.id).values(rating_reminder_at=None))
     record_event(session, job, "customer", "rated", stars=stars)
     await session.commit()
     return rating

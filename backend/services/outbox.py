@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 FRIENDS_PAGE = "friends"
 MAX_ATTEMPTS = 12  # with the 5-minute cap, about half an hour of Meta being down
+# Longer than a send may take (the transport gives up after 20 s).
+SEND_LEASE = timedelta(seconds=60)
 Transport = Callable[[dict[str, Any]], Awaitable[tuple[int, dict[str, Any]]]]
 
 
@@ -114,6 +116,8 @@ async def deliver_due(
         ).all()
     sent = 0
     for row in due:
+        if not await _lease(sessions, row, now()):
+            continue  # another backend process is sending it
         await limiter.acquire()
         status, data = await transport(row.body)
         raw_error = data.get("error")
@@ -145,7 +149,33 @@ async def deliver_due(
     return sent
 
 
-async def next_due_in(sessions: async_sessionmaker[AsyncSession], page: str) -> float | None:
+async def _lease(
+    sessions: async_sessionmaker[AsyncSession], row: OutboxMessage, now: datetime
+) -> bool:
+    """Take the message for one send: a conditional UPDATE on the attempt time it was seen
+    with, so two backend processes never send the same message. A process that dies while
+    sending leaves the lease to run out; the message is then tried again."""
+    async with sessions() as session:
+        taken = await session.scalar(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.id,
+                OutboxMessage.next_attempt_at == row.next_attempt_at,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+            .values(next_attempt_at=now + SEND_LEASE)
+            .returning(OutboxMessage.id)
+        )
+        await session.commit()
+    return taken is not None
+
+
+async def next_due_in(
+    sessions: async_sessionmaker[AsyncSession],
+    page: str,
+    now: Callable[[], datetime] = utcnow,
+) -> float | None:
     async with sessions() as session:
         due = await session.scalar(
             select(func.min(OutboxMessage.next_attempt_at)).where(
@@ -154,7 +184,7 @@ async def next_due_in(sessions: async_sessionmaker[AsyncSession], page: str) -> 
                 OutboxMessage.failed_at.is_(None),
             )
         )
-    return None if due is None else max(0.0, (due - utcnow()).total_seconds())
+    return None if due is None else max(0.0, (due - now()).total_seconds())
 
 
 async def run(
@@ -163,13 +193,14 @@ async def run(
     transport: Transport,
     wakeup: asyncio.Event,
     stopping: asyncio.Event,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
     limiter = RateLimiter()
     while not stopping.is_set():
         wakeup.clear()
         try:
-            await deliver_due(sessions, page, transport, limiter)
-            wait = await next_due_in(sessions, page)
+            await deliver_due(sessions, page, transport, limiter, now=clock)
+            wait = await next_due_in(sessions, page, clock)
         except Exception:  # the loop must outlive a bad row or a database hiccup
             log.exception("outbox round failed")
             wait = 5.0

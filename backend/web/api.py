@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
-from backend.domain.friends import validate_friend_request
+from backend.domain.friends import (
+    validate_friend_filters,
+    validate_friend_request,
+    validate_friend_status,
+)
 from backend.domain.jobs import (
     COUNTRIES,
     validate_cancellation,
     validate_job_request,
     validate_rating,
 )
-from backend.services import friends, jobs, lifecycle, postcodes
+from backend.services import friends, jobs, ledger, lifecycle, postcodes
 from backend.services.dispatch import dispatch_job
 from backend.texts import text
 from backend.web.json import error, read_json, validation_error
@@ -29,21 +31,21 @@ async def create_job(request: web.Request) -> web.Response:
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
         return validation_error({"Idempotency-Key": f"at most {MAX_IDEMPOTENCY_KEY} characters"})
-    job_request, errors = validate_job_request(
-        await read_json(request), set(rt.packages), datetime.now(UTC)
-    )
+    now = rt.settings.clock()
+    job_request, errors = validate_job_request(await read_json(request), set(rt.packages), now)
     if job_request is None:
         return validation_error(errors)
     async with rt.sessions() as session:
         try:
-            job, created = await jobs.create_job(session, job_request, key, actor="api")
+            job, created = await jobs.create_job(session, job_request, key, actor="api", now=now)
         except jobs.JobError as exc:
             return validation_error(exc.errors)
         body = await jobs.job_json(session, job)
     if created:
+        # Wave 1 goes out right after the response; the deadline sweep is the safety net.
         rt.spawn(
             dispatch_job(
-                rt.sessions, rt.packages, job.id, rt.settings.max_radius_km, rt.outbox_wakeup.set
+                rt.sessions, rt.packages, job.id, rt.settings.waves, rt.outbox_wakeup.set, now
             ),
             name=f"dispatch {job.reference}",
         )
@@ -62,9 +64,10 @@ async def get_job(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/jobs")
 async def list_jobs(request: web.Request) -> web.Response:
-    psid = request.query.get("customer_psid", "").strip()
+    # `customer` is the short form the bot uses; `customer_psid` the original one.
+    psid = (request.query.get("customer") or request.query.get("customer_psid") or "").strip()
     if not psid:
-        return validation_error({"customer_psid": "is required"})
+        return validation_error({"customer": "is required (the customer's Messenger id)"})
     rt = request.app[RUNTIME]
     async with rt.sessions() as session:
         found = await jobs.jobs_for_customer(session, psid)
@@ -81,7 +84,7 @@ async def cancel_job(request: web.Request) -> web.Response:
     async with rt.sessions() as session:
         try:
             cancelled = await lifecycle.cancel_job(
-                session, request.match_info["reference"], reason, by
+                session, request.match_info["reference"], reason, by, rt.settings.clock()
             )
         except lifecycle.LifecycleError as exc:
             return error(409, str(exc))
@@ -181,9 +184,62 @@ async def create_friend(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/friends")
 async def list_friends(request: web.Request) -> web.Response:
+    filters, errors = validate_friend_filters(dict(request.query))
+    if filters is None:
+        return validation_error(errors)
     async with request.app[RUNTIME].sessions() as session:
-        found = await friends.list_friends(session, request.query.get("status") or None)
+        found = await friends.list_friends(session, **filters)
         return web.json_response([friends.friend_json(f) for f in found])
+
+
+def _friend_id(request: web.Request) -> int | None:
+    raw = request.match_info["friend_id"]
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@routes.get("/api/v1/friends/{friend_id}")
+async def get_friend(request: web.Request) -> web.Response:
+    friend_id = _friend_id(request)
+    async with request.app[RUNTIME].sessions() as session:
+        friend = await friends.get_friend(session, friend_id) if friend_id else None
+        if friend is None:
+            return error(404, "no Friend with this id")
+        return web.json_response(friends.friend_json(friend))
+
+
+@routes.patch("/api/v1/friends/{friend_id}")
+async def update_friend(request: web.Request) -> web.Response:
+    status, errors = validate_friend_status(await read_json(request))
+    if status is None:
+        return validation_error(errors)
+    friend_id = _friend_id(request)
+    async with request.app[RUNTIME].sessions() as session:
+        friend = await friends.set_status(session, friend_id, status) if friend_id else None
+        if friend is None:
+            return error(404, "no Friend with this id")
+        return web.json_response(friends.friend_json(friend))
+
+
+@routes.get("/api/v1/ledger")
+async def list_ledger(request: web.Request) -> web.Response:
+    raw = request.query.get("friend_id", "")
+    if raw and not (raw.isdigit() and len(raw) < 10):
+        return validation_error({"friend_id": "must be a whole number"})
+    async with request.app[RUNTIME].sessions() as session:
+        entries = await ledger.entries(session, int(raw) if raw else None)
+    return web.json_response(entries)
+
+
+@routes.get("/api/v1/support-alerts")
+async def list_support_alerts(request: web.Request) -> web.Response:
+    include = request.query.get("include_resolved", "false").lower()
+    if include not in ("true", "false"):
+        return validation_error({"include_resolved": "must be true or false"})
+    async with request.app[RUNTIME].sessions() as session:
+        alerts = await ledger.support_alerts(
+            session, include_resolved=include == "true", kind=request.query.get("kind") or None
+        )
+    return web.json_response(alerts)
 
 
 @routes.get("/healthz")

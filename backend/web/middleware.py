@@ -15,7 +15,14 @@ log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 PUBLIC_API_PATHS = {"/api/v1/openapi.json"}
-ADMIN_ROUTES = {("POST", "/api/v1/friends"), ("GET", "/api/v1/friends")}
+ADMIN_ROUTES = {
+    ("POST", "/api/v1/friends"),
+    ("GET", "/api/v1/friends"),
+    ("GET", "/api/v1/friends/{friend_id}"),
+    ("PATCH", "/api/v1/friends/{friend_id}"),
+    ("GET", "/api/v1/ledger"),
+    ("GET", "/api/v1/support-alerts"),
+}
 
 
 def _bearer(request: web.Request) -> str:

@@ -75,6 +75,12 @@ def document() -> dict[str, Any]:
                 "oneOf": [window, {"type": "null"}],
                 "description": "omitted or null: as soon as possible (the next 24 hours)",
             },
+            "image_urls": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {"type": "string", "format": "uri", "pattern": "^https://"},
+                "description": "photos the customer sent (https); the winning Friend sees them",
+            },
             "customer": {
                 "type": "object",
                 "required": ["psid", "name", "phone"],
@@ -127,9 +133,90 @@ def document() -> dict[str, Any]:
                     {"type": "null"},
                 ]
             },
+            "friend": {
+                "description": "what the customer may see of the assigned Friend",
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "first_name": {"type": "string"},
+                            "rating": {"type": ["number", "null"]},
+                        },
+                    },
+                    {"type": "null"},
+                ],
+            },
+            "image_urls": {"type": "array", "items": {"type": "string"}},
+            "wave": {"type": "integer", "description": "offer waves sent so far"},
             "created_at": {"type": "string", "format": "date-time"},
             "claimed_at": {"type": ["string", "null"], "format": "date-time"},
+            "contact_deadline_at": {"type": ["string", "null"], "format": "date-time"},
+            "contacted_at": {"type": ["string", "null"], "format": "date-time"},
+            "completed_at": {"type": ["string", "null"], "format": "date-time"},
+            "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
+            "unassigned_at": {"type": ["string", "null"], "format": "date-time"},
         },
+    }
+    friend = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "messenger_id": {"type": "string"},
+            "postal_code": {"type": "string"},
+            "country": {"type": "string"},
+            "radius_km": {"type": "number"},
+            "skills": {"type": "array", "items": {"type": "string"}},
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "status": {"type": "string", "enum": list(FRIEND_STATUSES)},
+            "rating": {"type": ["number", "null"]},
+            "rating_count": {"type": "integer"},
+            "reliability": {"type": "number", "minimum": 0, "maximum": 1},
+            "counters": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "claims, contacted_in_time, missed_deadlines, hand_backs, "
+                "declines, completed_jobs",
+            },
+        },
+    }
+    money = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
+    ledger_entry = {
+        "type": "object",
+        "description": "price = package + extra time; commission = 20% of the price rounded "
+        "half-up to the cent; payout = price - commission",
+        "properties": {
+            "id": {"type": "integer"},
+            "job_reference": {"type": "string"},
+            "friend_id": {"type": "integer"},
+            "friend_name": {"type": "string"},
+            "package": {"type": "string"},
+            "extra_minutes": {"type": "integer"},
+            "currency": {"type": "string", "enum": ["EUR", "CHF"]},
+            "price": money,
+            "commission": money,
+            "payout": money,
+            "paid_via": {"type": "string", "enum": ["cash", "platform"]},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    }
+    support_alert = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["nobody_found", "missed_deadline", "handed_back"]},
+            "job_reference": {"type": ["string", "null"]},
+            "friend_id": {"type": ["integer", "null"]},
+            "detail": {"type": "object"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    }
+    friend_id = {
+        "name": "friend_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
     }
     friend_request = {
         "type": "object",
@@ -156,6 +243,9 @@ def document() -> dict[str, Any]:
                 "JobRequest": job_request,
                 "Place": place,
                 "FriendRequest": friend_request,
+                "Friend": friend,
+                "LedgerEntry": ledger_entry,
+                "SupportAlert": support_alert,
                 "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
             },
             "responses": {
@@ -203,14 +293,10 @@ def document() -> dict[str, Any]:
                     },
                 },
                 "get": {
-                    "summary": "A customer's jobs, newest first",
+                    "summary": "A customer's jobs, newest first (give customer or customer_psid)",
                     "parameters": [
-                        {
-                            "name": "customer_psid",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
+                        {"name": "customer", "in": "query", "schema": {"type": "string"}},
+                        {"name": "customer_psid", "in": "query", "schema": {"type": "string"}},
                     ],
                     "responses": {"200": _array("Job", "jobs"), **_ERRORS},
                 },
@@ -356,12 +442,98 @@ def document() -> dict[str, Any]:
                             }
                         },
                     },
-                    "responses": {"201": {"description": "created"}, **_ERRORS},
+                    "responses": {"201": _json("Friend", "created"), **_ERRORS},
                 },
                 "get": {
-                    "summary": "List Friends (admin token)",
-                    "responses": {"200": {"description": "Friends"}, **_ERRORS},
+                    "summary": "List Friends, optionally filtered (admin token)",
+                    "parameters": [
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(FRIEND_STATUSES)},
+                        },
+                        {
+                            "name": "skill",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(CATEGORIES)},
+                        },
+                        {
+                            "name": "language",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(LANGUAGES)},
+                        },
+                        {
+                            "name": "country",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(COUNTRIES)},
+                        },
+                    ],
+                    "responses": {"200": _array("Friend", "Friends"), **_ERRORS},
                 },
+            },
+            "/api/v1/friends/{friend_id}": {
+                "get": {
+                    "summary": "One Friend with reliability counters (admin token)",
+                    "parameters": [friend_id],
+                    "responses": {
+                        "200": _json("Friend", "the Friend"),
+                        "404": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+                "patch": {
+                    "summary": "Change a Friend's status (admin token); only active Friends "
+                    "get offers",
+                    "parameters": [friend_id],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["status"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "status": {
+                                            "type": "string",
+                                            "enum": list(FRIEND_STATUSES),
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("Friend", "the updated Friend"),
+                        "400": {"$ref": "#/components/responses/Error"},
+                        "404": {"$ref": "#/components/responses/Error"},
+                        **_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/ledger": {
+                "get": {
+                    "summary": "Ledger entries, newest first, at most 500 (admin token)",
+                    "parameters": [
+                        {"name": "friend_id", "in": "query", "schema": {"type": "integer"}}
+                    ],
+                    "responses": {"200": _array("LedgerEntry", "entries"), **_ERRORS},
+                }
+            },
+            "/api/v1/support-alerts": {
+                "get": {
+                    "summary": "Support alerts, newest first, unresolved only by default "
+                    "(admin token)",
+                    "parameters": [
+                        {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "include_resolved",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["true", "false"]},
+                        },
+                    ],
+                    "responses": {"200": _array("SupportAlert", "alerts"), **_ERRORS},
+                }
             },
         },
     }

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.adapters.messenger import MessengerClient
 from backend.config import Settings
 from backend.domain.packages import Package
+from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Runtime:
     messenger: MessengerClient
     packages: dict[str, Package]
     friend_chat: FriendChat
+    deadlines: DeadlineSweep
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

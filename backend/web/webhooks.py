@@ -49,6 +49,6 @@ async def receive(request: web.Request) -> web.Response:
         log.warning("friends webhook: %s", exc)
         return error(400, str(exc))
     async with rt.sessions() as session:
-        await store_events(session, FRIENDS_PAGE, events)
+        await store_events(session, FRIENDS_PAGE, events, rt.settings.clock())
     rt.inbox_wakeup.set()
     return web.json_response({"status": "received"})

@@ -95,7 +95,7 @@ async def test_first_claim_wins_and_the_second_is_told_it_is_taken(
     assert "+49" not in text_of(lost[0])
 
     state = await (await client.get(f"/api/v1/jobs/{ref}", headers=api_headers())).json()
-    assert state["status"] == "claimed"
+    assert state["status"] == "assigned"
     assert state["assigned_friend"]["messenger_id"] == "friend-anna"
 
     for _ in range(100):

@@ -1,0 +1,153 @@
+"""A Friend reports a job done: the money is settled into the ledger and the job completed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.adapters.orm import Customer, Friend, Job, JobEvent, LedgerEntry
+from backend.domain.deadlines import DeadlinePolicy
+from backend.domain.jobs import WITH_FRIEND
+from backend.domain.money import MAX_EXTRA_MINUTES, Settlement, settle
+from backend.domain.packages import Package
+from backend.services.jobs import record_event
+
+
+class CompletionError(Exception):
+    """Why the job cannot be completed like this (told to the Friend)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key  # a backend/texts.py key
+
+
+@dataclass(frozen=True)
+class Completed:
+    job: Job
+    friend: Friend
+    customer: Customer
+    settlement: Settlement
+    currency: str
+
+
+async def assigned_job(session: AsyncSession, reference: str, messenger_id: str) -> Job | None:
+    """The job if this Friend has it now (assigned or contacted), else None."""
+    return await session.scalar(
+        select(Job)
+        .join(Friend, Job.assigned_friend_id == Friend.id)
+        .where(
+            Job.reference == reference.upper(),
+            Friend.messenger_id == messenger_id,
+            Job.status.in_(WITH_FRIEND),
+        )
+    )
+
+
+async def complete_job(
+    session: AsyncSession,
+    reference: str,
+    messenger_id: str,
+    package: Package,
+    extra_minutes: int,
+    now: datetime,
+    policy: DeadlinePolicy,
+    paid_via: str = "cash",
+) -> Completed:
+    """Settle and complete in one transaction; CompletionError when not possible."""
+    if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
+        raise CompletionError("done_extra_invalid")
+    job = await assigned_job(session, reference, messenger_id)
+    if job is None:
+        raise CompletionError("done_refused")
+    price = package.prices.get(job.country)
+    rate = package.extra_per_15_min.get(job.country)
+    if price is None or (extra_minutes and rate is None):
+        raise CompletionError("done_package_invalid")
+    settlement = settle(price.amount, extra_minutes, rate.amount if rate else Decimal(0))
+    done = await session.scalar(
+        update(Job)
+        .where(
+            Job.id == job.id,
+            Job.assigned_friend_id == job.assigned_friend_id,
+            Job.status.in_(WITH_FRIEND),
+        )
+        .values(
+            status="completed",
+            completed_at=now,
+            contact_reminder_at=None,
+            contact_deadline_at=None,
+            rating_reminder_at=now + policy.rating_reminder,
+        )
+        .returning(Job.id)
+    )
+    if done is None:  # cancelled or completed in the meantime
+        await session.rollback()
+        raise CompletionError("done_refused")
+    assert job.assigned_friend_id is not None
+    session.add(
+        LedgerEntry(
+            job_id=job.id,
+            friend_id=job.assigned_friend_id,
+            package=package.id,
+            extra_minutes=extra_minutes,
+            currency=price.currency,
+            price=settlement.price,
+            commission=settlement.commission,
+            payout=settlement.payout,
+            paid_via=paid_via,
+            created_at=now,
+        )
+    )
+    await session.execute(
+        update(Friend)
+        .where(Friend.id == job.assigned_friend_id)
+        .values(completed_jobs=Friend.completed_jobs + 1)
+    )
+    record_event(
+        session,
+        job,
+        f"friend:{job.assigned_friend_id}",
+        "completed",
+        package=package.id,
+        extra_minutes=extra_minutes,
+        price=str(settlement.price),
+        commission=str(settlement.commission),
+        payout=str(settlement.payout),
+        currency=price.currency,
+    )
+    await session.commit()
+    await session.refresh(job)
+    friend = await session.get(Friend, job.assigned_friend_id)
+    customer = await session.get(Customer, job.customer_id)
+    assert friend is not None and customer is not None
+    await session.refresh(friend)
+    return Completed(job, friend, customer, settlement, price.currency)
+
+
+async def pending_completion(session: AsyncSession, messenger_id: str) -> tuple[str, str] | None:
+    """(reference, package) of this Friend's job that waits for its extra time, if any.
+
+    When a Friend has chosen the package, the next number they type is the extra time.
+    """
+    jobs = (
+        await session.scalars(
+            select(Job)
+            .join(Friend, Job.assigned_friend_id == Friend.id)
+            .where(Friend.messenger_id == messenger_id, Job.status.in_(WITH_FRIEND))
+        )
+    ).all()
+    latest: tuple[int, str, str] | None = None
+    for job in jobs:
+        event = await session.scalar(
+            select(JobEvent)
+            .where(JobEvent.job_id == job.id, JobEvent.kind == "done_package_chosen")
+            .order_by(JobEvent.id.desc())
+            .limit(1)
+        )
+        if event is not None and (latest is None or event.id > latest[0]):
+            latest = (event.id, job.reference, str(event.detail.get("package", "")))
+    return None if latest is None else (latest[1], latest[2])

@@ -1,0 +1,300 @@
+"""The deadline sweep: due rows are the truth, the scheduler only decides when to look.
+
+Each kind of deadline is a column on jobs. A sweep takes the due rows one by one and handles
+each in its own transaction, first claiming the row with a conditional UPDATE on the deadline
+value it saw (on PostgreSQL the row is also locked with FOR UPDATE SKIP LOCKED, so a second
+process skips it instead of waiting). So a deadline fires exactly once across restarts and
+processes, and after downtime every overdue deadline fires at the first sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
+
+from backend.adapters.messenger import button_message, postback_button, text_message
+from backend.adapters.orm import (
+    Customer,
+    Friend,
+    InboxEvent,
+    Job,
+    OutboxMessage,
+    Rating,
+    SupportAlert,
+)
+from backend.adapters.rasa import RasaClient
+from backend.config import Settings
+from backend.domain.packages import Package
+from backend.services import outbox
+from backend.services.claims import release_job
+from backend.services.customer_news import tell_customer
+from backend.services.dispatch import advance_wave
+from backend.services.jobs import record_event
+from backend.services.outbox import FRIENDS_PAGE
+from backend.texts import text
+from messenger_platform.send_policy import OutsideWindowError
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+# Handled webhook events and finished outbox messages are kept this long, then deleted.
+RETENTION = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell the customer once the transaction is committed."""
+
+    job_id: int
+    psid: str
+    intent: str
+    entities: dict[str, Any]
+
+
+Handler = Callable[[AsyncSession, Job, datetime], Awaitable[Notice | None]]
+
+
+def _first_name(friend: Friend | None) -> str:
+    return friend.name.split()[0] if friend and friend.name.strip() else ""
+
+
+@dataclass
+class DeadlineSweep:
+    sessions: async_sessionmaker[AsyncSession]
+    packages: dict[str, Package]
+    settings: Settings
+    rasa: RasaClient
+    wake_outbox: Callable[[], None]
+    _queued: bool = field(default=False, init=False)
+
+    async def sweep(self) -> dict[str, int]:
+        """Handle every due deadline once; returns how many of each kind fired."""
+        now = self.settings.clock()
+        self._queued = False
+        # The contact deadline goes first: a job lost at 12 h needs no 8 h reminder any more,
+        # and it comes back with a due wave that the wave step then sends.
+        counts = {
+            "contact_deadline": await self._each_due(
+                Job.contact_deadline_at, "assigned", now, self._missed_deadline
+            ),
+            "contact_reminder": await self._each_due(
+                Job.contact_reminder_at, "assigned", now, self._contact_reminder
+            ),
+            "wave": await self._each_due(Job.next_wave_at, "open", now, self._wave),
+            "rating_reminder": await self._each_due(
+                Job.rating_reminder_at, "completed", now, self._rating_reminder
+            ),
+            "retention": await self._retention(now),
+        }
+        if self._queued:
+            self.wake_outbox()
+        return counts
+
+    async def _each_due(
+        self,
+        column: InstrumentedAttribute[datetime | None],
+        status: str,
+        now: datetime,
+        handle: Handler,
+    ) -> int:
+        fired = 0
+        tried: set[int] = set()
+        while len(tried) < BATCH:
+            notice: Notice | None = None
+            async with self.sessions() as session:
+                query = (
+                    select(Job)
+                    .where(column <= now, Job.status == status)
+                    .order_by(column, Job.id)
+                    .limit(1)
+                )
+                if tried:
+                    query = query.where(Job.id.not_in(tried))
+                if session.get_bind().dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                job = await session.scalar(query)
+                if job is None:
+                    return fired
+                tried.add(job.id)
+                try:
+                    notice = await handle(session, job, now)
+                except Exception:  # one bad row must not stop the others
+                    log.exception("deadline %s of job %s failed", column.key, job.id)
+                    await session.rollback()
+                    continue
+            if notice is not None:
+                fired += 1
+                await tell_customer(
+                    self.sessions,
+                    self.rasa,
+                    notice.job_id,
+                    notice.psid,
+                    notice.intent,
+                    notice.entities,
+                )
+        return fired
+
+    async def _say(
+        self, session: AsyncSession, friend: Friend, message: dict[str, Any], now: datetime
+    ) -> bool:
+        try:
+            await outbox.enqueue(session, FRIENDS_PAGE, friend.messenger_id, message, now)
+        except OutsideWindowError:
+            return False
+        self._queued = True
+        return True
+
+    @staticmethod
+    def _hours(span: timedelta) -> str:
+        return f"{span.total_seconds() / 3600:g}"
+
+    async def _psid(self, session: AsyncSession, job: Job) -> str:
+        customer = await session.get(Customer, job.customer_id)
+        return customer.psid if customer else ""
+
+    async def _missed_deadline(
+        self, session: AsyncSession, job: Job, now: datetime
+    ) -> Notice | None:
+        seen, friend_id = job.contact_deadline_at, job.assigned_friend_id
+        claimed = await session.scalar(
+            update(Job)
+            .where(Job.id == job.id, Job.status == "assigned", Job.contact_deadline_at == seen)
+            .values(contact_deadline_at=None)
+            .returning(Job.id)
+        )
+        if claimed is None or friend_id is None:
+            await session.rollback()
+            return None
+        friend = await session.get(Friend, friend_id)
+        await release_job(session, job, friend_id, "missed", now)
+        session.add(
+            SupportAlert(
+                kind="missed_deadline",
+                job_id=job.id,
+                friend_id=friend_id,
+                detail={"reference": job.reference, "friend": friend.name if friend else ""},
+                created_at=now,
+            )
+        )
+        record_event(session, job, "system", "missed_deadline", friend_id=friend_id)
+        if friend is not None:
+            language = friend.languages[0] if friend.languages else "de"
+            told = await self._say(
+                session,
+                friend,
+                text_message(
+                    text(
+                        "lost_job",
+                        language,
+                        reference=job.reference,
+                        hours=self._hours(self.settings.deadlines.contact_deadline),
+                    )
+                ),
+                now,
+            )
+            if not told:
+                record_event(session, job, "system", "friend_not_reachable", message="lost_job")
+        psid = await self._psid(session, job)
+        await session.commit()
+        log.info("job %s: Friend %s missed the contact deadline", job.reference, friend_id)
+        return Notice(
+            job.id, psid, "EXTERNAL_friend_missed_deadline", {"job_reference": job.reference}
+        )
+
+    async def _contact_reminder(
+        self, session: AsyncSession, job: Job, now: datetime
+    ) -> Notice | None:
+        claimed = await session.scalar(
+            update(Job)
+            .where(
+                Job.id == job.id,
+                Job.status == "assigned",
+                Job.contact_reminder_at == job.contact_reminder_at,
+            )
+            .values(contact_reminder_at=None)
+            .returning(Job.id)
+        )
+        friend = await session.get(Friend, job.assigned_friend_id or 0)
+        if claimed is None or friend is None:
+            await session.rollback()
+            return None
+        language = friend.languages[0] if friend.languages else "de"
+        message = button_message(
+            text(
+                "contact_reminder",
+                language,
+                reference=job.reference,
+                hours=self._hours(
+                    self.settings.deadlines.contact_deadline
+                    - self.settings.deadlines.contact_reminder
+                ),
+            ),
+            [postback_button(text("button_contacted", language), f"CONTACTED:{job.reference}")],
+        )
+        told = await self._say(session, friend, message, now)
+        record_event(session, job, "system", "contact_reminder", sent=told)
+        await session.commit()
+        return None
+
+    async def _wave(self, session: AsyncSession, job: Job, now: datetime) -> Notice | None:
+        result = await advance_wave(session, self.packages, self.settings.waves, job, now)
+        if result.queued:
+            self._queued = True
+        if result.outcome != "unassigned":
+            return None
+        return Notice(
+            job.id,
+            await self._psid(session, job),
+            "EXTERNAL_nobody_found",
+            {"job_reference": job.reference},
+        )
+
+    async def _rating_reminder(
+        self, session: AsyncSession, job: Job, now: datetime
+    ) -> Notice | None:
+        claimed = await session.scalar(
+            update(Job)
+            .where(
+                Job.id == job.id,
+                Job.status == "completed",
+                Job.rating_reminder_at == job.rating_reminder_at,
+            )
+            .values(rating_reminder_at=None)
+            .returning(Job.id)
+        )
+        if claimed is None:
+            await session.rollback()
+            return None
+        rated = await session.scalar(select(Rating.id).where(Rating.job_id == job.id))
+        friend = await session.get(Friend, job.assigned_friend_id or 0)
+        psid = await self._psid(session, job)
+        if rated is None:
+            record_event(session, job, "system", "rating_reminder")
+        await session.commit()
+        if rated is not None:
+            return None
+        return Notice(
+            job.id,
+            psid,
+            "EXTERNAL_rating_reminder",
+            {"job_reference": job.reference, "friend_name": _first_name(friend)},
+        )
+
+    async def _retention(self, now: datetime) -> int:
+        cutoff = now - RETENTION
+        async with self.sessions() as session:
+            inbox = await session.execute(delete(InboxEvent).where(InboxEvent.handled_at < cutoff))
+            sent = await session.execute(
+                delete(OutboxMessage).where(
+                    (OutboxMessage.sent_at < cutoff) | (OutboxMessage.failed_at < cutoff)
+                )
+            )
+            await session.commit()
+        return int(inbox.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]
