@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import categories, fields, packages, postal
+from actions import after_booking, buttons, categories, fields, packages, postal
 from actions.address import MISSING_NUMBER, clean_street
 from actions.backend_client import BackendClient, BackendError, BackendValidationError
 from actions.corrections import correction_for_other_slot, find_correction
@@ -73,6 +73,20 @@ def _now() -> datetime:
 
 def _client() -> BackendClient:
     return BackendClient()
+
+
+def _locale(tracker: Tracker) -> Optional[Text]:
+    """The Messenger locale the channel put into the latest message's metadata."""
+    metadata = tracker.latest_message.get("metadata")
+    messenger = metadata.get("messenger") if isinstance(metadata, dict) else None
+    locale = messenger.get("locale") if isinstance(messenger, dict) else None
+    return locale if isinstance(locale, str) else None
+
+
+def _language_was_set(tracker: Tracker) -> bool:
+    """Whether an earlier message already decided the language (any user message before the
+    latest one; session starts carry the slot over but carry no message)."""
+    return sum(1 for event in tracker.events if event.get("event") == "user") > 1
 
 
 def _previous_value(tracker: Tracker, slot: Text) -> Any:
@@ -148,6 +162,9 @@ class ValidateSlotMappings(ValidationAction):
             "package_label",
             "window_label",
             "friend_rating",
+            "image_urls",
+            "fallback_count",
+            "handed_off",
         ]
 
     async def extract_language(
@@ -157,6 +174,10 @@ class ValidateSlotMappings(ValidationAction):
         intent = _intent(tracker) or ""
         if intent.startswith("EXTERNAL"):
             return {"language": previous}
+        if not _language_was_set(tracker):
+            # The first message: Messenger's locale is the best guess until the text says
+            # otherwise (a "/get_started" tap or "10115" says nothing about the language).
+            previous = after_booking.language_from_locale(_locale(tracker)) or previous
         quiet = tracker.active_loop_name == FORM and tracker.get_slot("requested_slot") in (
             QUIET_SLOTS
         )
@@ -259,6 +280,61 @@ class ValidateSlotMappings(ValidationAction):
             return {"friend_rating": None}
         formatted = format_rating(slot_value, _language(tracker))
         return {"friend_rating": formatted or str(slot_value)}
+
+    async def extract_image_urls(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A picture the customer sent goes with the job (at most five)."""
+        if _intent(tracker) != "share_image":
+            return {}
+        current = tracker.get_slot("image_urls") or []
+        url = next(tracker.get_latest_entity_values("image_url"), None)
+        found = after_booking.add_image(current, url)
+        return {"image_urls": found} if found != current else {}
+
+    async def validate_image_urls(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"image_urls": slot_value}
+
+    async def extract_fallback_count(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Failed attempts in a row: any understood message starts the count again."""
+        intent = _intent(tracker) or ""
+        if intent == "nlu_fallback" or intent.startswith("EXTERNAL"):
+            return {}
+        return {"fallback_count": 0.0} if tracker.get_slot("fallback_count") else {}
+
+    async def validate_fallback_count(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"fallback_count": slot_value}
+
+    async def extract_handed_off(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Support resumed the conversation (Rasa's ``resume`` event): the bot is back."""
+        if tracker.get_slot("handed_off") and not tracker.is_paused():
+            return {"handed_off": False}
+        return {}
+
+    async def validate_handed_off(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return {"handed_off": slot_value}
 
 
 class ValidateJobForm(FormValidationAction):
@@ -810,7 +886,7 @@ class ActionSubmitJob(Action):
             job = await _client().create_job(request, key)
         except BackendValidationError as error:
             logger.error("job for %s rejected by the backend: %s", tracker.sender_id, error.errors)
-            return [SlotSet("job_status", "failed")]
+            return _ask_rejected_again(dispatcher, tracker, error.errors)
         except BackendError as error:
             logger.error("job for %s could not be posted: %s", tracker.sender_id, error)
             return [SlotSet("job_status", "failed")]
@@ -836,3 +912,454 @@ class ActionResetJob(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         return [SlotSet(slot, None) for slot in JOB_SLOTS]
+
+
+def _ask_rejected_again(
+    dispatcher: CollectingDispatcher, tracker: Tracker, errors: Dict[Text, Text]
+) -> List[EventType]:
+    """The backend refused fields (422): say which, in plain words, and forget just those
+    answers so that job_form (next, by the rules) asks for them again. Errors the customer
+    cannot fix are a failure like any other."""
+    parts = after_booking.rejected_fields(errors)
+    if not parts:
+        return [SlotSet("job_status", "failed")]
+    dispatcher.utter_message(
+        response="utter_field_rejected",
+        field_names=after_booking.field_names(parts, _language(tracker)),
+    )
+    cleared = {slot for part in parts for slot in fields.FIELD_SLOTS[part]}
+    return [SlotSet("job_status", "invalid"), *[SlotSet(slot, None) for slot in sorted(cleared)]]
+
+
+# --- quick replies built here (see actions/buttons.py for why not in domain.yml) ---------------
+
+
+class ActionShowCategories(Action):
+    """The welcome's second message: the areas as quick replies."""
+
+    def name(self) -> Text:
+        return "action_show_categories"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_choose_category", buttons=buttons.category_buttons(_language(tracker))
+        )
+        return []
+
+
+class ActionAskCategory(Action):
+    """job_form's question for the area, with the areas as quick replies."""
+
+    def name(self) -> Text:
+        return "action_ask_category"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_ask_category", buttons=buttons.category_buttons(_language(tracker))
+        )
+        return []
+
+
+class ActionAskTimeWindow(Action):
+    """job_form's question for the time, with the common answers as quick replies."""
+
+    def name(self) -> Text:
+        return "action_ask_time_window"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_ask_time_window", buttons=buttons.time_buttons(_language(tracker))
+        )
+        return []
+
+
+class ActionShowFields(Action):
+    """ "What would you like to change?" with one quick reply per part of the summary."""
+
+    def name(self) -> Text:
+        return "action_show_fields"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_choose_field", buttons=buttons.field_buttons(_language(tracker))
+        )
+        return []
+
+
+# --- not understood, and a person ---------------------------------------------------------------
+
+MAX_FAILED_ATTEMPTS = 3
+
+
+def _hand_off(dispatcher: CollectingDispatcher) -> List[EventType]:
+    dispatcher.utter_message(response="utter_handoff")
+    # Paused, Rasa keeps logging the customer's messages but answers none until support staff
+    # send a `resume` event (support console).
+    return [SlotSet("handed_off", True), SlotSet("fallback_count", 0.0), ConversationPaused()]
+
+
+class ActionRephrase(Action):
+    """Two-stage fallback for messages the NLU is unsure about: first a re-ask with the areas,
+    then a re-ask that also offers a person; the third failed attempt in a row hands the
+    conversation to support staff."""
+
+    def name(self) -> Text:
+        return "action_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        attempts = int(tracker.get_slot("fallback_count") or 0) + 1
+        language = _language(tracker)
+        logger.info("%s: not understood (%d in a row)", tracker.sender_id, attempts)
+        if attempts >= MAX_FAILED_ATTEMPTS:
+            return _hand_off(dispatcher)
+        if attempts == 1:
+            dispatcher.utter_message(
+                response="utter_please_rephrase", buttons=buttons.category_buttons(language)
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_please_rephrase_again",
+                buttons=[*buttons.category_buttons(language), buttons.person_button(language)],
+            )
+        return [SlotSet("fallback_count", float(attempts))]
+
+
+class ActionDefaultFallback(Action):
+    """Replaces Rasa's core fallback (same name): the same apology, with the areas as quick
+    replies; the customer's message is reverted as Rasa's own fallback does."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_default", buttons=buttons.category_buttons(_language(tracker))
+        )
+        return [UserUtteranceReverted()]
+
+
+class ActionHandoff(Action):
+    """ "I want to talk to a person": says so and pauses the bot for this customer."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        logger.info("%s handed off to support", tracker.sender_id)
+        return _hand_off(dispatcher)
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+
+class ActionAcknowledgeImage(Action):
+    """Thanks for a picture (action_validate_slot_mappings has put it into ``image_urls``) and
+    says what happens with it."""
+
+    def name(self) -> Text:
+        return "action_acknowledge_image"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        urls = tracker.get_slot("image_urls") or []
+        url = next(tracker.get_latest_entity_values("image_url"), None)
+        in_progress = tracker.active_loop_name == FORM or bool(tracker.get_slot("description"))
+        if not in_progress and tracker.get_slot("job_status") == "submitted":
+            # No picture can be added to a request already sent: the Friend sees it on site.
+            dispatcher.utter_message(response="utter_image_after_booking")
+            return [SlotSet("image_urls", None)]
+        if url and url not in urls:
+            dispatcher.utter_message(
+                response="utter_image_limit", max_images=str(after_booking.MAX_IMAGES)
+            )
+            return []
+        if in_progress:
+            dispatcher.utter_message(response="utter_image_received")
+        else:
+            dispatcher.utter_message(response="utter_image_received_before_job")
+        return []
+
+
+# --- after booking: status, cancel -------------------------------------------------------------
+
+
+class ActionShowJobs(Action):
+    """ "Where is my helper?": the customer's jobs from the backend in plain words."""
+
+    def name(self) -> Text:
+        return "action_show_jobs"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            jobs = await _client().list_jobs(tracker.sender_id)
+        except BackendError as error:
+            logger.error("jobs of %s could not be loaded: %s", tracker.sender_id, error)
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return []
+        shown = after_booking.jobs_to_show(jobs)
+        if not shown:
+            dispatcher.utter_message(response="utter_no_jobs")
+            return []
+        language = _language(tracker)
+        now = _now()
+        for job in shown:
+            line = after_booking.describe_job(job, now, language)
+            dispatcher.utter_message(response=line.response, **line.values)
+        return []
+
+
+async def _ask_which_job_to_cancel(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType]:
+    """One cancellable job: ask to confirm; several: ask which; none: say so."""
+    try:
+        jobs = after_booking.cancellable(await _client().list_jobs(tracker.sender_id))
+    except BackendError as error:
+        logger.error("jobs of %s could not be loaded: %s", tracker.sender_id, error)
+        dispatcher.utter_message(response="utter_backend_unavailable")
+        return [SlotSet("cancel_reference", None)]
+    language = _language(tracker)
+    chosen = next(tracker.get_latest_entity_values("job_reference"), None)
+    if _intent(tracker) == "choose_job" and chosen:
+        jobs = [job for job in jobs if job.get("reference") == chosen]
+    if not jobs:
+        dispatcher.utter_message(response="utter_nothing_to_cancel")
+        return [SlotSet("cancel_reference", None)]
+    if len(jobs) == 1:
+        job = jobs[0]
+        dispatcher.utter_message(
+            response="utter_confirm_cancel_job",
+            buttons=buttons.cancel_confirm_buttons(language),
+            job_reference=str(job["reference"]),
+            job_summary=_job_summary(job, language),
+        )
+        return [SlotSet("cancel_reference", str(job["reference"]))]
+    shown = jobs[: packages.MAX_QUICK_REPLIES]
+    dispatcher.utter_message(
+        response="utter_which_job_to_cancel",
+        buttons=buttons.job_buttons([str(job["reference"]) for job in shown]),
+        job_list="\n".join(f"{job['reference']}: {_job_summary(job, language)}" for job in shown),
+    )
+    return [SlotSet("cancel_reference", None)]
+
+
+def _job_summary(job: Dict[Text, Any], language: Text) -> Text:
+    description = " ".join(str(job.get("description") or "").split())
+    if len(description) > 60:
+        description = description[:59].rstrip() + "…"
+    area = categories.label(job.get("category"), language)
+    return f"{area} – {description}" if description else area
+
+
+class ActionAskCancelJob(Action):
+    """ "Ich möchte meinen Auftrag stornieren" (outside the booking) or a tapped job: which job
+    and "Wirklich stornieren?"."""
+
+    def name(self) -> Text:
+        return "action_ask_cancel_job"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await _ask_which_job_to_cancel(dispatcher, tracker)
+        text = _text(tracker)
+        if _intent(tracker) == "cancel" and text and not text.startswith("/"):
+            events.append(SlotSet("cancel_reason", text[:400]))
+        return [SlotSet("cancel_status", None), *events]
+
+
+CANCEL_REASON = "cancelled by the customer in the chat"
+
+
+class ActionCancelJob(Action):
+    """The customer confirmed: cancel the chosen job in the backend."""
+
+    def name(self) -> Text:
+        return "action_cancel_job"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reference = tracker.get_slot("cancel_reference")
+        if not reference:
+            return [
+                SlotSet("cancel_status", None),
+                *await _ask_which_job_to_cancel(dispatcher, tracker),
+            ]
+        said = tracker.get_slot("cancel_reason")
+        reason = f"{CANCEL_REASON}: {said}" if said else CANCEL_REASON
+        client = _client()
+        try:
+            await client.cancel_job(reference, reason)
+        except BackendError as error:
+            if error.status == 409 and await _is_cancelled(client, reference):
+                pass  # a retried request that had gone through: cancelled all the same
+            elif error.status in (404, 409):
+                logger.info("job %s cannot be cancelled: %s", reference, error)
+                dispatcher.utter_message(response="utter_cancel_too_late", job_reference=reference)
+                return [SlotSet("cancel_reference", None), SlotSet("cancel_status", None)]
+            else:
+                logger.error("job %s could not be cancelled: %s", reference, error)
+                dispatcher.utter_message(
+                    response="utter_cancel_failed",
+                    buttons=[buttons.try_again_button(_language(tracker))],
+                )
+                return [SlotSet("cancel_status", "failed")]
+        logger.info("job %s cancelled by %s", reference, tracker.sender_id)
+        dispatcher.utter_message(
+            response="utter_job_cancelled_by_customer", job_reference=reference
+        )
+        return [
+            SlotSet("cancel_status", "cancelled"),
+            SlotSet("cancel_reference", None),
+            SlotSet("cancel_reason", None),
+        ]
+
+
+async def _is_cancelled(client: BackendClient, reference: Text) -> bool:
+    try:
+        job = await client.get_job(reference)
+    except BackendError:
+        return False
+    return bool(job) and job.get("status") == "cancelled"
+
+
+# --- rating ---------------------------------------------------------------------------------
+
+
+_THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
+
+
+class ActionAskRatingStars(Action):
+    """rating_form's question for the stars: after the job (EXTERNAL_job_completed), as a
+    gentle reminder a day later (EXTERNAL_rating_reminder), or again after an unclear answer."""
+
+    def name(self) -> Text:
+        return "action_ask_rating_stars"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = _intent(tracker)
+        if intent == "EXTERNAL_rating_reminder":
+            response = "utter_rating_reminder"
+        elif intent == "EXTERNAL_job_completed":
+            response = "utter_ask_rating"
+        else:
+            response = "utter_ask_rating_again"
+        dispatcher.utter_message(
+            response=response,
+            buttons=buttons.star_buttons(_language(tracker)),
+            friend_name=tracker.get_slot("rating_friend_name")
+            or _THE_TECHNICIAN[_language(tracker)],
+        )
+        return []
+
+
+class ActionAskRatingComment(Action):
+    """rating_form's optional comment, with a "No, thanks" quick reply."""
+
+    def name(self) -> Text:
+        return "action_ask_rating_comment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="utter_ask_rating_comment",
+            buttons=buttons.no_comment_buttons(_language(tracker)),
+        )
+        return []
+
+
+class ValidateRatingForm(FormValidationAction):
+    """1–5 stars (tapped or typed) and an optional comment."""
+
+    def name(self) -> Text:
+        return "validate_rating_form"
+
+    async def validate_rating_stars(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        tapped = next(tracker.get_latest_entity_values("stars"), None)
+        stars = after_booking.parse_stars(tapped if tapped is not None else slot_value)
+        if stars is None:
+            dispatcher.utter_message(response="utter_rating_not_understood")
+            return {"rating_stars": None}
+        return {"rating_stars": float(stars)}
+
+    async def validate_rating_comment(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        # False is "no comment" (the quick reply or a "no"): filled, so the form is done.
+        if slot_value is False:
+            return {"rating_comment": False}
+        return {"rating_comment": after_booking.clean_comment(slot_value) or False}
+
+
+RATING_SLOTS = ("rating_stars", "rating_comment", "rating_reference", "rating_friend_name")
+
+
+class ActionSubmitRating(Action):
+    """Posts the rating; the stars and comment are kept until the backend has them."""
+
+    def name(self) -> Text:
+        return "action_submit_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reference = tracker.get_slot("rating_reference")
+        stars = after_booking.parse_stars(tracker.get_slot("rating_stars"))
+        comment = after_booking.clean_comment(tracker.get_slot("rating_comment"))
+        done = [SlotSet(slot, None) for slot in RATING_SLOTS]
+        if not reference or stars is None:
+            logger.error("rating of %s incomplete: %s %s", tracker.sender_id, reference, stars)
+            dispatcher.utter_message(response="utter_rating_thanks")
+            return [SlotSet("rating_status", None), *done]
+        try:
+            await _client().rate_job(reference, stars, comment, tracker.sender_id)
+        except BackendError as error:
+            if error.status == 409:
+                logger.info("job %s was rated already: %s", reference, error)
+                dispatcher.utter_message(response="utter_rating_already_given")
+                return [SlotSet("rating_status", None), *done]
+            if error.status == 404:
+                logger.error("job %s not found for rating by %s", reference, tracker.sender_id)
+                dispatcher.utter_message(response="utter_rating_thanks")
+                return [SlotSet("rating_status", None), *done]
+            logger.error("rating of job %s could not be saved: %s", reference, error)
+            dispatcher.utter_message(
+                response="utter_rating_failed",
+                buttons=[buttons.try_again_button(_language(tracker))],
+            )
+            return [SlotSet("rating_status", "failed")]
+        logger.info("job %s rated %d by %s", reference, stars, tracker.sender_id)
+        response = "utter_rating_thanks" if stars >= 4 else "utter_rating_thanks_low"
+        dispatcher.utter_message(response=response)
+        return [SlotSet("rating_status", "saved"), *done]

@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -161,6 +162,50 @@ class BackendClient:
             raise BackendError("POST /api/v1/jobs: answer has no job reference")
         return data
 
+    async def get_job(self, reference: str) -> dict | None:
+        """One job, or None when the backend knows no job with this reference."""
+        data = await self._request(
+            "GET", f"/api/v1/jobs/{quote(reference, safe='')}", none_on=(404,)
+        )
+        if data is not None and not isinstance(data, dict):
+            raise BackendError("GET /api/v1/jobs/{reference}: expected a JSON object")
+        return data
+
+    async def list_jobs(self, customer_psid: str) -> list[dict]:
+        """The customer's jobs (any status)."""
+        data = await self._request(
+            "GET",
+            "/api/v1/jobs",
+            # customer_psid is the backend's name; customer the one in the issue-5 contract.
+            params={"customer_psid": customer_psid, "customer": customer_psid},
+        )
+        if not isinstance(data, list):
+            raise BackendError("GET /api/v1/jobs: expected a JSON array")
+        return [job for job in data if isinstance(job, dict)]
+
+    async def cancel_job(self, reference: str, reason: str) -> dict:
+        """Cancel a job for the customer; BackendError with status 409 when it is too late."""
+        data = await self._request(
+            "POST",
+            f"/api/v1/jobs/{quote(reference, safe='')}/cancel",
+            json_body={"reason": reason, "by": "customer"},
+        )
+        if not isinstance(data, dict):
+            raise BackendError("POST /api/v1/jobs/{reference}/cancel: expected a JSON object")
+        return data
+
+    async def rate_job(self, reference: str, stars: int, comment: str, customer_psid: str) -> dict:
+        """Rate a completed job; BackendError with status 409 when it was rated already."""
+        data = await self._request(
+            "POST",
+            f"/api/v1/jobs/{quote(reference, safe='')}/rating",
+            json_body={"stars": stars, "comment": comment, "customer_psid": customer_psid},
+            ok=(200, 201),
+        )
+        if not isinstance(data, dict):
+            raise BackendError("POST /api/v1/jobs/{reference}/rating: expected a JSON object")
+        return data
+
 
 async def _json_or_none(response: aiohttp.ClientResponse) -> Any:
     try:
@@ -170,6 +215,9 @@ async def _json_or_none(response: aiohttp.ClientResponse) -> Any:
 
 
 def _errors_of(body: Any) -> dict[str, str]:
-    if isinstance(body, dict) and isinstance(body.get("errors"), dict):
-        return {str(key): str(value) for key, value in body["errors"].items()}
+    # The backend answers {"error", "errors"}; "fields" is accepted as well.
+    if isinstance(body, dict):
+        for key in ("errors", "fields"):
+            if isinstance(body.get(key), dict):
+                return {str(name): str(value) for name, value in body[key].items()}
     return {}

@@ -34,6 +34,7 @@ JOB_SLOTS = (
     "phone_display",
     "consent",
     "consent_declined",
+    "image_urls",
 )
 REQUIRED = (
     "description",
@@ -53,7 +54,7 @@ def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
     """JSON body for ``POST /api/v1/jobs`` from the conversation's slots."""
     start, end = slots.get("window_start"), slots.get("window_end")
     time_window = {"start": start, "end": end} if start and end else None
-    return {
+    request: dict[str, Any] = {
         "category": slots.get("category"),
         "description": slots.get("description"),
         "device": slots.get("device"),
@@ -70,6 +71,11 @@ def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
             "language": slots.get("language") or "de",
         },
     }
+    images = [url for url in slots.get("image_urls") or [] if isinstance(url, str)]
+    # Only when there are pictures: the idempotency key of a job without any stays as it was.
+    if images:
+        request["image_urls"] = images
+    return request
 
 
 def missing_fields(slots: dict[str, Any]) -> list[str]:

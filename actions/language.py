@@ -42,6 +42,8 @@ GERMAN_CUES = _cues(
     kanaele kaputtes
     gaht nüm nümme nuem nuemme isch hät het öppis oeppis min mis mini nöt
     leider sehr gut schlecht heute gestern jetzt sofort schnell
+    stern sterne sternen mensch menschen sprechen reden auftrag aufträge auftraege techniker
+    stornieren storniert mitarbeiter
     """
 )
 
@@ -58,6 +60,7 @@ ENGLISH_CUES = _cues(
     printer printing print phone television channels channel screen picture
     what why how who where which this that there here
     cancel quit
+    star stars human talk speak someone somebody anyone nobody request booking coming
     """
 )
 

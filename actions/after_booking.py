@@ -1,0 +1,249 @@
+"""What the assistant says and decides after a job was booked: the customer's jobs in plain
+words, which jobs can still be cancelled, the stars of a rating, the pictures sent along, and
+which question to ask again when the backend refuses a field.
+
+Pure module (no Rasa imports). The sentences live in domain.yml; these functions pick the
+response and fill its variables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from actions.time_window import zone_for
+
+# Job statuses from the backend; "claimed" is the older name of "assigned".
+CANCELLABLE = ("open", "assigned", "claimed", "contacted", "unassigned")
+ACTIVE = ("open", "assigned", "claimed", "contacted", "unassigned")
+MAX_SHOWN = 3
+MAX_IMAGES = 5
+MAX_COMMENT = 1000
+
+
+@dataclass(frozen=True)
+class JobLine:
+    """One response (by name) and its variables, describing one job."""
+
+    response: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def friend_first_name(job: dict[str, Any]) -> str | None:
+    friend = job.get("friend") if isinstance(job.get("friend"), dict) else None
+    if friend and friend.get("first_name"):
+        return str(friend["first_name"])
+    assigned = job.get("assigned_friend") if isinstance(job.get("assigned_friend"), dict) else None
+    if assigned and assigned.get("name"):
+        return str(assigned["name"]).split()[0]
+    return None
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+_WEEKDAYS = {
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def describe_moment(moment: datetime, now: datetime, language: str, country: str | None) -> str:
+    """ "heute um 21:30 Uhr", "morgen um 9 Uhr", "am Samstag um 14:15 Uhr" / "today at 9:30 pm"."""
+    zone = zone_for(country)
+    local = moment.astimezone(zone)
+    days = (local.date() - now.astimezone(zone).date()).days
+    if language == "en":
+        hour = local.hour % 12 or 12
+        clock = f"{hour}" if local.minute == 0 else f"{hour}:{local.minute:02d}"
+        clock += " am" if local.hour < 12 else " pm"
+        day = {0: "today", 1: "tomorrow"}.get(days, f"on {_WEEKDAYS['en'][local.weekday()]}")
+        return f"{day} at {clock}"
+    clock = f"{local.hour}" if local.minute == 0 else f"{local.hour}:{local.minute:02d}"
+    day = {0: "heute", 1: "morgen", 2: "übermorgen"}.get(
+        days, f"am {_WEEKDAYS['de'][local.weekday()]}"
+    )
+    return f"{day} um {clock} Uhr"
+
+
+def describe_job(job: dict[str, Any], now: datetime, language: str) -> JobLine:
+    """The status of one job as a response name and its variables."""
+    status = str(job.get("status") or "")
+    values = {"job_reference": str(job.get("reference") or "")}
+    name = friend_first_name(job)
+    if name:
+        values["friend_name"] = name
+    deadline = _parse_moment(job.get("contact_deadline_at"))
+    if status == "open":
+        return JobLine("utter_job_status_open", values)
+    if status in ("assigned", "claimed") and name:
+        if deadline is not None and deadline > now:
+            values["deadline"] = describe_moment(deadline, now, language, job.get("country"))
+            return JobLine("utter_job_status_assigned", values)
+        return JobLine("utter_job_status_assigned_no_deadline", values)
+    if status == "contacted" and name:
+        return JobLine("utter_job_status_contacted", values)
+    if status == "completed":
+        return JobLine("utter_job_status_completed", values)
+    if status == "cancelled":
+        return JobLine("utter_job_status_cancelled", values)
+    if status == "unassigned":
+        return JobLine("utter_job_status_unassigned", values)
+    return JobLine("utter_job_status_open", values)
+
+
+def _created(job: dict[str, Any]) -> str:
+    return str(job.get("created_at") or "")
+
+
+def jobs_to_show(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Active jobs first, newest first; at most MAX_SHOWN (a chat is no list view)."""
+    ordered = sorted(jobs, key=_created, reverse=True)
+    active = [j for j in ordered if j.get("status") in ACTIVE]
+    done = [j for j in ordered if j.get("status") not in ACTIVE]
+    return (active + done)[:MAX_SHOWN]
+
+
+def cancellable(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The jobs a customer may still cancel, newest first."""
+    return sorted(
+        (j for j in jobs if j.get("status") in CANCELLABLE and j.get("reference")),
+        key=_created,
+        reverse=True,
+    )
+
+
+# --- rating -----------------------------------------------------------------------------------
+
+_STAR_WORDS = {
+    "eins": 1,
+    "einen": 1,
+    "ein": 1,
+    "one": 1,
+    "zwei": 2,
+    "two": 2,
+    "drei": 3,
+    "three": 3,
+    "vier": 4,
+    "four": 4,
+    "fünf": 5,
+    "fuenf": 5,
+    "funf": 5,
+    "five": 5,
+}
+
+
+def parse_stars(value: Any) -> int | None:
+    """1–5 from a payload entity ("4"), a typed number ("4 Sterne", "5/5", "fünf") or star
+    emoji ("⭐⭐⭐"); None when there is no clear single number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value == int(value) and 1 <= value <= 5 else None
+    text = str(value or "").strip().lower()
+    if not text:
+        return None
+    stars = text.count("⭐") + text.count("★")
+    if stars:
+        return stars if 1 <= stars <= 5 else None
+    # "4/5", "4 von 5", "4 out of 5": the 5 is the scale, not a second number.
+    text = re.sub(r"\b([1-5])\s*(?:/|von|out of)\s*5\b", r"\1", text)
+    digits = re.findall(r"(?<![\d,.])\d+(?![\d,.])", text)
+    if len(digits) == 1:
+        number = int(digits[0])
+        return number if 1 <= number <= 5 else None
+    if digits:
+        return None
+    words = [_STAR_WORDS[w] for w in re.findall(r"[a-zäöüß]+", text) if w in _STAR_WORDS]
+    if len(set(words)) == 1:
+        return words[0]
+    return None
+
+
+def clean_comment(value: Any) -> str:
+    """The optional rating comment; "" when the customer gave none."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value.split())
+    if text.startswith("/"):
+        return ""
+    return text[:MAX_COMMENT]
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+
+def add_image(urls: list[str] | None, url: Any) -> list[str]:
+    """The pictures so far plus ``url`` when it is a new https URL; at most MAX_IMAGES."""
+    found = [u for u in (urls or []) if isinstance(u, str)]
+    is_new = isinstance(url, str) and url.startswith("https://") and url not in found
+    if is_new and len(found) < MAX_IMAGES:
+        found.append(str(url))
+    return found
+
+
+# --- the backend refused a field (422) --------------------------------------------------------
+
+# Backend field -> the part of the conversation that collects it (actions/fields.py names).
+_FIELD_OF_ERROR = {
+    "description": "problem",
+    "category": "problem",
+    "device": "problem",
+    "brand": "problem",
+    "package": "package",
+    "country": "address",
+    "postal_code": "address",
+    "street": "address",
+    "time_window": "time",
+    "customer.name": "name",
+    "customer.phone": "phone",
+    "customer": "name",
+}
+_ORDER = ("problem", "package", "address", "time", "name", "phone")
+
+# How each part is called when the assistant asks for it again.
+FIELD_NAMES = {
+    "problem": {"de": "die Beschreibung Ihres Problems", "en": "the description of your problem"},
+    "package": {"de": "das Paket", "en": "the package"},
+    "address": {"de": "Ihre Adresse", "en": "your address"},
+    "time": {"de": "der gewünschte Termin", "en": "the time you chose"},
+    "name": {"de": "Ihr Name", "en": "your name"},
+    "phone": {"de": "Ihre Telefonnummer", "en": "your phone number"},
+}
+
+
+def rejected_fields(errors: dict[str, str]) -> list[str]:
+    """The parts of the conversation to ask again for the backend's field errors, in the order
+    the form asks them; [] when none of the errors is something the customer can fix."""
+    parts = {_FIELD_OF_ERROR[key] for key in errors if key in _FIELD_OF_ERROR}
+    return [part for part in _ORDER if part in parts]
+
+
+def field_names(parts: list[str], language: str) -> str:
+    """ "Ihre Adresse und Ihre Telefonnummer" / "your address and your phone number"."""
+    lang = language if language in ("de", "en") else "de"
+    names = [FIELD_NAMES[part][lang] for part in parts]
+    if len(names) <= 1:
+        return "".join(names)
+    joiner = " und " if lang == "de" else " and "
+    return ", ".join(names[:-1]) + joiner + names[-1]
+
+
+# --- language from the Messenger locale ---------------------------------------------------------
+
+
+def language_from_locale(locale: Any) -> str | None:
+    """ "de_CH" → "de", "en_GB" → "en"; None for other languages and missing values."""
+    if not isinstance(locale, str):
+        return None
+    prefix = locale.strip().lower().replace("-", "_").split("_")[0]
+    return prefix if prefix in ("de", "en") else None

@@ -1,0 +1,290 @@
+"""actions/after_booking.py and actions/buttons.py: jobs in words, cancelling, stars, pictures,
+the re-ask after a 422, the language from the Messenger locale."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from actions import after_booking, buttons
+from actions.fields import FIELD_SLOTS, match_field
+from actions.jobs import build_job_request, idempotency_key
+from product.categories import CATEGORIES
+
+# Friday 28 Nov 2026, 10:00 in Berlin.
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def job(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "reference": "TF-7K2Q",
+        "status": "open",
+        "country": "DE",
+        "category": "internet_wifi",
+        "description": "Mein WLAN bricht ständig ab",
+        "created_at": "2026-11-28T08:00:00+00:00",
+        "friend": None,
+        "contact_deadline_at": None,
+    }
+    return base | changes
+
+
+def test_an_assigned_job_names_the_friend_and_the_deadline_in_local_time() -> None:
+    line = after_booking.describe_job(
+        job(
+            status="assigned",
+            friend={"first_name": "Anna", "rating": 4.8},
+            contact_deadline_at="2026-11-28T20:30:00+00:00",
+        ),
+        NOW,
+        "de",
+    )
+    assert line.response == "utter_job_status_assigned"
+    assert line.values == {
+        "job_reference": "TF-7K2Q",
+        "friend_name": "Anna",
+        "deadline": "heute um 21:30 Uhr",
+    }
+    english = after_booking.describe_job(
+        job(
+            status="assigned",
+            friend={"first_name": "Anna"},
+            contact_deadline_at="2026-11-29T08:00:00+00:00",
+        ),
+        NOW,
+        "en",
+    )
+    assert english.values["deadline"] == "tomorrow at 9 am"
+
+
+def test_the_older_job_shape_with_assigned_friend_and_claimed_works_too() -> None:
+    line = after_booking.describe_job(
+        job(status="claimed", assigned_friend={"name": "Max Mustermann", "rating": None}),
+        NOW,
+        "de",
+    )
+    assert line.response == "utter_job_status_assigned_no_deadline"
+    assert line.values["friend_name"] == "Max"
+
+
+def test_a_swiss_deadline_is_told_in_zurich_time_and_weekday_when_further_away() -> None:
+    line = after_booking.describe_job(
+        job(
+            status="assigned",
+            country="CH",
+            friend={"first_name": "Reto"},
+            contact_deadline_at="2026-12-01T07:15:00+00:00",
+        ),
+        NOW,
+        "de",
+    )
+    assert line.values["deadline"] == "am Dienstag um 8:15 Uhr"
+
+
+@pytest.mark.parametrize(
+    ("status", "response"),
+    [
+        ("open", "utter_job_status_open"),
+        ("completed", "utter_job_status_completed"),
+        ("cancelled", "utter_job_status_cancelled"),
+        ("unassigned", "utter_job_status_unassigned"),
+    ],
+)
+def test_each_status_has_its_own_sentence(status: str, response: str) -> None:
+    assert after_booking.describe_job(job(status=status), NOW, "de").response == response
+
+
+def test_a_passed_deadline_is_not_promised() -> None:
+    line = after_booking.describe_job(
+        job(
+            status="assigned",
+            friend={"first_name": "Anna"},
+            contact_deadline_at="2026-11-28T08:00:00+00:00",
+        ),
+        NOW,
+        "de",
+    )
+    assert line.response == "utter_job_status_assigned_no_deadline"
+    assert "deadline" not in line.values
+
+
+def test_active_jobs_come_first_and_at_most_three_are_shown() -> None:
+    jobs = [
+        job(reference="TF-OLD1", status="completed", created_at="2026-11-27T08:00:00+00:00"),
+        job(reference="TF-NEW1", status="open", created_at="2026-11-28T08:00:00+00:00"),
+        job(reference="TF-MID1", status="assigned", created_at="2026-11-26T08:00:00+00:00"),
+        job(reference="TF-OLD2", status="cancelled", created_at="2026-11-20T08:00:00+00:00"),
+    ]
+    shown = [j["reference"] for j in after_booking.jobs_to_show(jobs)]
+    assert shown == ["TF-NEW1", "TF-MID1", "TF-OLD1"]
+
+
+def test_only_jobs_not_done_can_be_cancelled_newest_first() -> None:
+    jobs = [
+        job(reference="TF-A", status="completed"),
+        job(reference="TF-B", status="open", created_at="2026-11-27T08:00:00+00:00"),
+        job(reference="TF-C", status="contacted", created_at="2026-11-28T08:30:00+00:00"),
+        job(reference="TF-D", status="cancelled"),
+    ]
+    assert [j["reference"] for j in after_booking.cancellable(jobs)] == ["TF-C", "TF-B"]
+
+
+@pytest.mark.parametrize(
+    ("value", "stars"),
+    [
+        ("5", 5),
+        (4, 4),
+        ("4 Sterne", 4),
+        ("fünf sterne", 5),
+        ("five stars", 5),
+        ("⭐⭐⭐", 3),
+        ("4/5", 4),
+        ("5 von 5", 5),
+        ("1 – schlecht", 1),
+        ('/rate{"stars":"2"}', 2),
+        ("6", None),
+        ("0 sterne", None),
+        ("3 oder 4", None),
+        ("super", None),
+        ("", None),
+        (True, None),
+        (4.5, None),
+    ],
+)
+def test_stars_from_taps_and_typing(value: Any, stars: int | None) -> None:
+    assert after_booking.parse_stars(value) == stars
+
+
+def test_a_comment_is_tidied_and_a_payload_or_no_is_no_comment() -> None:
+    tidied = after_booking.clean_comment("  sehr   nett\n und pünktlich ")
+    assert tidied == "sehr nett und pünktlich"
+    assert after_booking.clean_comment(False) == ""
+    assert after_booking.clean_comment("/deny") == ""
+    assert len(after_booking.clean_comment("x" * 5000)) == after_booking.MAX_COMMENT
+
+
+def test_pictures_are_collected_once_https_only_at_most_five() -> None:
+    urls: list[str] = []
+    urls = after_booking.add_image(urls, "https://cdn.example.com/1.jpg")
+    urls = after_booking.add_image(urls, "https://cdn.example.com/1.jpg")
+    urls = after_booking.add_image(urls, "http://insecure.example.com/2.jpg")
+    urls = after_booking.add_image(urls, None)
+    assert urls == ["https://cdn.example.com/1.jpg"]
+    for number in range(2, 9):
+        urls = after_booking.add_image(urls, f"https://cdn.example.com/{number}.jpg")
+    assert len(urls) == after_booking.MAX_IMAGES
+    assert urls[-1] == "https://cdn.example.com/5.jpg"
+
+
+def test_pictures_go_with_the_job_and_a_job_without_keeps_its_idempotency_key() -> None:
+    slots = {"description": "TV", "category": "tv_entertainment", "country": "DE"}
+    without = build_job_request(slots, "psid-1")
+    assert "image_urls" not in without
+    assert build_job_request({**slots, "image_urls": []}, "psid-1") == without
+    with_images = build_job_request(
+        {**slots, "image_urls": ["https://cdn.example.com/tv.jpg"]}, "psid-1"
+    )
+    assert with_images["image_urls"] == ["https://cdn.example.com/tv.jpg"]
+    assert idempotency_key("psid-1", with_images) != idempotency_key("psid-1", without)
+
+
+def test_backend_field_errors_become_the_parts_to_ask_again_in_form_order() -> None:
+    errors = {
+        "customer.phone": "is not a valid phone number",
+        "postal_code": "unknown postal code in DE",
+        "customer.psid": "is required",
+    }
+    parts = after_booking.rejected_fields(errors)
+    assert parts == ["address", "phone"]
+    assert all(part in FIELD_SLOTS for part in parts)
+    assert after_booking.field_names(parts, "de") == "Ihre Adresse und Ihre Telefonnummer"
+    assert after_booking.field_names(["time"], "en") == "the time you chose"
+    assert after_booking.rejected_fields({"customer.psid": "is required"}) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [
+        ("de_DE", "de"),
+        ("de_CH", "de"),
+        ("de_AT", "de"),
+        ("en_GB", "en"),
+        ("en_US", "en"),
+        ("fr_FR", None),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_language_from_the_messenger_locale(locale: Any, language: str | None) -> None:
+    assert after_booking.language_from_locale(locale) == language
+
+
+# --- buttons ------------------------------------------------------------------------------------
+
+
+def _payload_entities(payload: str, intent: str) -> dict[str, str]:
+    assert payload.startswith(f"/{intent}{{")
+    data: dict[str, str] = json.loads(payload[len(intent) + 1 :])
+    return data
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_category_buttons_carry_every_category(language: str) -> None:
+    shown = buttons.category_buttons(language)
+    assert [_payload_entities(b["payload"], "choose_category")["category"] for b in shown] == list(
+        CATEGORIES
+    )
+    assert all(len(b["title"]) <= buttons.TITLE_LIMIT for b in shown)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_field_buttons_name_every_field_then_cancel(language: str) -> None:
+    shown = buttons.field_buttons(language)
+    assert shown[-1]["payload"] == "/cancel"
+    assert [match_field(b["payload"]) for b in shown[:-1]] == list(FIELD_SLOTS)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_star_buttons_are_one_to_five_and_their_titles_parse_to_the_same(language: str) -> None:
+    shown = buttons.star_buttons(language)
+    numbers = [int(_payload_entities(b["payload"], "rate")["stars"]) for b in shown]
+    assert numbers == [1, 2, 3, 4, 5]
+    assert [after_booking.parse_stars(b["title"]) for b in shown] == numbers
+    assert all(len(b["title"]) <= buttons.TITLE_LIMIT for b in shown)
+
+
+def test_every_button_title_fits_messenger() -> None:
+    for language in ("de", "en"):
+        for shown in (
+            buttons.time_buttons(language),
+            buttons.no_comment_buttons(language),
+            buttons.cancel_confirm_buttons(language),
+            [buttons.person_button(language), buttons.try_again_button(language)],
+        ):
+            assert all(0 < len(b["title"]) <= buttons.TITLE_LIMIT for b in shown)
+
+
+def test_job_buttons_choose_the_job_by_reference() -> None:
+    shown = buttons.job_buttons(["TF-7K2Q", "TF-9X3M"])
+    assert [_payload_entities(b["payload"], "choose_job") for b in shown] == [
+        {"job_reference": "TF-7K2Q"},
+        {"job_reference": "TF-9X3M"},
+    ]
+
+
+def test_the_assigned_deadline_moves_with_the_clock() -> None:
+    later = NOW + timedelta(hours=13)
+    line = after_booking.describe_job(
+        job(
+            status="assigned",
+            friend={"first_name": "Anna"},
+            contact_deadline_at="2026-11-28T20:30:00+00:00",
+        ),
+        later,
+        "de",
+    )
+    assert line.response == "utter_job_status_assigned_no_deadline"
