@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from bot.messenger_mapping import event_to_text, split_text
 from bot.messenger_outbox import Outbox
+from bot.messenger_profile import ProfileLookup
 from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore
 from messenger_platform import signature
@@ -189,6 +190,7 @@ class MessengerInput(InputChannel):
         self.client = SendApiClient(graph_url, graph_version, page_access_token)
         self.store = MessengerStore(store_path)
         self.outbox = Outbox(self.store, self.client)
+        self.profiles = ProfileLookup(self.store, graph_url, graph_version, page_access_token)
         self._sender_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
@@ -218,6 +220,7 @@ class MessengerInput(InputChannel):
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=5)
             await self.client.close()
+            await self.profiles.close()
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -282,6 +285,8 @@ class MessengerInput(InputChannel):
         # first-out, so one person's messages are answered in the order they were written.
         async with lock:
             await self.outbox.send_action(event.sender_id, "typing_on")
+            # The locale lets the first answer come in the customer's language already.
+            profile = await self.profiles.profile(event.sender_id)
             message = UserMessage(
                 text,
                 MessengerOutput(self.outbox),
@@ -293,6 +298,7 @@ class MessengerInput(InputChannel):
                         "mid": event.mid,
                         "timestamp": event.timestamp,
                         "kind": event.kind,
+                        "locale": profile.locale if profile else None,
                     }
                 },
             )

@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS outbox (
     error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox (sent_at, failed_at, next_attempt_at);
+CREATE TABLE IF NOT EXISTS profiles (
+    psid TEXT PRIMARY KEY,
+    first_name TEXT,
+    locale TEXT,
+    fetched_at REAL NOT NULL
+);
 """
 
 
@@ -134,6 +140,25 @@ class MessengerStore:
                 (cutoff,),
             ).rowcount
         return int(removed)
+
+    # --- profiles (first name and locale from the Graph API, fetched once per sender) ------
+
+    def profile(self, psid: str) -> tuple[str | None, str | None] | None:
+        """(first name, locale) as fetched before, or None for a sender not looked up yet."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT first_name, locale FROM profiles WHERE psid = ?", (psid,)
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_profile(self, psid: str, first_name: str | None, locale: str | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO profiles (psid, first_name, locale, fetched_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(psid) DO UPDATE SET first_name = excluded.first_name, "
+                "locale = excluded.locale, fetched_at = excluded.fetched_at",
+                (psid, first_name, locale, time.time()),
+            )
 
     # --- outbound ------------------------------------------------------------------------
 
