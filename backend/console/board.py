@@ -85,7 +85,7 @@ async def open_alerts(session: AsyncSession) -> list[tuple[SupportAlert, str]]:
         .order_by(SupportAlert.created_at.desc())
         .limit(100)
     )
-    return [(alert, reference or "") for alert, reference in rows.tuples()]
+    return [(alert, reference or "") for alert, reference in rows]
 
 
 async def reopen_for_dispatch(session: AsyncSession, job: Job, by: str, now: datetime) -> bool:
@@ -113,21 +113,18 @@ class FriendRow:
 
 async def friend_rows(session: AsyncSession) -> list[FriendRow]:
     friends = (await session.scalars(select(Friend).order_by(Friend.name, Friend.id))).all()
-    offers = dict(
-        (
-            await session.execute(
-                select(Offer.friend_id, func.count(Offer.id)).group_by(Offer.friend_id)
-            )
-        ).tuples()
-    )
-    earnings: dict[int, dict[str, Decimal]] = {}
-    for friend_id, currency, total in (
-        await session.execute(
-            select(
-                LedgerEntry.friend_id, LedgerEntry.currency, func.sum(LedgerEntry.payout)
-            ).group_by(LedgerEntry.friend_id, LedgerEntry.currency)
+    offers = {
+        friend_id: count
+        for friend_id, count in await session.execute(
+            select(Offer.friend_id, func.count(Offer.id)).group_by(Offer.friend_id)
         )
-    ).tuples():
+    }
+    earnings: dict[int, dict[str, Decimal]] = {}
+    for friend_id, currency, total in await session.execute(
+        select(LedgerEntry.friend_id, LedgerEntry.currency, func.sum(LedgerEntry.payout)).group_by(
+            LedgerEntry.friend_id, LedgerEntry.currency
+        )
+    ):
         earnings.setdefault(friend_id, {})[currency] = Decimal(total or 0)
     return [FriendRow(f, offers.get(f.id, 0), earnings.get(f.id, {})) for f in friends]
 

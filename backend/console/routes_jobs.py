@@ -132,9 +132,9 @@ async def redispatch(request: web.Request) -> web.StreamResponse:
         job = await get_job(session, reference)
         if job is None:
             return message_page(request, "not_found", 404)
-        job_id = job.id
+        job_id, status = job.id, job.status  # read now: a rollback expires the object
         if not await board.reopen_for_dispatch(session, job, _actor(request), now):
-            return message_page(request, "not_possible", 409, why=job.status)
+            return message_page(request, "not_possible", 409, why=status)
     await dispatch_job(
         rt.sessions, rt.packages, job_id, rt.settings.waves, rt.outbox_wakeup.set, now
     )

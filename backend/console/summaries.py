@@ -247,4 +247,4 @@ async def job_counts(session: AsyncSession, sender_ids: list[str]) -> dict[str, 
         .where(Customer.psid.in_(sender_ids))
         .group_by(Customer.psid)
     )
-    return {psid: count for psid, count in rows.tuples()}
+    return {psid: count for psid, count in rows}
