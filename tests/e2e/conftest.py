@@ -1,7 +1,9 @@
-"""The whole system as processes: trained Rasa model, action server, backend, fake Graph API.
+"""The whole system as processes: trained Rasa model, action server, backend, and the
+Messenger simulator, whose fake Graph API (under /graph) stands in for Meta.
 
 Started once per test session (Rasa takes about half a minute to load); each test uses its
-own customer and Friend ids, so tests do not see each other's conversations.
+own customer and Friend ids, so tests do not see each other's conversations. The simulator
+plays Meta for every test, so the browser test sees the same Graph calls the others assert on.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ class System:
     rasa_url: str
     backend_url: str
     graph_url: str
+    simulator_url: str
     env: dict[str, str]
     log_dir: Path
+    stack: Stack  # to stop, kill or restart one process (crash tests)
 
 
 @pytest.fixture(scope="session")
@@ -59,16 +63,19 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
     work = tmp_path_factory.mktemp("e2e")
     log_dir = Path(os.environ.get("E2E_LOG_DIR") or work / "logs")
     shutil.copy(template_db, work / "backend.db")
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "BACKEND", "GRAPH")}
-    graph_url = f"http://127.0.0.1:{ports['GRAPH']}"
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "BACKEND", "SIMULATOR")}
+    simulator_url = f"http://127.0.0.1:{ports['SIMULATOR']}"
+    graph_url = f"{simulator_url}/graph"
     env = {
         **{k: v for k, v in os.environ.items() if k not in SECRETS},
         **SECRETS,
         "RASA_PORT": str(ports["RASA"]),
         "ACTIONS_PORT": str(ports["ACTIONS"]),
         "BACKEND_PORT": str(ports["BACKEND"]),
-        "BACKEND_URL": "",
-        "RASA_URL": "",
+        "SIMULATOR_PORT": str(ports["SIMULATOR"]),
+        # Known before the stack starts: the simulator posts the webhooks to them.
+        "BACKEND_URL": f"http://127.0.0.1:{ports['BACKEND']}",
+        "RASA_URL": f"http://127.0.0.1:{ports['RASA']}",
         "MESSENGER_GRAPH_URL": graph_url,
         "MESSENGER_GRAPH_VERSION": "v21.0",
         "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
@@ -76,10 +83,11 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
     }
     log_dir.mkdir(parents=True, exist_ok=True)
-    graph_log = (log_dir / "fake_graph.log").open("wb")
+    graph_log = (log_dir / "simulator.log").open("wb")
     graph = subprocess.Popen(
-        [sys.executable, "-m", "simulator.fake_graph", "--port", str(ports["GRAPH"])],
+        [sys.executable, "-m", "simulator", "--port", str(ports["SIMULATOR"])],
         cwd=ROOT,
+        env=env,
         stdout=graph_log,
         stderr=subprocess.STDOUT,
     )
@@ -96,8 +104,10 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
             rasa_url=stack.env["RASA_URL"],
             backend_url=stack.env["BACKEND_URL"],
             graph_url=graph_url,
+            simulator_url=simulator_url,
             env=stack.env,
             log_dir=log_dir,
+            stack=stack,
         )
     finally:
         stack.stop()

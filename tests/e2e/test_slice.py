@@ -10,108 +10,24 @@ customer is told through the bot that a Friend will call.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiohttp
-
 from simulator.graph_client import fetch_calls, wait_for_calls
-from simulator.webhook_bodies import (
-    encode_signed,
-    page_body,
-    postback_event,
-    quick_reply_event,
-    text_event,
+from simulator.webhook_bodies import text_event
+from tests.e2e.conftest import SECRETS, System
+from tests.e2e.conversation import (
+    FRIENDS_TOKEN,
+    TURN_SECONDS,
+    Chat,
+    api,
+    buttons,
+    friends_tap,
+    friends_webhook,
+    quick_replies,
+    text,
 )
-from simulator.webhook_bodies import text_event as customer_text
-from tests.e2e.conftest import SECRETS, System, post_customer_webhook
 
-Call = dict[str, Any]
-CUSTOMER_TOKEN = SECRETS["CUSTOMER_PAGE_ACCESS_TOKEN"]
-FRIENDS_TOKEN = SECRETS["FRIENDS_PAGE_ACCESS_TOKEN"]
-TURN_SECONDS = 60
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def text(call: Call) -> str:
-    message = call["body"].get("message") or {}
-    if "text" in message:
-        return str(message["text"])
-    return str(((message.get("attachment") or {}).get("payload") or {}).get("text", ""))
-
-
-def quick_replies(call: Call) -> list[str]:
-    message = call["body"].get("message") or {}
-    return [q["payload"] for q in message.get("quick_replies") or []]
-
-
-def buttons(call: Call) -> list[str]:
-    message = call["body"].get("message") or {}
-    payload = (message.get("attachment") or {}).get("payload") or {}
-    return [b.get("payload", "") for b in payload.get("buttons") or []]
-
-
-class Chat:
-    """One customer's Messenger conversation with the bot, seen from the customer's phone."""
-
-    def __init__(self, system: System, psid: str) -> None:
-        self.system, self.psid, self.cursor = system, psid, 0
-
-    async def say(self, message: str, expect: str) -> list[Call]:
-        return await self._send(customer_text(self.psid, "customer-page", message), expect)
-
-    async def tap(self, title: str, payload: str, expect: str) -> list[Call]:
-        event = quick_reply_event(self.psid, "customer-page", title, payload)
-        return await self._send(event, expect)
-
-    async def _send(self, event: dict[str, Any], expect: str) -> list[Call]:
-        assert await post_customer_webhook(self.system, [event]) == 200
-        return await self.wait(expect)
-
-    async def wait(self, expect: str) -> list[Call]:
-        """Bot messages since the last step, once one of them contains `expect`."""
-        await wait_for_calls(
-            self.system.graph_url,
-            lambda c: "message" in c["body"] and expect in text(c),
-            TURN_SECONDS,
-            since=self.cursor,
-            page_token=CUSTOMER_TOKEN,
-            recipient=self.psid,
-        )
-        calls, self.cursor = await fetch_calls(
-            self.system.graph_url, since=self.cursor, page_token=CUSTOMER_TOKEN, recipient=self.psid
-        )
-        messages = [c for c in calls if "message" in c["body"]]
-        for call in messages:
-            assert call["body"]["messaging_type"] == "RESPONSE"
-        return messages
-
-
-async def _api(system: System, method: str, path: str, token: str, **kwargs: Any) -> Any:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(
-            method,
-            system.backend_url + path,
-            headers={"Authorization": f"Bearer {token}"},
-            **kwargs,
-        ) as response,
-    ):
-        assert response.status < 300, await response.text()
-        return await response.json()
-
-
-async def _friends_tap(system: System, sender: str, payload: str) -> None:
-    await _friends_webhook(system, postback_event(sender, "friends-page", payload, "tap"))
-
-
-async def _friends_webhook(system: System, event: dict[str, Any]) -> None:
-    raw, headers = encode_signed(page_body("friends-page", [event]), SECRETS["FRIENDS_APP_SECRET"])
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(f"{system.backend_url}/webhooks/friends", data=raw, headers=headers) as r,
-    ):
-        assert r.status == 200
 
 
 async def test_german_customer_books_and_the_first_friend_wins(system: System) -> None:
@@ -131,9 +47,9 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
             "languages": ["de"],
             "status": "active",
         }
-        await _api(system, "POST", "/api/v1/friends", admin, json=friend)
+        await api(system, "POST", "/api/v1/friends", admin, json=friend)
         # Friends check in when they start their day: offers only reach an open 24-hour window.
-        await _friends_webhook(system, text_event(messenger_id, "friends-page", "online"))
+        await friends_webhook(system, text_event(messenger_id, "friends-page", "online"))
 
     chat = Chat(system, "e2e-erika")
     # Wait for the turn's last message (the area question); the welcome comes before it.
@@ -163,7 +79,7 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
     await chat.tap("Ja, absenden", "/affirm", "schon bei uns eingegangen")
 
     api_token = SECRETS["BACKEND_API_TOKEN"]
-    jobs = await _api(system, "GET", "/api/v1/jobs?customer_psid=e2e-erika", api_token)
+    jobs = await api(system, "GET", "/api/v1/jobs?customer_psid=e2e-erika", api_token)
     assert len(jobs) == 1
     job = jobs[0]
     assert job["reference"] in confirmation
@@ -195,13 +111,13 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
     offered = {c["recipient"] for c in offers}
     assert offered == {"e2e-anna", "e2e-jonas"}
 
-    await _friends_tap(system, "e2e-anna", f"CLAIM:{ref}")
+    await friends_tap(system, "e2e-anna", f"CLAIM:{ref}")
     won = await wait_for_calls(
         system.graph_url, lambda c: "gehört Ihnen" in text(c), TURN_SECONDS, recipient="e2e-anna"
     )
     assert "+491719876543" in text(won[0]) and "Erika Mustermann" in text(won[0])
     assert "Hauptstr. 5a" in text(won[0])
-    await _friends_tap(system, "e2e-jonas", f"CLAIM:{ref}")
+    await friends_tap(system, "e2e-jonas", f"CLAIM:{ref}")
     taken = await wait_for_calls(
         system.graph_url, lambda c: "vergeben" in text(c), TURN_SECONDS, recipient="e2e-jonas"
     )
@@ -210,7 +126,7 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
     told = await chat.wait("Anna")
     assert any(ref in text(c) and "12 Stunden" in text(c) for c in told), [text(c) for c in told]
 
-    job = await _api(system, "GET", f"/api/v1/jobs/{ref}", api_token)
+    job = await api(system, "GET", f"/api/v1/jobs/{ref}", api_token)
     assert job["status"] == "claimed"
     assert job["assigned_friend"]["messenger_id"] == "e2e-anna"
     munich, _ = await fetch_calls(system.graph_url, recipient="e2e-munich")
