@@ -866,6 +866,19 @@ class ActionTellPrice(Action):
         return [SlotSet("package_options", options)]
 
 
+async def _post_job(sender_id: Text, request: Dict[Text, Any]) -> Dict[Text, Any]:
+    """POST the job; pictures the backend refuses are left out rather than losing the job."""
+    client = _client()
+    try:
+        return await client.create_job(request, idempotency_key(sender_id, request))
+    except BackendValidationError as error:
+        if set(error.errors) != {"image_urls"} or "image_urls" not in request:
+            raise
+        logger.warning("pictures of %s refused (%s), job sent without", sender_id, error.errors)
+        plain = {key: value for key, value in request.items() if key != "image_urls"}
+        return await client.create_job(plain, idempotency_key(sender_id, plain))
+
+
 class ActionSubmitJob(Action):
     """Posts the confirmed job to the backend; sets ``job_status`` for the rules to answer."""
 
@@ -881,9 +894,8 @@ class ActionSubmitJob(Action):
             logger.error("job for %s not posted: missing %s", tracker.sender_id, ", ".join(missing))
             return [SlotSet("job_status", "failed")]
         request = build_job_request(slots, tracker.sender_id)
-        key = idempotency_key(tracker.sender_id, request)
         try:
-            job = await _client().create_job(request, key)
+            job = await _post_job(tracker.sender_id, request)
         except BackendValidationError as error:
             logger.error("job for %s rejected by the backend: %s", tracker.sender_id, error.errors)
             return _ask_rejected_again(dispatcher, tracker, error.errors)

@@ -1,0 +1,592 @@
+"""The custom actions for real: the action server (``python -m bot.action_server`` in .venv-bot)
+runs them on tracker fixtures and reaches the real backend (backend.app.create_app on a fresh
+SQLite database with all postal codes) over HTTP, as in production.
+
+The backend listens on one port for the whole module so the action server's BACKEND_URL stays
+valid; each test starts (and may stop and restart) its own backend there.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import yaml
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select, update
+
+from backend.adapters.db import make_engine, make_sessionmaker
+from backend.adapters.orm import Friend, Job, Rating
+from backend.app import create_app
+from backend.config import Settings
+from simulator.fake_graph import FakeGraph
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
+API_TOKEN = "actions-test-token"
+ADMIN_TOKEN = "actions-test-admin"
+DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def backend_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def action_server(backend_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not BOT_PYTHON.exists():
+        pytest.fail(f"{BOT_PYTHON} missing: run `make venvs` first")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("actions") / "action-server.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
+        "BACKEND_API_TOKEN": API_TOKEN,
+        "BACKEND_TIMEOUT_SECONDS": "5",
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(BOT_PYTHON), "-m", "bot.action_server", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("action server did not start:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+class Backend:
+    """The real backend app on a fixed port; stop() and start() simulate an outage."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.settings = settings
+        self.port = port
+        self.server: TestServer | None = None
+
+    async def start(self) -> None:
+        self.server = TestServer(create_app(self.settings), host="127.0.0.1", port=self.port)
+        await self.server.start_server()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+            self.server = None
+
+    async def call(self, method: str, path: str, admin: bool = False, **kwargs: Any) -> Any:
+        token = ADMIN_TOKEN if admin else API_TOKEN
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(
+                method,
+                f"http://127.0.0.1:{self.port}{path}",
+                headers={"Authorization": f"Bearer {token}"},
+                **kwargs,
+            ) as response,
+        ):
+            assert response.status < 300, await response.text()
+            return await response.json()
+
+    async def jobs_of(self, psid: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = await self.call(
+            "GET", "/api/v1/jobs", params={"customer": psid}
+        )
+        return found
+
+
+@pytest.fixture
+async def backend(
+    sqlite_db_url: str, fake_graph: tuple[FakeGraph, str], backend_port: int
+) -> AsyncIterator[Backend]:
+    settings = Settings(
+        database_url=sqlite_db_url,
+        api_token=API_TOKEN,
+        admin_token=ADMIN_TOKEN,
+        graph_url=fake_graph[1],
+        graph_version="v21.0",
+        friends_page_access_token="friends-page-token",
+        friends_app_secret="friends-app-secret",
+        friends_verify_token="friends-verify",
+        # Nothing listens there: news for the customer are not what these tests look at.
+        rasa_url="http://127.0.0.1:9",
+        rasa_token="rasa-token",
+        geonames_dir=None,
+    )
+    backend = Backend(settings, backend_port)
+    await backend.start()
+    yield backend
+    await backend.stop()
+
+
+# --- tracker fixtures ------------------------------------------------------------------------
+
+
+def tracker(
+    sender: str,
+    *,
+    slots: dict[str, Any] | None = None,
+    intent: str = "affirm",
+    text: str = "ja",
+    entities: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    earlier_messages: int = 0,
+    active_loop: str | None = None,
+    paused: bool = False,
+    extracted: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The tracker state Rasa sends to the action server with the customer's latest message."""
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "text": text,
+        "message_id": f"m-{time.monotonic_ns()}",
+        "metadata": metadata or {},
+    }
+    earlier = [
+        {"event": "user", "text": "hallo", "parse_data": {"intent": {"name": "greet"}}}
+    ] * earlier_messages
+    values = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
+    return {
+        "sender_id": sender,
+        "slots": values | (slots or {}),
+        "latest_message": latest,
+        "events": [
+            {"event": "action", "name": "action_session_start"},
+            *earlier,
+            {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}},
+            # What Rasa's slot mappings took from this message (the form validates these).
+            *[{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()],
+        ],
+        "paused": paused,
+        "followup_action": None,
+        "active_loop": {"name": active_loop} if active_loop else {},
+        "latest_action_name": "action_listen",
+        "latest_input_channel": "messenger",
+    }
+
+
+async def run_action(url: str, name: str, state: dict[str, Any]) -> dict[str, Any]:
+    body = {"next_action": name, "sender_id": state["sender_id"], "tracker": state}
+    body["domain"] = DOMAIN
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{url}/webhook", json=body) as response,
+    ):
+        assert response.status == 200, await response.text()
+        answer: dict[str, Any] = await response.json()
+        return answer
+
+
+def slot_events(answer: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in answer["events"] if e["event"] == "slot"}
+
+
+def responses(answer: dict[str, Any]) -> list[str]:
+    return [r.get("response") for r in answer["responses"]]
+
+
+def booking(**changes: Any) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    slots = {
+        "description": "Mein WLAN bricht ständig ab",
+        "category": "internet_wifi",
+        "country": "DE",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "package": "quick_help",
+        "street": "Invalidenstraße 1",
+        "time_window": "morgen Nachmittag",
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(hours=4)).isoformat(),
+        "customer_name": "Erika Muster",
+        "phone": "+491719876543",
+        "consent": True,
+        "language": "de",
+    }
+    return slots | changes
+
+
+# --- submitting the job -------------------------------------------------------------------------
+
+
+async def test_a_confirmed_job_reaches_the_backend_once_with_its_pictures(
+    action_server: str, backend: Backend
+) -> None:
+    pictures = ["https://cdn.example.com/router.jpg"]
+    state = tracker("psid-submit", slots=booking(image_urls=pictures))
+    first = await run_action(action_server, "action_submit_job", state)
+    again = await run_action(action_server, "action_submit_job", state)  # a double tap
+    assert slot_events(first)["job_status"] == "submitted"
+    reference = slot_events(first)["job_reference"]
+    assert slot_events(again)["job_reference"] == reference
+    assert slot_events(first)["image_urls"] is None  # forgotten with the rest of the job
+    jobs = await backend.jobs_of("psid-submit")
+    assert [j["reference"] for j in jobs] == [reference]
+    job = jobs[0]
+    assert job["postal_code"] == "10115" and job["customer"]["phone"] == "+491719876543"
+    assert job["image_urls"] == pictures
+
+
+async def test_backend_down_keeps_every_answer_and_yes_again_posts_the_same_job(
+    action_server: str, backend: Backend
+) -> None:
+    state = tracker("psid-down", slots=booking())
+    await backend.stop()
+    down = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(down) == {"job_status": "failed"}  # no answer forgotten
+    await backend.start()
+    # "ja" again: the tracker still holds every answer.
+    state["slots"]["job_status"] = "failed"
+    up = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(up)["job_status"] == "submitted"
+    reference = slot_events(up)["job_reference"]
+    repeated = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(repeated)["job_reference"] == reference
+    assert [j["reference"] for j in await backend.jobs_of("psid-down")] == [reference]
+
+
+async def test_a_field_the_backend_refuses_is_named_and_asked_again(
+    action_server: str, backend: Backend
+) -> None:
+    # 99999 has the right shape but no place in Germany: the backend answers 422.
+    state = tracker("psid-422", slots=booking(postal_code="99999", city=None))
+    answer = await run_action(action_server, "action_submit_job", state)
+    slots = slot_events(answer)
+    assert slots["job_status"] == "invalid"
+    assert slots["postal_code"] is None and slots["street"] is None
+    assert "customer_name" not in slots and "phone" not in slots  # the rest is kept
+    assert answer["responses"][0]["response"] == "utter_field_rejected"
+    assert answer["responses"][0]["field_names"] == "Ihre Adresse"
+    english = await run_action(
+        action_server,
+        "action_submit_job",
+        tracker("psid-422", slots=booking(postal_code="99999", language="en")),
+    )
+    assert english["responses"][0]["field_names"] == "your address"
+    assert await backend.jobs_of("psid-422") == []
+
+
+# --- after booking --------------------------------------------------------------------------
+
+
+async def _book(action_server: str, psid: str, **changes: Any) -> str:
+    answer = await run_action(
+        action_server, "action_submit_job", tracker(psid, slots=booking(**changes))
+    )
+    reference: str = slot_events(answer)["job_reference"]
+    return reference
+
+
+async def test_where_is_my_helper_tells_the_status_in_plain_words(
+    action_server: str, backend: Backend
+) -> None:
+    empty = await run_action(
+        action_server, "action_show_jobs", tracker("psid-jobs", intent="my_jobs")
+    )
+    assert responses(empty) == ["utter_no_jobs"]
+    reference = await _book(action_server, "psid-jobs")
+    answer = await run_action(
+        action_server, "action_show_jobs", tracker("psid-jobs", intent="my_jobs")
+    )
+    assert responses(answer) == ["utter_job_status_open"]
+    assert answer["responses"][0]["job_reference"] == reference
+
+
+async def test_cancelling_asks_to_confirm_then_cancels_in_the_backend(
+    action_server: str, backend: Backend
+) -> None:
+    reference = await _book(action_server, "psid-cancel")
+    asked = await run_action(
+        action_server,
+        "action_ask_cancel_job",
+        tracker("psid-cancel", intent="cancel", text="ich möchte meinen auftrag stornieren"),
+    )
+    assert responses(asked) == ["utter_confirm_cancel_job"]
+    assert [b["payload"] for b in asked["responses"][0]["buttons"]] == ["/affirm", "/deny"]
+    slots = slot_events(asked)
+    assert slots["cancel_reference"] == reference
+    assert slots["cancel_reason"] == "ich möchte meinen auftrag stornieren"
+
+    confirmed = await run_action(
+        action_server,
+        "action_cancel_job",
+        tracker("psid-cancel", slots={"cancel_reference": reference, "cancel_reason": "weg"}),
+    )
+    assert responses(confirmed) == ["utter_job_cancelled_by_customer"]
+    assert slot_events(confirmed)["cancel_status"] == "cancelled"
+    job = await backend.call("GET", f"/api/v1/jobs/{reference}")
+    assert job["status"] == "cancelled"
+
+    # Nothing left to cancel.
+    nothing = await run_action(
+        action_server, "action_ask_cancel_job", tracker("psid-cancel", intent="cancel")
+    )
+    assert responses(nothing) == ["utter_nothing_to_cancel"]
+
+
+async def test_with_two_jobs_the_customer_picks_one(action_server: str, backend: Backend) -> None:
+    first = await _book(action_server, "psid-two")
+    second = await _book(action_server, "psid-two", description="Der Drucker druckt nicht")
+    asked = await run_action(
+        action_server, "action_ask_cancel_job", tracker("psid-two", intent="cancel")
+    )
+    assert responses(asked) == ["utter_which_job_to_cancel"]
+    payloads = [b["payload"] for b in asked["responses"][0]["buttons"]]
+    assert sorted(payloads) == sorted(
+        f'/choose_job{{"job_reference":"{ref}"}}' for ref in (first, second)
+    )
+    picked = await run_action(
+        action_server,
+        "action_ask_cancel_job",
+        tracker(
+            "psid-two",
+            intent="choose_job",
+            text=f'/choose_job{{"job_reference":"{first}"}}',
+            entities=[{"entity": "job_reference", "value": first}],
+        ),
+    )
+    assert responses(picked) == ["utter_confirm_cancel_job"]
+    assert slot_events(picked)["cancel_reference"] == first
+
+
+async def test_cancelling_while_the_backend_is_down_keeps_the_choice_for_a_retry(
+    action_server: str, backend: Backend
+) -> None:
+    reference = await _book(action_server, "psid-cancel-down")
+    state = tracker("psid-cancel-down", slots={"cancel_reference": reference})
+    await backend.stop()
+    failed = await run_action(action_server, "action_cancel_job", state)
+    assert responses(failed) == ["utter_cancel_failed"]
+    assert slot_events(failed) == {"cancel_status": "failed"}
+    await backend.start()
+    retried = await run_action(action_server, "action_cancel_job", state)
+    assert slot_events(retried)["cancel_status"] == "cancelled"
+    assert (await backend.call("GET", f"/api/v1/jobs/{reference}"))["status"] == "cancelled"
+
+
+async def _complete(backend: Backend, reference: str) -> None:
+    """The Friend finished the job (set in the database: how the backend gets there is issue
+    5's business, the rating only needs a completed job with a Friend)."""
+    friend = await backend.call(
+        "POST",
+        "/api/v1/friends",
+        admin=True,
+        json={
+            "name": "Anna Schmidt",
+            "messenger_id": "friend-anna",
+            "postal_code": "10117",
+            "country": "DE",
+            "radius_km": 15,
+            "skills": ["internet_wifi"],
+            "languages": ["de"],
+            "status": "active",
+        },
+    )
+    engine = make_engine(backend.settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            friend_id = await session.scalar(
+                select(Friend.id).where(Friend.messenger_id == friend["messenger_id"])
+            )
+            await session.execute(
+                update(Job)
+                .where(Job.reference == reference)
+                .values(status="completed", assigned_friend_id=friend_id)
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _ratings(backend: Backend) -> list[tuple[int, str]]:
+    engine = make_engine(backend.settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            rows = (await session.execute(select(Rating.stars, Rating.comment))).all()
+    finally:
+        await engine.dispose()
+    return [(int(stars), str(comment)) for stars, comment in rows]
+
+
+async def test_the_rating_reaches_the_backend_and_survives_an_outage(
+    action_server: str, backend: Backend
+) -> None:
+    reference = await _book(action_server, "psid-rate")
+    await _complete(backend, reference)
+    rating = {
+        "rating_reference": reference,
+        "rating_stars": 5.0,
+        "rating_comment": "Sehr geduldig erklärt",
+    }
+    state = tracker("psid-rate", slots=rating)
+    await backend.stop()
+    failed = await run_action(action_server, "action_submit_rating", state)
+    assert responses(failed) == ["utter_rating_failed"]
+    assert slot_events(failed) == {"rating_status": "failed"}  # stars and comment kept
+    await backend.start()
+    saved = await run_action(action_server, "action_submit_rating", state)
+    assert responses(saved) == ["utter_rating_thanks"]
+    assert slot_events(saved)["rating_stars"] is None
+    assert await _ratings(backend) == [(5, "Sehr geduldig erklärt")]
+    twice = await run_action(action_server, "action_submit_rating", state)
+    assert responses(twice) == ["utter_rating_already_given"]
+    assert len(await _ratings(backend)) == 1
+
+
+async def test_the_rating_form_takes_taps_and_typed_stars(action_server: str) -> None:
+    async def validate(text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
+        state = tracker(
+            "psid-form",
+            intent="rate",
+            text=text,
+            entities=entities,
+            slots={"requested_slot": "rating_stars", "rating_stars": text},
+            active_loop="rating_form",
+            extracted={"rating_stars": text},
+        )
+        return await run_action(action_server, "validate_rating_form", state)
+
+    tapped = await validate('/rate{"stars":"4"}', [{"entity": "stars", "value": "4"}])
+    assert slot_events(tapped)["rating_stars"] == 4.0
+    typed = await validate("fünf sterne!", [])
+    assert slot_events(typed)["rating_stars"] == 5.0
+    unclear = await validate("geht so", [])
+    assert slot_events(unclear)["rating_stars"] is None
+    assert responses(unclear) == ["utter_rating_not_understood"]
+
+
+# --- language, fallback, hand-off, pictures ------------------------------------------------------
+
+
+async def _language_after(
+    action_server: str, text: str, locale: str | None, earlier: int = 0, current: str = "de"
+) -> str:
+    metadata = {"messenger": {"locale": locale}} if locale else {}
+    state = tracker(
+        "psid-lang",
+        intent="greet",
+        text=text,
+        metadata=metadata,
+        earlier_messages=earlier,
+        slots={"language": current},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    language: str = slot_events(answer).get("language", current)
+    return language
+
+
+async def test_the_messenger_locale_decides_the_first_answer_unless_the_text_says_otherwise(
+    action_server: str,
+) -> None:
+    assert await _language_after(action_server, "/get_started", "en_GB") == "en"
+    assert await _language_after(action_server, "10115", "en_US") == "en"
+    assert await _language_after(action_server, "/get_started", "de_CH") == "de"
+    # Clearly German text wins over an English phone.
+    assert await _language_after(action_server, "Mein Drucker druckt nicht", "en_GB") == "de"
+    # Later messages: the locale no longer matters, the text still switches.
+    assert await _language_after(action_server, "10115", "en_GB", earlier=2) == "de"
+    switched = await _language_after(action_server, "my printer does not print", "de_DE", earlier=2)
+    assert switched == "en"
+
+
+async def test_two_failed_attempts_are_rephrased_and_the_third_hands_off(
+    action_server: str,
+) -> None:
+    counts = []
+    for count in (0.0, 1.0, 2.0):
+        slots = {"fallback_count": count}
+        state = tracker("psid-fb", intent="nlu_fallback", text="xq", slots=slots)
+        counts.append(await run_action(action_server, "action_rephrase", state))
+    first, second, third = counts
+    assert responses(first) == ["utter_please_rephrase"]
+    assert slot_events(first) == {"fallback_count": 1.0}
+    assert responses(second) == ["utter_please_rephrase_again"]
+    assert second["responses"][0]["buttons"][-1]["payload"] == "/human_handoff"
+    assert responses(third) == ["utter_handoff"]
+    assert {"event": "pause", "timestamp": None} in [
+        {"event": e["event"], "timestamp": None} for e in third["events"]
+    ]
+    assert slot_events(third)["handed_off"] is True
+
+
+async def test_an_understood_message_starts_the_count_again_and_resume_clears_the_hand_off(
+    action_server: str,
+) -> None:
+    state = tracker(
+        "psid-reset",
+        intent="describe_problem",
+        text="Mein Drucker druckt nicht",
+        slots={"fallback_count": 2.0, "handed_off": True},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert slot_events(answer)["fallback_count"] == 0.0
+    assert slot_events(answer)["handed_off"] is False  # not paused any more: resumed
+    state["paused"] = True
+    paused = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert "handed_off" not in slot_events(paused)
+    assert paused["responses"] == []  # a paused conversation gets no answer
+
+
+async def test_a_picture_is_kept_for_the_job_and_acknowledged(action_server: str) -> None:
+    url = "https://cdn.example.com/tv.jpg"
+    state = tracker(
+        "psid-img",
+        intent="share_image",
+        text=f'/share_image{{"image_url":"{url}"}}',
+        entities=[{"entity": "image_url", "value": url}],
+        slots={"image_urls": None},
+    )
+    extracted = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert slot_events(extracted)["image_urls"] == [url]
+    state["slots"]["image_urls"] = [url]
+    thanked = await run_action(action_server, "action_acknowledge_image", state)
+    assert responses(thanked) == ["utter_image_received_before_job"]
+    state["slots"]["job_status"] = "submitted"
+    after = await run_action(action_server, "action_acknowledge_image", state)
+    assert responses(after) == ["utter_image_after_booking"]
+    assert slot_events(after) == {"image_urls": None}
+
+
+async def test_buttons_with_entities_come_from_the_actions(action_server: str) -> None:
+    answer = await run_action(
+        action_server, "action_show_categories", tracker("psid-b", slots={"language": "en"})
+    )
+    payloads = [b["payload"] for b in answer["responses"][0]["buttons"]]
+    assert payloads[0] == '/choose_category{"category":"internet_wifi"}'
+    assert answer["responses"][0]["response"] == "utter_choose_category"
