@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from backend.domain.jobs import new_reference, normalise_phone, validate_job_request
+from backend.services.friend_chat import parse_minutes
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 PACKAGES = {"quick_help", "setup"}
@@ -69,3 +70,25 @@ def test_references_are_readable_and_vary() -> None:
     for ref in refs:
         assert ref.startswith("TF-") and len(ref) == 7
         assert not set(ref[3:]) & set("01IO")
+
+
+def test_typed_extra_minutes_are_understood() -> None:
+    assert [parse_minutes(t) for t in ("45", " 20 Minuten", "30 min", "15min.", "90 minutes")] == [
+        45,
+        20,
+        30,
+        15,
+        90,
+    ]
+    assert [parse_minutes(t) for t in ("hallo", "", "4 5", "-10", "1000", "zehn")] == [None] * 6
+
+
+def test_image_urls_are_optional_https_and_at_most_five() -> None:
+    request, _ = validate_job_request(_valid(), PACKAGES, NOW)
+    assert request is not None and request.image_urls == ()
+    photos = [f"https://cdn.example/{i}.jpg" for i in range(5)]
+    request, errors = validate_job_request(_valid() | {"image_urls": photos}, PACKAGES, NOW)
+    assert errors == {} and request is not None and request.image_urls == tuple(photos)
+    for bad in ([*photos, "https://cdn.example/6.jpg"], ["ftp://x/y"], ["https:// x"], {}):
+        _, errors = validate_job_request(_valid() | {"image_urls": bad}, PACKAGES, NOW)
+        assert set(errors) == {"image_urls"}, bad

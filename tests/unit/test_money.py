@@ -1,6 +1,17 @@
 from decimal import Decimal
 
-from backend.domain.money import commission, format_money, friend_payout
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.domain.money import (
+    Settlement,
+    commission,
+    extra_blocks,
+    format_money,
+    friend_payout,
+    settle,
+)
 
 
 def test_commission_is_twenty_percent() -> None:
@@ -17,3 +28,38 @@ def test_payout_and_commission_always_add_up_to_the_price() -> None:
 def test_money_is_written_the_way_each_language_writes_it() -> None:
     assert format_money(Decimal("39.2"), "EUR", "de") == "39,20 EUR"
     assert format_money(Decimal("63.2"), "CHF", "en") == "63.20 CHF"
+
+
+def test_half_a_cent_of_commission_rounds_up_to_the_platform() -> None:
+    # 20 % of 0.05 is 0.010 exactly; of 0.13 it is 0.026 → 0.03; of 0.12 it is 0.024 → 0.02.
+    assert settle(Decimal("0.05"), 0, Decimal("0")) == Settlement(
+        Decimal("0.05"), Decimal("0.01"), Decimal("0.04")
+    )
+    assert commission(Decimal("0.13")) == Decimal("0.03")
+    assert commission(Decimal("0.12")) == Decimal("0.02")
+    # 20 % of 10.025 would be 2.005: half-up gives 2.01, banker's rounding would give 2.00.
+    assert commission(Decimal("10.025")) == Decimal("2.01")
+
+
+def test_extra_time_is_billed_per_started_quarter_hour() -> None:
+    assert [extra_blocks(m) for m in (0, 1, 15, 16, 30, 45, 60, 61)] == [0, 1, 1, 2, 2, 3, 4, 5]
+    with pytest.raises(ValueError):
+        extra_blocks(-1)
+    done = settle(Decimal("89.00"), 30, Decimal("11.00"))
+    assert done == Settlement(Decimal("111.00"), Decimal("22.20"), Decimal("88.80"))
+    swiss = settle(Decimal("79.00"), 20, Decimal("19.50"))
+    assert swiss == Settlement(Decimal("118.00"), Decimal("23.60"), Decimal("94.40"))
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10_000_000),
+    minutes=st.integers(min_value=0, max_value=480),
+    rate_cents=st.integers(min_value=0, max_value=10_000),
+)
+def test_a_settlement_always_adds_up_and_keeps_about_a_fifth(
+    cents: int, minutes: int, rate_cents: int
+) -> None:
+    done = settle(Decimal(cents) / 100, minutes, Decimal(rate_cents) / 100)
+    assert done.commission + done.payout == done.price
+    assert abs(done.commission - done.price / 5) <= Decimal("0.005")
+    assert done.price == done.price.quantize(Decimal("0.01"))
