@@ -49,11 +49,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "current": {},
     # More and longer character n-grams: should help with typos and compounds, costs features.
     "char_1_5": {"CountVectorsFeaturizer#1": {"min_ngram": 1, "max_ngram": 5}},
-    # Words only, no character n-grams: what the n-grams are worth.
-    "words_only": {"CountVectorsFeaturizer#1": None},
-    # DIET learns device/brand from the annotations as well (next to the EntityRuler) and
-    # trains longer.
-    "diet_entities": {"DIETClassifier#0": {"entity_recognition": True, "epochs": 100}},
+    # DIET learns device/brand from the annotations as well (next to the EntityRuler).
+    "diet_entities": {"DIETClassifier#0": {"entity_recognition": True}},
 }
 
 
