@@ -27,6 +27,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,12 @@ def run_cv(name: str) -> Path:
     argv = ["rasa", "test", "nlu", "--nlu", str(ROOT / "data"), "--config", str(config_path)]
     argv += ["--cross-validation", "--folds", str(FOLDS), "--out", str(out)]
     sys.argv = argv
+    started = time.monotonic()
     rasa_main()
+    # Wall time of the 5 trainings and evaluations, for the report (CPU shared with other work).
+    (out / "timing.json").write_text(
+        json.dumps({"seconds": round(time.monotonic() - started)}), encoding="utf-8"
+    )
     return out
 
 
@@ -217,24 +223,62 @@ def _examples_per_language() -> list[str]:
     ]
 
 
+def _category_rows() -> list[str]:
+    """How actions/categories.py classifies the describe_problem examples of each group.
+
+    The groups are the "# <category>, <language>" comments above the describe_problem blocks in
+    data/nlu.yml. "asks" means not confident: the bot asks the customer to pick the area, which
+    is the wanted answer for "other" (never inferred).
+    """
+    import re
+
+    from actions.categories import classify
+
+    annotation = re.compile(r"\[([^\]]+)\]\((?:device|brand)\)")
+    heading = re.compile(r"# ([a-z_]+), (German|English)")
+    rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    group: tuple[str, str] | None = None
+    for line in (ROOT / "data" / "nlu.yml").read_text(encoding="utf-8").splitlines():
+        match = heading.match(line)
+        if match:
+            group = (match.group(1), match.group(2))
+        elif line.startswith("- ") and "describe_problem" not in line:
+            group = None
+        elif group and line.startswith("    - "):
+            text = annotation.sub(lambda m: m.group(1), line[6:])
+            found = classify(text).category
+            wanted = None if group[0] == "other" else group[0]
+            verdict = "right" if found == wanted else ("asks" if found is None else "wrong")
+            rows[group][verdict] += 1
+    return [
+        f"| {category} | {language} | {c.total()} | {c['right']} | {c['asks']} | {c['wrong']} |"
+        for (category, language), c in rows.items()
+    ]
+
+
+def _minutes(path: Path) -> str:
+    timing = _load_json(path)
+    return f"{timing['seconds'] / 60:.0f} min" if timing else "–"
+
+
 def render() -> str:
     lines = [START, "", "### Cross-validation: configurations compared", ""]
     lines += [
         "| variant | intent macro-F1 | intent weighted-F1 | intent accuracy "
-        "| DIET entity macro-F1 |",
-        "|---|---|---|---|---|",
+        "| DIET entity macro-F1 | 5 folds took |",
+        "|---|---|---|---|---|---|",
     ]
     for name in VARIANTS:
         intents = _load_json(OUT / name / "intent_report.json")
         if intents is None:
-            lines.append(f"| {name} | not measured | | | |")
+            lines.append(f"| {name} | not measured | | | | |")
             continue
         diet = _load_json(OUT / name / "DIETClassifier_report.json")
         diet_f1 = f"{_entity_macro(diet):.3f}" if diet else "– (DIET extracts no entities)"
         lines.append(
             f"| {name}{' (chosen)' if name == CHOSEN else ''} | {_macro(intents):.3f} "
             f"| {intents['weighted avg']['f1-score']:.3f} | {intents['accuracy']:.3f} "
-            f"| {diet_f1} |"
+            f"| {diet_f1} | {_minutes(OUT / name / 'timing.json')} |"
         )
     chosen = _load_json(OUT / CHOSEN / "intent_report.json")
     if chosen is not None:
@@ -274,6 +318,9 @@ def render() -> str:
                 f"- “{item['text']}”: annotated {item['annotated'] or 'nothing'}, "
                 f"ruler {item['ruler'] or 'nothing'}"
             )
+    lines += ["", "### Category inference (actions/categories.py) on the problem descriptions", ""]
+    lines += ["| category | language | examples | right | asks | wrong |"]
+    lines += ["|---|---|---|---|---|---|", *_category_rows()]
     lines += ["", "### Training examples per intent and language", ""]
     lines += ["| intent | German | English |", "|---|---|---|", *_examples_per_language()]
     lines += ["", END]
