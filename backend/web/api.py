@@ -68,6 +68,8 @@ async def list_jobs(request: web.Request) -> web.Response:
     psid = (request.query.get("customer") or request.query.get("customer_psid") or "").strip()
     if not psid:
         return validation_error({"customer": "is required (the customer's Messenger id)"})
+    if "\x00" in psid:  # PostgreSQL refuses NUL in text: a 500 there, so refuse it here
+        return validation_error({"customer": "must not contain NUL characters"})
     rt = request.app[RUNTIME]
     async with rt.sessions() as session:
         found = await jobs.jobs_for_customer(session, psid)
