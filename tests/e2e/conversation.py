@@ -183,6 +183,7 @@ class Customer:
     time: str
     name: str
     phone: str
+    locale: str = "de_DE"  # what Meta's user profile says, e.g. "en_GB"
     asked: list[str] = field(default_factory=list)
 
 
@@ -197,6 +198,7 @@ class Booking:
 async def book(system: System, customer: Customer, chat: Chat | None = None) -> Booking:
     """Book a job as `customer` would: answer each question the bot asks, then confirm."""
     chat = chat or Chat(system, customer.psid)
+    await set_profile(system, customer.psid, customer.name.split()[0], customer.locale)
     turns: dict[str, list[Call]] = {}
     described = False
     calls = await chat.send_text(customer.greeting, _asks)
@@ -252,6 +254,18 @@ def _choice(call: Call, asked: str, customer: Customer) -> tuple[str, str]:
         if asked == "place" and customer.city in title:
             return payload, title
     raise AssertionError(f"no quick reply for {asked} = {customer!r} in {options}")
+
+
+async def set_profile(system: System, psid: str, first_name: str, locale: str) -> None:
+    """What the fake Graph API answers when the bot looks up this person's profile."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.put(
+            f"{system.graph_url}/_control/profiles/{psid}",
+            json={"first_name": first_name, "locale": locale},
+        ) as response,
+    ):
+        assert response.status == 200, await response.text()
 
 
 # --- the backend and the Friends' page -------------------------------------------------------

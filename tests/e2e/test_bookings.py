@@ -60,6 +60,7 @@ async def test_swiss_customer_books_in_chf_with_a_swiss_phone_number(system: Sys
         time="morgen Vormittag",
         name="Vreni Meier",
         phone="079 123 45 67",
+        locale="de_CH",
     )
     booking = await book(system, customer)
 
@@ -108,6 +109,7 @@ async def test_austrian_customer_picks_vienna_among_the_places_named_1010(system
         time="morgen Nachmittag",
         name="Franz Huber",
         phone="0664 1234567",
+        locale="de_AT",
     )
     booking = await book(system, customer)
 
@@ -155,6 +157,7 @@ async def test_english_customer_in_germany_books_for_tomorrow_morning(system: Sy
         time="tomorrow morning",
         name="Oliver Bennett",
         phone="0171 2345678",
+        locale="en_GB",
     )
     booking = await book(system, customer)
 
