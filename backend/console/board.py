@@ -146,3 +146,14 @@ async def change_friend_status(session: AsyncSession, friend_id: int, action: st
         return None
     await session.commit()
     return target
+
+
+async def resolve_alert(session: AsyncSession, alert_id: int, now: datetime) -> bool:
+    resolved = await session.scalar(
+        update(SupportAlert)
+        .where(SupportAlert.id == alert_id, SupportAlert.resolved_at.is_(None))
+        .values(resolved_at=now)
+        .returning(SupportAlert.id)
+    )
+    await session.commit()
+    return resolved is not None

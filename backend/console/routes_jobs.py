@@ -141,6 +141,15 @@ async def redispatch(request: web.Request) -> web.StreamResponse:
     return redirect(_job_url(reference), "redispatched")
 
 
+@routes.post("/console/alerts/{alert_id:\\d+}/resolve")
+@require_staff()
+async def resolve_alert(request: web.Request) -> web.StreamResponse:
+    rt = runtime(request)
+    async with rt.sessions() as session:
+        await board.resolve_alert(session, int(request.match_info["alert_id"]), rt.settings.clock())
+    return redirect("/console/jobs")
+
+
 @routes.get("/console/friends")
 @require_staff()
 async def friends(request: web.Request) -> web.StreamResponse:

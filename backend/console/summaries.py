@@ -10,6 +10,7 @@ import base64
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -25,6 +26,8 @@ MAX_SEARCH_TEXT = 20000
 FALLBACK_INTENTS = {"nlu_fallback"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback"}
 PAGE_SIZE = 50
+# Support works in Central European time (DE, AT and CH share it); the database keeps UTC.
+STAFF_TIME_ZONE = ZoneInfo("Europe/Berlin")
 
 
 def fold(summary: ConversationSummary, event: TrackerEvent) -> None:
@@ -186,11 +189,13 @@ async def page(
     """Newest first; the second value is the cursor of the next page ("" on the last)."""
     s = ConversationSummary
     query = select(s)
+    # Days are the staff's days (Central European time), not UTC's.
     if filters.since:
-        query = query.where(s.last_event_at >= datetime.combine(filters.since, time(), UTC))
+        start = datetime.combine(filters.since, time(), STAFF_TIME_ZONE)
+        query = query.where(s.last_event_at >= start.astimezone(UTC))
     if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
-        query = query.where(s.last_event_at < end)
+        end = datetime.combine(filters.until + timedelta(days=1), time(), STAFF_TIME_ZONE)
+        query = query.where(s.last_event_at < end.astimezone(UTC))
     if filters.language:
         query = query.where(s.language == filters.language)
     if filters.intent:

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.adapters.messenger import MessengerClient
 from backend.console import auth
 from backend.console.i18n import LANGUAGES, TEXTS, translate
+from backend.console.summaries import STAFF_TIME_ZONE
 from backend.web.runtime import RUNTIME, Runtime
 
 HERE = Path(__file__).resolve().parent
@@ -192,10 +194,16 @@ def new_login_csrf() -> str:
     return secrets.token_urlsafe(32)
 
 
+def local_time(moment: datetime, pattern: str) -> str:
+    return moment.astimezone(STAFF_TIME_ZONE).strftime(pattern)
+
+
 def jinja_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         enable_async=False,
     )
+    env.filters["local"] = local_time
+    return env

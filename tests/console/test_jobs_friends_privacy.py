@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from backend.console import privacy, summaries
 from backend.console.tracker import REDACTED, make_tracker_engine
 from tests.console.conftest import (
@@ -189,3 +191,24 @@ async def test_summaries_survive_a_missing_tracker_table(tmp_path: Any, db_url: 
     assert await summaries.sync(make_sessionmaker(engine), tracker) == 0
     await tracker.dispose()
     await engine.dispose()
+
+
+async def test_alerts_show_on_the_board_until_resolved(client: Client) -> None:
+    from backend.adapters.orm import Job, SupportAlert
+    from backend.web.runtime import RUNTIME
+
+    job = await create_job(client)
+    sessions = client.app[RUNTIME].sessions
+    async with sessions() as session:
+        found = await session.scalars(select(Job.id).where(Job.reference == job["reference"]))
+        job_id = found.one()
+        alert = SupportAlert(kind="nobody_found", job_id=job_id, detail={})
+        session.add(alert)
+        await session.commit()
+        alert_id = alert.id
+    csrf = await login(client)
+    html = await (await client.get("/console/jobs")).text()
+    assert "nobody_found" in html and f"/console/alerts/{alert_id}/resolve" in html
+    await client.post(f"/console/alerts/{alert_id}/resolve", data={"csrf": csrf})
+    html = await (await client.get("/console/jobs")).text()
+    assert "nobody_found" not in html
