@@ -25,6 +25,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_PSIDS = {"customer": "cust-1001", "friends": "friend-anna"}
 # Berlin-Mitte, near Alexanderplatz: inside the demo Friends' areas.
 DEMO_LOCATION = {"lat": 52.5219, "long": 13.4132}
+# Stands for a photo Meta hosts (nothing is fetched from it): the link the Friend gets.
+DEMO_IMAGE_URL = "https://scontent.example.invalid/techfriends-demo/router-blinkt-rot.jpg"
 
 SETTINGS_KEY = web.AppKey("settings", SimulatorSettings)
 GRAPH_KEY = web.AppKey("graph", fake_graph.FakeGraph)
@@ -56,7 +58,12 @@ async def config(request: web.Request) -> web.Response:
         }
         for name in PAGES
     }
-    body = {"pages": pages, "demo_location": DEMO_LOCATION, "warnings": settings.warnings()}
+    body = {
+        "pages": pages,
+        "demo_location": DEMO_LOCATION,
+        "demo_image_url": DEMO_IMAGE_URL,
+        "warnings": settings.warnings(),
+    }
     return web.json_response(body)
 
 

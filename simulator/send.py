@@ -13,6 +13,7 @@ from simulator.settings import PAGES, PageConfig
 
 JSON = dict[str, Any]
 MAX_SENDER_LENGTH = 64
+MAX_IMAGE_URL = 2000
 
 
 class SendRequestError(ValueError):
@@ -23,17 +24,20 @@ class SendRequestError(ValueError):
 class SendRequest:
     page: str
     sender: str
-    kind: str  # text | quick_reply | postback | location
+    kind: str  # text | quick_reply | postback | location | image
     text: str = ""
     payload: str = ""
     lat: float = 0.0
     long: float = 0.0
+    image_url: str = ""
 
     def event(self, page_id: str, mid: str) -> JSON:
         if self.kind == "postback":
             return wb.postback_event(self.sender, page_id, self.payload, self.text, mid=mid)
         if self.kind == "location":
             return wb.location_event(self.sender, page_id, self.lat, self.long, mid=mid)
+        if self.kind == "image":
+            return wb.image_event(self.sender, page_id, self.image_url, mid=mid)
         if self.kind == "quick_reply":
             return wb.quick_reply_event(self.sender, page_id, self.text, self.payload, mid=mid)
         return wb.text_event(self.sender, page_id, self.text, mid=mid)
@@ -41,6 +45,8 @@ class SendRequest:
     def display_text(self) -> str:
         if self.kind == "location":
             return f"📍 Location {self.lat:.4f}, {self.long:.4f}"
+        if self.kind == "image":
+            return f"📷 Photo {self.image_url}"
         return self.text or self.payload
 
 
@@ -76,12 +82,18 @@ def parse_send_request(data: Any) -> SendRequest:
     postback = _optional_str(data, "postback_payload")
     title = _optional_str(data, "postback_title") or ""
     location = data.get("location")
+    image_url = _optional_str(data, "image_url")
 
     # A real person produces exactly one kind of event per tap.
-    kinds = {"message": text or quick_reply, "postback": postback, "location": location}
+    kinds = {
+        "message": text or quick_reply,
+        "postback": postback,
+        "location": location,
+        "image": image_url,
+    }
     given = [k for k, v in kinds.items() if v is not None and v != ""]
     if len(given) > 1:
-        raise SendRequestError(f"send one of text, postback or location, not {given}")
+        raise SendRequestError(f"send one of text, postback, location or image, not {given}")
     if postback:
         return SendRequest(page, sender, "postback", text=title, payload=postback)
     if location is not None:
@@ -89,13 +101,20 @@ def parse_send_request(data: Any) -> SendRequest:
             raise SendRequestError("location must be an object with lat and long")
         lat, long = _coordinate(location, "lat", 90), _coordinate(location, "long", 180)
         return SendRequest(page, sender, "location", lat=lat, long=long)
+    if image_url:
+        # Meta hands out https links to the photos it hosts; nothing else can arrive.
+        if not image_url.startswith("https://") or len(image_url) > MAX_IMAGE_URL:
+            raise SendRequestError(f"image_url must be an https URL of at most {MAX_IMAGE_URL}")
+        return SendRequest(page, sender, "image", image_url=image_url)
     if quick_reply:
         # Messenger always sends the tapped quick reply's title as the text.
         shown = text or quick_reply
         return SendRequest(page, sender, "quick_reply", text=shown, payload=quick_reply)
     if text and text.strip():
         return SendRequest(page, sender, "text", text=text)
-    raise SendRequestError("nothing to send: give text, quick_reply_payload, postback or location")
+    raise SendRequestError(
+        "nothing to send: give text, quick_reply_payload, postback, location or image_url"
+    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ class Inbound:
     at: datetime
     page: str
     psid: str
-    kind: str  # text | quick_reply | postback | location
+    kind: str  # text | quick_reply | postback | location | image
     text: str
     payload: str = ""
     # Filled in once the webhook answered; the message is logged before, to sort before replies.

@@ -87,6 +87,20 @@ def location_event(
     return {**_event(sender, page_id, timestamp), "message": message}
 
 
+def image_event(
+    sender: str,
+    page_id: str,
+    url: str,
+    *,
+    mid: str | None = None,
+    timestamp: int | None = None,
+) -> JSON:
+    """A photo the person sent; Meta hosts it and passes its (expiring) URL."""
+    attachment = {"type": "image", "payload": {"url": url}}
+    message = {"mid": mid or new_mid(), "attachments": [attachment]}
+    return {**_event(sender, page_id, timestamp), "message": message}
+
+
 def page_body(page_id: str, events: Sequence[JSON], *, time_ms: int | None = None) -> JSON:
     """One entry for the page carrying `events`, as Meta batches them."""
     entry = {"id": page_id, "time": now_ms() if time_ms is None else time_ms}

@@ -8,6 +8,7 @@ const DEMO_PHONE = "+49 30 12345678";
 const DEMO_EMAIL = "kunde@example.com";
 
 let demoLocation = { lat: 52.5219, long: 13.4132 };
+let demoImageUrl = "https://scontent.example.invalid/techfriends-demo/router-blinkt-rot.jpg";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -56,6 +57,10 @@ class Pane {
     root.querySelector(".share-location").addEventListener("click", () =>
       this.send({ location: demoLocation }),
     );
+    const sendPhoto = root.querySelector(".send-photo");
+    if (sendPhoto) {
+      sendPhoto.addEventListener("click", () => this.send({ image_url: demoImageUrl }));
+    }
     this.psidInput.addEventListener("change", () => {
       localStorage.setItem(this.storageKey, this.psid());
       this.reset();
@@ -246,6 +251,7 @@ async function loadConfig() {
     const resp = await fetch("/api/sim/config");
     const config = await resp.json();
     demoLocation = config.demo_location || demoLocation;
+    demoImageUrl = config.demo_image_url || demoImageUrl;
     const list = document.getElementById("warnings");
     for (const warning of config.warnings || []) list.append(el("li", null, warning));
     list.hidden = !list.childElementCount;
@@ -259,6 +265,8 @@ async function loadFriends() {
     const resp = await fetch("/api/sim/friends");
     const data = await resp.json();
     const list = document.getElementById("friend-list");
+    // Reloaded whenever the field is focused, so Friends onboarded meanwhile show up once.
+    list.replaceChildren();
     for (const friend of data.friends || []) {
       const option = el("option");
       option.value = friend.psid;
@@ -273,6 +281,7 @@ async function loadFriends() {
 const panes = [...document.querySelectorAll(".phone")].map((root) => new Pane(root));
 loadConfig();
 loadFriends();
+document.querySelector('[data-page="friends"] .psid').addEventListener("focus", loadFriends);
 for (const pane of panes) {
   pane.poll();
   setInterval(() => pane.poll(), POLL_MS);

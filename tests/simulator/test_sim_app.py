@@ -132,6 +132,24 @@ async def test_quick_reply_and_location_bodies(sim: Client, receivers: FakeRecei
     assert (location.kind, location.latitude, location.longitude) == ("location", 52.52, 13.4)
 
 
+async def test_a_photo_is_posted_as_an_image_attachment(
+    sim: Client, receivers: FakeReceivers
+) -> None:
+    config = await (await sim.get("/api/sim/config")).json()
+    url = config["demo_image_url"]
+    assert url.startswith("https://")
+
+    resp = await sim.post(
+        "/api/sim/send", json={"page": "customer", "sender": "cust-1", "image_url": url}
+    )
+
+    assert resp.status == 200
+    [event] = [events.parse_body(raw)[0] for _, raw, _ in receivers.received]
+    assert (event.kind, event.attachment_url) == ("image", url)
+    [item] = (await chat(sim, "customer", "cust-1"))["messages"]
+    assert url in item["text"]
+
+
 async def test_webhook_status_is_passed_on(sim: Client, receivers: FakeReceivers) -> None:
     receivers.status = 403
 
@@ -168,6 +186,8 @@ async def test_unreachable_webhook_is_bad_gateway(
         {"page": "customer", "sender": "c", "quick_reply_payload": "/a", "postback_payload": "/p"},
         {"page": "customer", "sender": "c", "location": {"lat": 95, "long": 0}},
         {"page": "customer", "sender": "c", "text": 5},
+        {"page": "customer", "sender": "c", "image_url": "http://plain.example/p.jpg"},
+        {"page": "customer", "sender": "c", "image_url": "https://x.example/p.jpg", "text": "x"},
     ],
 )
 async def test_impossible_sends_are_refused(

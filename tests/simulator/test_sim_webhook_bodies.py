@@ -71,6 +71,15 @@ def test_location_event_shape() -> None:
     }
 
 
+def test_image_event_shape() -> None:
+    event = wb.image_event("cust-1", "page-1", "https://cdn.example/p.jpg", mid="m_5")
+
+    assert event["message"] == {
+        "mid": "m_5",
+        "attachments": [{"type": "image", "payload": {"url": "https://cdn.example/p.jpg"}}],
+    }
+
+
 def test_generated_mids_and_timestamps_are_filled_in() -> None:
     a, b = wb.text_event("c", "p", "x"), wb.text_event("c", "p", "x")
 
@@ -88,6 +97,7 @@ def test_shared_parser_reads_every_kind_we_build() -> None:
             wb.quick_reply_event("c", page, "Ja", "/affirm"),
             wb.postback_event("c", page, "/get_started", "Get Started"),
             wb.location_event("c", page, 52.52, 13.405),
+            wb.image_event("c", page, "https://cdn.example/p.jpg"),
         ],
     )
     raw, _ = wb.encode_signed(body, SECRET)
@@ -99,6 +109,8 @@ def test_shared_parser_reads_every_kind_we_build() -> None:
         ("quick_reply", "Ja", "/affirm"),
         ("postback", "Get Started", "/get_started"),
         ("location", "", ""),
+        ("image", "", ""),
     ]
     assert (parsed[3].latitude, parsed[3].longitude) == (52.52, 13.405)
+    assert parsed[4].attachment_url == "https://cdn.example/p.jpg"
     assert all(e.sender_id == "c" and e.recipient_id == page for e in parsed)
