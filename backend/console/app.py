@@ -34,12 +34,14 @@ async def _housekeeping(rt: Runtime, c: Console) -> None:
     """Keep conversation summaries fresh and apply the retention setting, until shutdown."""
     while not c.stopping.is_set():
         try:
+            # Under the lock: retention rewrites summary columns that a fold also writes.
             async with c.sync_lock:
                 await summaries.sync(rt.sessions, c.tracker)
-            days = rt.settings.transcript_retention_days
-            if days > 0:
-                cutoff = rt.settings.clock() - timedelta(days=days)
-                await privacy.apply_retention(rt.sessions, c.tracker, cutoff, rt.settings.clock())
+                days = rt.settings.transcript_retention_days
+                if days > 0:
+                    now = rt.settings.clock()
+                    cutoff = now - timedelta(days=days)
+                    await privacy.apply_retention(rt.sessions, c.tracker, cutoff, now)
         except Exception:  # a bad row or a database hiccup must not end the loop
             log.exception("console housekeeping failed")
         with contextlib.suppress(TimeoutError):

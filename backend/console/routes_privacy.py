@@ -55,5 +55,7 @@ async def erase(request: web.Request) -> web.StreamResponse:
     if not psid or psid != confirm:
         return redirect("/console/privacy", "erase_mismatch")
     rt = runtime(request)
-    await privacy.erase_customer(rt.sessions, console(request).tracker, psid, rt.settings.clock())
+    c = console(request)
+    async with c.sync_lock:  # a fold running meanwhile would write the old texts back
+        await privacy.erase_customer(rt.sessions, c.tracker, psid, rt.settings.clock())
     return redirect("/console/privacy", "erased")

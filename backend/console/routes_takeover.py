@@ -43,7 +43,7 @@ async def take_over(request: web.Request) -> web.StreamResponse:
             return message_page(request, "not_found", 404)
     if not await _append(request, sender_id, takeover.pause_events()):
         return redirect(_url(sender_id), "rasa_down")
-    async with rt.sessions() as session:
+    async with console(request).sync_lock, rt.sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is not None:
             summary.handed_off, summary.taken_over_by = True, staff(request).email
@@ -86,7 +86,7 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     if not await _append(request, sender_id, takeover.resume_events()):
         return redirect(_url(sender_id), "rasa_down")
-    async with runtime(request).sessions() as session:
+    async with console(request).sync_lock, runtime(request).sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is not None:
             summary.handed_off, summary.taken_over_by = False, None

@@ -7,12 +7,12 @@ events themselves; `sync` remembers the last events.id it saw and folds only new
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, Job
@@ -30,30 +30,48 @@ PAGE_SIZE = 50
 STAFF_TIME_ZONE = ZoneInfo("Europe/Berlin")
 
 
-def fold(summary: ConversationSummary, event: TrackerEvent) -> None:
+@dataclass
+class Draft:
+    """The folded columns of one summary row, as plain data (ORM objects fold 3x slower)."""
+
+    sender_id: str
+    first_event_at: datetime
+    last_event_at: datetime
+    last_user_at: datetime | None = None
+    language: str = ""
+    user_messages: int = 0
+    had_fallback: bool = False
+    min_confidence: float | None = None
+    handed_off: bool = False
+    intents: str = " "
+    search_text: str = ""
+    last_text: str = ""
+    taken_over_by: str | None = None
+
+
+FOLDED = [f.name for f in fields(Draft)]
+
+
+def fold(summary: Draft, event: TrackerEvent) -> None:
     """Apply one event to its conversation's summary (in place)."""
     data = event.data
-    if summary.first_event_at is None or event.at < summary.first_event_at:
-        summary.first_event_at = event.at
-    if summary.last_event_at is None or event.at > summary.last_event_at:
-        summary.last_event_at = event.at
+    summary.first_event_at = min(summary.first_event_at, event.at)
+    summary.last_event_at = max(summary.last_event_at, event.at)
     kind = event.type_name
     if kind in ("user", "bot"):
         text = str(data.get("text") or "")
         if text:
             summary.last_text = text[:300]
-            if len(summary.search_text or "") < MAX_SEARCH_TEXT:
-                summary.search_text = f"{summary.search_text or ''} {text.lower()}"[
-                    :MAX_SEARCH_TEXT
-                ]
+            if len(summary.search_text) < MAX_SEARCH_TEXT:
+                summary.search_text = f"{summary.search_text} {text.lower()}"[:MAX_SEARCH_TEXT]
     if kind == "user":
-        summary.user_messages = (summary.user_messages or 0) + 1
+        summary.user_messages += 1
         summary.last_user_at = event.at
         intent = (data.get("parse_data") or {}).get("intent") or {}
         name = str(intent.get("name") or "")
         confidence = intent.get("confidence")
-        if name and f" {name} " not in (summary.intents or " "):
-            summary.intents = f"{summary.intents or ' '}{name} "
+        if name and f" {name} " not in summary.intents:
+            summary.intents = f"{summary.intents}{name} "
         if name in FALLBACK_INTENTS:
             summary.had_fallback = True
         if isinstance(confidence, int | float) and (
@@ -74,19 +92,8 @@ def fold(summary: ConversationSummary, event: TrackerEvent) -> None:
         summary.taken_over_by = None
 
 
-def new_summary(sender_id: str, at: datetime) -> ConversationSummary:
-    return ConversationSummary(
-        sender_id=sender_id,
-        first_event_at=at,
-        last_event_at=at,
-        language="",
-        user_messages=0,
-        had_fallback=False,
-        handed_off=False,
-        intents=" ",
-        search_text="",
-        last_text="",
-    )
+def new_summary(sender_id: str, at: datetime) -> Draft:
+    return Draft(sender_id=sender_id, first_event_at=at, last_event_at=at)
 
 
 async def _cursor(session: AsyncSession) -> ConsoleState:
@@ -98,8 +105,12 @@ async def _cursor(session: AsyncSession) -> ConsoleState:
 
 
 async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> int:
-    """Fold every event newer than the last one seen; returns how many were folded."""
+    """Fold every event newer than the last one seen; returns how many were folded.
+
+    Callers hold Console.sync_lock: two folds of the same batch would count it twice.
+    """
     total = 0
+    columns = [getattr(ConversationSummary, name) for name in FOLDED]
     while True:
         async with sessions() as session:
             state = await _cursor(session)
@@ -109,17 +120,24 @@ async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) 
                 return total
             senders = {e.sender_id for e in batch}
             known = {
-                s.sender_id: s
-                for s in await session.scalars(
-                    select(ConversationSummary).where(ConversationSummary.sender_id.in_(senders))
+                row.sender_id: Draft(**row._asdict())
+                for row in await session.execute(
+                    select(*columns).where(ConversationSummary.sender_id.in_(senders))
                 )
             }
+            existing = set(known)
             for event in batch:
                 summary = known.get(event.sender_id)
                 if summary is None:
                     summary = known[event.sender_id] = new_summary(event.sender_id, event.at)
-                    session.add(summary)
                 fold(summary, event)
+            # vars(), not asdict(): asdict deep-copies every datetime, a third of the time.
+            added = [dict(vars(d)) for sender, d in known.items() if sender not in existing]
+            changed = [dict(vars(d)) for sender, d in known.items() if sender in existing]
+            if added:
+                await session.execute(insert(ConversationSummary), added)
+            if changed:
+                await session.execute(update(ConversationSummary), changed)
             state.value = batch[-1].id
             await session.commit()
             total += len(batch)
