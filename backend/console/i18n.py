@@ -60,6 +60,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hand_back": ("An den Bot zurückgeben", "Hand back to the bot"),
     "reply": ("Antwort an den Kunden", "Reply to the customer"),
     "send": ("Senden", "Send"),
+    "asked_for_person": (
+        "Der Kunde möchte mit einem Menschen sprechen; der Bot wartet.",
+        "The customer asked for a person; the bot is waiting.",
+    ),
     "taken_over_by": ("Übernommen von {who}", "Taken over by {who}"),
     "written_by": ("geschrieben von {who}", "written by {who}"),
     "bot": ("Bot", "Bot"),

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backend.adapters.orm import Customer, JobEvent, Rating
+from backend.adapters.orm import Customer, JobEvent, Offer, OutboxMessage, Rating
 from backend.console import tracker
 from backend.console.models import (
     ConversationNote,
@@ -21,6 +21,7 @@ from backend.console.models import (
     ConversationTag,
     NluCorrection,
 )
+from backend.console.takeover import CUSTOMERS_PAGE
 from backend.services.jobs import jobs_for_customer, jobs_json
 
 ERASED = "[erased]"
@@ -102,6 +103,24 @@ async def _redact_summaries(session: AsyncSession, psids: list[str], now: dateti
     )
 
 
+async def _redact_outbox(
+    session: AsyncSession, psid: str, job_ids: list[int], now: datetime
+) -> None:
+    """Staff replies to the customer and offers about their jobs keep no text; unsent ones
+    are not sent any more."""
+    offers = select(Offer.id).where(Offer.job_id.in_(job_ids))
+    about_customer = or_(
+        and_(OutboxMessage.page == CUSTOMERS_PAGE, OutboxMessage.recipient == psid),
+        OutboxMessage.offer_id.in_(offers),
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(about_customer, OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .values(failed_at=now, error="customer erased")
+    )
+    await session.execute(update(OutboxMessage).where(about_customer).values(body={"erased": True}))
+
+
 async def erase_customer(
     sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, psid: str, now: datetime
 ) -> dict[str, int]:
@@ -124,6 +143,7 @@ async def erase_customer(
             await session.execute(
                 update(JobEvent).where(JobEvent.job_id.in_(job_ids)).values(detail={})
             )
+        await _redact_outbox(session, psid, job_ids, now)
         await session.execute(delete(ConversationNote).where(ConversationNote.sender_id == psid))
         await _redact_summaries(session, [psid], now)
         await session.commit()

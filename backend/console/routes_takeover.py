@@ -66,7 +66,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is None:
             return message_page(request, "not_found", 404)
-        if not summary.handed_off:
+        if not summary.taken_over_by:
             return redirect(_url(sender_id), "take_over_first")
         if not takeover.may_reply(summary.last_user_at, now):
             return redirect(_url(sender_id), "outside_window")

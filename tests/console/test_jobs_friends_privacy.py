@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from backend.adapters.orm import OutboxMessage
 from backend.console import privacy, summaries
 from backend.console.tracker import REDACTED, make_tracker_engine
+from backend.web.runtime import RUNTIME
 from tests.console.conftest import (
     ADMIN,
     ADMIN_TOKEN,
@@ -140,6 +142,10 @@ async def test_export_then_erase_a_customer(
     ]
     assert data["support_notes"][0]["text"] == "Erika"
 
+    url = "/console/conversations/psid-42"
+    await client.post(f"{url}/takeover", data={"csrf": csrf})
+    await client.post(f"{url}/reply", data={"csrf": csrf, "text": "Hallo Erika Muster"})
+
     wrong = await client.post(
         "/console/privacy/erase", data={"csrf": csrf, "psid": "psid-42", "confirm": "psid-4"}
     )
@@ -151,7 +157,8 @@ async def test_export_then_erase_a_customer(
 
     rows = tracker_store.rows("psid-42")
     assert "Erika" not in json.dumps(rows, ensure_ascii=False)
-    assert [r.get("text") for r in rows if r["type"] in ("user", "bot")] == [REDACTED, REDACTED]
+    texts = [r.get("text") for r in rows if r["type"] in ("user", "bot")]
+    assert texts == [REDACTED] * 3  # the customer, the bot, the staff reply
     # The anonymous skeleton stays: intents, the kinds of events, the job's category.
     assert rows[0]["parse_data"]["intent"]["name"] == "inform"
     assert tracker_store.rows("psid-other")[0]["text"] == "Hallo"
@@ -159,6 +166,13 @@ async def test_export_then_erase_a_customer(
     assert "Erika" not in json.dumps(after, ensure_ascii=False)
     assert "WLAN bricht" not in json.dumps(after, ensure_ascii=False)
     assert after["jobs"][0]["category"] == "internet_wifi"
+    async with client.app[RUNTIME].sessions() as session:
+        bodies = (
+            await session.scalars(
+                select(OutboxMessage.body).where(OutboxMessage.recipient == "psid-42")
+            )
+        ).all()
+    assert bodies and "Erika" not in json.dumps(bodies)
     search = await client.get("/console/conversations?q=erika")
     assert "psid-42" not in await search.text()
 

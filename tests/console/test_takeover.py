@@ -15,6 +15,7 @@ from tests.console.conftest import (
     bot,
     eventually,
     login,
+    slot,
     user,
 )
 
@@ -95,3 +96,22 @@ async def test_rasa_down_means_no_takeover(
     response = await client.post("/console/conversations/psid-9/takeover", data={"csrf": csrf})
     assert "cannot be reached" in await response.text()
     assert 'id="take-over"' in await response.text()
+
+
+async def test_customer_who_asked_for_a_person_waits_for_a_take_over(
+    client: Client, tracker_store: TrackerStore, fake_rasa: FakeRasa, clock: Clock
+) -> None:
+    at = clock() - timedelta(minutes=5)
+    tracker_store.add("psid-w", user("Ich möchte mit einem Menschen sprechen", at, "human"))
+    tracker_store.add("psid-w", {"event": "pause", "timestamp": at.timestamp()})
+    tracker_store.add("psid-w", slot("handed_off", True, at))
+    csrf = await login(client)
+    waiting = await client.get("/console/conversations?handed_off=1")
+    assert "psid-w" in await waiting.text()
+    url = "/console/conversations/psid-w"
+    page = await (await client.get(url)).text()
+    assert "asked for a person" in page and 'id="send-reply"' not in page
+    refused = await client.post(f"{url}/reply", data={"csrf": csrf, "text": "Hallo"})
+    assert "take over first" in (await refused.text()).lower()
+    taken = await (await client.post(f"{url}/takeover", data={"csrf": csrf})).text()
+    assert 'id="send-reply"' in taken
