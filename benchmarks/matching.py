@@ -1,0 +1,295 @@
+"""Matching latency: find_candidates on SQLite with 1k, 10k and 100k Friends.
+
+Friends live at random postal-code centroids of DE, AT and CH (so cities are dense, as in
+life) with a little jitter, random skills, languages, radii 5–50 km, four in five active.
+Each query is a job at a random postal code, timed around find_candidates alone (its own
+session), for the first wave's radius (10 km) and the furthest (50 km). Also prints how many
+rows the bounding box hands to Python, and SQLite's plan for the query.
+
+    .venv/bin/python -m benchmarks.matching [--quick] [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.adapters.db import make_engine, make_sessionmaker, migrate
+from backend.adapters.orm import Friend, Job, PostalCode
+from backend.domain.geo import bounding_box, haversine_km
+from backend.services.dispatch import find_candidates
+from backend.services.postcodes import import_geonames
+
+ROOT = Path(__file__).resolve().parent.parent
+CATEGORIES = ("internet_wifi", "computer", "printer", "tv", "smartphone", "smart_home")
+RADII = (10.0, 50.0)
+WAVE_SIZE = 10
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def friend_rows(
+    places: list[tuple[float, float]], count: int, rng: random.Random
+) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for i in range(count):
+        lat, lon = rng.choice(places)
+        rows.append(
+            {
+                "name": f"Friend {i}",
+                "messenger_id": f"bench-{i}",
+                "postal_code": "00000",
+                "country": "DE",
+                "latitude": lat + rng.uniform(-0.02, 0.02),
+                "longitude": lon + rng.uniform(-0.03, 0.03),
+                "radius_km": float(rng.choice((5, 10, 15, 20, 30, 50))),
+                "skills": rng.sample(CATEGORIES, rng.randint(1, 4)),
+                "languages": ["de", "en"] if rng.random() < 0.4 else ["de"],
+                "status": "active" if rng.random() < 0.8 else rng.choice(("paused", "vetted")),
+                "rating": round(rng.uniform(3.0, 5.0), 1) if rng.random() < 0.7 else None,
+                "rating_count": rng.randint(0, 40),
+            }
+        )
+    return rows
+
+
+async def build(url: str, geonames: Path, count: int, seed: int) -> list[tuple[float, float]]:
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            await import_geonames(session, geonames)
+            places = [
+                (float(lat), float(lon))
+                for lat, lon in (
+                    await session.execute(select(PostalCode.latitude, PostalCode.longitude))
+                ).all()
+            ]
+            rng = random.Random(seed)
+            rows = friend_rows(places, count, rng)
+            for start in range(0, len(rows), 5000):
+                await session.execute(insert(Friend), rows[start : start + 5000])
+            await session.commit()
+            await session.execute(text("ANALYZE"))
+        return places
+    finally:
+        await engine.dispose()
+
+
+async def measure(
+    url: str, places: list[tuple[float, float]], queries: int, seed: int
+) -> dict[str, float]:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    rng = random.Random(seed + 1)
+    result: dict[str, float] = {}
+    try:
+        for radius in RADII:
+            times: list[float] = []
+            boxed: list[int] = []
+            found: list[int] = []
+            for _ in range(queries):
+                lat, lon = rng.choice(places)
+                job = Job(latitude=lat, longitude=lon, category=rng.choice(CATEGORIES))
+                language = rng.choice(("de", "de", "en"))
+                async with sessions() as session:
+                    started = time.perf_counter()
+                    candidates = await find_candidates(session, job, language, radius, WAVE_SIZE)
+                    times.append((time.perf_counter() - started) * 1000)
+                    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+                    boxed.append(
+                        int(
+                            await session.scalar(
+                                select(func.count()).where(
+                                    Friend.status == "active",
+                                    Friend.latitude.between(min_lat, max_lat),
+                                    Friend.longitude.between(min_lon, max_lon),
+                                )
+                            )
+                            or 0
+                        )
+                    )
+                found.append(len(candidates))
+            key = f"r{int(radius)}"
+            result[f"{key}_p50_ms"] = statistics.median(times)
+            result[f"{key}_p99_ms"] = percentile(times, 99)
+            result[f"{key}_max_ms"] = max(times)
+            result[f"{key}_box_rows_mean"] = statistics.mean(boxed)
+            result[f"{key}_box_rows_p99"] = percentile([float(b) for b in boxed], 99)
+            result[f"{key}_found_mean"] = statistics.mean(found)
+        async with sessions() as session:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(52.52, 13.40, 50.0)
+            plan = await session.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT * FROM friends WHERE status = 'active' "
+                    "AND latitude BETWEEN :a AND :b AND longitude BETWEEN :c AND :d"
+                ),
+                {"a": min_lat, "b": max_lat, "c": min_lon, "d": max_lon},
+            )
+            print("  plan:", " | ".join(str(row[-1]) for row in plan.all()))
+    finally:
+        await engine.dispose()
+    return result
+
+
+KM_PER_DEGREE = 111.195
+BAND = 10  # latitude bands per degree (about 11 km): the index's equality part
+
+
+async def prepare_proposal(url: str) -> None:
+    """What the proposal needs: a latitude band column and a partial index (band, longitude)."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE friends ADD COLUMN lat_band INTEGER"))
+            await conn.execute(
+                text(f"UPDATE friends SET lat_band = CAST(floor(latitude * {BAND}) AS INTEGER)")
+            )
+            await conn.execute(
+                text(
+                    "CREATE INDEX ix_friends_active_band_lon ON friends (lat_band, longitude) "
+                    "WHERE status = 'active'"
+                )
+            )
+            await conn.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+
+
+async def find_proposed(
+    session: AsyncSession,
+    lat: float,
+    lon: float,
+    category: str,
+    language: str,
+    radius: float,
+    limit: int = WAVE_SIZE,
+) -> list[tuple[float, int]]:
+    """The proposed query: band IN (…) AND longitude range on the partial index; skill,
+    language and (roughly) the Friend's own radius tested in SQL; only plain columns reach
+    Python, where the exact distance decides as today."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+    bands = list(range(math.floor(min_lat * BAND), math.floor(max_lat * BAND) + 1))
+    rows = await session.execute(
+        text(
+            "SELECT id, latitude, longitude, radius_km FROM friends "
+            "WHERE status = 'active' AND lat_band IN (" + ",".join(map(str, bands)) + ") "
+            "AND longitude BETWEEN :min_lon AND :max_lon "
+            "AND latitude BETWEEN :min_lat AND :max_lat "
+            # The Friend's own radius, on a flat map with 5% to spare (exact check below).
+            "AND ((latitude - :lat) * :ky) * ((latitude - :lat) * :ky) "
+            "+ ((longitude - :lon) * :kx) * ((longitude - :lon) * :kx) "
+            "<= radius_km * radius_km * 1.05 "
+            "AND EXISTS (SELECT 1 FROM json_each(friends.skills) WHERE value = :category) "
+            "AND EXISTS (SELECT 1 FROM json_each(friends.languages) WHERE value = :language)"
+        ),
+        {
+            "min_lon": min_lon,
+            "max_lon": max_lon,
+            "min_lat": min_lat,
+            "max_lat": max_lat,
+            "category": category,
+            "language": language,
+            "lat": lat,
+            "lon": lon,
+            "ky": KM_PER_DEGREE,
+            "kx": KM_PER_DEGREE * math.cos(math.radians(lat)),
+        },
+    )
+    found = []
+    for friend_id, f_lat, f_lon, f_radius in rows.all():
+        distance = haversine_km(lat, lon, f_lat, f_lon)
+        if distance <= min(f_radius, radius):
+            found.append((distance, friend_id))
+    found.sort()
+    top = found[:limit]
+    # Whole Friends only for the few who get an offer (the ranking needs their counters).
+    if top:
+        await session.scalars(select(Friend).where(Friend.id.in_([i for _, i in top])))
+    return top
+
+
+async def measure_proposal(
+    url: str, places: list[tuple[float, float]], queries: int, seed: int
+) -> dict[str, float]:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    rng = random.Random(seed + 1)
+    result: dict[str, float] = {}
+    try:
+        for radius in RADII:
+            times: list[float] = []
+            for _ in range(queries):
+                lat, lon = rng.choice(places)
+                category, language = rng.choice(CATEGORIES), rng.choice(("de", "de", "en"))
+                async with sessions() as session:
+                    started = time.perf_counter()
+                    await find_proposed(session, lat, lon, category, language, radius)
+                    times.append((time.perf_counter() - started) * 1000)
+            # The proposal must find exactly who find_candidates finds (order aside).
+            for _ in range(20):
+                lat, lon = rng.choice(places)
+                category, language = rng.choice(CATEGORIES), rng.choice(("de", "de", "en"))
+                job = Job(latitude=lat, longitude=lon, category=category)
+                async with sessions() as session:
+                    now = {
+                        c.friend.id
+                        for c in await find_candidates(session, job, language, radius, 10**6)
+                    }
+                    new = {
+                        i
+                        for _, i in await find_proposed(
+                            session, lat, lon, category, language, radius, 10**6
+                        )
+                    }
+                assert now == new, f"proposal differs at {lat},{lon}: {now ^ new}"
+            key = f"proposal_r{int(radius)}"
+            result[f"{key}_p50_ms"] = statistics.median(times)
+            result[f"{key}_p99_ms"] = percentile(times, 99)
+    finally:
+        await engine.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1k and 10k Friends, 50 queries")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--proposal", action="store_true", help="also time the banded index query proposed"
+    )
+    args = parser.parse_args()
+    sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    queries = 50 if args.quick else args.queries
+    geonames = Path(os.environ.get("GEONAMES_DIR") or ROOT.parent / "shared" / "data" / "geonames")
+    print(f"cpus={os.cpu_count()} queries={queries} per radius, wave size {WAVE_SIZE}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+            migrate(url)
+            places = asyncio.run(build(url, geonames, size, args.seed))
+            print(f"{size} Friends:")
+            numbers = asyncio.run(measure(url, places, queries, args.seed))
+            if args.proposal:
+                asyncio.run(prepare_proposal(url))
+                numbers |= asyncio.run(measure_proposal(url, places, queries, args.seed))
+            for key, value in numbers.items():
+                print(f"  {key} = {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()
