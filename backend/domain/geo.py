@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 EARTH_RADIUS_KM = 6371.0088
+_PAD_DEGREES = 1e-7  # about a centimetre
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -16,9 +17,21 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a cheap indexed prefilter."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    # Longitude degrees shrink towards the poles; clamp so the box never degenerates.
-    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
-    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a cheap indexed prefilter.
+
+    The circle's widest longitude is asin(sin(r/R) / cos(lat)) away from its centre, a little
+    more than the naive (r/R) / cos(lat), which would cut off a sliver at the east and west
+    edges. A hair of padding keeps points exactly on the circle inside despite float rounding.
+    """
+    angular = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(angular)
+    cos_lat = math.cos(math.radians(lat))
+    ratio = math.sin(angular) / cos_lat if cos_lat > 1e-12 else 2.0
+    # Near a pole the circle may wrap all the way round.
+    dlon = 180.0 if ratio >= 1.0 else math.degrees(math.asin(ratio))
+    return (
+        lat - dlat - _PAD_DEGREES,
+        lat + dlat + _PAD_DEGREES,
+        lon - dlon - _PAD_DEGREES,
+        lon + dlon + _PAD_DEGREES,
+    )

@@ -58,7 +58,15 @@ class Notice:
     entities: dict[str, Any]
 
 
-Handler = Callable[[AsyncSession, Job, datetime], Awaitable[Notice | None]]
+@dataclass(frozen=True)
+class Fired:
+    """A deadline was handled (by this process); maybe the customer is to be told."""
+
+    notice: Notice | None = None
+
+
+# None: not handled here (no longer due, or another process was quicker).
+Handler = Callable[[AsyncSession, Job, datetime], Awaitable[Fired | None]]
 
 
 def _first_name(friend: Friend | None) -> str:
@@ -107,7 +115,7 @@ class DeadlineSweep:
         fired = 0
         tried: set[int] = set()
         while len(tried) < BATCH:
-            notice: Notice | None = None
+            fired_here: Fired | None = None
             async with self.sessions() as session:
                 query = (
                     select(Job)
@@ -124,13 +132,16 @@ class DeadlineSweep:
                     return fired
                 tried.add(job.id)
                 try:
-                    notice = await handle(session, job, now)
+                    fired_here = await handle(session, job, now)
                 except Exception:  # one bad row must not stop the others
                     log.exception("deadline %s of job %s failed", column.key, job.id)
                     await session.rollback()
                     continue
+            if fired_here is None:
+                continue
+            fired += 1
+            notice = fired_here.notice
             if notice is not None:
-                fired += 1
                 await tell_customer(
                     self.sessions,
                     self.rasa,
@@ -161,7 +172,7 @@ class DeadlineSweep:
 
     async def _missed_deadline(
         self, session: AsyncSession, job: Job, now: datetime
-    ) -> Notice | None:
+    ) -> Fired | None:
         seen, friend_id = job.contact_deadline_at, job.assigned_friend_id
         claimed = await session.scalar(
             update(Job)
@@ -204,13 +215,15 @@ class DeadlineSweep:
         psid = await self._psid(session, job)
         await session.commit()
         log.info("job %s: Friend %s missed the contact deadline", job.reference, friend_id)
-        return Notice(
-            job.id, psid, "EXTERNAL_friend_missed_deadline", {"job_reference": job.reference}
+        return Fired(
+            Notice(
+                job.id, psid, "EXTERNAL_friend_missed_deadline", {"job_reference": job.reference}
+            )
         )
 
     async def _contact_reminder(
         self, session: AsyncSession, job: Job, now: datetime
-    ) -> Notice | None:
+    ) -> Fired | None:
         claimed = await session.scalar(
             update(Job)
             .where(
@@ -241,24 +254,28 @@ class DeadlineSweep:
         told = await self._say(session, friend, message, now)
         record_event(session, job, "system", "contact_reminder", sent=told)
         await session.commit()
-        return None
+        return Fired()
 
-    async def _wave(self, session: AsyncSession, job: Job, now: datetime) -> Notice | None:
+    async def _wave(self, session: AsyncSession, job: Job, now: datetime) -> Fired | None:
         result = await advance_wave(session, self.packages, self.settings.waves, job, now)
         if result.queued:
             self._queued = True
-        if result.outcome != "unassigned":
+        if result.outcome == "skipped":
             return None
-        return Notice(
-            job.id,
-            await self._psid(session, job),
-            "EXTERNAL_nobody_found",
-            {"job_reference": job.reference},
+        if result.outcome == "offered":
+            return Fired()
+        return Fired(
+            Notice(
+                job.id,
+                await self._psid(session, job),
+                "EXTERNAL_nobody_found",
+                {"job_reference": job.reference},
+            )
         )
 
     async def _rating_reminder(
         self, session: AsyncSession, job: Job, now: datetime
-    ) -> Notice | None:
+    ) -> Fired | None:
         claimed = await session.scalar(
             update(Job)
             .where(
@@ -280,11 +297,13 @@ class DeadlineSweep:
         await session.commit()
         if rated is not None:
             return None
-        return Notice(
-            job.id,
-            psid,
-            "EXTERNAL_rating_reminder",
-            {"job_reference": job.reference, "friend_name": _first_name(friend)},
+        return Fired(
+            Notice(
+                job.id,
+                psid,
+                "EXTERNAL_rating_reminder",
+                {"job_reference": job.reference, "friend_name": _first_name(friend)},
+            )
         )
 
     async def _retention(self, now: datetime) -> int:

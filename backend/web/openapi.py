@@ -204,7 +204,10 @@ def document() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "id": {"type": "integer"},
-            "kind": {"type": "string", "enum": ["nobody_found", "missed_deadline", "handed_back"]},
+            "kind": {
+                "type": "string",
+                "enum": ["nobody_found", "missed_deadline", "handed_back", "customer_not_told"],
+            },
             "job_reference": {"type": ["string", "null"]},
             "friend_id": {"type": ["integer", "null"]},
             "detail": {"type": "object"},

@@ -83,13 +83,13 @@ async def test_reminder_at_8_hours_then_the_job_goes_to_others_at_12(
         clock.advance(hours=7, minutes=59)
         assert (await sweep(client))["contact_reminder"] == 0
         clock.advance(minutes=1)
-        await sweep(client)
+        assert (await sweep(client))["contact_reminder"] == 1
         reminder = await wait_for(
             graph, lambda c: c.recipient == "friend-anna" and "Erinnerung" in text_of(c)
         )
         assert ref in text_of(reminder[0]) and "4 Stunden" in text_of(reminder[0])
         assert buttons_of(reminder[0])[0]["payload"] == f"CONTACTED:{ref}"
-        await sweep(client)  # a second sweep sends no second reminder
+        assert (await sweep(client))["contact_reminder"] == 0  # no second reminder
         assert await events(settings.database_url, "contact_reminder") == 1
 
         clock.advance(hours=4)

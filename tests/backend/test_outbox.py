@@ -52,7 +52,12 @@ async def test_offers_accepted_while_meta_is_down_go_out_when_it_is_back(
     assert offer[0].recipient == "friend-anna"
     faults = [c for c in graph.calls() if c.fault]
     assert len(faults) == 2
-    row = next(r for r in await _rows(settings, OutboxMessage) if r.offer_id)
+    # The Graph call is seen before the worker has stored its outcome: wait for the row.
+    for _ in range(100):
+        row = next(r for r in await _rows(settings, OutboxMessage) if r.offer_id)
+        if row.sent_at is not None:
+            break
+        await asyncio.sleep(0.05)
     assert row.attempts == 3 and row.sent_at is not None and "2/" in row.error
     assert [o.status for o in await _rows(settings, Offer)] == ["sent"]
 

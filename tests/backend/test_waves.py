@@ -55,7 +55,7 @@ async def test_waves_reach_further_until_the_job_is_unassigned(
         assert offered(graph) == ["friend-anna"]
 
         clock.advance(minutes=1)  # 30 minutes without a claim: wave 2 reaches 25 km
-        await sweep(client)
+        assert (await sweep(client))["wave"] == 1
         await wait_for(graph, is_offer_to("friend-falkensee"))
         assert offered(graph) == ["friend-anna", "friend-falkensee"]
 
@@ -77,7 +77,7 @@ async def test_waves_reach_further_until_the_job_is_unassigned(
         # Every offer is withdrawn; no further wave, alert or message follows.
         assert await count_rows(settings.database_url, Offer, status="withdrawn") == 3
         clock.advance(hours=2)
-        await sweep(client)
+        assert (await sweep(client))["wave"] == 0
         assert len(triggers(fake_rasa, "EXTERNAL_nobody_found")) == 1
         listed = await client.get("/api/v1/support-alerts", headers=admin_headers())
         assert [a["kind"] for a in await listed.json()] == ["nobody_found"]

@@ -1,4 +1,6 @@
-from backend.domain.geo import bounding_box, haversine_km
+import math
+
+from backend.domain.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 
 
 def test_berlin_to_munich_is_about_504_km() -> None:
@@ -19,3 +21,23 @@ def test_bounding_box_contains_every_point_of_the_circle() -> None:
             assert min_lat <= p_lat <= max_lat and min_lon <= p_lon <= max_lon
     # And the box is not absurdly large: about 2 x 15 km tall.
     assert 0.25 < max_lat - min_lat < 0.28
+
+
+def test_bounding_box_keeps_the_widest_point_of_the_circle_far_north() -> None:
+    # At 55° N the circle's easternmost point lies north of the centre's latitude and
+    # further east than (r/R) / cos(lat): the naive box cut that sliver off.
+    lat, lon, radius = 55.0, 10.0, 50.0
+    angular = radius / EARTH_RADIUS_KM
+    east_lat = math.degrees(math.asin(math.sin(math.radians(lat)) / math.cos(angular)))
+    east_lon = lon + math.degrees(math.asin(math.sin(angular) / math.cos(math.radians(lat))))
+    assert haversine_km(lat, lon, east_lat, east_lon) <= radius + 1e-6
+    naive_east = lon + math.degrees(angular / math.cos(math.radians(lat)))
+    assert east_lon > naive_east
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+    assert min_lat <= east_lat <= max_lat
+    assert min_lon <= 2 * lon - east_lon and east_lon <= max_lon
+
+
+def test_bounding_box_near_the_pole_spans_every_longitude() -> None:
+    _, _, min_lon, max_lon = bounding_box(89.9, 0.0, 50.0)
+    assert min_lon <= -180.0 and max_lon >= 180.0
