@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from backend.config import Settings
-from backend.web.json import error
+from backend.web.json import NUL_MESSAGE, error, validation_error
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,12 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith("/api/"):
+        # NUL in a path or query parameter is bad input (and PostgreSQL cannot compare it).
+        bad = ["path"] if "\x00" in request.path else []
+        bad += [k for k, v in request.query.items() if "\x00" in k or "\x00" in v]
+        if bad:
+            return validation_error({name: NUL_MESSAGE for name in bad})
     try:
         return await handler(request)
     except web.HTTPException as exc:
