@@ -41,7 +41,7 @@ class ConversationSummary(Base):
     __tablename__ = "conversation_summaries"
     __table_args__ = (
         Index("ix_conversation_summaries_last", "last_event_at", "sender_id"),
-        Index("ix_conversation_summaries_language", "language", "last_event_at"),
+        Index("ix_conversation_summaries_language", "language", "last_event_at", "sender_id"),
     )
     sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     first_event_at: Mapped[datetime]
@@ -54,12 +54,19 @@ class ConversationSummary(Base):
     handed_off: Mapped[bool] = mapped_column(Boolean, default=False)
     # Space-separated with a space at both ends, so " intent " matches a whole name.
     intents: Mapped[str] = mapped_column(Text, default=" ")
-    search_text: Mapped[str] = mapped_column(Text, default="")
     last_text: Mapped[str] = mapped_column(Text, default="")
     taken_over_by: Mapped[str | None] = mapped_column(String(254))
     reviewed_at: Mapped[datetime | None]
     reviewed_by: Mapped[str | None] = mapped_column(String(254))
     redacted_at: Mapped[datetime | None]
+
+
+class ConversationWord(Base):
+    """Full-text search: each word of a conversation once (word-prefix lookups by index)."""
+
+    __tablename__ = "conversation_words"
+    word: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
 
 
 class ConsoleState(Base):

@@ -19,6 +19,7 @@ from backend.console.models import (
     ConversationNote,
     ConversationSummary,
     ConversationTag,
+    ConversationWord,
     NluCorrection,
 )
 from backend.console.takeover import CUSTOMERS_PAGE
@@ -96,8 +97,9 @@ async def _redact_summaries(session: AsyncSession, psids: list[str], now: dateti
     await session.execute(
         update(ConversationSummary)
         .where(ConversationSummary.sender_id.in_(psids))
-        .values(search_text="", last_text="", redacted_at=now)
+        .values(last_text="", redacted_at=now)
     )
+    await session.execute(delete(ConversationWord).where(ConversationWord.sender_id.in_(psids)))
     await session.execute(
         update(NluCorrection).where(NluCorrection.sender_id.in_(psids)).values(text=ERASED)
     )

@@ -7,22 +7,32 @@ events themselves; `sync` remembers the last events.id it saw and folds only new
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import exists, false, func, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, Job
 from backend.console import tracker
-from backend.console.models import ConsoleState, ConversationSummary, ConversationTag
+from backend.console.models import (
+    ConsoleState,
+    ConversationSummary,
+    ConversationTag,
+    ConversationWord,
+)
 from backend.console.tracker import TrackerEvent
 
 CURSOR_KEY = "tracker_last_event_id"
 BATCH = 5000
-MAX_SEARCH_TEXT = 20000
+MAX_WORD = 40
+MAX_TERMS = 5
+WORD = re.compile(r"\w+")
 FALLBACK_INTENTS = {"nlu_fallback"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback"}
 PAGE_SIZE = 50
@@ -44,7 +54,6 @@ class Draft:
     min_confidence: float | None = None
     handed_off: bool = False
     intents: str = " "
-    search_text: str = ""
     last_text: str = ""
     taken_over_by: str | None = None
 
@@ -62,8 +71,6 @@ def fold(summary: Draft, event: TrackerEvent) -> None:
         text = str(data.get("text") or "")
         if text:
             summary.last_text = text[:300]
-            if len(summary.search_text) < MAX_SEARCH_TEXT:
-                summary.search_text = f"{summary.search_text} {text.lower()}"[:MAX_SEARCH_TEXT]
     if kind == "user":
         summary.user_messages += 1
         summary.last_user_at = event.at
@@ -92,8 +99,29 @@ def fold(summary: Draft, event: TrackerEvent) -> None:
         summary.taken_over_by = None
 
 
+def words(text: str) -> set[str]:
+    """The searchable words of a text: lower case, two letters or more, at most 40."""
+    return {w[:MAX_WORD] for w in WORD.findall(text.lower()) if len(w) > 1}
+
+
+def prefix_range(term: str) -> tuple[str, str]:
+    """[low, high) of the words starting with `term` (the last letter counted one up)."""
+    return term, term[:-1] + chr(ord(term[-1]) + 1)
+
+
 def new_summary(sender_id: str, at: datetime) -> Draft:
     return Draft(sender_id=sender_id, first_event_at=at, last_event_at=at)
+
+
+async def _add_words(session: AsyncSession, pairs: set[tuple[str, str]]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert_for = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [{"word": w, "sender_id": s} for w, s in sorted(pairs)]
+    for start in range(0, len(rows), 5000):
+        await session.execute(
+            insert_for(ConversationWord).on_conflict_do_nothing(),
+            rows[start : start + 5000],
+        )
 
 
 async def _cursor(session: AsyncSession) -> ConsoleState:
@@ -126,11 +154,14 @@ async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) 
                 )
             }
             existing = set(known)
+            found: set[tuple[str, str]] = set()
             for event in batch:
                 summary = known.get(event.sender_id)
                 if summary is None:
                     summary = known[event.sender_id] = new_summary(event.sender_id, event.at)
                 fold(summary, event)
+                if event.type_name in ("user", "bot"):
+                    found.update((w, event.sender_id) for w in words(str(event.data.get("text"))))
             # vars(), not asdict(): asdict deep-copies every datetime, a third of the time.
             added = [dict(vars(d)) for sender, d in known.items() if sender not in existing]
             changed = [dict(vars(d)) for sender, d in known.items() if sender in existing]
@@ -138,6 +169,8 @@ async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) 
                 await session.execute(insert(ConversationSummary), added)
             if changed:
                 await session.execute(update(ConversationSummary), changed)
+            if found:
+                await _add_words(session, found)
             state.value = batch[-1].id
             await session.commit()
             total += len(batch)
@@ -226,14 +259,21 @@ async def page(
         query = query.where(s.handed_off.is_(True))
     if filters.has_job:
         query = query.where(
-            exists(
-                select(Job.id)
-                .join(Customer, Job.customer_id == Customer.id)
-                .where(Customer.psid == s.sender_id)
-            )
+            s.sender_id.in_(select(Customer.psid).join(Job, Job.customer_id == Customer.id))
         )
     if filters.search:
-        query = query.where(s.search_text.like(_like(filters.search.lower()), escape="\\"))
+        terms = sorted(words(filters.search))[:MAX_TERMS]
+        if not terms:
+            query = query.where(false())
+        for term in terms:
+            low, high = prefix_range(term)
+            query = query.where(
+                s.sender_id.in_(
+                    select(ConversationWord.sender_id).where(
+                        ConversationWord.word >= low, ConversationWord.word < high
+                    )
+                )
+            )
     if filters.tag:
         query = query.where(
             exists(
@@ -245,9 +285,8 @@ async def page(
     after = decode_cursor(cursor) if cursor else None
     if after is not None:
         at, sender = after
-        query = query.where(
-            or_(s.last_event_at < at, and_(s.last_event_at == at, s.sender_id < sender))
-        )
+        # A row-value comparison, so the (last_event_at, sender_id) index serves it.
+        query = query.where(tuple_(s.last_event_at, s.sender_id) < tuple_(at, sender))
     rows = list(
         (
             await session.scalars(

@@ -1,4 +1,4 @@
-"""support console: staff, sessions, conversation summaries, notes, tags, NLU corrections
+"""support console: staff, sessions, conversation summaries and words, notes, tags, NLU corrections
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
+    op.create_table('conversation_words',
+    sa.Column('word', sa.String(length=40), nullable=False),
+    sa.Column('sender_id', sa.String(length=255), nullable=False),
+    sa.PrimaryKeyConstraint('word', 'sender_id')
+    )
+    with op.batch_alter_table('conversation_words', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversation_words_sender_id'), ['sender_id'], unique=False)
+
     op.create_table('conversation_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sender_id', sa.String(length=255), nullable=False),
@@ -46,7 +54,6 @@ def upgrade() -> None:
     sa.Column('min_confidence', sa.Float(), nullable=True),
     sa.Column('handed_off', sa.Boolean(), nullable=False),
     sa.Column('intents', sa.Text(), nullable=False),
-    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('last_text', sa.Text(), nullable=False),
     sa.Column('taken_over_by', sa.String(length=254), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
@@ -55,7 +62,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('sender_id')
     )
     with op.batch_alter_table('conversation_summaries', schema=None) as batch_op:
-        batch_op.create_index('ix_conversation_summaries_language', ['language', 'last_event_at'], unique=False)
+        batch_op.create_index('ix_conversation_summaries_language', ['language', 'last_event_at', 'sender_id'], unique=False)
         batch_op.create_index('ix_conversation_summaries_last', ['last_event_at', 'sender_id'], unique=False)
 
     op.create_table('conversation_tags',
@@ -133,5 +140,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversation_notes_sender_id'))
 
     op.drop_table('conversation_notes')
+    with op.batch_alter_table('conversation_words', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversation_words_sender_id'))
+
+    op.drop_table('conversation_words')
     op.drop_table('console_state')
     # ### end Alembic commands ###
