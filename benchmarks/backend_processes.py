@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import Offer, utcnow
@@ -54,44 +55,49 @@ class Storm:
     friend_ids: dict[str, int]  # messenger id → database id
 
 
+async def seed_friends(session: AsyncSession, count: int, prefix: str) -> dict[str, int]:
+    """`count` active Friends in Berlin-Mitte (10117, 15 km) who have just written to us."""
+    created: dict[str, int] = {}
+    for i in range(count):
+        request, errors = validate_friend_request(
+            {
+                "name": f"Friend{i:03d} Storm",
+                "messenger_id": f"{prefix}-{i:03d}",
+                "postal_code": "10117",
+                "country": "DE",
+                "radius_km": 15,
+                "skills": ["internet_wifi"],
+                "languages": ["de"],
+                "status": "active",
+            }
+        )
+        assert request is not None, errors
+        friend = await friends.create_friend(session, request)
+        created[friend.messenger_id] = friend.id
+    await record_inbound(session, FRIENDS_PAGE, set(created), utcnow())
+    await session.commit()
+    return created
+
+
+def job_request_body(psid: str = CUSTOMER_PSID) -> dict[str, Any]:
+    return {
+        "category": "internet_wifi",
+        "description": "Das WLAN bricht ständig ab",
+        "country": "DE",
+        "postal_code": "10115",
+        "street": "Invalidenstraße 1",
+        "customer": {"psid": psid, "name": "Erika Muster", "phone": CUSTOMER_PHONE},
+    }
+
+
 async def seed_claim_storm(database_url: str, count: int) -> Storm:
     """A job in Berlin-Mitte offered to `count` active Friends who have just written to us."""
     engine = make_engine(database_url)
     try:
         async with make_sessionmaker(engine)() as session:
-            created: dict[str, int] = {}
-            for i in range(count):
-                request, errors = validate_friend_request(
-                    {
-                        "name": f"Friend{i:03d} Storm",
-                        "messenger_id": f"storm-friend-{i:03d}",
-                        "postal_code": "10117",
-                        "country": "DE",
-                        "radius_km": 15,
-                        "skills": ["internet_wifi"],
-                        "languages": ["de"],
-                        "status": "active",
-                    }
-                )
-                assert request is not None, errors
-                friend = await friends.create_friend(session, request)
-                created[friend.messenger_id] = friend.id
+            created = await seed_friends(session, count, "storm-friend")
             job_request, errors = validate_job_request(
-                {
-                    "category": "internet_wifi",
-                    "description": "Das WLAN bricht ständig ab",
-                    "country": "DE",
-                    "postal_code": "10115",
-                    "street": "Invalidenstraße 1",
-                    "customer": {
-                        "psid": CUSTOMER_PSID,
-                        "name": "Erika Muster",
-                        "phone": CUSTOMER_PHONE,
-                        "language": "de",
-                    },
-                },
-                set(load_packages(PACKAGES)),
-                utcnow(),
+                job_request_body(), set(load_packages(PACKAGES)), utcnow()
             )
             assert job_request is not None, errors
             job, _ = await jobs.create_job(session, job_request, None, "storm")
@@ -101,7 +107,6 @@ async def seed_claim_storm(database_url: str, count: int) -> Storm:
                 Offer(job_id=job.id, friend_id=friend_id, wave=1, status="sent", sent_at=now)
                 for friend_id in created.values()
             )
-            await record_inbound(session, FRIENDS_PAGE, set(created), now)
             await session.commit()
             return Storm(job.reference, job.id, created)
     finally:
