@@ -11,7 +11,6 @@ import asyncio
 import math
 from dataclasses import dataclass
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
@@ -37,9 +36,9 @@ class Placed:
     status: str
 
 
-# Found by this test: bounding_box() widens longitude by radius / cos(latitude), but a circle on
-# the sphere reaches asin(sin(radius) / cos(latitude)) — further. At 55°N a Friend exactly 50 km
-# away at a bearing of about 89.5° lies up to 1 m outside the box and is never offered the job.
+# Found by this test: a box widened in longitude by radius / cos(latitude) misses part of the
+# circle, which reaches asin(sin(radius) / cos(latitude)). At 55°N a Friend exactly 50 km away
+# at a bearing of about 89.5° lay up to 1 m outside the box and was never offered the job.
 EDGE_EAST = Placed(89.5, 50.0, 50.0, ("internet_wifi",), ("de",), "active")
 
 
@@ -174,11 +173,6 @@ async def _check(db_url: str, scenario: Scenario) -> None:
     assert [c.friend.id for c in few] == ids[: len(few)], "a limit keeps the best ones"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bounding_box cuts off a sliver of the circle (EDGE_EAST); fix requested from H1: "
-    "dlon = degrees(asin(sin(r/R) / cos(lat))) plus a hair of padding",
-)
 def test_find_candidates_returns_exactly_the_eligible_friends(db_url: str) -> None:
     loop = asyncio.new_event_loop()
 
