@@ -18,9 +18,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from backend.domain.geo import lat_band
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -79,9 +82,23 @@ class Customer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+def _lat_band(context: Any) -> int:
+    return lat_band(float(context.get_current_parameters()["latitude"]))
+
+
 class Friend(Base):
     __tablename__ = "friends"
-    __table_args__ = (Index("ix_friends_lat_lon", "latitude", "longitude"),)
+    __table_args__ = (
+        Index("ix_friends_lat_lon", "latitude", "longitude"),
+        # Matching reads active Friends by band and longitude range (backend/services/dispatch).
+        Index(
+            "ix_friends_active_band_lon",
+            "lat_band",
+            "longitude",
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     messenger_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -89,6 +106,8 @@ class Friend(Base):
     country: Mapped[str] = mapped_column(String(2))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    # floor(latitude * BANDS_PER_DEGREE), set from the latitude on insert.
+    lat_band: Mapped[int | None] = mapped_column(Integer, default=_lat_band)
     radius_km: Mapped[float] = mapped_column(Float)
     skills: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 
 EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.radians(1) * EARTH_RADIUS_KM
+# Latitude bands per degree (about 11 km each): the equality part of the Friends' index, so a
+# search reads a few short longitude ranges instead of a whole strip across the map.
+BANDS_PER_DEGREE = 10
 _PAD_DEGREES = 1e-7  # about a centimetre
 
 
@@ -35,3 +39,12 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
         lon - dlon - _PAD_DEGREES,
         lon + dlon + _PAD_DEGREES,
     )
+
+
+def lat_band(latitude: float) -> int:
+    return math.floor(latitude * BANDS_PER_DEGREE)
+
+
+def lat_bands(min_lat: float, max_lat: float) -> list[int]:
+    """Every band a latitude range touches."""
+    return list(range(lat_band(min_lat), lat_band(max_lat) + 1))

@@ -9,27 +9,29 @@ Each wave is claimed with one conditional UPDATE on (wave, next_wave_at), so two
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, cast, exists, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import button_message, postback_button
 from backend.adapters.orm import Customer, Friend, Job, Offer, SupportAlert
 from backend.domain.deadlines import is_due
-from backend.domain.geo import bounding_box, haversine_km
+from backend.domain.geo import KM_PER_DEGREE, bounding_box, haversine_km, lat_bands
 from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
-from backend.domain.ranking import score
+from backend.domain.ranking import Track, score
 from backend.domain.waves import WavePolicy, wave_radius
 from backend.services import outbox
 from backend.services.claims import withdraw_offers
-from backend.services.friends import track_of
 from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
@@ -40,6 +42,9 @@ log = logging.getLogger(__name__)
 WAVE_SIZE = WavePolicy().size
 # Offers in these states may be made again in a later round: the Friend never refused the job.
 REOFFERABLE = ("withdrawn", "not_reachable")
+# The flat-map radius test in SQL is rough (about 1% at 50 km): it may let a few Friends too
+# many through, which the exact distance then drops, but never one too few.
+FLAT_MAP_SPARE = 1.1
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,14 @@ class Candidate:
     friend: Friend
     distance_km: float
     score: float = 0.0
+
+
+def _has(session: AsyncSession, json_list: Any, value: str) -> ColumnElement[bool]:
+    """The JSON list in column `json_list` contains `value`, with the database's JSON functions."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(json_list, JSONB).contains([value])
+    items = func.json_each(json_list).table_valued("value")
+    return exists(select(literal(1)).select_from(items).where(items.c.value == value))
 
 
 async def find_candidates(
@@ -61,12 +74,41 @@ async def find_candidates(
     """Active Friends whose own radius covers the customer, with the skill and the language,
     best first (backend/domain/ranking.py). With exclude_offered, Friends who hold a live
     offer for the job or turned it down in any way (declined, missed its deadline, gave it
-    back) are left out."""
+    back) are left out.
+
+    The database narrows down with its index (latitude bands and a longitude range), the skill,
+    the language and a flat-map test of each Friend's own radius with room to spare; plain
+    columns come back and the exact distance decides here. Whole Friends are loaded only for
+    the few who make the cut.
+    """
     min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
-    query = select(Friend).where(
+    ky = KM_PER_DEGREE
+    kx = KM_PER_DEGREE * math.cos(math.radians(job.latitude))
+    dy = (Friend.latitude - job.latitude) * ky
+    dx = (Friend.longitude - job.longitude) * kx
+    query = select(
+        Friend.id,
+        Friend.latitude,
+        Friend.longitude,
+        Friend.radius_km,
+        Friend.skills,
+        Friend.languages,
+        Friend.rating,
+        Friend.rating_count,
+        Friend.claims,
+        Friend.contacted_in_time,
+        Friend.missed_deadlines,
+        Friend.hand_backs,
+        Friend.declines,
+        Friend.completed_jobs,
+    ).where(
         Friend.status == "active",
-        Friend.latitude.between(min_lat, max_lat),
+        Friend.lat_band.in_(lat_bands(min_lat, max_lat)),
         Friend.longitude.between(min_lon, max_lon),
+        Friend.latitude.between(min_lat, max_lat),
+        dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
+        _has(session, Friend.skills, job.category),
+        _has(session, Friend.languages, language),
     )
     if exclude_offered:
         query = query.where(
@@ -76,18 +118,32 @@ async def find_candidates(
                 )
             )
         )
-    found = []
-    for friend in (await session.scalars(query)).all():
-        if job.category not in friend.skills or language not in friend.languages:
+    ranked: list[tuple[float, float, int]] = []
+    for row in (await session.execute(query)).all():
+        if job.category not in row.skills or language not in row.languages:
             continue
-        distance = haversine_km(job.latitude, job.longitude, friend.latitude, friend.longitude)
-        if distance <= min(friend.radius_km, max_radius_km):
-            rank = score(
-                distance, max_radius_km, friend.rating, friend.rating_count, track_of(friend)
-            )
-            found.append(Candidate(friend, distance, rank))
-    found.sort(key=lambda c: (-c.score, c.distance_km, c.friend.id))
-    return found[:limit]
+        distance = haversine_km(job.latitude, job.longitude, row.latitude, row.longitude)
+        if distance > min(row.radius_km, max_radius_km):
+            continue
+        track = Track(
+            claims=row.claims,
+            contacted_in_time=row.contacted_in_time,
+            missed_deadlines=row.missed_deadlines,
+            hand_backs=row.hand_backs,
+            declines=row.declines,
+            completed_jobs=row.completed_jobs,
+        )
+        rank = score(distance, max_radius_km, row.rating, row.rating_count, track)
+        ranked.append((-rank, distance, row.id))
+    ranked.sort()
+    top = ranked[:limit]
+    if not top:
+        return []
+    friends = {
+        f.id: f
+        for f in (await session.scalars(select(Friend).where(Friend.id.in_([t[2] for t in top]))))
+    }
+    return [Candidate(friends[i], distance, -neg) for neg, distance, i in top if i in friends]
 
 
 def _window_text(job: Job, language: str) -> str:
