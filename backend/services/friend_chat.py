@@ -166,7 +166,10 @@ class FriendChat:
             sender,
             quick_replies(
                 body,
-                [(p.names.get(language, p.id), f"DONEPKG:{job.reference}:{p.id}") for p in choices],
+                [
+                    (_short(p.names.get(language, p.id)), f"DONEPKG:{job.reference}:{p.id}")
+                    for p in choices
+                ],
             ),
         )
 
@@ -296,6 +299,11 @@ class FriendChat:
         await tell_customer(
             self.sessions, self.rasa, job.id, customer.psid, "EXTERNAL_friend_assigned", entities
         )
+
+
+def _short(name: str) -> str:
+    """A package name fit for a 20-character chip: "Einrichtung (2 Stunden)" → "Einrichtung"."""
+    return name.split(" (")[0]
 
 
 def _first_name(friend: Friend) -> str:

@@ -25,6 +25,10 @@ def chips(call: RecordedCall) -> list[str]:
     return [q["payload"] for q in (call.body.get("message") or {}).get("quick_replies") or []]
 
 
+def titles(call: RecordedCall) -> list[str]:
+    return [q["title"] for q in (call.body.get("message") or {}).get("quick_replies") or []]
+
+
 async def _contacted(client: Client, graph: FakeGraph) -> tuple[str, int]:
     anna = await add_friend(client)
     ref: str = (await create_job(client))["reference"]
@@ -40,6 +44,7 @@ async def _tap_done(client: Client, graph: FakeGraph, ref: str, package: str) ->
     await post_friends_webhook(client, [tap("friend-anna", f"DONE:{ref}", 3)])
     [ask] = await wait_for(graph, lambda c: "Welches Paket" in text_of(c))
     assert chips(ask) == [f"DONEPKG:{ref}:quick_help", f"DONEPKG:{ref}:setup"]
+    assert titles(ask) == ["Schnelle Hilfe", "Einrichtung"]
     assert "49,00 EUR" in text_of(ask) and "89,00 EUR" in text_of(ask)
     await post_friends_webhook(client, [tap("friend-anna", f"DONEPKG:{ref}:{package}", 4)])
     [extra] = await wait_for(graph, lambda c: "über das Paket hinaus" in text_of(c))
