@@ -98,6 +98,19 @@ DEVICES: dict[str, tuple[str, ...]] = {
         "compi",
         "computor",
     ),
+    # A landline or any phone: "phone" alone does not say which. "phone number" is blocked
+    # below, so a customer giving their number does not name a device.
+    "Telefon": (
+        "telefon",
+        "telefons",
+        "festnetztelefon",
+        "schnurlostelefon",
+        "phone",
+        "phones",
+        "telephone",
+        "landline",
+        "cordless phone",
+    ),
     "Handy": (
         "handy",
         "handys",
@@ -154,7 +167,56 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "Bosch": ("bosch",),
     "Amazon": ("amazon", "alexa", "echo dot"),
     "Google": ("google", "google nest", "google home"),
+    # Further brands common in German-speaking households (TVs, printers, heating, phones for
+    # older people, network gear, Swiss/Austrian providers). "Brother" is left out: in English
+    # it is mostly a relative.
+    "Panasonic": ("panasonic",),
+    "Grundig": ("grundig",),
+    "Loewe": ("loewe",),
+    "Telefunken": ("telefunken",),
+    "Bose": ("bose",),
+    "JBL": ("jbl",),
+    "Kyocera": ("kyocera",),
+    "Lexmark": ("lexmark",),
+    "Ricoh": ("ricoh",),
+    "Siemens": ("siemens",),
+    "Miele": ("miele",),
+    "Viessmann": ("viessmann",),
+    "Vaillant": ("vaillant",),
+    "Buderus": ("buderus",),
+    "Nokia": ("nokia",),
+    "Motorola": ("motorola",),
+    "Oppo": ("oppo",),
+    "OnePlus": ("oneplus",),
+    "Fairphone": ("fairphone",),
+    "Doro": ("doro",),
+    "Emporia": ("emporia",),
+    "Gigaset": ("gigaset",),
+    "Microsoft": ("microsoft",),
+    "devolo": ("devolo",),
+    "TP-Link": ("tp-link", "tplink"),
+    "Netgear": ("netgear",),
+    "Sunrise": ("sunrise",),
+    "UPC": ("upc",),
+    "Synology": ("synology",),
 }
+
+# Phrases that contain a device word but name none: matched with a label SpacyNLP's extractor
+# does not ask for (config.yml: dimensions device and brand), so the ruler's preference for the
+# longest match keeps "phone" in "phone number" from becoming a device.
+NOT_ENTITIES = (
+    "phone number",
+    "phone numbers",
+    "phone no",
+    "phone nr",
+    "telephone number",
+    "cell phone number",
+    "mobile phone number",
+    "telefon nummer",
+    "telefon nr",
+    "handy nummer",
+    "handy nr",
+)
 
 LABELS = {"device": DEVICES, "brand": BRANDS}
 
@@ -212,6 +274,12 @@ def build(out_dir: str | Path) -> Path:
             nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(entity_patterns())
+    ruler.add_patterns(
+        [
+            {"label": "not_an_entity", "pattern": [{"LOWER": token} for token in phrase.split()]}
+            for phrase in NOT_ENTITIES
+        ]
+    )
     nlp.meta["name"] = "techfriends_de"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = "Blank German pipeline with lookup lemmas and device/brand rules"
