@@ -20,8 +20,9 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
@@ -129,15 +130,22 @@ async def measure(
             result[f"{key}_box_rows_mean"] = statistics.mean(boxed)
             result[f"{key}_box_rows_p99"] = percentile([float(b) for b in boxed], 99)
             result[f"{key}_found_mean"] = statistics.mean(found)
+        # SQLite's plan for the statement find_candidates really sends (Berlin, 50 km).
+        statements: list[tuple[str, Any]] = []
+
+        def grab(*args: Any) -> None:
+            statement, parameters = args[2], args[3]
+            if statement.lstrip().upper().startswith("SELECT") and "friends" in statement:
+                statements.append((statement, parameters))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", grab)
         async with sessions() as session:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(52.52, 13.40, 50.0)
-            plan = await session.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT * FROM friends WHERE status = 'active' "
-                    "AND latitude BETWEEN :a AND :b AND longitude BETWEEN :c AND :d"
-                ),
-                {"a": min_lat, "b": max_lat, "c": min_lon, "d": max_lon},
-            )
+            job = Job(latitude=52.52, longitude=13.40, category=CATEGORIES[0])
+            await find_candidates(session, job, "de", 50.0, WAVE_SIZE)
+        event.remove(engine.sync_engine, "before_cursor_execute", grab)
+        async with engine.connect() as conn:
+            statement, parameters = statements[0]
+            plan = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
             print("  plan:", " | ".join(str(row[-1]) for row in plan.all()))
     finally:
         await engine.dispose()
@@ -148,11 +156,17 @@ KM_PER_DEGREE = 111.195
 BAND = 10  # latitude bands per degree (about 11 km): the index's equality part
 
 
-async def prepare_proposal(url: str) -> None:
-    """What the proposal needs: a latitude band column and a partial index (band, longitude)."""
+async def prepare_proposal(url: str) -> bool:
+    """What the proposal needs: a latitude band column and a partial index (band, longitude).
+
+    False when the schema has them already (migration 0007): then find_candidates is the
+    proposal and there is nothing separate to measure."""
     engine = make_engine(url)
     try:
         async with engine.begin() as conn:
+            columns = {row[1] for row in (await conn.execute(text("PRAGMA table_info(friends)")))}
+            if "lat_band" in columns:
+                return False
             await conn.execute(text("ALTER TABLE friends ADD COLUMN lat_band INTEGER"))
             await conn.execute(
                 text(f"UPDATE friends SET lat_band = CAST(floor(latitude * {BAND}) AS INTEGER)")
@@ -164,6 +178,7 @@ async def prepare_proposal(url: str) -> None:
                 )
             )
             await conn.execute(text("ANALYZE"))
+        return True
     finally:
         await engine.dispose()
 
@@ -284,8 +299,7 @@ def main() -> None:
             places = asyncio.run(build(url, geonames, size, args.seed))
             print(f"{size} Friends:")
             numbers = asyncio.run(measure(url, places, queries, args.seed))
-            if args.proposal:
-                asyncio.run(prepare_proposal(url))
+            if args.proposal and asyncio.run(prepare_proposal(url)):
                 numbers |= asyncio.run(measure_proposal(url, places, queries, args.seed))
             for key, value in numbers.items():
                 print(f"  {key} = {value:.2f}")
