@@ -323,6 +323,28 @@ def _minutes(path: Path) -> str:
     return f"{timing['seconds'] / 60:.0f} min" if timing else "–"
 
 
+def _ruler_table(ruler: dict[str, Any], title: str) -> list[str]:
+    lines = ["", f"### Entities: the EntityRuler (SpacyEntityExtractor) {title}", ""]
+    lines += ["| entity | precision | recall | F1 | tokens |", "|---|---|---|---|---|"]
+    for label, values in ruler["labels"].items():
+        lines.append(
+            f"| {label} | {values['precision']:.3f} | {values['recall']:.3f} "
+            f"| {values['f1-score']:.3f} | {values['support']} |"
+        )
+    lines += [
+        f"| **macro** | | | **{ruler['macro_f1']:.3f}** | |",
+        "",
+        f"{ruler['examples']} examples, {len(ruler['disagreements'])} with a disagreement"
+        + (":" if ruler["disagreements"] else "."),
+    ]
+    for item in ruler["disagreements"]:
+        lines.append(
+            f"- “{item['text']}”: annotated {item['annotated'] or 'nothing'}, "
+            f"ruler {item['ruler'] or 'nothing'}"
+        )
+    return lines
+
+
 def render() -> str:
     lines = [START, "", "### Cross-validation: configurations compared", ""]
     lines += [
@@ -333,9 +355,7 @@ def render() -> str:
     for name in [*VARIANTS, FINAL]:
         intents = _load_json(OUT / name / "intent_report.json")
         if intents is None:
-            if name in VARIANTS:
-                lines.append(f"| {name} | not measured | | | | |")
-            continue
+            continue  # not measured (yet)
         diet = _load_json(OUT / name / "DIETClassifier_report.json")
         diet_f1 = f"{_entity_macro(diet):.3f}" if diet else "– (DIET extracts no entities)"
         lines.append(
@@ -362,26 +382,13 @@ def render() -> str:
             IMAGE_DIR.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(image, IMAGE_DIR / "intent_confusion_matrix.png")
             lines += ["", "![intent confusion matrix](img/intent_confusion_matrix.png)"]
-    ruler = _load_json(OUT / "entity_ruler.json")
-    if ruler is not None:
-        lines += ["", "### Entities: the EntityRuler (SpacyEntityExtractor) against the data", ""]
-        lines += ["| entity | precision | recall | F1 | tokens |", "|---|---|---|---|---|"]
-        for label, values in ruler["labels"].items():
-            lines.append(
-                f"| {label} | {values['precision']:.3f} | {values['recall']:.3f} "
-                f"| {values['f1-score']:.3f} | {values['support']} |"
-            )
-        lines += [
-            f"| **macro** | | | **{ruler['macro_f1']:.3f}** | |",
-            "",
-            f"{ruler['examples']} examples, {len(ruler['disagreements'])} with a disagreement"
-            + (":" if ruler["disagreements"] else "."),
-        ]
-        for item in ruler["disagreements"]:
-            lines.append(
-                f"- “{item['text']}”: annotated {item['annotated'] or 'nothing'}, "
-                f"ruler {item['ruler'] or 'nothing'}"
-            )
+    for file, title in (
+        ("entity_ruler.json", "against the training data"),
+        ("entity_ruler_held_out.json", "on the held-out sentences (HELD_OUT)"),
+    ):
+        ruler = _load_json(OUT / file)
+        if ruler is not None:
+            lines += _ruler_table(ruler, title)
     lines += ["", "### Category inference (actions/categories.py) on the problem descriptions", ""]
     lines += ["| category | language | examples | right | asks | wrong |"]
     lines += ["|---|---|---|---|---|---|", *_category_rows()]
