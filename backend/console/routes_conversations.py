@@ -24,16 +24,11 @@ from backend.console.web import (
     require_staff,
     runtime,
     staff,
+    sync_now,
 )
 from backend.services.jobs import jobs_for_customer
 
 routes = web.RouteTableDef()
-
-
-async def sync_now(request: web.Request) -> None:
-    c = console(request)
-    async with c.sync_lock:
-        await summaries.sync(runtime(request).sessions, c.tracker)
 
 
 def _url(sender_id: str, suffix: str = "") -> str:
@@ -130,6 +125,7 @@ async def latest(request: web.Request) -> web.StreamResponse:
 async def review(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     rt = runtime(request)
+    await sync_now(request)
     async with rt.sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is None:

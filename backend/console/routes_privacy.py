@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-from backend.console import privacy
+from backend.console import privacy, summaries
 from backend.console.web import (
     console,
     form_text,
@@ -57,5 +57,6 @@ async def erase(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     c = console(request)
     async with c.sync_lock:  # a fold running meanwhile would write the old texts back
+        await summaries.sync(rt.sessions, c.tracker)
         await privacy.erase_customer(rt.sessions, c.tracker, psid, rt.settings.clock())
     return redirect("/console/privacy", "erased")

@@ -16,6 +16,7 @@ from backend.console.web import (
     require_staff,
     runtime,
     staff,
+    sync_now,
 )
 
 routes = web.RouteTableDef()
@@ -37,6 +38,7 @@ async def _append(request: web.Request, sender_id: str, events: list[dict[str, o
 async def take_over(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     rt = runtime(request)
+    await sync_now(request)
     async with rt.sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is None:
@@ -62,6 +64,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
         return redirect(_url(sender_id), "reply_too_long")
     rt = runtime(request)
     now = rt.settings.clock()
+    await sync_now(request)
     async with rt.sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is None:

@@ -18,7 +18,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.adapters.messenger import MessengerClient
-from backend.console import auth
+from backend.console import auth, summaries
 from backend.console.i18n import LANGUAGES, TEXTS, translate
 from backend.console.summaries import STAFF_TIME_ZONE
 from backend.web.runtime import RUNTIME, Runtime
@@ -67,6 +67,13 @@ class Staff:
 
 
 STAFF = web.RequestKey("console_staff", Staff)
+
+
+async def sync_now(request: web.Request) -> None:
+    """Fold the newest tracker events, so the page shows what just happened."""
+    c = console(request)
+    async with c.sync_lock:
+        await summaries.sync(runtime(request).sessions, c.tracker)
 
 
 def runtime(request: web.Request) -> Runtime:
