@@ -53,6 +53,13 @@ async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str)
     tags = (
         await session.scalars(select(ConversationTag.tag).where(ConversationTag.sender_id == psid))
     ).all()
+    replies = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.page == CUSTOMERS_PAGE, OutboxMessage.recipient == psid)
+            .order_by(OutboxMessage.id)
+        )
+    ).all()
     conversation = await tracker.conversation(engine, psid)
     references = {j.id: j.reference for j in jobs}
     return {
@@ -90,6 +97,10 @@ async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str)
             {"author": n.author, "text": n.text, "at": _iso(n.created_at)} for n in notes
         ],
         "tags": list(tags),
+        "support_replies": [
+            {"message": r.body.get("message"), "at": _iso(r.created_at), "sent": _iso(r.sent_at)}
+            for r in replies
+        ],
     }
 
 

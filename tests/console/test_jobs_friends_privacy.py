@@ -145,6 +145,8 @@ async def test_export_then_erase_a_customer(
     url = "/console/conversations/psid-42"
     await client.post(f"{url}/takeover", data={"csrf": csrf})
     await client.post(f"{url}/reply", data={"csrf": csrf, "text": "Hallo Erika Muster"})
+    with_reply = json.loads(await (await client.get("/console/privacy/export?psid=psid-42")).text())
+    assert [r["message"] for r in with_reply["support_replies"]] == [{"text": "Hallo Erika Muster"}]
 
     wrong = await client.post(
         "/console/privacy/erase", data={"csrf": csrf, "psid": "psid-42", "confirm": "psid-4"}
