@@ -116,8 +116,8 @@ async def conversation(request: web.Request) -> web.StreamResponse:
 @require_staff()
 async def latest(request: web.Request) -> web.StreamResponse:
     """The newest event id, which the transcript page polls to know when to reload."""
-    events = await tracker.conversation(console(request).tracker, request.match_info["sender"])
-    return web.json_response({"last_event_id": events[-1].id if events else 0})
+    last = await tracker.last_event_id(console(request).tracker, request.match_info["sender"])
+    return web.json_response({"last_event_id": last})
 
 
 @routes.post("/console/conversations/{sender}/review")

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -88,6 +99,15 @@ async def conversation(engine: AsyncEngine, sender_id: str) -> list[TrackerEvent
     except (OperationalError, ProgrammingError):
         return []
     return [_event(r) for r in rows]
+
+
+async def last_event_id(engine: AsyncEngine, sender_id: str) -> int:
+    query = select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
+    try:
+        async with engine.connect() as connection:
+            return int((await connection.scalar(query)) or 0)
+    except (OperationalError, ProgrammingError):
+        return 0
 
 
 def redact_event(type_name: str, data: dict[str, Any]) -> dict[str, Any] | None:

@@ -141,7 +141,11 @@ async def test_new_events_reach_the_list_incrementally(
     fill(tracker_store, 2)
     await login(client)
     assert await all_pages(client, "") == ["psid-0001", "psid-0000"]
-    tracker_store.add("psid-0000", user("Noch eine Frage", START + timedelta(hours=5), "ask", 0.2))
+    newest = tracker_store.add(
+        "psid-0000", user("Noch eine Frage", START + timedelta(hours=5), "ask", 0.2)
+    )
+    latest = await client.get("/console/conversations/psid-0000/latest")
+    assert await latest.json() == {"last_event_id": newest}  # what the page polls
     assert await all_pages(client, "") == ["psid-0000", "psid-0001"]
     assert await all_pages(client, "below=0.3") == ["psid-0000"]
     assert await all_pages(client, "intent=ask") == ["psid-0000"]
