@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -80,6 +80,8 @@ class DeadlineSweep:
     settings: Settings
     rasa: RasaClient
     wake_outbox: Callable[[], None]
+    # At most this many rows of each kind per sweep; the rest wait for the next tick.
+    batch: int = BATCH
     _queued: bool = field(default=False, init=False)
 
     async def sweep(self) -> dict[str, int]:
@@ -92,8 +94,14 @@ class DeadlineSweep:
             "contact_deadline": await self._each_due(
                 Job.contact_deadline_at, "assigned", now, self._missed_deadline
             ),
+            # Not for a job whose deadline has passed too (more were due than one sweep takes):
+            # the next sweep takes it away, a reminder now would only confuse.
             "contact_reminder": await self._each_due(
-                Job.contact_reminder_at, "assigned", now, self._contact_reminder
+                Job.contact_reminder_at,
+                "assigned",
+                now,
+                self._contact_reminder,
+                or_(Job.contact_deadline_at.is_(None), Job.contact_deadline_at > now),
             ),
             "wave": await self._each_due(Job.next_wave_at, "open", now, self._wave),
             "rating_reminder": await self._each_due(
@@ -111,15 +119,16 @@ class DeadlineSweep:
         status: str,
         now: datetime,
         handle: Handler,
+        *also: ColumnElement[bool],
     ) -> int:
         fired = 0
         tried: set[int] = set()
-        while len(tried) < BATCH:
+        while len(tried) < self.batch:
             fired_here: Fired | None = None
             async with self.sessions() as session:
                 query = (
                     select(Job)
-                    .where(column <= now, Job.status == status)
+                    .where(column <= now, Job.status == status, *also)
                     .order_by(column, Job.id)
                     .limit(1)
                 )

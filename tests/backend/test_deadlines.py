@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from backend.config import Settings
+from backend.web.runtime import RUNTIME
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import (
     Client,
@@ -195,3 +196,26 @@ async def test_a_friend_can_hand_a_job_back(
         # Giving back twice, or a job that is not yours, is refused politely.
         await post_friends_webhook(client, [tap("friend-jonas", f"HANDBACK:{ref}", 3)])
         await wait_for(graph, lambda c: c.recipient == "friend-jonas" and "nicht" in text_of(c))
+
+
+async def test_a_job_whose_deadline_waits_for_the_next_sweep_gets_no_late_reminder(
+    settings: Settings, fake_graph: Graph, fake_rasa: FakeRasa
+) -> None:
+    graph, _ = fake_graph
+    clock = MovableClock()
+    async with backend(clocked(settings, clock)) as client:
+        await add_friend(client)
+        refs = [(await create_job(client, key=f"k{i}"))["reference"] for i in range(2)]
+        await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c), count=2)
+        for i, ref in enumerate(refs):
+            await post_friends_webhook(client, [tap("friend-anna", f"CLAIM:{ref}", 10 + i)])
+        await wait_for(graph, lambda c: "gehört" in text_of(c), count=2)
+        # More deadlines are due than one sweep takes (one here, 200 in production).
+        client.app[RUNTIME].deadlines.batch = 1
+        clock.advance(hours=13)
+        first = await sweep(client)
+        assert (first["contact_deadline"], first["contact_reminder"]) == (1, 0)
+        second = await sweep(client)
+        assert (second["contact_deadline"], second["contact_reminder"]) == (1, 0)
+        assert await events(settings.database_url, "contact_reminder") == 0
+        assert len(triggers(fake_rasa, "EXTERNAL_friend_missed_deadline")) == 2
