@@ -96,6 +96,8 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
         ),
         name="friends outbox",
     )
+    # APScheduler logs every run at INFO: a line every few seconds that says nothing.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler()
     # The scheduler only ticks; deadlines live in the jobs table (backend/services/deadlines.py).
     scheduler.add_job(
