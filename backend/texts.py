@@ -26,13 +26,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": (
             "Der Auftrag {reference} gehört Ihnen.\n"
             "Kunde: {name}\nTelefon: {phone}\nAdresse: {address}\n"
-            "Bitte melden Sie sich innerhalb von 12 Stunden beim Kunden und tippen Sie dann "
+            "Bitte melden Sie sich innerhalb von {hours} Stunden beim Kunden und tippen Sie dann "
             "auf „Kunde kontaktiert“. Nach getaner Arbeit: „Erledigt“."
         ),
         "en": (
             "Job {reference} is yours.\n"
             "Customer: {name}\nPhone: {phone}\nAddress: {address}\n"
-            "Please contact the customer within 12 hours, then tap “Customer contacted”. When "
+            "Please contact the customer within {hours} hours, then tap “Customer contacted”. When "
             "the work is done: “Job done”."
         ),
     },

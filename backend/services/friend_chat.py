@@ -269,6 +269,7 @@ class FriendChat:
                     name=customer.name,
                     phone=customer.phone,
                     address=address,
+                    hours=f"{self.deadlines.contact_deadline.total_seconds() / 3600:g}",
                 ),
                 [
                     postback_button(

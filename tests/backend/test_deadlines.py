@@ -52,7 +52,8 @@ async def _claimed(client: Client, graph: FakeGraph) -> tuple[str, dict[str, int
     ref: str = (await create_job(client))["reference"]
     await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c), count=2)
     assert await post_friends_webhook(client, [tap("friend-anna", f"CLAIM:{ref}", 1)]) == 200
-    await wait_for(graph, lambda c: c.recipient == "friend-anna" and "gehört" in text_of(c))
+    [won] = await wait_for(graph, lambda c: c.recipient == "friend-anna" and "gehört" in text_of(c))
+    assert "innerhalb von 12 Stunden" in text_of(won)
     return ref, {"anna": anna["id"], "jonas": jonas["id"]}
 
 
