@@ -157,3 +157,47 @@ async def resolve_alert(session: AsyncSession, alert_id: int, now: datetime) -> 
     )
     await session.commit()
     return resolved is not None
+
+
+ASSIGNABLE = ("open", "unassigned")
+
+
+async def prepare_assignment(
+    session: AsyncSession, job: Job, friend: Friend, by: str, now: datetime
+) -> bool:
+    """Make support's choice of Friend claimable: the job open, an offer to that Friend.
+
+    The claim itself (and telling the Friend and the customer) is the ordinary claim path.
+    """
+    if job.status not in ASSIGNABLE or friend.status != "active":
+        return False
+    job.status = "open"
+    offer = await session.scalar(
+        select(Offer).where(Offer.job_id == job.id, Offer.friend_id == friend.id)
+    )
+    if offer is None:
+        session.add(
+            Offer(
+                job_id=job.id,
+                friend_id=friend.id,
+                wave=max(job.wave, 1),
+                status="sent",
+                created_at=now,
+                sent_at=now,
+            )
+        )
+    else:
+        offer.status = "sent"
+    record_event(session, job, by, "assigned_by_support", friend=friend.name)
+    await session.commit()
+    return True
+
+
+async def active_friends(session: AsyncSession) -> list[Friend]:
+    return list(
+        (
+            await session.scalars(
+                select(Friend).where(Friend.status == "active").order_by(Friend.name).limit(500)
+            )
+        ).all()
+    )

@@ -102,7 +102,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "redispatch": ("Neu ausschreiben", "Re-dispatch"),
     "redispatched": ("Der Auftrag wird neu ausgeschrieben.", "The job is being re-dispatched."),
     "assign": ("Von Hand zuweisen", "Assign by hand"),
-    "assigned": ("Zugewiesen.", "Assigned."),
+    "assigned": (
+        "Zugewiesen; der Friend hat die Kundendaten bekommen.",
+        "Assigned; the Friend got the customer's details.",
+    ),
+    "assigned_call_friend": (
+        "Zugewiesen. Der Friend hat 24 Stunden nicht geschrieben und bekommt keine Nachricht: "
+        "bitte anrufen.",
+        "Assigned. The Friend has not written for 24 hours and gets no message: please call.",
+    ),
     "cancel_job": ("Stornieren", "Cancel"),
     "reason": ("Grund", "Reason"),
     "reason_missing": ("Bitte einen Grund angeben.", "Please give a reason."),

@@ -19,6 +19,7 @@ from backend.console.web import (
 from backend.services.dispatch import dispatch_job
 from backend.services.jobs import get_job, record_event
 from backend.services.lifecycle import LifecycleError, cancel_job
+from backend.services.outbox import FRIENDS_PAGE, can_message
 
 routes = web.RouteTableDef()
 
@@ -65,6 +66,7 @@ async def job_detail(request: web.Request) -> web.StreamResponse:
         alerts = (
             await session.scalars(select(SupportAlert).where(SupportAlert.job_id == job.id))
         ).all()
+        choices = await board.active_friends(session) if job.status in board.ASSIGNABLE else []
     return render(
         request,
         "job.html",
@@ -77,6 +79,8 @@ async def job_detail(request: web.Request) -> web.StreamResponse:
             "alerts": alerts,
             "now": rt.settings.clock(),
             "can_redispatch": job.status in board.REDISPATCHABLE,
+            "can_assign": job.status in board.ASSIGNABLE,
+            "active_friends": choices,
         },
     )
 
@@ -139,6 +143,38 @@ async def redispatch(request: web.Request) -> web.StreamResponse:
         rt.sessions, rt.packages, job_id, rt.settings.waves, rt.outbox_wakeup.set, now
     )
     return redirect(_job_url(reference), "redispatched")
+
+
+@routes.post("/console/jobs/{reference}/assign")
+@require_staff()
+async def assign(request: web.Request) -> web.StreamResponse:
+    """Give the job to a Friend chosen by support, through the ordinary claim path."""
+    reference = request.match_info["reference"]
+    try:
+        friend_id = int(await form_text(request, "friend_id", 20))
+    except ValueError:
+        return message_page(request, "not_possible", 422, why="friend")
+    rt = runtime(request)
+    now = rt.settings.clock()
+    async with rt.sessions() as session:
+        job = await get_job(session, reference)
+        friend = await session.get(Friend, friend_id)
+        if job is None or friend is None:
+            return message_page(request, "not_found", 404)
+        messenger_id = friend.messenger_id
+        language = "de" if "de" in friend.languages or not friend.languages else "en"
+        status = job.status
+        if not await board.prepare_assignment(session, job, friend, _actor(request), now):
+            return message_page(request, "not_possible", 409, why=status)
+        reachable = await can_message(session, FRIENDS_PAGE, messenger_id, now)
+    # The claim, the Friend's "it is yours" message and the customer's news: FriendChat's path.
+    await rt.friend_chat._claim(messenger_id, reference, language)
+    async with rt.sessions() as session:
+        job = await get_job(session, reference)
+        won = job is not None and job.assigned_friend_id == friend_id
+    if not won:
+        return message_page(request, "not_possible", 409, why="claim")
+    return redirect(_job_url(reference), "assigned" if reachable else "assigned_call_friend")
 
 
 @routes.post("/console/alerts/{alert_id:\\d+}/resolve")

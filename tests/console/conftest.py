@@ -136,6 +136,7 @@ class FakeRasa:
     store: TrackerStore
     clock: Clock
     posts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    triggers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     url: str = ""
     down: bool = False
 
@@ -168,6 +169,9 @@ async def fake_rasa(tracker_store: TrackerStore, clock: Clock) -> AsyncIterator[
         return web.json_response({"sender_id": sender})
 
     async def trigger(request: web.Request) -> web.Response:
+        rasa.triggers.append(
+            {"conversation": request.match_info["conversation_id"], **await request.json()}
+        )
         return web.json_response({"tracker": {}, "messages": []})
 
     app = web.Application()

@@ -11,15 +11,19 @@ from sqlalchemy import select
 from backend.adapters.orm import OutboxMessage
 from backend.console import privacy, summaries
 from backend.console.tracker import REDACTED, make_tracker_engine
+from backend.services.outbox import FRIENDS_PAGE, record_inbound
 from backend.web.runtime import RUNTIME
+from simulator.fake_graph import FakeGraph
 from tests.console.conftest import (
     ADMIN,
     ADMIN_TOKEN,
     API_TOKEN,
     Client,
     Clock,
+    FakeRasa,
     TrackerStore,
     bot,
+    eventually,
     login,
     slot,
     user,
@@ -228,3 +232,52 @@ async def test_alerts_show_on_the_board_until_resolved(client: Client) -> None:
     await client.post(f"/console/alerts/{alert_id}/resolve", data={"csrf": csrf})
     html = await (await client.get("/console/jobs")).text()
     assert "nobody_found" not in html
+
+
+async def test_assign_by_hand_goes_through_the_claim_path(
+    client: Client, fake_rasa: FakeRasa, fake_graph: tuple[FakeGraph, str], clock: Clock
+) -> None:
+    anna = APPLICANT | {"name": "Anna Aktiv", "messenger_id": "friend-anna", "status": "active"}
+    bert = APPLICANT | {"name": "Bert Still", "messenger_id": "friend-bert", "status": "active"}
+    ids = []
+    for body in (anna, bert):
+        created = await client.post(
+            "/api/v1/friends", json=body, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        assert created.status == 201, await created.text()
+        ids.append((await created.json())["id"])
+    async with client.app[RUNTIME].sessions() as session:
+        await record_inbound(session, FRIENDS_PAGE, {"friend-anna"}, clock())  # Anna wrote
+        await session.commit()
+    first, second = (await create_job(client))["reference"], (await create_job(client))["reference"]
+    csrf = await login(client)
+    page = await (await client.get(f"/console/jobs/{first}")).text()
+    assert "Anna Aktiv" in page and 'id="assign"' in page
+
+    done = await client.post(
+        f"/console/jobs/{first}/assign", data={"csrf": csrf, "friend_id": str(ids[0])}
+    )
+    assert "the Friend got the customer" in await done.text()
+    api = await client.get(
+        f"/api/v1/jobs/{first}", headers={"Authorization": f"Bearer {API_TOKEN}"}
+    )
+    assert (await api.json())["status"] == "assigned"
+    graph = fake_graph[0]
+
+    async def told_anna() -> bool:
+        return any(
+            "Erika Muster" in json.dumps(c.body) for c in graph.calls(recipient="friend-anna")
+        )
+
+    await eventually(told_anna)
+    assert [t["name"] for t in fake_rasa.triggers] == ["EXTERNAL_friend_assigned"]
+    again = await client.post(
+        f"/console/jobs/{first}/assign", data={"csrf": csrf, "friend_id": str(ids[1])}
+    )
+    assert again.status == 409  # already assigned
+
+    # Bert has not written for 24 hours: assigned, but support must call him.
+    quiet = await client.post(
+        f"/console/jobs/{second}/assign", data={"csrf": csrf, "friend_id": str(ids[1])}
+    )
+    assert "please call" in await quiet.text()
