@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from typing import Any
 
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from backend.adapters.orm import OutboxMessage
+from backend.app import create_app
+from backend.config import Settings
 from backend.console import privacy, summaries
 from backend.console.tracker import REDACTED, make_tracker_engine
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
@@ -281,3 +285,18 @@ async def test_assign_by_hand_goes_through_the_claim_path(
         f"/console/jobs/{second}/assign", data={"csrf": csrf, "friend_id": str(ids[1])}
     )
     assert "please call" in await quiet.text()
+
+
+async def test_retention_setting_runs_in_the_background(
+    settings: Settings, tracker_store: TrackerStore, clock: Clock
+) -> None:
+    tracker_store.add("psid-old", user("Alte Nachricht", clock() - timedelta(days=40), "greet"))
+    tracker_store.add("psid-new", user("Neue Nachricht", clock() - timedelta(days=2), "greet"))
+    app = create_app(dataclasses.replace(settings, transcript_retention_days=30))
+    async with TestClient(TestServer(app)):
+
+        async def redacted() -> bool:
+            return tracker_store.rows("psid-old")[0]["text"] == REDACTED
+
+        await eventually(redacted)
+    assert tracker_store.rows("psid-new")[0]["text"] == "Neue Nachricht"
