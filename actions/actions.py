@@ -1018,10 +1018,29 @@ def _hand_off(dispatcher: CollectingDispatcher) -> List[EventType]:
     return [SlotSet("handed_off", True), SlotSet("fallback_count", 0.0), ConversationPaused()]
 
 
+def _not_understood(
+    dispatcher: CollectingDispatcher, tracker: Tracker, attempts: int, first: Text, again: Text
+) -> List[EventType]:
+    """The ``attempts``-th message in a row the bot could not handle: re-ask with the areas,
+    the second time also offering a person; the third hands off."""
+    language = _language(tracker)
+    logger.info("%s: not understood (%d in a row)", tracker.sender_id, attempts)
+    if attempts >= MAX_FAILED_ATTEMPTS:
+        return _hand_off(dispatcher)
+    if attempts == 1:
+        dispatcher.utter_message(response=first, buttons=buttons.category_buttons(language))
+    else:
+        dispatcher.utter_message(
+            response=again,
+            buttons=[*buttons.category_buttons(language), buttons.person_button(language)],
+        )
+    return [SlotSet("fallback_count", float(attempts))]
+
+
 class ActionRephrase(Action):
-    """Two-stage fallback for messages the NLU is unsure about: first a re-ask with the areas,
-    then a re-ask that also offers a person; the third failed attempt in a row hands the
-    conversation to support staff."""
+    """Two-stage fallback for messages the NLU is unsure about (nlu_fallback): first a re-ask
+    with the areas, then a re-ask that also offers a person; the third failed attempt in a row
+    hands the conversation to support staff."""
 
     def name(self) -> Text:
         return "action_rephrase"
@@ -1030,25 +1049,15 @@ class ActionRephrase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         attempts = int(tracker.get_slot("fallback_count") or 0) + 1
-        language = _language(tracker)
-        logger.info("%s: not understood (%d in a row)", tracker.sender_id, attempts)
-        if attempts >= MAX_FAILED_ATTEMPTS:
-            return _hand_off(dispatcher)
-        if attempts == 1:
-            dispatcher.utter_message(
-                response="utter_please_rephrase", buttons=buttons.category_buttons(language)
-            )
-        else:
-            dispatcher.utter_message(
-                response="utter_please_rephrase_again",
-                buttons=[*buttons.category_buttons(language), buttons.person_button(language)],
-            )
-        return [SlotSet("fallback_count", float(attempts))]
+        return _not_understood(
+            dispatcher, tracker, attempts, "utter_please_rephrase", "utter_please_rephrase_again"
+        )
 
 
 class ActionDefaultFallback(Action):
-    """Replaces Rasa's core fallback (same name): the same apology, with the areas as quick
-    replies; the customer's message is reverted as Rasa's own fallback does."""
+    """Replaces Rasa's core fallback (same name): the message was understood but fits nowhere
+    in the conversation. Counts as a failed attempt like nlu_fallback; the customer's message is
+    reverted as Rasa's own fallback does."""
 
     def name(self) -> Text:
         return "action_default_fallback"
@@ -1056,10 +1065,14 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(
-            response="utter_default", buttons=buttons.category_buttons(_language(tracker))
+        # The count before this message: the reset action_validate_slot_mappings made for it
+        # is reverted together with the message.
+        attempts = int(_previous_value(tracker, "fallback_count") or 0) + 1
+        events = _not_understood(
+            dispatcher, tracker, attempts, "utter_default", "utter_please_rephrase_again"
         )
-        return [UserUtteranceReverted()]
+        # Reverted first, so that the count (and a hand-off) stay.
+        return [UserUtteranceReverted(), *events]
 
 
 class ActionHandoff(Action):

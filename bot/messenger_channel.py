@@ -49,8 +49,10 @@ class MessengerOutput(OutputChannel):
 
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
+        self.sent = 0
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
         try:
             await self.outbox.send(recipient_id, message)
         except OutsideWindowError as exc:
@@ -287,9 +289,10 @@ class MessengerInput(InputChannel):
             await self.outbox.send_action(event.sender_id, "typing_on")
             # The locale lets the first answer come in the customer's language already.
             profile = await self.profiles.profile(event.sender_id)
+            output = MessengerOutput(self.outbox)
             message = UserMessage(
                 text,
-                MessengerOutput(self.outbox),
+                output,
                 event.sender_id,
                 input_channel=self.name(),
                 message_id=event.mid or None,
@@ -307,6 +310,10 @@ class MessengerInput(InputChannel):
             except Exception:
                 # Marked handled all the same: replaying a turn that crashes would loop.
                 log.exception("turn for %s failed", event.sender_id)
+            if output.sent == 0:
+                # No answer (the conversation is with support staff, or nothing to say): the
+                # "typing…" bubble must not promise one.
+                await self.outbox.send_action(event.sender_id, "typing_off")
             await asyncio.to_thread(self.store.mark_handled, key)
         if not lock.locked() and not getattr(lock, "_waiters", None):
             self._sender_locks.pop(event.sender_id, None)

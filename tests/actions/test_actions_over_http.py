@@ -545,6 +545,24 @@ async def test_two_failed_attempts_are_rephrased_and_the_third_hands_off(
     assert slot_events(third)["handed_off"] is True
 
 
+async def test_a_core_fallback_counts_as_a_failed_attempt_too(action_server: str) -> None:
+    """A message understood but fitting nowhere (Rasa's core fallback) counts like one not
+    understood: the count before the message (the reset for it is reverted with it) goes on."""
+    state = tracker("psid-core", intent="affirm", text="qqq wvx", slots={"fallback_count": 0.0})
+    earlier = {"event": "slot", "name": "fallback_count", "value": 2.0}
+    state["events"].insert(1, earlier)
+    answer = await run_action(action_server, "action_default_fallback", state)
+    kinds = [e["event"] for e in answer["events"]]
+    assert kinds[0] == "rewind"  # the message is reverted first, the hand-off stays
+    assert "pause" in kinds
+    assert responses(answer) == ["utter_handoff"]
+    first = await run_action(
+        action_server, "action_default_fallback", tracker("psid-core2", intent="affirm")
+    )
+    assert responses(first) == ["utter_default"]
+    assert slot_events(first) == {"fallback_count": 1.0}
+
+
 async def test_an_understood_message_starts_the_count_again_and_resume_clears_the_hand_off(
     action_server: str,
 ) -> None:
