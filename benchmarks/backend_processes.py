@@ -136,9 +136,16 @@ def backend_env(database_url: str, graph_url: str, rasa_url: str, port: int) -> 
 
 
 def spawn_backends(
-    count: int, database_url: str, graph_url: str, rasa_url: str, log_dir: Path
+    count: int,
+    database_url: str,
+    graph_url: str,
+    rasa_url: str,
+    log_dir: Path,
+    module: str = "backend",
 ) -> list[BackendProcess]:
-    """`count` backend processes on the same database; `wait_healthy` waits for them."""
+    """`count` backend processes on the same database; `wait_healthy` waits for them.
+
+    `module` is what runs `serve` (benchmarks/outbox_proposal.py wraps the backend)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     started: list[BackendProcess] = []
     for i in range(count):
@@ -146,7 +153,7 @@ def spawn_backends(
         log_path = log_dir / f"backend-{i}.log"
         log = log_path.open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "backend", "serve"],
+            [sys.executable, "-m", module, "serve"],
             cwd=ROOT,
             env=backend_env(database_url, graph_url, rasa_url, port),
             stdout=log,

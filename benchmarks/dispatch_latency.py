@@ -82,7 +82,7 @@ async def dispatch_committed(url: str, created: dict[str, datetime]) -> list[flo
     ]
 
 
-async def run(rounds: int, graph_ms: float) -> dict[str, float]:
+async def run(rounds: int, graph_ms: float, module: str = "backend") -> dict[str, float]:
     graph = FakeGraph()
     graph.faults = FaultPlan(remaining=10**9, delay=graph_ms / 1000)
     graph_server = TestServer(create_graph_app(graph))
@@ -105,6 +105,7 @@ async def run(rounds: int, graph_ms: float) -> dict[str, float]:
             str(graph_server.make_url("")).rstrip("/"),
             str(rasa_server.make_url("")).rstrip("/"),
             Path(folder) / "logs",
+            module,
         )
         try:
             await wait_healthy(backends)
@@ -162,12 +163,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5 rounds")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--graph-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--proposal",
+        action="store_true",
+        help="also run with the batched, concurrent outbox of benchmarks/outbox_proposal.py",
+    )
     args = parser.parse_args()
     rounds = 5 if args.quick else args.rounds
     print(f"cpus={os.cpu_count()} rounds={rounds} graph={args.graph_ms:.0f} ms")
-    numbers = asyncio.run(run(rounds, args.graph_ms))
-    for key, value in numbers.items():
-        print(f"  {key} = {value:.1f}")
+    variants = [("backend", "backend")]
+    if args.proposal:
+        variants.append(("proposal", "benchmarks.outbox_proposal"))
+    for label, module in variants:
+        print(f"{label} (load {os.getloadavg()[0]:.1f}):")
+        numbers = asyncio.run(run(rounds, args.graph_ms, module))
+        for key, value in numbers.items():
+            print(f"  {key} = {value:.1f}")
 
 
 if __name__ == "__main__":
