@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from backend.adapters.orm import InboxEvent, OutboxMessage
 from backend.config import Settings
 from backend.web.runtime import RUNTIME
 from simulator.fake_graph import FakeGraph
@@ -13,6 +14,7 @@ from tests.backend.clock import (
     alerts,
     backend,
     clocked,
+    count_rows,
     events,
     sweep,
     triggers,
@@ -220,3 +222,29 @@ async def test_a_job_whose_deadline_waits_for_the_next_sweep_gets_no_late_remind
         assert (second["contact_deadline"], second["contact_reminder"]) == (1, 0)
         assert await events(settings.database_url, "contact_reminder") == 0
         assert len(triggers(fake_rasa, "EXTERNAL_friend_missed_deadline")) == 2
+
+
+async def test_handled_webhook_events_and_sent_messages_are_deleted_after_30_days(
+    settings: Settings, fake_graph: Graph
+) -> None:
+    graph, _ = fake_graph
+    clock = MovableClock()
+    async with backend(clocked(settings, clock)) as client:
+        await add_friend(client)  # a check-in: one webhook event, one reply
+        await wait_for(graph, lambda c: c.recipient == "friend-anna")
+        for _ in range(100):  # the reply's outcome is stored just after the Graph call
+            if await _sent_all(settings.database_url):
+                break
+            await asyncio.sleep(0.05)
+        clock.advance(days=29)
+        assert (await sweep(client))["retention"] == 0
+        clock.advance(days=2)
+        assert (await sweep(client))["retention"] == 2
+        assert await count_rows(settings.database_url, InboxEvent) == 0
+        assert await count_rows(settings.database_url, OutboxMessage) == 0
+
+
+async def _sent_all(db_url: str) -> bool:
+    total = await count_rows(db_url, OutboxMessage)
+    unsent = await count_rows(db_url, OutboxMessage, sent_at=None)
+    return total > 0 and unsent == 0
