@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy import delete, select
@@ -17,6 +17,7 @@ from backend.console.models import (
 from backend.console.transcript import entries
 from backend.console.web import (
     console,
+    conversation_url,
     form_text,
     message_page,
     redirect,
@@ -29,10 +30,6 @@ from backend.console.web import (
 from backend.services.jobs import jobs_for_customer
 
 routes = web.RouteTableDef()
-
-
-def _url(sender_id: str, suffix: str = "") -> str:
-    return f"/console/conversations/{quote(sender_id, safe='')}{suffix}"
 
 
 @routes.get("/console/conversations")
@@ -58,7 +55,7 @@ async def conversation_list(request: web.Request) -> web.StreamResponse:
                 if next_cursor
                 else ""
             ),
-            "url": _url,
+            "url": conversation_url,
         },
     )
 
@@ -107,7 +104,7 @@ async def conversation(request: web.Request) -> web.StreamResponse:
             "flagged": flagged,
             "jobs": jobs,
             "intents": corrections.known_intents(),
-            "url": _url,
+            "url": conversation_url,
         },
     )
 
@@ -132,7 +129,7 @@ async def review(request: web.Request) -> web.StreamResponse:
             return message_page(request, "not_found", 404)
         summary.reviewed_at, summary.reviewed_by = rt.settings.clock(), staff(request).email
         await session.commit()
-    return redirect(_url(sender_id))
+    return redirect(conversation_url(sender_id))
 
 
 @routes.post("/console/conversations/{sender}/notes")
@@ -141,7 +138,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     text = await form_text(request, "text", 5000)
     if not text:
-        return redirect(_url(sender_id), "note_empty")
+        return redirect(conversation_url(sender_id), "note_empty")
     rt = runtime(request)
     async with rt.sessions() as session:
         session.add(
@@ -153,7 +150,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
             )
         )
         await session.commit()
-    return redirect(_url(sender_id), "note_saved")
+    return redirect(conversation_url(sender_id), "note_saved")
 
 
 def _tag(raw: str) -> str:
@@ -170,7 +167,7 @@ async def add_tag(request: web.Request) -> web.StreamResponse:
             if await session.get(ConversationTag, (sender_id, tag)) is None:
                 session.add(ConversationTag(sender_id=sender_id, tag=tag))
                 await session.commit()
-    return redirect(_url(sender_id))
+    return redirect(conversation_url(sender_id))
 
 
 @routes.post("/console/conversations/{sender}/tags/remove")
@@ -185,7 +182,7 @@ async def remove_tag(request: web.Request) -> web.StreamResponse:
             )
         )
         await session.commit()
-    return redirect(_url(sender_id))
+    return redirect(conversation_url(sender_id))
 
 
 @routes.post("/console/conversations/{sender}/flag")
@@ -231,7 +228,7 @@ async def flag(request: web.Request) -> web.StreamResponse:
         else:
             existing.correct_intent, existing.author = intent, staff(request).email
         await session.commit()
-    return redirect(_url(sender_id) + f"#e{event_id}")
+    return redirect(conversation_url(sender_id) + f"#e{event_id}")
 
 
 @routes.get("/console/corrections.yml")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from aiohttp import web
 
 from backend.console import takeover
 from backend.console.models import ConversationSummary
 from backend.console.web import (
     console,
+    conversation_url,
     form_text,
     message_page,
     redirect,
@@ -20,10 +19,6 @@ from backend.console.web import (
 )
 
 routes = web.RouteTableDef()
-
-
-def _url(sender_id: str) -> str:
-    return f"/console/conversations/{quote(sender_id, safe='')}"
 
 
 async def _append(request: web.Request, sender_id: str, events: list[dict[str, object]]) -> bool:
@@ -44,13 +39,13 @@ async def take_over(request: web.Request) -> web.StreamResponse:
         if summary is None:
             return message_page(request, "not_found", 404)
     if not await _append(request, sender_id, takeover.pause_events()):
-        return redirect(_url(sender_id), "rasa_down")
+        return redirect(conversation_url(sender_id), "rasa_down")
     async with console(request).sync_lock, rt.sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is not None:
             summary.handed_off, summary.taken_over_by = True, staff(request).email
             await session.commit()
-    return redirect(_url(sender_id), "taken_over")
+    return redirect(conversation_url(sender_id), "taken_over")
 
 
 @routes.post("/console/conversations/{sender}/reply")
@@ -59,9 +54,9 @@ async def reply(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     text = await form_text(request, "text", takeover.MAX_REPLY)
     if not text:
-        return redirect(_url(sender_id), "reply_empty")
+        return redirect(conversation_url(sender_id), "reply_empty")
     if len(text) > takeover.MAX_REPLY:
-        return redirect(_url(sender_id), "reply_too_long")
+        return redirect(conversation_url(sender_id), "reply_too_long")
     rt = runtime(request)
     now = rt.settings.clock()
     await sync_now(request)
@@ -70,9 +65,9 @@ async def reply(request: web.Request) -> web.StreamResponse:
         if summary is None:
             return message_page(request, "not_found", 404)
         if not summary.taken_over_by:
-            return redirect(_url(sender_id), "take_over_first")
+            return redirect(conversation_url(sender_id), "take_over_first")
         if not takeover.may_reply(summary.last_user_at, now):
-            return redirect(_url(sender_id), "outside_window")
+            return redirect(conversation_url(sender_id), "outside_window")
         # Stored before we answer: the outbox sends it even if Meta or we go down meanwhile.
         takeover.queue_reply(session, sender_id, text, now)
         await session.commit()
@@ -80,7 +75,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
     recorded = await _append(
         request, sender_id, [takeover.reply_event(text, staff(request).email, now)]
     )
-    return redirect(_url(sender_id), "reply_queued" if recorded else "not_recorded")
+    return redirect(conversation_url(sender_id), "reply_queued" if recorded else "not_recorded")
 
 
 @routes.post("/console/conversations/{sender}/handback")
@@ -88,10 +83,10 @@ async def reply(request: web.Request) -> web.StreamResponse:
 async def hand_back(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     if not await _append(request, sender_id, takeover.resume_events()):
-        return redirect(_url(sender_id), "rasa_down")
+        return redirect(conversation_url(sender_id), "rasa_down")
     async with console(request).sync_lock, runtime(request).sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is not None:
             summary.handed_off, summary.taken_over_by = False, None
             await session.commit()
-    return redirect(_url(sender_id), "handed_back")
+    return redirect(conversation_url(sender_id), "handed_back")

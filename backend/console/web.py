@@ -76,6 +76,10 @@ async def sync_now(request: web.Request) -> None:
         await summaries.sync(runtime(request).sessions, c.tracker)
 
 
+def conversation_url(sender_id: str, suffix: str = "") -> str:
+    return f"/console/conversations/{quote(sender_id, safe='')}{suffix}"
+
+
 def runtime(request: web.Request) -> Runtime:
     return request.app[RUNTIME]
 
