@@ -40,7 +40,9 @@ async def conversation_list(request: web.Request) -> web.StreamResponse:
     cursor = request.query.get("after", "")
     async with runtime(request).sessions() as session:
         rows, next_cursor = await summaries.page(session, filters, cursor)
-        counts = await summaries.job_counts(session, [r.sender_id for r in rows])
+        senders = [r.sender_id for r in rows]
+        counts = await summaries.job_counts(session, senders)
+        names = await summaries.customer_names(session, senders)
     kept = {k: v for k, v in request.query.items() if k not in ("after", "msg")}
     return render(
         request,
@@ -48,6 +50,7 @@ async def conversation_list(request: web.Request) -> web.StreamResponse:
         {
             "rows": rows,
             "counts": counts,
+            "names": names,
             "filters": filters,
             "intents": corrections.known_intents(),
             "next_url": (

@@ -310,3 +310,13 @@ async def job_counts(session: AsyncSession, sender_ids: list[str]) -> dict[str, 
         .group_by(Customer.psid)
     )
     return {psid: count for psid, count in rows}
+
+
+async def customer_names(session: AsyncSession, sender_ids: list[str]) -> dict[str, str]:
+    """The names customers gave when booking, for the page's rows (one query)."""
+    if not sender_ids:
+        return {}
+    rows = await session.execute(
+        select(Customer.psid, Customer.name).where(Customer.psid.in_(sender_ids))
+    )
+    return {psid: name for psid, name in rows}
