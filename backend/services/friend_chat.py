@@ -104,10 +104,7 @@ class FriendChat:
                 await self._contacted(sender, reference, language)
                 return
             if action == "HANDBACK":
-                async with self.sessions() as session:
-                    job = await claims.hand_back(session, reference, sender, self.clock())
-                key = "handed_back" if job else "hand_back_refused"
-                await self.say_text(sender, text(key, language, reference=reference.upper()))
+                await self._hand_back(sender, reference, language, friend)
                 return
             if action == "DONE":
                 await self._ask_package(sender, reference, language)
@@ -130,6 +127,24 @@ class FriendChat:
                 await self._complete(sender, pending[0], pending[1], typed, language)
                 return
         await self.say_text(sender, text("help", language))
+
+    async def _hand_back(self, sender: str, reference: str, language: str, friend: Friend) -> None:
+        async with self.sessions() as session:
+            job = await claims.hand_back(session, reference, sender, self.clock())
+            customer = await session.get(Customer, job.customer_id) if job else None
+        key = "handed_back" if job else "hand_back_refused"
+        await self.say_text(sender, text(key, language, reference=reference.upper()))
+        if job is not None and customer is not None:
+            # The customer was told this Friend would come; they hear that we look again.
+            # Should the bot not know the intent, support gets an alert to tell them instead.
+            await tell_customer(
+                self.sessions,
+                self.rasa,
+                job.id,
+                customer.psid,
+                "EXTERNAL_friend_handed_back",
+                {"job_reference": job.reference, "friend_name": _first_name(friend)},
+            )
 
     async def _contacted(self, sender: str, reference: str, language: str) -> None:
         async with self.sessions() as session:

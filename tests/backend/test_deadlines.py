@@ -196,6 +196,16 @@ async def test_a_friend_can_hand_a_job_back(
         anna = await _friend(client, ids["anna"])
         assert anna["counters"]["hand_backs"] == 1  # type: ignore[index]
         assert await alerts(settings.database_url, "handed_back") == 1
+        for _ in range(100):  # told right after the Friend's reply is queued
+            if triggers(fake_rasa, "EXTERNAL_friend_handed_back"):
+                break
+            await asyncio.sleep(0.05)
+        assert [t["body"] for t in triggers(fake_rasa, "EXTERNAL_friend_handed_back")] == [
+            {
+                "name": "EXTERNAL_friend_handed_back",
+                "entities": {"job_reference": ref, "friend_name": "Anna"},
+            }
+        ]
         # Giving back twice, or a job that is not yours, is refused politely.
         await post_friends_webhook(client, [tap("friend-jonas", f"HANDBACK:{ref}", 3)])
         await wait_for(graph, lambda c: c.recipient == "friend-jonas" and "nicht" in text_of(c))
