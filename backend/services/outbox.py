@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 
 FRIENDS_PAGE = "friends"
 MAX_ATTEMPTS = 12  # with the 5-minute cap, about half an hour of Meta being down
-# Longer than a send may take (the transport gives up after 20 s).
+# Longer than a round may take (the transport gives up on a send after 20 s).
 SEND_LEASE = timedelta(seconds=60)
+ROUND_SIZE = 100
+# Sends in flight at once: ten offers of a wave go out in about one Graph round trip.
+SEND_CONCURRENCY = 10
 Transport = Callable[[dict[str, Any]], Awaitable[tuple[int, dict[str, Any]]]]
 
 
@@ -95,7 +98,15 @@ async def deliver_due(
     now: Callable[[], datetime] = utcnow,
     backoff: Callable[[int], float] = backoff_seconds,
 ) -> int:
-    """Send every message that is due now; returns how many went out."""
+    """Send every message that is due now; returns how many went out.
+
+    One round: lease the due messages in one conditional UPDATE (two backend processes never
+    take the same message; a process that dies while sending leaves the lease to run out and
+    the message is tried again), send them concurrently, at most SEND_CONCURRENCY at a time and
+    within the rate limit, then store every outcome in one transaction. A round holds only each
+    person's oldest open message, so nobody's messages overtake each other.
+    """
+    started = now()
     async with sessions() as session:
         first_open = (
             select(func.min(OutboxMessage.id))
@@ -107,24 +118,43 @@ async def deliver_due(
             .group_by(OutboxMessage.recipient)
         )
         due = (
-            await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(first_open), OutboxMessage.next_attempt_at <= now())
-                .order_by(OutboxMessage.id)
-                .limit(100)
+            select(OutboxMessage.id)
+            .where(OutboxMessage.id.in_(first_open), OutboxMessage.next_attempt_at <= started)
+            .order_by(OutboxMessage.id)
+            .limit(ROUND_SIZE)
+        )
+        leased = (
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(due),
+                    OutboxMessage.next_attempt_at <= started,
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.failed_at.is_(None),
+                )
+                .values(next_attempt_at=started + SEND_LEASE)
+                .returning(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.body)
             )
         ).all()
+        await session.commit()
+    if not leased:
+        return 0
+    leased = sorted(leased, key=lambda row: row.id)
+    gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+    async def send(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        async with gate:
+            await limiter.acquire()
+            return await transport(body)
+
+    answers = await asyncio.gather(*(send(row.body) for row in leased))
     sent = 0
-    for row in due:
-        if not await _lease(sessions, row, now()):
-            continue  # another backend process is sending it
-        await limiter.acquire()
-        status, data = await transport(row.body)
-        raw_error = data.get("error")
-        error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-        code, subcode = error.get("code"), error.get("error_subcode")
-        verdict = classify(status, code, subcode)
-        async with sessions() as session:
+    async with sessions() as session:
+        for row, (status, data) in zip(leased, answers, strict=True):
+            raw_error = data.get("error")
+            error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+            code, subcode = error.get("code"), error.get("error_subcode")
+            verdict = classify(status, code, subcode)
             fresh = await session.get(OutboxMessage, row.id)
             if fresh is None:
                 continue
@@ -145,30 +175,8 @@ async def deliver_due(
                     log.error("outbox %s to %s failed: %s", row.id, row.recipient, fresh.error)
                     if offer is not None:
                         offer.status, offer.error = "failed", fresh.error
-            await session.commit()
-    return sent
-
-
-async def _lease(
-    sessions: async_sessionmaker[AsyncSession], row: OutboxMessage, now: datetime
-) -> bool:
-    """Take the message for one send: a conditional UPDATE on the attempt time it was seen
-    with, so two backend processes never send the same message. A process that dies while
-    sending leaves the lease to run out; the message is then tried again."""
-    async with sessions() as session:
-        taken = await session.scalar(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row.id,
-                OutboxMessage.next_attempt_at == row.next_attempt_at,
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.failed_at.is_(None),
-            )
-            .values(next_attempt_at=now + SEND_LEASE)
-            .returning(OutboxMessage.id)
-        )
         await session.commit()
-    return taken is not None
+    return sent
 
 
 async def next_due_in(
