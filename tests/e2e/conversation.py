@@ -20,6 +20,8 @@ import aiohttp
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import (
     encode_signed,
+    image_event,
+    location_event,
     page_body,
     postback_event,
     quick_reply_event,
@@ -95,12 +97,25 @@ class Chat:
         await self.deliver_tap(title, payload)
         return await self.wait_until(until)
 
+    async def send_image(self, url: str, until: Predicate) -> list[Call]:
+        self.transcript.append(f"customer sends a photo: {url}")
+        await self.deliver_image(url)
+        return await self.wait_until(until)
+
     # How a message reaches the bot: a signed webhook here, the simulator page in the browser.
     async def deliver_text(self, message: str) -> None:
         await self._post(text_event(self.psid, "customer-page", message))
 
     async def deliver_tap(self, title: str, payload: str) -> None:
         await self._post(quick_reply_event(self.psid, "customer-page", title, payload))
+
+    async def send_location(self, lat: float, long: float, until: Predicate) -> list[Call]:
+        self.transcript.append(f"customer shares the location {lat}, {long}")
+        await self._post(location_event(self.psid, "customer-page", lat, long))
+        return await self.wait_until(until)
+
+    async def deliver_image(self, url: str) -> None:
+        await self._post(image_event(self.psid, "customer-page", url))
 
     async def _post(self, event: dict[str, Any]) -> None:
         assert await post_customer_webhook(self.system, [event]) == 200
@@ -184,6 +199,10 @@ class Customer:
     name: str
     phone: str
     locale: str = "de_DE"  # what Meta's user profile says, e.g. "en_GB"
+    # A photo of the problem, sent when the bot asks for the postal code.
+    image_url: str | None = None
+    # Shared (latitude, longitude) instead of typing the postal code.
+    location: tuple[float, float] | None = None
     asked: list[str] = field(default_factory=list)
 
 
@@ -201,6 +220,7 @@ async def book(system: System, customer: Customer, chat: Chat | None = None) -> 
     await set_profile(system, customer.psid, customer.name.split()[0], customer.locale)
     turns: dict[str, list[Call]] = {}
     described = False
+    photo_pending = customer.image_url is not None
     calls = await chat.send_text(customer.greeting, _asks)
     for _ in range(20):
         asked = [q for c in calls if (q := question(c))]
@@ -220,6 +240,14 @@ async def book(system: System, customer: Customer, chat: Chat | None = None) -> 
         elif last == "description":
             described = True
             calls = await chat.send_text(customer.description, _asks)
+        elif last == "postal_code" and customer.image_url and photo_pending:
+            # The bot thanks for the photo and asks the same question again.
+            photo_pending = False
+            calls = await chat.send_image(customer.image_url, _asks)
+            turns["photo"] = calls
+            del turns["postal_code"]
+        elif last == "postal_code" and customer.location:
+            calls = await chat.send_location(*customer.location, _asks)
         elif last in ("category", "package", "place", "consent", "summary"):
             payload, title = _choice(final, last, customer)
             calls = await chat.send_tap(title, payload, _asks)

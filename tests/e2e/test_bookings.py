@@ -187,3 +187,30 @@ async def test_english_customer_in_germany_books_for_tomorrow_morning(system: Sy
         "phone": "+491712345678",
         "language": "en",
     }
+
+
+async def test_a_shared_location_gives_the_nearest_postal_code(system: System) -> None:
+    customer = Customer(
+        psid="e2e-helga",
+        greeting="Guten Tag",
+        description="Mein Laptop startet nicht mehr",
+        category="computer",
+        postal_code="",  # not typed: the customer taps "share location" near Alexanderplatz
+        city="Berlin",
+        package="setup",
+        street="Alexanderstraße 7",
+        time="so schnell wie möglich",
+        name="Helga Brandt",
+        phone="030 2345678",
+        location=(52.5219, 13.4132),
+    )
+    booking = await book(system, customer)
+
+    # Asked once and answered by the location (book() fails on a repeated question).
+    assert customer.asked.count("postal_code") == 1
+    assert "Alexanderstraße 7, 10178 Berlin" in _all_text(booking, "summary")
+    job = await _the_job(system, booking, customer.psid)
+    # 10178 is the nearest place people live; company codes nearer by are left out.
+    assert (job["country"], job["postal_code"], job["city"]) == ("DE", "10178", "Berlin")
+    assert (job["category"], job["device"], job["package"]) == ("computer", "Laptop", "setup")
+    assert job["customer"]["phone"] == "+49302345678"

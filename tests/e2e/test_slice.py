@@ -127,7 +127,12 @@ async def test_german_customer_books_and_the_first_friend_wins(system: System) -
     assert any(ref in text(c) and "12 Stunden" in text(c) for c in told), [text(c) for c in told]
 
     job = await api(system, "GET", f"/api/v1/jobs/{ref}", api_token)
-    assert job["status"] == "claimed"
+    assert job["status"] == "assigned"
     assert job["assigned_friend"]["messenger_id"] == "e2e-anna"
+    assert job["friend"]["first_name"] == "Anna"  # what the customer may see
+    # The Friend has 12 hours from the claim to contact the customer.
+    claimed = datetime.fromisoformat(job["claimed_at"])
+    deadline = datetime.fromisoformat(job["contact_deadline_at"])
+    assert abs(deadline - claimed - timedelta(hours=12)) < timedelta(minutes=1)
     munich, _ = await fetch_calls(system.graph_url, recipient="e2e-munich")
     assert munich and not [c for c in munich if ref in str(c["body"])]  # check-in reply only
