@@ -13,10 +13,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, false, func, insert, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    exists,
+    func,
+    insert,
+    select,
+    tuple_,
+    union,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Select
 
 from backend.adapters.orm import Customer, Job
 from backend.console import tracker
@@ -220,6 +230,41 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
+def _search(raw: str) -> ColumnElement[bool]:
+    """Every word (as a prefix) in the conversation's texts; or the customer's id, the name
+    they booked with, or one of their job references. One IN over one compound query, which
+    the database builds once (an OR of INs would be checked row by row)."""
+    ranges = [prefix_range(term) for term in sorted(words(raw))[:MAX_TERMS]]
+    word = ConversationWord
+    # Driven by the first word's index range; the other words are sets it is checked against.
+    # (SQLite allows no INTERSECT nested in a UNION.)
+    in_texts = (
+        select(word.sender_id).where(
+            word.word >= ranges[0][0],
+            word.word < ranges[0][1],
+            *(
+                word.sender_id.in_(select(word.sender_id).where(word.word >= low, word.word < high))
+                for low, high in ranges[1:]
+            ),
+        )
+        if ranges
+        else None
+    )
+    booked = select(Customer.psid).where(
+        func.lower(Customer.name).like(_like(raw.lower()), escape="\\")
+    )
+    by_reference = (
+        select(Customer.psid)
+        .join(Job, Job.customer_id == Customer.id)
+        .where(Job.reference == raw.upper())
+    )
+    by_id = select(ConversationSummary.sender_id).where(ConversationSummary.sender_id == raw)
+    parts: list[Select[Any]] = [booked, by_reference, by_id]
+    if in_texts is not None:
+        parts.append(in_texts)
+    return ConversationSummary.sender_id.in_(union(*parts))
+
+
 def encode_cursor(summary: ConversationSummary) -> str:
     raw = f"{summary.last_event_at.isoformat()}|{summary.sender_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -262,18 +307,7 @@ async def page(
             s.sender_id.in_(select(Customer.psid).join(Job, Job.customer_id == Customer.id))
         )
     if filters.search:
-        terms = sorted(words(filters.search))[:MAX_TERMS]
-        if not terms:
-            query = query.where(false())
-        for term in terms:
-            low, high = prefix_range(term)
-            query = query.where(
-                s.sender_id.in_(
-                    select(ConversationWord.sender_id).where(
-                        ConversationWord.word >= low, ConversationWord.word < high
-                    )
-                )
-            )
+        query = query.where(_search(filters.search))
     if filters.tag:
         query = query.where(
             exists(

@@ -135,6 +135,9 @@ async def test_has_job_filter_reads_the_backend_jobs(
     assert await all_pages(client, "has_job=1") == ["psid-0002"]
     listed = await (await client.get("/console/conversations?has_job=1")).text()
     assert 'psid-0002</a><div class="muted">Erika</div>' in listed  # the booking's name
+    reference = (await created.json())["reference"]
+    for query in ("q=erika", f"q={reference.lower()}", "q=psid-0002"):
+        assert await all_pages(client, query) == ["psid-0002"], query
 
 
 async def test_new_events_reach_the_list_incrementally(
