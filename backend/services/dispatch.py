@@ -8,6 +8,7 @@ Each wave is claimed with one conditional UPDATE on (wave, next_wave_at), so two
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -16,7 +17,19 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, cast, exists, func, literal, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -54,12 +67,53 @@ class Candidate:
     score: float = 0.0
 
 
-def _has(session: AsyncSession, json_list: Any, value: str) -> ColumnElement[bool]:
+def _has(dialect: str, json_list: Any, value: BindParameter[Any]) -> ColumnElement[bool]:
     """The JSON list in column `json_list` contains `value`, with the database's JSON functions."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(json_list, JSONB).contains([value])
+    if dialect == "postgresql":
+        return cast(json_list, JSONB).contains(func.jsonb_build_array(value))
     items = func.json_each(json_list).table_valued("value")
     return exists(select(literal(1)).select_from(items).where(items.c.value == value))
+
+
+@functools.cache
+def _candidates_statement(dialect: str, exclude_offered: bool) -> Executable:
+    """The candidate query, built once per database kind with bound parameters, so SQLAlchemy
+    reuses its compiled form instead of building and compiling the statement every call."""
+    dy = (Friend.latitude - bindparam("lat")) * KM_PER_DEGREE
+    dx = (Friend.longitude - bindparam("lon")) * bindparam("kx")
+    query = select(
+        Friend.id,
+        Friend.latitude,
+        Friend.longitude,
+        Friend.radius_km,
+        Friend.skills,
+        Friend.languages,
+        Friend.rating,
+        Friend.rating_count,
+        Friend.claims,
+        Friend.contacted_in_time,
+        Friend.missed_deadlines,
+        Friend.hand_backs,
+        Friend.declines,
+        Friend.completed_jobs,
+    ).where(
+        Friend.status == "active",
+        Friend.lat_band.in_(bindparam("bands", expanding=True)),
+        Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
+        dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
+        _has(dialect, Friend.skills, bindparam("category", type_=String)),
+        _has(dialect, Friend.languages, bindparam("language", type_=String)),
+    )
+    if exclude_offered:
+        query = query.where(
+            Friend.id.not_in(
+                select(Offer.friend_id).where(
+                    Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
+                )
+            )
+        )
+    return query
 
 
 async def find_candidates(
@@ -82,44 +136,22 @@ async def find_candidates(
     the few who make the cut.
     """
     min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
-    ky = KM_PER_DEGREE
-    kx = KM_PER_DEGREE * math.cos(math.radians(job.latitude))
-    dy = (Friend.latitude - job.latitude) * ky
-    dx = (Friend.longitude - job.longitude) * kx
-    query = select(
-        Friend.id,
-        Friend.latitude,
-        Friend.longitude,
-        Friend.radius_km,
-        Friend.skills,
-        Friend.languages,
-        Friend.rating,
-        Friend.rating_count,
-        Friend.claims,
-        Friend.contacted_in_time,
-        Friend.missed_deadlines,
-        Friend.hand_backs,
-        Friend.declines,
-        Friend.completed_jobs,
-    ).where(
-        Friend.status == "active",
-        Friend.lat_band.in_(lat_bands(min_lat, max_lat)),
-        Friend.longitude.between(min_lon, max_lon),
-        Friend.latitude.between(min_lat, max_lat),
-        dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
-        _has(session, Friend.skills, job.category),
-        _has(session, Friend.languages, language),
-    )
-    if exclude_offered:
-        query = query.where(
-            Friend.id.not_in(
-                select(Offer.friend_id).where(
-                    Offer.job_id == job.id, Offer.status.not_in(REOFFERABLE)
-                )
-            )
-        )
+    statement = _candidates_statement(session.get_bind().dialect.name, exclude_offered)
+    params = {
+        "lat": job.latitude,
+        "lon": job.longitude,
+        "kx": KM_PER_DEGREE * math.cos(math.radians(job.latitude)),
+        "bands": lat_bands(min_lat, max_lat),
+        "min_lon": min_lon,
+        "max_lon": max_lon,
+        "min_lat": min_lat,
+        "max_lat": max_lat,
+        "category": job.category,
+        "language": language,
+        "job_id": job.id,
+    }
     ranked: list[tuple[float, float, int]] = []
-    for row in (await session.execute(query)).all():
+    for row in (await session.execute(statement, params)).all():
         if job.category not in row.skills or language not in row.languages:
             continue
         distance = haversine_km(job.latitude, job.longitude, row.latitude, row.longitude)
