@@ -40,10 +40,24 @@ DEMO_SECRETS = {
     "RASA_TOKEN": "demo-rasa-token",
 }
 SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
+# The demo's support console login; a real deployment creates accounts with create-staff.
+DEMO_STAFF = ("support@demo.techfriends", "demo-console-password")
 
 
 def _backend(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(PY), "-m", "backend", *args], cwd=ROOT, env=env, check=True)
+
+
+def _demo_staff(env: dict[str, str]) -> None:
+    email, password = DEMO_STAFF
+    # Refused (and harmless) when the account exists from an earlier demo run.
+    subprocess.run(
+        [str(PY), "-m", "backend", "create-staff", "--email", email, "--role", "admin"],
+        cwd=ROOT,
+        env={**env, "CONSOLE_STAFF_PASSWORD": password},
+        check=False,
+        capture_output=True,
+    )
 
 
 def demo_env() -> dict[str, str]:
@@ -70,6 +84,7 @@ def main() -> int:
             return 2
         _backend(env, "import-postcodes")
         _backend(env, "load-demo-friends")
+        _demo_staff(env)
     else:
         env = load_environment()
         missing = [k for k in REQUIRED_FOR_RUN if not env.get(k)]
@@ -98,6 +113,8 @@ def main() -> int:
     print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
     print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")
     print(f"  API documentation    {backend}/api/v1/openapi.json")
+    print(f"  support console      {backend}/console/", end="")
+    print(f"  (demo login {DEMO_STAFF[0]} / {DEMO_STAFF[1]})" if args.mode == "demo" else "")
     print(f"  logs                 {log_dir.relative_to(ROOT)}/")
     if args.mode == "demo":
         print(f"  API token (demo)     {e['BACKEND_API_TOKEN']}")
