@@ -1,0 +1,113 @@
+"""What a Friend means by a typed message: a small German/English parser that tolerates typos.
+
+Friends type on their phones, in a hurry: "kontacktiert", "erledigt!", "my jbos". Words are
+normalised (lower case, umlauts folded, punctuation dropped) and compared with each command's
+phrases by similarity, so one or two wrong letters still find the command.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Job references look like TF-7K2Q (see backend/domain/jobs.py); a missing dash is forgiven.
+REFERENCE = re.compile(r"\bTF-?([A-Z0-9]{4,8})\b", re.IGNORECASE)
+
+# Phrases per command, already normalised. Longer phrases are tried first, so
+# "kunde nicht erreichbar" wins over a lone "kunde".
+PHRASES: dict[str, tuple[str, ...]] = {
+    "claim": ("annehmen", "accept", "nehme an", "ich nehme", "uebernehmen", "take it", "claim"),
+    "decline": ("ablehnen", "decline", "nicht fuer mich", "not for me", "no thanks", "nein danke"),
+    "my_jobs": ("meine auftraege", "my jobs", "auftraege", "jobs", "meine jobs"),
+    "contacted": ("kontaktiert", "contacted", "kunde kontaktiert", "customer contacted"),
+    "done": ("erledigt", "done", "fertig", "job done", "finished", "abgeschlossen"),
+    "hand_back": ("zurueckgeben", "hand back", "give back", "abgeben", "zurueck geben"),
+    "unreachable": (
+        "kunde nicht erreichbar",
+        "nicht erreichbar",
+        "customer unreachable",
+        "unreachable",
+        "not reachable",
+        "kein kontakt",
+        "no answer",
+    ),
+    "online": ("online", "online gehen", "go online", "bin da", "start"),
+    "offline": ("offline", "offline gehen", "go offline", "feierabend"),
+    "pause": ("pause", "pausieren", "urlaub", "holiday", "take a break"),
+    "profile": ("profil", "profile", "mein profil", "my profile", "einstellungen", "settings"),
+    "help": ("hilfe", "help", "menu", "menue", "was geht", "hallo", "hello", "hi"),
+}
+# Persistent-menu and button payloads that mean the same as a typed command.
+PAYLOADS = {
+    "MY_JOBS": "my_jobs",
+    "GO_ONLINE": "online",
+    "GO_OFFLINE": "offline",
+    "HELP": "help",
+    "PROFILE": "profile",
+    "PAUSE": "pause",
+    "START": "help",
+}
+# How alike a typed word and a phrase word must be (difflib ratio): "kontaktirt" ≈ 0.95,
+# "online" vs "offline" ≈ 0.77, so the two never swap.
+SIMILAR = 0.8
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: str  # one of PHRASES' keys, or "unknown"
+    reference: str = ""  # an upper-case job reference when the message named one
+
+
+def normalise(raw: str) -> str:
+    """Lower case, umlauts as ae/oe/ue, ß as ss, other accents dropped, only letters and digits."""
+    folded = raw.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    folded = folded.replace("ß", "ss")
+    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def _word_match(word: str, target: str) -> bool:
+    if word == target:
+        return True
+    if len(target) < 4 or len(word) < 3:  # short words must be exact ("hi", "ok")
+        return False
+    return difflib.SequenceMatcher(None, word, target).ratio() >= SIMILAR
+
+
+def _phrase_at(words: list[str], phrase: list[str]) -> bool:
+    """The phrase appears in the words in order (adjacent), each word alike."""
+    for start in range(len(words) - len(phrase) + 1):
+        if all(_word_match(words[start + i], p) for i, p in enumerate(phrase)):
+            return True
+    # Typed as one word ("handback", "myjobs") or split ("zurück geben").
+    joined = "".join(words)
+    return len(phrase) > 1 and _word_match(joined, "".join(phrase))
+
+
+def reference_in(raw: str) -> str:
+    match = REFERENCE.search(raw)
+    return f"TF-{match.group(1).upper()}" if match else ""
+
+
+def parse(raw: str) -> Command:
+    """The command a typed message means; a bare job reference means "claim it"."""
+    reference = reference_in(raw)
+    words = normalise(REFERENCE.sub(" ", raw)).split()
+    candidates = sorted(
+        ((kind, phrase.split()) for kind, phrases in PHRASES.items() for phrase in phrases),
+        key=lambda item: -len(item[1]),
+    )
+    for kind, phrase in candidates:
+        if _phrase_at(words, phrase):
+            return Command(kind, reference)
+    if reference:
+        return Command("claim", reference)
+    return Command("unknown")
+
+
+def from_payload(payload: str) -> Command | None:
+    """A persistent-menu payload (MY_JOBS, GO_ONLINE, …) as a command; None if it is not one."""
+    kind = PAYLOADS.get(payload.strip().upper())
+    return Command(kind) if kind else None

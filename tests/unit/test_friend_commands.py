@@ -1,0 +1,80 @@
+"""The Friends' text parser: German and English, typos tolerated, references found."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.domain.friend_commands import Command, from_payload, normalise, parse
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("annehmen", "claim"),
+        ("Accept", "claim"),
+        ("ablehnen", "decline"),
+        ("Nicht für mich", "decline"),
+        ("Meine Aufträge", "my_jobs"),
+        ("meine auftraege", "my_jobs"),
+        ("my jobs", "my_jobs"),
+        ("my jbos", "my_jobs"),
+        ("kontaktiert", "contacted"),
+        ("kontacktiert", "contacted"),
+        ("Customer contacted", "contacted"),
+        ("erledigt!", "done"),
+        ("erledgt", "done"),
+        ("Done", "done"),
+        ("zurückgeben", "hand_back"),
+        ("zurück geben", "hand_back"),
+        ("hand back", "hand_back"),
+        ("handback", "hand_back"),
+        ("Kunde nicht erreichbar", "unreachable"),
+        ("kunde nich erreichbar", "unreachable"),
+        ("customer unreachable", "unreachable"),
+        ("online", "online"),
+        ("onlnie", "online"),
+        ("offline", "offline"),
+        ("ofline", "offline"),
+        ("Pause", "pause"),
+        ("Profil", "profile"),
+        ("profile", "profile"),
+        ("Hilfe", "help"),
+        ("help", "help"),
+        ("Wie wird das Wetter morgen?", "unknown"),
+        ("", "unknown"),
+    ],
+)
+def test_typed_commands_in_both_languages(typed: str, kind: str) -> None:
+    assert parse(typed).kind == kind
+
+
+def test_a_bare_reference_claims_the_job() -> None:
+    assert parse("TF-7K2Q") == Command("claim", "TF-7K2Q")
+    assert parse("tf7k2q bitte") == Command("claim", "TF-7K2Q")
+
+
+def test_a_reference_goes_with_the_command() -> None:
+    assert parse("Kontaktiert TF-ABCD") == Command("contacted", "TF-ABCD")
+    assert parse("done tf-abcd") == Command("done", "TF-ABCD")
+    assert parse("Kunde nicht erreichbar TF-ABCD") == Command("unreachable", "TF-ABCD")
+
+
+def test_online_and_offline_never_swap() -> None:
+    assert parse("online").kind != parse("offline").kind
+
+
+def test_contacted_and_unreachable_are_told_apart() -> None:
+    assert parse("Kunde kontaktiert").kind == "contacted"
+    assert parse("Kunde nicht erreichbar").kind == "unreachable"
+
+
+def test_normalise_folds_umlauts_and_punctuation() -> None:
+    assert normalise("Zurück-Gebén, BITTE!") == "zurueck geben bitte"
+    assert normalise("Straße") == "strasse"
+
+
+def test_menu_payloads_are_commands() -> None:
+    assert from_payload("MY_JOBS") == Command("my_jobs")
+    assert from_payload("GO_ONLINE") == Command("online")
+    assert from_payload("HELP") == Command("help")
+    assert from_payload("CLAIM:TF-ABCD") is None
