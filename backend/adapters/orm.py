@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -121,6 +123,10 @@ class Friend(Base):
     hand_backs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     declines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_jobs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Offers go only to Friends who are online ("online"/"offline" by chat); a new Friend is.
+    online: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The Friend's first message of a day gets the morning check-in; this says when that was.
+    checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -274,3 +280,31 @@ class SupportAlert(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
+
+
+class FriendConversation(Base):
+    """Where a chat with the Friends' page stands (sign-up, quiz, profile changes).
+
+    Persisted so a restart mid-sign-up resumes at the same question.
+    """
+
+    __tablename__ = "friend_conversations"
+    psid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizAttempt(Base):
+    """One run of the vetting quiz: the questions drawn, the answers given, the score."""
+
+    __tablename__ = "quiz_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    friend_id: Mapped[int] = mapped_column(ForeignKey("friends.id"), index=True)
+    questions: Mapped[list[str]] = mapped_column()
+    answers: Mapped[list[str]] = mapped_column(default=list)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -98,6 +98,7 @@ def _candidates_statement(dialect: str, exclude_offered: bool) -> Executable:
         Friend.completed_jobs,
     ).where(
         Friend.status == "active",
+        Friend.online.is_(True),
         Friend.lat_band.in_(bindparam("bands", expanding=True)),
         Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
         Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
@@ -125,7 +126,7 @@ async def find_candidates(
     *,
     exclude_offered: bool = True,
 ) -> list[Candidate]:
-    """Active Friends whose own radius covers the customer, with the skill and the language,
+    """Active, online Friends whose own radius covers the customer, with the skill and the language,
     best first (backend/domain/ranking.py). With exclude_offered, Friends who hold a live
     offer for the job or turned it down in any way (declined, missed its deadline, gave it
     back) are left out.

@@ -1,0 +1,117 @@
+"""The vetting quiz: drawing questions from the bank, scoring the answers, when to retry."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from backend.domain.jobs import LANGUAGES
+from product.categories import CATEGORIES
+
+BANK_FILE = Path(__file__).resolve().parent.parent / "quiz.yml"
+LETTERS = "ABCDEF"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    skill: str
+    answer: int
+    # language → (question, options)
+    texts: dict[str, tuple[str, tuple[str, ...]]]
+
+    def prompt(self, language: str) -> tuple[str, tuple[str, ...]]:
+        return self.texts.get(language, self.texts["de"])
+
+
+@dataclass(frozen=True)
+class QuizPolicy:
+    per_skill: int = 5
+    # Right answers needed out of per_skill, for every chosen skill.
+    pass_mark: int = 4
+    retry_after: timedelta = timedelta(hours=24)
+    # Attempts in all: the first and one retry.
+    attempts: int = 2
+
+
+class BankError(ValueError):
+    """The question bank file is not usable; raised at start-up, not mid-quiz."""
+
+
+def load_bank(path: Path = BANK_FILE, minimum: int = 6) -> dict[str, Question]:
+    """Every question by id; checks each skill has enough questions in every language."""
+    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise BankError(f"{path}: expected a mapping of skill → questions")
+    bank: dict[str, Question] = {}
+    for skill in CATEGORIES:
+        items = raw.get(skill) or []
+        if len(items) < minimum:
+            raise BankError(f"{path}: {skill} has {len(items)} questions, needs {minimum}")
+        for item in items:
+            texts: dict[str, tuple[str, tuple[str, ...]]] = {}
+            for language in LANGUAGES:
+                part = item[language]
+                texts[language] = (str(part["question"]), tuple(str(o) for o in part["options"]))
+            counts = {len(options) for _, options in texts.values()}
+            answer = int(item["answer"])
+            if len(counts) != 1 or not 0 <= answer < counts.pop():
+                raise BankError(f"{path}: {item['id']}: options or answer do not fit")
+            bank[str(item["id"])] = Question(str(item["id"]), skill, answer, texts)
+    return bank
+
+
+def draw(bank: dict[str, Question], skills: list[str], seed: str, per_skill: int = 5) -> list[str]:
+    """per_skill questions for each skill, all in one shuffled order; the same seed (the
+    Friend and the attempt) always draws the same quiz."""
+    rng = random.Random(seed)
+    chosen: list[str] = []
+    for skill in sorted(set(skills)):
+        ids = sorted(q.id for q in bank.values() if q.skill == skill)
+        chosen.extend(rng.sample(ids, min(per_skill, len(ids))))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def parse_answer(raw: str, options: int) -> int | None:
+    """ "B", "b)", "2" → the option's index; anything else None (the question is asked again)."""
+    cleaned = raw.strip().upper().rstrip(").:")
+    if len(cleaned) == 1 and cleaned in LETTERS[:options]:
+        return LETTERS.index(cleaned)
+    if cleaned.isdigit() and 1 <= int(cleaned) <= options:
+        return int(cleaned) - 1
+    return None
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    total: int
+    per_skill: dict[str, tuple[int, int]]  # skill → (right, asked)
+    passed: bool
+
+
+def score(
+    bank: dict[str, Question], questions: list[str], answers: list[int], policy: QuizPolicy
+) -> Score:
+    """Passed when every skill reaches the pass mark (scaled if fewer questions were asked)."""
+    per_skill: dict[str, tuple[int, int]] = {}
+    for question_id, answer in zip(questions, answers, strict=False):
+        question = bank[question_id]
+        right, asked = per_skill.get(question.skill, (0, 0))
+        per_skill[question.skill] = (right + (answer == question.answer), asked + 1)
+    unanswered = len(answers) < len(questions)
+    passed = not unanswered and all(
+        right * policy.per_skill >= policy.pass_mark * asked for right, asked in per_skill.values()
+    )
+    right = sum(r for r, _ in per_skill.values())
+    return Score(right, len(questions), per_skill, passed and bool(questions))
+
+
+def retry_at(finished_at: datetime, policy: QuizPolicy) -> datetime:
+    return finished_at + policy.retry_after
