@@ -87,7 +87,13 @@ def pause_events() -> list[dict[str, Any]]:
 
 def resume_events() -> list[dict[str, Any]]:
     # The bot's own hand-off rule set handed_off; clear it so the bot answers normally again.
-    return [{"event": "resume"}, {"event": "slot", "name": "handed_off", "value": False}]
+    # The closing action_listen is a turn boundary: without it the policies read the customer's
+    # next message as part of the hand-off turn, fall back, and hand off once more.
+    return [
+        {"event": "resume"},
+        {"event": "slot", "name": "handed_off", "value": False},
+        {"event": "action", "name": "action_listen"},
+    ]
 
 
 def reply_event(text: str, agent: str, now: datetime) -> dict[str, Any]:

@@ -67,6 +67,7 @@ async def test_take_over_reply_and_hand_back(
     assert fake_rasa.posts[-1]["events"] == [
         {"event": "resume"},
         {"event": "slot", "name": "handed_off", "value": False},
+        {"event": "action", "name": "action_listen"},
     ]
     html = await back.text()
     assert 'id="take-over"' in html and 'id="send-reply"' not in html
