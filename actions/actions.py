@@ -83,6 +83,21 @@ def _locale(tracker: Tracker) -> Optional[Text]:
     return locale if isinstance(locale, str) else None
 
 
+async def _job_language(tracker: Tracker) -> Optional[Text]:
+    """The language the customer booked the news' job in; None when the backend cannot say."""
+    reference = next(tracker.get_latest_entity_values("job_reference"), None)
+    if not reference:
+        return None
+    try:
+        job = await _client().get_job(str(reference))
+    except BackendError as error:
+        logger.warning("language of job %s unknown: %s", reference, error)
+        return None
+    customer = (job or {}).get("customer")
+    language = customer.get("language") if isinstance(customer, dict) else None
+    return language if language in ("de", "en") else None
+
+
 def _language_was_set(tracker: Tracker) -> bool:
     """Whether an earlier message already decided the language (any user message before the
     latest one; session starts carry the slot over but carry no message)."""
@@ -173,6 +188,10 @@ class ValidateSlotMappings(ValidationAction):
         previous = _language(tracker)
         intent = _intent(tracker) or ""
         if intent.startswith("EXTERNAL"):
+            # News from the backend carry no words of the customer. In a fresh conversation
+            # (a new tracker store, a restart) the job remembers the customer's language.
+            if not _language_was_set(tracker):
+                return {"language": await _job_language(tracker) or previous}
             return {"language": previous}
         if not _language_was_set(tracker):
             # The first message: Messenger's locale is the best guess until the text says
@@ -1270,6 +1289,8 @@ async def _is_cancelled(client: BackendClient, reference: Text) -> bool:
 
 
 _THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
+# rating_stars when the customer left the rating ("später", "abbrechen").
+RATING_SKIPPED = "skipped"
 
 
 class ActionAskRatingStars(Action):
@@ -1283,7 +1304,10 @@ class ActionAskRatingStars(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         intent = _intent(tracker)
-        if intent == "EXTERNAL_rating_reminder":
+        if tracker.get_slot("rating_pending"):
+            # Held back while the customer booked another job: name the job it is about.
+            response = "utter_ask_rating_held_back"
+        elif intent == "EXTERNAL_rating_reminder":
             response = "utter_rating_reminder"
         elif intent == "EXTERNAL_job_completed":
             response = "utter_ask_rating"
@@ -1294,8 +1318,33 @@ class ActionAskRatingStars(Action):
             buttons=buttons.star_buttons(_language(tracker)),
             friend_name=tracker.get_slot("rating_friend_name")
             or _THE_TECHNICIAN[_language(tracker)],
+            job_reference=tracker.get_slot("rating_reference") or "",
         )
-        return []
+        return [SlotSet("rating_pending", None)] if tracker.get_slot("rating_pending") else []
+
+
+class ActionHoldRating(Action):
+    """A job was completed (or the rating reminder came) while the customer books another: the
+    news now, the booking's open question next (rules), the rating once the booking is posted
+    or cancelled (rules on rating_pending)."""
+
+    def name(self) -> Text:
+        return "action_hold_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if _intent(tracker) == "EXTERNAL_rating_reminder":
+            response = "utter_rating_reminder_later"
+        else:
+            response = "utter_job_completed_rating_later"
+        dispatcher.utter_message(
+            response=response,
+            friend_name=tracker.get_slot("rating_friend_name")
+            or _THE_TECHNICIAN[_language(tracker)],
+            job_reference=tracker.get_slot("rating_reference") or "",
+        )
+        return [SlotSet("rating_pending", True)]
 
 
 class ActionAskRatingComment(Action):
@@ -1329,6 +1378,12 @@ class ValidateRatingForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         tapped = next(tracker.get_latest_entity_values("stars"), None)
         stars = after_booking.parse_stars(tapped if tapped is not None else slot_value)
+        if stars is None and (
+            _intent(tracker) == "cancel" or after_booking.wants_to_stop(slot_value)
+        ):
+            # "abbrechen", "später": the form completes empty and action_submit_rating
+            # ends the rating politely; no job is cancelled.
+            return {"rating_stars": RATING_SKIPPED, "rating_comment": False}
         if stars is None:
             dispatcher.utter_message(response="utter_rating_not_understood")
             return {"rating_stars": None}
@@ -1342,12 +1397,18 @@ class ValidateRatingForm(FormValidationAction):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         # False is "no comment" (the quick reply or a "no"): filled, so the form is done.
-        if slot_value is False:
+        if slot_value is False or after_booking.wants_to_stop(slot_value):
             return {"rating_comment": False}
         return {"rating_comment": after_booking.clean_comment(slot_value) or False}
 
 
-RATING_SLOTS = ("rating_stars", "rating_comment", "rating_reference", "rating_friend_name")
+RATING_SLOTS = (
+    "rating_stars",
+    "rating_comment",
+    "rating_reference",
+    "rating_friend_name",
+    "rating_pending",
+)
 
 
 class ActionSubmitRating(Action):
@@ -1363,6 +1424,10 @@ class ActionSubmitRating(Action):
         stars = after_booking.parse_stars(tracker.get_slot("rating_stars"))
         comment = after_booking.clean_comment(tracker.get_slot("rating_comment"))
         done = [SlotSet(slot, None) for slot in RATING_SLOTS]
+        if tracker.get_slot("rating_stars") == RATING_SKIPPED:
+            logger.info("rating of %s left by %s", reference, tracker.sender_id)
+            dispatcher.utter_message(response="utter_rating_later")
+            return [SlotSet("rating_status", None), *done]
         if not reference or stars is None:
             logger.error("rating of %s incomplete: %s %s", tracker.sender_id, reference, stars)
             dispatcher.utter_message(response="utter_rating_thanks")

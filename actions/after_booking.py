@@ -169,6 +169,48 @@ def parse_stars(value: Any) -> int | None:
     return None
 
 
+# Words that end the rating step ("abbrechen", "später", "not now"). Only short messages
+# count: "kam später als gedacht, sonst super" is a comment, not a wish to stop.
+_STOP_WORDS = {
+    "abbrechen",
+    "abbruch",
+    "stopp",
+    "stop",
+    "später",
+    "spaeter",
+    "überspringen",
+    "ueberspringen",
+    "cancel",
+    "later",
+    "skip",
+    "quit",
+}
+_STOP_PHRASES = (
+    "nicht jetzt",
+    "jetzt nicht",
+    "keine zeit",
+    "lieber nicht",
+    "vergiss es",
+    "not now",
+    "no time",
+    "forget it",
+    "maybe later",
+)
+MAX_STOP_WORDS = 5
+
+
+def wants_to_stop(value: Any) -> bool:
+    """Whether a short message during the rating asks to leave it ("später", "abbrechen",
+    "not now"); longer messages are answers."""
+    if not isinstance(value, str) or value.startswith("/"):
+        return False
+    words = re.findall(r"[a-zäöüß]+", value.lower())
+    if not words or len(words) > MAX_STOP_WORDS:
+        return False
+    joined = " ".join(words)
+    return any(w in _STOP_WORDS for w in words) or any(p in joined for p in _STOP_PHRASES)
+
+
 def clean_comment(value: Any) -> str:
     """The optional rating comment; "" when the customer gave none."""
     if not isinstance(value, str):

@@ -608,3 +608,138 @@ async def test_buttons_with_entities_come_from_the_actions(action_server: str) -
     payloads = [b["payload"] for b in answer["responses"][0]["buttons"]]
     assert payloads[0] == '/choose_category{"category":"internet_wifi"}'
     assert answer["responses"][0]["response"] == "utter_choose_category"
+
+
+# --- news in a fresh conversation, a rating held back, leaving the rating ----------------------
+
+
+async def _news_language(action_server: str, intent: str, reference: str) -> str | None:
+    """The language action_validate_slot_mappings sets for backend news in a fresh tracker."""
+    state = tracker(
+        "psid-fresh",
+        intent=intent,
+        text=intent,
+        entities=[{"entity": "job_reference", "value": reference}],
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    language: str | None = slot_events(answer).get("language")
+    return language
+
+
+async def test_news_in_a_fresh_conversation_come_in_the_language_the_job_was_booked_in(
+    action_server: str, backend: Backend
+) -> None:
+    # The backend keeps one language per customer (the latest booking's): two customers.
+    english = await _book(action_server, "psid-fresh-en", language="en")
+    german = await _book(action_server, "psid-fresh-de", language="de")
+    for intent in (
+        "EXTERNAL_friend_assigned",
+        "EXTERNAL_friend_missed_deadline",
+        "EXTERNAL_nobody_found",
+        "EXTERNAL_job_completed",
+        "EXTERNAL_rating_reminder",
+        "EXTERNAL_friend_handed_back",
+    ):
+        assert await _news_language(action_server, intent, english) == "en", intent
+        assert await _news_language(action_server, intent, german) == "de", intent
+    # A job the backend does not know, or no backend: German, the default, as before.
+    assert await _news_language(action_server, "EXTERNAL_nobody_found", "TF-0000") == "de"
+    await backend.stop()
+    assert await _news_language(action_server, "EXTERNAL_nobody_found", english) == "de"
+
+
+async def test_news_in_a_running_conversation_keep_the_customers_language(
+    action_server: str, backend: Backend
+) -> None:
+    german = await _book(action_server, "psid-running", language="de")
+    state = tracker(
+        "psid-running",
+        intent="EXTERNAL_friend_handed_back",
+        text="EXTERNAL_friend_handed_back",
+        entities=[{"entity": "job_reference", "value": german}],
+        earlier_messages=3,
+        slots={"language": "en"},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    # The customer switched to English while chatting: the news follow them, not the job.
+    assert slot_events(answer).get("language", "en") == "en"
+
+
+async def test_a_job_completed_during_a_booking_is_told_and_its_rating_waits(
+    action_server: str,
+) -> None:
+    held = {"rating_reference": "TF-7K2Q", "rating_friend_name": "Anna", "language": "en"}
+    for intent, response in (
+        ("EXTERNAL_job_completed", "utter_job_completed_rating_later"),
+        ("EXTERNAL_rating_reminder", "utter_rating_reminder_later"),
+    ):
+        state = tracker("psid-held", intent=intent, text=intent, slots=held, active_loop="job_form")
+        answer = await run_action(action_server, "action_hold_rating", state)
+        assert responses(answer) == [response]
+        assert answer["responses"][0]["job_reference"] == "TF-7K2Q"
+        assert answer["responses"][0]["friend_name"] == "Anna"
+        assert slot_events(answer) == {"rating_pending": True}
+    # After the booking the stars question names the job it is about, once.
+    later = tracker("psid-held", slots=held | {"rating_pending": True}, active_loop="rating_form")
+    asked = await run_action(action_server, "action_ask_rating_stars", later)
+    assert responses(asked) == ["utter_ask_rating_held_back"]
+    assert asked["responses"][0]["job_reference"] == "TF-7K2Q"
+    assert slot_events(asked) == {"rating_pending": None}
+    assert asked["responses"][0]["buttons"][0]["payload"].startswith("/rate")
+
+
+async def _validate_rating(
+    action_server: str, slot: str, text: str, intent: str = "inform"
+) -> dict[str, Any]:
+    state = tracker(
+        "psid-leave",
+        intent=intent,
+        text=text,
+        slots={"requested_slot": slot, slot: text, "rating_reference": "TF-7K2Q"},
+        active_loop="rating_form",
+        extracted={slot: text},
+    )
+    return await run_action(action_server, "validate_rating_form", state)
+
+
+async def test_abbrechen_or_spaeter_during_the_rating_ends_it_and_cancels_no_job(
+    action_server: str, backend: Backend
+) -> None:
+    reference = await _book(action_server, "psid-leave")
+    await _complete(backend, reference)
+    for text, intent in (
+        ("abbrechen", "cancel"),
+        ("cancel", "cancel"),
+        ("später", "inform"),
+        ("nicht jetzt, danke", "deny"),
+        ("maybe later", "inform"),
+    ):
+        left = await _validate_rating(action_server, "rating_stars", text, intent)
+        assert slot_events(left) == {"rating_stars": "skipped", "rating_comment": False}, text
+        assert responses(left) == [], text
+    state = tracker(
+        "psid-leave",
+        intent="cancel",
+        text="abbrechen",
+        slots={"rating_reference": reference, "rating_stars": "skipped", "rating_comment": False},
+    )
+    ended = await run_action(action_server, "action_submit_rating", state)
+    assert responses(ended) == ["utter_rating_later"]
+    assert slot_events(ended)["rating_status"] is None
+    assert slot_events(ended)["rating_reference"] is None
+    assert await _ratings(backend) == []
+    job = await backend.call("GET", f"/api/v1/jobs/{reference}")
+    assert job["status"] == "completed"
+
+
+async def test_cancel_at_the_comment_keeps_the_stars_but_a_long_comment_is_a_comment(
+    action_server: str,
+) -> None:
+    stop = await _validate_rating(action_server, "rating_comment", "cancel", "cancel")
+    assert slot_events(stop) == {"rating_comment": False}
+    said = "kam etwas später als gedacht, aber sehr freundlich"
+    comment = await _validate_rating(action_server, "rating_comment", said)
+    assert slot_events(comment) == {"rating_comment": said}
+    # Stars still win over the words: "4 Sterne, später mehr" is four stars.
+    stars = await _validate_rating(action_server, "rating_stars", "4 Sterne, später mehr")
+    assert slot_events(stars)["rating_stars"] == 4.0

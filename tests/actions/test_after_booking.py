@@ -288,3 +288,40 @@ def test_the_assigned_deadline_moves_with_the_clock() -> None:
         "de",
     )
     assert line.response == "utter_job_status_assigned_no_deadline"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abbrechen",
+        "Später!",
+        "spaeter bitte",
+        "nicht jetzt",
+        "Jetzt nicht, danke",
+        "cancel",
+        "not now",
+        "maybe later",
+        "skip",
+        "überspringen",
+        "vergiss es",
+    ],
+)
+def test_short_wishes_to_stop_end_the_rating(text: str) -> None:
+    assert after_booking.wants_to_stop(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kam etwas später als gedacht, aber sehr freundlich",
+        "super",
+        "4 Sterne",
+        "",
+        None,
+        '/rate{"stars":"4"}',
+        "Anna hat alles erklärt",
+        "thanks, great help",
+    ],
+)
+def test_answers_and_long_comments_are_no_wish_to_stop(text: str | None) -> None:
+    assert not after_booking.wants_to_stop(text)

@@ -204,13 +204,48 @@ def test_detour_intents_never_fill_a_job_form_slot() -> None:
 
 def test_in_the_rating_any_text_is_a_comment_but_a_person_or_news_are_not() -> None:
     """A comment may read like small talk ("war sehr nett"), so only the intents that leave the
-    rating are kept out of its slots."""
-    leave = {"human_handoff", "my_jobs", "cancel", "EXTERNAL_job_completed"}
+    rating are kept out of its slots. "abbrechen" (cancel) is taken by the form, which ends the
+    rating itself: outside the form cancel would ask to cancel a job."""
+    leave = {"human_handoff", "my_jobs", "EXTERNAL_job_completed"}
     slots = _load("domain.yml")["slots"]
     for name in ("rating_stars", "rating_comment"):
         texts = [m for m in slots[name]["mappings"] if m["type"] == "from_text"]
         assert texts and all(_in_form(m, "rating_form") for m in texts), name
         assert all(leave <= set(m["not_intent"]) for m in texts), name
+        assert all("cancel" not in m["not_intent"] for m in texts), name
+
+
+def _external_intents() -> set[str]:
+    return {i for i in _load("domain.yml")["intents"] if str(i).startswith("EXTERNAL_")}
+
+
+def test_no_backend_news_is_ever_taken_as_an_answer() -> None:
+    externals = _external_intents()
+    assert "EXTERNAL_friend_handed_back" in externals
+    for name, slot in _load("domain.yml")["slots"].items():
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_text" and "not_intent" in mapping:
+                assert externals <= set(mapping["not_intent"]), name
+
+
+def test_every_backend_news_has_a_rule_outside_and_inside_the_job_form() -> None:
+    """A fresh conversation (no slots) needs the plain rule, a booking in progress the one
+    that goes back to the form; both start with the news intent."""
+    plain: set[str] = set()
+    in_form: set[str] = set()
+    for rule in _load("data/rules.yml")["rules"]:
+        first = rule["steps"][0]
+        intent = first.get("intent", "") if isinstance(first, dict) else ""
+        if not intent.startswith("EXTERNAL_"):
+            continue
+        conditions = rule.get("condition") or []
+        if {"active_loop": "job_form"} in conditions:
+            in_form.add(intent)
+            assert rule["steps"][-2:] == [{"action": "job_form"}, {"active_loop": "job_form"}]
+        elif not conditions:
+            plain.add(intent)
+    assert plain == _external_intents()
+    assert in_form == _external_intents()
 
 
 def test_new_after_booking_intents_have_20_examples_per_language() -> None:
