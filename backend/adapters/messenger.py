@@ -38,6 +38,17 @@ def button_message(text: str, buttons: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
+def quick_replies(body: str, choices: list[tuple[str, str]]) -> dict[str, Any]:
+    """A text with up to 13 quick-reply chips (title ≤ 20 characters, Meta's limits)."""
+    return {
+        "text": body[:2000],
+        "quick_replies": [
+            {"content_type": "text", "title": title[:20], "payload": payload}
+            for title, payload in choices[:13]
+        ],
+    }
+
+
 class MessengerClient:
     def __init__(self, graph_url: str, graph_version: str, access_token: str) -> None:
         self._bot = Bot(access_token)

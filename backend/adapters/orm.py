@@ -123,6 +123,8 @@ class Friend(Base):
     hand_backs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     declines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_jobs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # E.164, given at sign-up by chat (support calls it; Friends added by admin may have none).
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # Offers go only to Friends who are online ("online"/"offline" by chat); a new Friend is.
     online: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # The Friend's first message of a day gets the morning check-in; this says when that was.

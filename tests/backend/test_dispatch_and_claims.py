@@ -146,11 +146,13 @@ async def test_unknown_senders_and_free_text_get_an_answer(
     graph, _ = fake_graph
     await add_friend(client)
     await post_friends_webhook(client, [say("stranger", "hallo"), say("friend-anna", "hallo")])
-    await wait_for(graph, lambda c: c.recipient == "stranger" and "registriert" in text_of(c))
-    # Two help replies: one to the check-in in add_friend, one to this "hallo".
-    await wait_for(
-        graph, lambda c: c.recipient == "friend-anna" and "Annehmen" in text_of(c), count=2
+    # A stranger is welcomed into the sign-up; a Friend gets the menu of what works.
+    await wait_for(graph, lambda c: c.recipient == "stranger" and "Willkommen" in text_of(c))
+    menu = await wait_for(
+        graph, lambda c: c.recipient == "friend-anna" and "annehmen" in text_of(c)
     )
+    chips = [r["payload"] for r in menu[0].body["message"]["quick_replies"]]
+    assert chips[:2] == ["MY_JOBS", "GO_ONLINE"]
 
 
 async def test_webhook_refuses_forged_and_malformed_deliveries(client: Client) -> None:

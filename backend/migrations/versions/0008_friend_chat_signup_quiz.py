@@ -1,4 +1,4 @@
-"""Friends by chat: online flag, daily check-in, sign-up conversations, vetting quiz attempts
+"""Friends by chat: phone, online flag, daily check-in, sign-up conversations, vetting quiz attempts
 
 Revision ID: 0008
 Revises: 0007
@@ -20,6 +20,9 @@ def upgrade() -> None:
     with op.batch_alter_table("friends") as batch:
         batch.add_column(
             sa.Column("online", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
+        batch.add_column(
+            sa.Column("phone", sa.String(length=20), server_default="", nullable=False)
         )
         batch.add_column(sa.Column("checked_in_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -53,4 +56,5 @@ def downgrade() -> None:
     op.drop_table("friend_conversations")
     with op.batch_alter_table("friends") as batch:
         batch.drop_column("checked_in_at")
+        batch.drop_column("phone")
         batch.drop_column("online")
