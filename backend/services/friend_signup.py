@@ -108,6 +108,8 @@ class FriendSignup:
         psid = event.sender_id
         answer = (event.payload or event.text).strip()
         async with self.sessions() as session:
+            if friend is not None:  # this session's copy: the quiz changes its status
+                friend = await session.get(Friend, friend.id)
             conversation = await session.get(FriendConversation, psid)
             if conversation is None:
                 language = friend.languages[0] if friend and friend.languages else "de"
