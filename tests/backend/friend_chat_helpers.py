@@ -24,7 +24,7 @@ class Phone:
     def _mine(self) -> list[RecordedCall]:
         return [c for c in self.graph.calls() if c.recipient == self.psid and not c.fault]
 
-    async def _replies(self, expect: int, within: float = 10) -> list[RecordedCall]:
+    async def replies(self, expect: int = 1, within: float = 10) -> list[RecordedCall]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while len(self._mine()) < self.seen + expect:
@@ -38,7 +38,7 @@ class Phone:
 
     async def _post(self, event: dict[str, Any], expect: int) -> list[RecordedCall]:
         assert await post_friends_webhook(self.client, [event]) == 200
-        return await self._replies(expect)
+        return await self.replies(expect)
 
     async def say(self, typed: str, expect: int = 1) -> list[RecordedCall]:
         return await self._post(text_event(self.psid, "friends-page", typed), expect)
