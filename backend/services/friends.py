@@ -1,4 +1,4 @@
-"""Creating and listing Friends (the vetting flow comes by chat in a later step)."""
+"""Creating and listing Friends (sign-up and vetting by chat: backend/services/friend_signup.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def friend_json(friend: Friend) -> dict[str, Any]:
         "skills": friend.skills,
         "languages": friend.languages,
         "status": friend.status,
+        "online": friend.online,
+        "phone": friend.phone,
         "rating": friend.rating,
         "rating_count": friend.rating_count,
         "reliability": round(reliability(track_of(friend)), 3),

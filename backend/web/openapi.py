@@ -169,6 +169,8 @@ def document() -> dict[str, Any]:
             "skills": {"type": "array", "items": {"type": "string"}},
             "languages": {"type": "array", "items": {"type": "string"}},
             "status": {"type": "string", "enum": list(FRIEND_STATUSES)},
+            "online": {"type": "boolean", "description": "offers go only to online Friends"},
+            "phone": {"type": "string", "description": "E.164, given at sign-up by chat"},
             "rating": {"type": ["number", "null"]},
             "rating_count": {"type": "integer"},
             "reliability": {"type": "number", "minimum": 0, "maximum": 1},
