@@ -57,6 +57,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
             packages=packages,
             deadlines=settings.deadlines,
             clock=settings.clock,
+            quiz=settings.quiz,
         ),
         deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
         outbox_wakeup=outbox_wakeup,

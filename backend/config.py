@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 
 from backend.adapters.orm import utcnow
 from backend.domain.deadlines import DeadlinePolicy
+from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ class Settings:
     # Friends beyond the last wave's radius are never considered, whatever radius they set.
     waves: WavePolicy = field(default_factory=WavePolicy)
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    # The vetting quiz by chat: questions per skill, right answers needed, wait before the retry.
+    quiz: QuizPolicy = field(default_factory=QuizPolicy)
     # How often the deadline sweep looks for due rows (the rows, not the timer, are the truth).
     sweep_seconds: float = 5.0
     # Every "now" of the backend comes from here, so tests move time instead of sleeping.
@@ -89,6 +92,11 @@ class Settings:
                 contact_reminder=timedelta(hours=float(e.get("CONTACT_REMINDER_HOURS") or 8)),
                 contact_deadline=timedelta(hours=float(e.get("CONTACT_DEADLINE_HOURS") or 12)),
                 rating_reminder=timedelta(hours=float(e.get("RATING_REMINDER_HOURS") or 24)),
+            ),
+            quiz=QuizPolicy(
+                per_skill=int(e.get("QUIZ_QUESTIONS_PER_SKILL") or 5),
+                pass_mark=int(e.get("QUIZ_PASS_MARK") or 4),
+                retry_after=timedelta(hours=float(e.get("QUIZ_RETRY_HOURS") or 24)),
             ),
             sweep_seconds=float(e.get("DEADLINE_SWEEP_SECONDS") or 5),
             tracker_store_url=e.get("TRACKER_STORE_URL") or f"sqlite:///{var / 'tracker.db'}",

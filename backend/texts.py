@@ -68,15 +68,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Der Auftrag {reference} wurde storniert. Sie müssen nichts weiter tun.",
         "en": "Job {reference} has been cancelled. There is nothing more for you to do.",
     },
-    "unknown_friend": {
-        "de": "Hallo! Sie sind noch nicht als techfriends-Friend registriert.",
-        "en": "Hello! You are not registered as a techfriends Friend yet.",
-    },
-    "help": {
-        "de": "Neue Aufträge kommen hier als Nachricht. Tippen Sie auf „Annehmen“, um einen "
-        "Auftrag zu übernehmen.",
-        "en": "New jobs arrive here as messages. Tap “Accept” to take a job.",
-    },
     "asap": {"de": "so bald wie möglich", "en": "as soon as possible"},
     "button_done": {"de": "Erledigt", "en": "Job done"},
     "button_hand_back": {"de": "Zurückgeben", "en": "Give back"},
@@ -398,6 +389,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "profile_saved": {
         "de": "Gespeichert. Umkreis {radius} km, Gebiete: {skills}, Sprachen: {languages}.",
         "en": "Saved. Radius {radius} km, areas: {skills}, languages: {languages}.",
+    },
+    "profile_radius_again": {
+        "de": "Bitte nennen Sie den Umkreis in Kilometern zwischen 1 und 100, z. B. „Umkreis 20“.",
+        "en": "Please give the radius in kilometres between 1 and 100, e.g. “radius 20”.",
     },
     "profile_last_skill": {
         "de": "Mindestens ein Gebiet muss bleiben.",

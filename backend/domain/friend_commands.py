@@ -36,6 +36,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "online": ("online", "online gehen", "go online", "bin da", "start"),
     "offline": ("offline", "offline gehen", "go offline", "feierabend"),
     "pause": ("pause", "pausieren", "urlaub", "holiday", "take a break"),
+    "radius": ("umkreis", "radius", "entfernung", "distance"),
     "profile": ("profil", "profile", "mein profil", "my profile", "einstellungen", "settings"),
     "help": ("hilfe", "help", "menu", "menue", "was geht", "hallo", "hello", "hi"),
 }
@@ -58,6 +59,7 @@ SIMILAR = 0.8
 class Command:
     kind: str  # one of PHRASES' keys, or "unknown"
     reference: str = ""  # an upper-case job reference when the message named one
+    number: int | None = None  # a number that came with it ("Umkreis 20" → 20)
 
 
 def normalise(raw: str) -> str:
@@ -101,7 +103,8 @@ def parse(raw: str) -> Command:
     )
     for kind, phrase in candidates:
         if _phrase_at(words, phrase):
-            return Command(kind, reference)
+            numbers = [int(w) for w in words if w.isdigit() and len(w) <= 3]
+            return Command(kind, reference, numbers[0] if numbers else None)
     if reference:
         return Command("claim", reference)
     return Command("unknown")

@@ -37,6 +37,7 @@ from backend.domain.geo import bounding_box, haversine_km
 from backend.domain.jobs import TIME_ZONES, WITH_FRIEND
 from backend.domain.money import format_money
 from backend.domain.packages import Package
+from backend.domain.quiz import QuizPolicy
 from backend.domain.signup import radius_in
 from backend.services import claims, completion, outbox
 from backend.services.customer_news import tell_customer
@@ -93,6 +94,7 @@ class FriendChat:
     packages: dict[str, Package] = field(default_factory=dict)
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     clock: Callable[[], datetime] = utcnow
+    quiz: QuizPolicy = field(default_factory=QuizPolicy)
 
     async def say(self, recipient: str, message: dict[str, Any]) -> None:
         """Queue a reply; the person just wrote, so their window is open."""
@@ -109,7 +111,7 @@ class FriendChat:
         await self.say(recipient, text_message(body))
 
     def __post_init__(self) -> None:
-        self.signup = FriendSignup(self.sessions, self.say, self.clock)
+        self.signup = FriendSignup(self.sessions, self.say, self.clock, policy=self.quiz)
 
     async def handle(self, event: InboundEvent) -> None:
         async with self.sessions() as session:
@@ -215,6 +217,14 @@ class FriendChat:
             await self._pause(friend, language)
         elif kind == "profile":
             await self._show_profile(friend, language)
+        elif kind == "radius":
+            if command.number is None or not 1 <= command.number <= 100:
+                await self.say(
+                    sender,
+                    quick_replies(text("profile_radius_again", language), radius_replies(language)),
+                )
+            else:
+                await self._profile_change(friend, "RADIUS", str(command.number), language)
         elif kind == "help":
             await self.say(sender, self._menu_message(text("menu", language), language))
         else:

@@ -158,6 +158,9 @@ async def test_offline_friends_get_no_offers_and_the_profile_changes_by_chat(
     ]
     assert "RADIUS:25" in chips_of((await anna.chip("PROFILE_EDIT:RADIUS"))[0])
     assert "Umkreis 25 km" in last_text(await anna.chip("RADIUS:25"))
+    assert "Umkreis 20 km" in last_text(await anna.say("Umkreis 20"))
+    assert "zwischen 1 und 100" in last_text(await anna.say("Umkreis 500"))
+    assert "Umkreis 25 km" in last_text(await anna.chip("RADIUS:25"))
     assert "Drucker & Scanner" in last_text(await anna.chip("SKILL:printer"))
     assert "Internet & WLAN" not in last_text(await anna.chip("SKILL:internet_wifi"))
     await anna.chip("SKILL:computer")

@@ -78,3 +78,9 @@ def test_menu_payloads_are_commands() -> None:
     assert from_payload("GO_ONLINE") == Command("online")
     assert from_payload("HELP") == Command("help")
     assert from_payload("CLAIM:TF-ABCD") is None
+
+
+def test_a_number_comes_with_the_command() -> None:
+    assert parse("Umkreis 20 km") == Command("radius", number=20)
+    assert parse("radius 5") == Command("radius", number=5)
+    assert parse("Umkreis ändern").number is None

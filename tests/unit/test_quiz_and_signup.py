@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from backend.config import Settings
 from backend.domain.quiz import BankError, QuizPolicy, draw, load_bank, parse_answer, score
 from backend.domain.signup import clean_name, e164, postal_code_in, radius_in
 from product.categories import CATEGORIES
@@ -90,3 +92,9 @@ def test_signup_checks() -> None:
     assert e164("079 123 45 67", "CH") == "+41791234567"
     assert e164("+41 79 123 45 67", "DE") == "+41791234567"
     assert e164("12", "DE") is None and e164("hallo", "DE") is None
+
+
+def test_the_quiz_is_configured_from_the_environment() -> None:
+    settings = Settings.from_env({"QUIZ_PASS_MARK": "3", "QUIZ_RETRY_HOURS": "48"})
+    assert settings.quiz == QuizPolicy(pass_mark=3, retry_after=timedelta(hours=48))
+    assert Settings.from_env({}).quiz == QuizPolicy()
