@@ -24,7 +24,7 @@ class Phone:
     def _mine(self) -> list[RecordedCall]:
         return [c for c in self.graph.calls() if c.recipient == self.psid and not c.fault]
 
-    async def replies(self, expect: int = 1, within: float = 10) -> list[RecordedCall]:
+    async def replies(self, expect: int = 1, within: float = 20) -> list[RecordedCall]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while len(self._mine()) < self.seen + expect:

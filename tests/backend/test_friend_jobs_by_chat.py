@@ -68,6 +68,15 @@ async def test_a_job_from_claim_to_done_typed_in_german(
     assert "abgeschlossen" in last_text(await anna.say("30"))
     assert (await _job(client, ref))["status"] == "completed"
 
+    second = (await create_job(client))["reference"]
+    assert second in last_text(await anna.replies())
+    assert f"Auftrag {second} ist für Sie erledigt" in last_text(await anna.say("Nicht für mich"))
+    third = (await create_job(client))["reference"]
+    assert third in last_text(await anna.replies())
+    assert "gehört Ihnen" in last_text(await anna.say(third))  # the reference alone claims
+    assert f"den Auftrag {third} zurückgegeben" in last_text(await anna.say("zurück geben"))
+    assert (await _job(client, third))["status"] == "open"
+
 
 async def test_decline_claim_contacted_and_hand_back_typed_in_english(
     client: Client, fake_graph: Graph, settings: Settings
@@ -93,6 +102,16 @@ async def test_decline_claim_contacted_and_hand_back_typed_in_english(
     assert (await _job(client, second))["status"] == "open"
     assert (await _friend(client, data["id"]))["counters"]["hand_backs"] == 1
     assert "no job that fits" in last_text(await emma.say("contacted"))
+
+    third = (await create_job(client, customer=ENGLISH_CUSTOMER))["reference"]
+    assert third in last_text(await emma.replies())
+    assert "is yours" in last_text(await emma.say("acept"))
+    assert "contact recorded" in last_text(await emma.say("customer contacted"))
+    ask = await emma.say("Done!")
+    assert "which package" in last_text(ask)
+    await emma.chip(chips_of(ask[0])[0])
+    assert "is complete" in last_text(await emma.say("45 min"))
+    assert (await _job(client, third))["status"] == "completed"
 
 
 async def test_claim_contacted_done_and_hand_back_by_button_in_english(

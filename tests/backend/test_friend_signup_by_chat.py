@@ -11,7 +11,7 @@ from simulator.fake_graph import FakeGraph
 from tests.backend.clock import MovableClock, backend, clocked
 from tests.backend.conftest import admin_headers
 from tests.backend.friend_chat_helpers import Phone, chips_of, last_text, rows
-from tests.backend.helpers import add_friend, create_job, text_of
+from tests.backend.helpers import add_friend, create_job, text_of, wait_for
 
 Graph = tuple[FakeGraph, str]
 BANK = load_bank()
@@ -87,6 +87,10 @@ async def test_sign_up_to_vetted_by_chat_surviving_a_restart(
         # Vetted is not active: no offers, and a message hears that support will activate.
         await add_friend(client, messenger_id="friend-active", skills=["computer"])
         await create_job(client, category="computer")
+        # The wave is out (to the active Friend) before the vetted one asks anything.
+        await wait_for(
+            graph, lambda c: c.recipient == "friend-active" and "Neuer Auftrag" in text_of(c)
+        )
         assert "prüft Ihre Unterlagen" in last_text(await phone.say("Hallo?"))
         assert not [
             c for c in graph.calls() if c.recipient == "new-friend" and "Neuer" in text_of(c)
