@@ -50,9 +50,16 @@ PAYLOADS = {
     "PAUSE": "pause",
     "START": "help",
 }
-# How alike a typed word and a phrase word must be (difflib ratio): "kontaktirt" ≈ 0.95,
-# "online" vs "offline" ≈ 0.77, so the two never swap.
+# How alike a typed word and a phrase word of 6+ letters must be (difflib ratio):
+# "kontaktirt" ≈ 0.95, "online" vs "offline" ≈ 0.77, so the two never swap.
 SIMILAR = 0.8
+
+
+# Every phrase as words, longest first, so "kunde nicht erreichbar" is tried before "kunde …".
+_CANDIDATES = sorted(
+    ((kind, phrase.split()) for kind, phrases in PHRASES.items() for phrase in phrases),
+    key=lambda item: -len(item[1]),
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,25 @@ def _word_match(word: str, target: str) -> bool:
         return True
     if len(target) < 4 or len(word) < 3:  # short words must be exact ("hi", "ok")
         return False
-    return difflib.SequenceMatcher(None, word, target).ratio() >= SIMILAR
+    if len(target) <= 5:
+        # One wrong letter is too much here ("Hause" is not "Pause"); swapped letters are
+        # the typo left to forgive ("jbos", "dnoe").
+        return (
+            len(word) == len(target) and sorted(word) == sorted(target) and _swapped(word, target)
+        )
+    matcher = difflib.SequenceMatcher(None, word, target)
+    # The cheap upper bounds rule most pairs out before the full comparison.
+    return (
+        matcher.real_quick_ratio() >= SIMILAR
+        and matcher.quick_ratio() >= SIMILAR
+        and matcher.ratio() >= SIMILAR
+    )
+
+
+def _swapped(word: str, target: str) -> bool:
+    """The word is the target with two neighbouring letters swapped."""
+    differ = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+    return len(differ) == 2 and differ[1] == differ[0] + 1
 
 
 def _phrase_at(words: list[str], phrase: list[str]) -> bool:
@@ -97,11 +122,7 @@ def parse(raw: str) -> Command:
     """The command a typed message means; a bare job reference means "claim it"."""
     reference = reference_in(raw)
     words = normalise(REFERENCE.sub(" ", raw)).split()
-    candidates = sorted(
-        ((kind, phrase.split()) for kind, phrases in PHRASES.items() for phrase in phrases),
-        key=lambda item: -len(item[1]),
-    )
-    for kind, phrase in candidates:
+    for kind, phrase in _CANDIDATES:
         if _phrase_at(words, phrase):
             numbers = [int(w) for w in words if w.isdigit() and len(w) <= 3]
             return Command(kind, reference, numbers[0] if numbers else None)

@@ -41,6 +41,9 @@ from backend.domain.friend_commands import Command, from_payload, normalise, par
         ("Hilfe", "help"),
         ("help", "help"),
         ("Wie wird das Wetter morgen?", "unknown"),
+        # One letter off a short word is another word, not a typo.
+        ("Er war leider nicht zu Hause", "unknown"),
+        ("dnoe", "done"),
         ("", "unknown"),
     ],
 )
