@@ -1,10 +1,8 @@
-"""Checks for what a new Friend types while signing up by chat."""
+"""Checks for what a new Friend types while signing up by chat (the phone: jobs.normalise_phone)."""
 
 from __future__ import annotations
 
 import re
-
-import phonenumbers
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50)
 MAX_RADIUS_KM = 100
@@ -35,14 +33,3 @@ def radius_in(raw: str) -> int | None:
         return None
     km = int(match.group(1))
     return km if 1 <= km <= MAX_RADIUS_KM else None
-
-
-def e164(raw: str, country: str) -> str | None:
-    """A mobile or fixed number in E.164 (+4917…), read with the home country as the region."""
-    try:
-        number = phonenumbers.parse(raw, country)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

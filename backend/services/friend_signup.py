@@ -21,8 +21,8 @@ from backend.adapters.messenger import quick_replies, text_message
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.domain import quiz as quiz_rules
 from backend.domain.friend_commands import normalise
-from backend.domain.jobs import TIME_ZONES
-from backend.domain.signup import RADIUS_CHOICES, clean_name, e164, postal_code_in, radius_in
+from backend.domain.jobs import TIME_ZONES, normalise_phone
+from backend.domain.signup import RADIUS_CHOICES, clean_name, postal_code_in, radius_in
 from backend.services import postcodes
 from backend.texts import text
 from messenger_platform.events import InboundEvent
@@ -235,7 +235,7 @@ class FriendSignup:
             return say("signup_ask_phone")
         if step == "phone":
             country = str(data.get("country", "DE"))
-            phone = e164(answer, country)
+            phone = normalise_phone(answer, country)
             if phone is None:
                 return say("signup_phone_again", example=PHONE_EXAMPLES.get(country, ""))
             goto("consent", phone=phone)

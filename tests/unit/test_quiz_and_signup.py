@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from backend.config import Settings
+from backend.domain.jobs import normalise_phone
 from backend.domain.quiz import BankError, QuizPolicy, draw, load_bank, parse_answer, score
-from backend.domain.signup import clean_name, e164, postal_code_in, radius_in
+from backend.domain.signup import clean_name, postal_code_in, radius_in
 from product.categories import CATEGORIES
 
 BANK = load_bank()
@@ -87,11 +88,11 @@ def test_signup_checks() -> None:
     assert postal_code_in("PLZ 10115 Berlin") == "10115"
     assert postal_code_in("Berlin") is None
     assert radius_in("15 km") == 15 and radius_in("0") is None and radius_in("weit") is None
-    assert e164("0171 9876543", "DE") == "+491719876543"
-    assert e164("0664 1234567", "AT") == "+436641234567"
-    assert e164("079 123 45 67", "CH") == "+41791234567"
-    assert e164("+41 79 123 45 67", "DE") == "+41791234567"
-    assert e164("12", "DE") is None and e164("hallo", "DE") is None
+    assert normalise_phone("0171 9876543", "DE") == "+491719876543"
+    assert normalise_phone("0664 1234567", "AT") == "+436641234567"
+    assert normalise_phone("079 123 45 67", "CH") == "+41791234567"
+    assert normalise_phone("+41 79 123 45 67", "DE") == "+41791234567"
+    assert normalise_phone("12", "DE") is None and normalise_phone("hallo", "DE") is None
 
 
 def test_the_quiz_is_configured_from_the_environment() -> None:
