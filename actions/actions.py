@@ -100,8 +100,14 @@ async def _job_language(tracker: Tracker) -> Optional[Text]:
 
 def _language_was_set(tracker: Tracker) -> bool:
     """Whether an earlier message already decided the language (any user message before the
-    latest one; session starts carry the slot over but carry no message)."""
-    return sum(1 for event in tracker.events if event.get("event") == "user") > 1
+    latest one since the last restart; session starts carry the slot over but no message)."""
+    count = 0
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            count = 0  # a restart forgets the slots: the language is open again
+        elif event.get("event") == "user":
+            count += 1
+    return count > 1
 
 
 def _previous_value(tracker: Tracker, slot: Text) -> Any:

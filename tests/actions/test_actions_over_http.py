@@ -642,6 +642,18 @@ async def test_news_in_a_fresh_conversation_come_in_the_language_the_job_was_boo
     ):
         assert await _news_language(action_server, intent, english) == "en", intent
         assert await _news_language(action_server, intent, german) == "de", intent
+    # After a restart of the conversation (slots forgotten, earlier messages still in the
+    # events Rasa sends) the job decides again.
+    restarted = tracker(
+        "psid-fresh-en",
+        intent="EXTERNAL_nobody_found",
+        text="EXTERNAL_nobody_found",
+        entities=[{"entity": "job_reference", "value": english}],
+        earlier_messages=2,
+    )
+    restarted["events"].insert(-1, {"event": "restart"})
+    answer = await run_action(action_server, "action_validate_slot_mappings", restarted)
+    assert slot_events(answer)["language"] == "en"
     # A job the backend does not know, or no backend: German, the default, as before.
     assert await _news_language(action_server, "EXTERNAL_nobody_found", "TF-0000") == "de"
     await backend.stop()
