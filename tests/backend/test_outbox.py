@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy import select
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Offer, OutboxMessage
+from backend.adapters.orm import JobEvent, Offer, OutboxMessage
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph, FaultPlan
 from tests.backend.helpers import Client, add_friend, create_job, text_of, wait_for
@@ -35,6 +35,9 @@ async def test_a_friend_who_has_not_written_for_24_hours_gets_no_offer(
     assert {c.recipient for c in graph.calls() if "Neuer Auftrag" in text_of(c)} == {"friend-anna"}
     offers = {o.friend_id: o.status for o in await _rows(settings, Offer)}
     assert sorted(offers.values()) == ["not_reachable", "sent"]
+    # Counted for that dispatch, where support reads the job's history.
+    [dispatched] = [e for e in await _rows(settings, JobEvent) if e.kind == "dispatched"]
+    assert (dispatched.detail["friends"], dispatched.detail["not_reachable"]) == (1, 1)
 
 
 async def test_offers_accepted_while_meta_is_down_go_out_when_it_is_back(
