@@ -78,6 +78,8 @@ FRIENDS_PROFILE: dict[str, Any] = {
             "call_to_actions": [
                 {"type": "postback", "title": "Meine Aufträge", "payload": "MY_JOBS"},
                 {"type": "postback", "title": "Online gehen", "payload": "GO_ONLINE"},
+                {"type": "postback", "title": "Offline gehen", "payload": "GO_OFFLINE"},
+                {"type": "postback", "title": "Profil", "payload": "PROFILE"},
                 {"type": "postback", "title": "Hilfe", "payload": "HELP"},
             ],
         },
@@ -87,6 +89,8 @@ FRIENDS_PROFILE: dict[str, Any] = {
             "call_to_actions": [
                 {"type": "postback", "title": "My jobs", "payload": "MY_JOBS"},
                 {"type": "postback", "title": "Go online", "payload": "GO_ONLINE"},
+                {"type": "postback", "title": "Go offline", "payload": "GO_OFFLINE"},
+                {"type": "postback", "title": "Profile", "payload": "PROFILE"},
                 {"type": "postback", "title": "Help", "payload": "HELP"},
             ],
         },
