@@ -19,6 +19,7 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ import aiohttp
 import pytest
 
 import tools.stack
+from actions.backend_client import BackendClient
+from actions.jobs import build_job_request, idempotency_key
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import encode_signed, page_body, text_event
 from tools.stack import ROOT, Stack
@@ -58,6 +61,7 @@ class Running:
     graph_url: str
     simulator_url: str
     store_path: Path
+    backend_url: str
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
@@ -117,6 +121,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iter
             f"{simulator_url}/graph",
             simulator_url,
             Path(env["MESSENGER_STORE_PATH"]),
+            env["BACKEND_URL"],
         )
     finally:
         tools.stack.MODEL = original_model
@@ -287,3 +292,77 @@ async def test_three_messages_not_understood_in_a_row_reach_a_person(
     assert "nicht verstanden" in answers[0]
     assert "Menschen aus unserem Team" in answers[2]
     assert (await _tracker(http, running, psid))["paused"] is True
+
+
+async def _trigger(
+    http: aiohttp.ClientSession, running: Running, psid: str, intent: str, **entities: str
+) -> int:
+    """The backend's news, sent as the backend does (backend/adapters/rasa.py)."""
+    _, since = await fetch_calls(running.graph_url, since=0)
+    async with http.post(
+        f"{running.rasa_url}/conversations/{psid}/trigger_intent",
+        params={"output_channel": "messenger", "token": SECRETS["RASA_TOKEN"]},
+        json={"name": intent, "entities": entities},
+    ) as response:
+        assert response.status == 200, await response.text()
+    return since
+
+
+async def test_news_in_a_fresh_conversation_reach_an_english_customer_in_english(
+    running: Running, http: aiohttp.ClientSession
+) -> None:
+    """No tracker for this customer yet (as after a tracker store restart): the bot learns the
+    language from the job and every piece of news arrives in English."""
+    psid = "chan-news-en"
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    slots = {
+        "description": "My wifi keeps dropping",
+        "category": "internet_wifi",
+        "country": "DE",
+        "postal_code": "10115",
+        "package": "quick_help",
+        "street": "Invalidenstraße 1",
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(hours=4)).isoformat(),
+        "customer_name": "Margaret Smith",
+        "phone": "+491719876543",
+        "language": "en",
+    }
+    request = build_job_request(slots, psid)
+    client = BackendClient(running.backend_url, SECRETS["BACKEND_API_TOKEN"])
+    reference = str((await client.create_job(request, idempotency_key(psid, request)))["reference"])
+    # The customer wrote once (Messenger only lets the page answer within 24 hours of that),
+    # then the tracker starts afresh: no slots, no earlier message, German by default.
+    since = await _say(http, running, psid, "Hello")
+    await _answers(running, psid, since)
+    await _tracker(http, running, psid)
+    async with http.post(
+        f"{running.rasa_url}/conversations/{psid}/tracker/events",
+        params={"token": SECRETS["RASA_TOKEN"]},
+        json=[{"event": "restart"}, {"event": "action", "name": "action_listen"}],
+    ) as response:
+        assert response.status == 200, await response.text()
+    assert (await _tracker(http, running, psid))["slots"]["language"] == "de"
+    news = [
+        ("EXTERNAL_friend_handed_back", {"friend_name": "Lena"}, "cannot come to you"),
+        ("EXTERNAL_friend_missed_deadline", {}, "did not get in touch"),
+        ("EXTERNAL_friend_assigned", {"friend_name": "Max"}, "has taken on your request"),
+        ("EXTERNAL_nobody_found", {}, "no technician near you"),
+        ("EXTERNAL_job_completed", {"friend_name": "Max"}, "Glad that Max could help"),
+    ]
+    for intent, entities, expected in news:
+        since = await _trigger(http, running, psid, intent, job_reference=reference, **entities)
+        calls = await _answers(running, psid, since)
+        assert expected in _text(calls[0]), (intent, _text(calls[0]))
+        assert reference in _text(calls[0]) or intent == "EXTERNAL_job_completed"
+    tracker = await _tracker(http, running, psid)
+    assert tracker["slots"]["language"] == "en"
+    assert tracker["active_loop"]["name"] == "rating_form"
+    # "later" ends the rating politely; the job stays as it is.
+    since = await _say(http, running, psid, "later")
+    calls = await _answers(running, psid, since)
+    assert "leave the rating" in _text(calls[0])
+    tracker = await _tracker(http, running, psid)
+    assert not tracker["active_loop"]
+    job = await client.get_job(reference)
+    assert job is not None and job["status"] != "cancelled"
