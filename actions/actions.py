@@ -1309,9 +1309,10 @@ class ActionAskRatingStars(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        intent = _intent(tracker)
-        if tracker.get_slot("rating_pending"):
+        intent = _intent(tracker) or ""
+        if tracker.get_slot("rating_pending") and not intent.startswith("EXTERNAL"):
             # Held back while the customer booked another job: name the job it is about.
+            # (Fresh news from the backend speak for themselves.)
             response = "utter_ask_rating_held_back"
         elif intent == "EXTERNAL_rating_reminder":
             response = "utter_rating_reminder"

@@ -698,6 +698,17 @@ async def test_a_job_completed_during_a_booking_is_told_and_its_rating_waits(
     assert asked["responses"][0]["job_reference"] == "TF-7K2Q"
     assert slot_events(asked) == {"rating_pending": None}
     assert asked["responses"][0]["buttons"][0]["payload"].startswith("/rate")
+    # The booking was never finished and the reminder comes a day later: the reminder's words.
+    reminded = tracker(
+        "psid-held",
+        intent="EXTERNAL_rating_reminder",
+        text="EXTERNAL_rating_reminder",
+        slots=held | {"rating_pending": True},
+        active_loop="rating_form",
+    )
+    asked = await run_action(action_server, "action_ask_rating_stars", reminded)
+    assert responses(asked) == ["utter_rating_reminder"]
+    assert slot_events(asked) == {"rating_pending": None}
 
 
 async def _validate_rating(
