@@ -9,12 +9,23 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Customer, Friend, Job, LedgerEntry, Offer, SupportAlert
+from backend.adapters.orm import (
+    Customer,
+    Friend,
+    Job,
+    LedgerEntry,
+    Offer,
+    QuizAttempt,
+    SupportAlert,
+)
+from backend.domain import quiz as quiz_rules
 from backend.services.jobs import record_event
 
 OPEN_STATUSES = ("unassigned", "open", "assigned", "contacted")
 CLOSED_STATUSES = ("completed", "cancelled")
 REDISPATCHABLE = ("open", "unassigned")
+# Friends whose quiz results support looks at before activating or rejecting them.
+VETTING_STATUSES = ("applicant", "vetted")
 # What support may do to a Friend, by the Friend's current status.
 FRIEND_ACTIONS = {
     "activate": (("applicant", "vetted", "paused", "suspended", "rejected"), "active"),
@@ -105,14 +116,55 @@ async def reopen_for_dispatch(session: AsyncSession, job: Job, by: str, now: dat
 
 
 @dataclass(frozen=True)
+class QuizResult:
+    """One quiz attempt as support sees it."""
+
+    per_skill: dict[str, tuple[int, int]]  # skill → (right, answered)
+    right: int
+    total: int
+    passed: bool | None
+    finished_at: datetime | None
+
+
+def quiz_result(attempt: QuizAttempt, bank: dict[str, quiz_rules.Question]) -> QuizResult:
+    """Right answers per skill; a question dropped from the bank since is left out."""
+    pairs = [
+        (question, int(answer))
+        for question, answer in zip(attempt.questions, attempt.answers, strict=False)
+        if question in bank and str(answer).isdigit()
+    ]
+    tally = quiz_rules.score(
+        bank, [q for q, _ in pairs], [a for _, a in pairs], quiz_rules.QuizPolicy()
+    )
+    return QuizResult(
+        per_skill=dict(sorted(tally.per_skill.items())),
+        right=attempt.score,
+        total=len(attempt.questions),
+        passed=attempt.passed if attempt.finished_at is not None else None,
+        finished_at=attempt.finished_at,
+    )
+
+
+@dataclass(frozen=True)
 class FriendRow:
     friend: Friend
     offers: int
     earnings: dict[str, Decimal]
+    quiz: list[QuizResult]
 
 
-async def friend_rows(session: AsyncSession) -> list[FriendRow]:
+async def friend_rows(
+    session: AsyncSession, bank: dict[str, quiz_rules.Question]
+) -> list[FriendRow]:
     friends = (await session.scalars(select(Friend).order_by(Friend.name, Friend.id))).all()
+    quizzes: dict[int, list[QuizResult]] = {}
+    for attempt in await session.scalars(
+        select(QuizAttempt)
+        .join(Friend, QuizAttempt.friend_id == Friend.id)
+        .where(Friend.status.in_(VETTING_STATUSES))
+        .order_by(QuizAttempt.id)
+    ):
+        quizzes.setdefault(attempt.friend_id, []).append(quiz_result(attempt, bank))
     offers = {
         friend_id: count
         for friend_id, count in await session.execute(
@@ -126,7 +178,10 @@ async def friend_rows(session: AsyncSession) -> list[FriendRow]:
         )
     ):
         earnings.setdefault(friend_id, {})[currency] = Decimal(total or 0)
-    return [FriendRow(f, offers.get(f.id, 0), earnings.get(f.id, {})) for f in friends]
+    return [
+        FriendRow(f, offers.get(f.id, 0), earnings.get(f.id, {}), quizzes.get(f.id, []))
+        for f in friends
+    ]
 
 
 async def change_friend_status(session: AsyncSession, friend_id: int, action: str) -> str | None:

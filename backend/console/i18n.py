@@ -93,6 +93,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overdue": ("überfällig", "overdue"),
     "alerts": ("Hinweise für den Support", "Alerts for support"),
     "resolve": ("Erledigt", "Resolved"),
+    # Support alerts by kind; the values come from the alert's detail (see alert_text).
+    "alert_missed_deadline": (
+        "{friend} hat sich nicht rechtzeitig beim Kunden gemeldet; der Auftrag wird neu vergeben.",
+        "{friend} did not contact the customer in time; the job is being passed on.",
+    ),
+    "alert_nobody_found": (
+        "Nach {waves} Runden hat kein Friend den Auftrag angenommen.",
+        "No Friend took the job after {waves} waves.",
+    ),
+    "alert_handed_back": (
+        "{friend} hat den Auftrag zurückgegeben.",
+        "{friend} handed the job back.",
+    ),
+    "alert_customer_not_told": (
+        "Der Bot konnte dem Kunden eine Nachricht nicht zustellen ({intent}); bitte selbst "
+        "informieren.",
+        "The bot could not give the customer some news ({intent}); please tell them yourself.",
+    ),
+    "alert_customer_unreachable": (
+        "Der Friend hat den Kunden {attempts}-mal nicht erreicht; bitte den Kunden kontaktieren.",
+        "The Friend could not reach the customer ({attempts} attempts); please contact them.",
+    ),
     "reference": ("Nummer", "Reference"),
     "category": ("Bereich", "Category"),
     "place": ("Ort", "Place"),
@@ -132,6 +154,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "earnings": ("Verdienst", "Earnings"),
     "skills": ("Können", "Skills"),
     "friend_updated": ("Friend aktualisiert.", "Friend updated."),
+    "phone": ("Telefon", "Phone"),
+    "quiz": ("Quiz", "Quiz"),
+    "no_quiz": ("noch kein Quiz", "no quiz yet"),
+    "attempt": ("Versuch {number}", "Attempt {number}"),
+    "quiz_running": ("läuft noch", "in progress"),
+    "quiz_passed": ("bestanden", "passed"),
+    "quiz_failed": ("nicht bestanden", "failed"),
+    "online": ("Online", "Online"),
+    "is_online": ("online", "online"),
+    "is_offline": ("offline", "offline"),
     "export_customer": ("Kundendaten exportieren (JSON)", "Export customer data (JSON)"),
     "erase_customer": ("Kunden löschen", "Erase customer"),
     "erase_confirm": (
@@ -162,3 +194,19 @@ def translate(language: str, key: str, **values: object) -> str:
         return key
     text = pair[1] if language == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+class _Blank(dict[str, object]):
+    """A value an alert's detail lacks shows as a dash instead of failing the page."""
+
+    def __missing__(self, key: str) -> object:
+        return "–"
+
+
+def alert_text(language: str, kind: str, detail: object) -> str:
+    """An alert in words; a kind without its own text shows as the kind itself."""
+    pair = TEXTS.get(f"alert_{kind}")
+    if pair is None:
+        return kind
+    values = _Blank(detail) if isinstance(detail, dict) else _Blank()
+    return (pair[1] if language == "en" else pair[0]).format_map(values)

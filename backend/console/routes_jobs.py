@@ -189,15 +189,17 @@ async def resolve_alert(request: web.Request) -> web.StreamResponse:
 @routes.get("/console/friends")
 @require_staff()
 async def friends(request: web.Request) -> web.StreamResponse:
-    async with runtime(request).sessions() as session:
-        rows = await board.friend_rows(session)
+    rt = runtime(request)
+    async with rt.sessions() as session:
+        rows = await board.friend_rows(session, rt.friend_chat.signup.bank)
+    vetting = board.VETTING_STATUSES
     return render(
         request,
         "friends.html",
         {
-            "applicants": [r for r in rows if r.friend.status in ("applicant", "vetted")],
+            "applicants": [r for r in rows if r.friend.status in vetting],
             "active": [r for r in rows if r.friend.status == "active"],
-            "others": [r for r in rows if r.friend.status not in ("applicant", "vetted", "active")],
+            "others": [r for r in rows if r.friend.status not in (*vetting, "active")],
         },
     )
 

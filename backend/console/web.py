@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.adapters.messenger import MessengerClient
 from backend.console import auth, summaries
-from backend.console.i18n import LANGUAGES, TEXTS, translate
+from backend.console.i18n import LANGUAGES, TEXTS, alert_text, translate
 from backend.console.summaries import STAFF_TIME_ZONE
 from backend.web.runtime import RUNTIME, Runtime
+from product.categories import category_label
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tf_console"
@@ -118,6 +119,8 @@ def render(
     base: dict[str, Any] = {
         "lang": lang,
         "t": lambda key, **values: translate(lang, key, **values),
+        "alert_text": lambda kind, detail: alert_text(lang, kind, detail),
+        "skill_label": lambda skill: category_label(skill, lang),
         "staff": request.get(STAFF),
         "csrf": request[STAFF].csrf if STAFF in request else "",
         "flash": flash_key(request),

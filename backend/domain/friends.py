@@ -8,7 +8,7 @@ from typing import Any
 from backend.domain.jobs import COUNTRIES, LANGUAGES
 from product.categories import CATEGORIES
 
-FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended")
+FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended", "rejected")
 MAX_RADIUS_KM = 100.0
 
 
