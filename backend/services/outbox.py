@@ -150,22 +150,30 @@ async def deliver_due(
     answers = await asyncio.gather(*(send(row.body) for row in leased))
     sent = 0
     async with sessions() as session:
-        for row, (status, data) in zip(leased, answers, strict=True):
-            raw_error = data.get("error")
-            error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-            code, subcode = error.get("code"), error.get("error_subcode")
-            verdict = classify(status, code, subcode)
-            fresh = await session.get(OutboxMessage, row.id)
-            if fresh is None:
-                continue
-            fresh.attempts += 1
-            offer = await session.get(Offer, fresh.offer_id) if fresh.offer_id else None
-            if verdict is Verdict.SENT:
-                fresh.sent_at = now()
-                sent += 1
-                if offer is not None:
-                    offer.status, offer.sent_at = "sent", fresh.sent_at
-            else:
+        # Lock order matters on PostgreSQL: claims and cancellations lock offers, then their
+        # outbox rows. Outcomes are written in the same order (offers first, no autoflush in
+        # between), or the two deadlock. An offer is only marked if it is still queued, so a
+        # withdrawal that won the race is never overwritten by "sent" or "failed".
+        with session.no_autoflush:
+            offer_outcomes: dict[int, dict[str, Any]] = {}
+            for row, (status, data) in zip(leased, answers, strict=True):
+                raw_error = data.get("error")
+                error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+                code, subcode = error.get("code"), error.get("error_subcode")
+                verdict = classify(status, code, subcode)
+                fresh = await session.get(OutboxMessage, row.id)
+                if fresh is None:
+                    continue
+                fresh.attempts += 1
+                if verdict is Verdict.SENT:
+                    fresh.sent_at = now()
+                    sent += 1
+                    if fresh.offer_id is not None:
+                        offer_outcomes[fresh.offer_id] = {
+                            "status": "sent",
+                            "sent_at": fresh.sent_at,
+                        }
+                    continue
                 fresh.error = f"{status} {code}/{subcode}: {error.get('message', '')}"
                 if verdict is Verdict.RETRY and fresh.attempts < MAX_ATTEMPTS:
                     fresh.next_attempt_at = now() + timedelta(seconds=backoff(fresh.attempts - 1))
@@ -173,8 +181,15 @@ async def deliver_due(
                 else:
                     fresh.failed_at = now()
                     log.error("outbox %s to %s failed: %s", row.id, row.recipient, fresh.error)
-                    if offer is not None:
-                        offer.status, offer.error = "failed", fresh.error
+                    if fresh.offer_id is not None:
+                        offer_outcomes[fresh.offer_id] = {"status": "failed", "error": fresh.error}
+            for offer_id in sorted(offer_outcomes):
+                await session.execute(
+                    update(Offer)
+                    .where(Offer.id == offer_id, Offer.status == "queued")
+                    .values(**offer_outcomes[offer_id])
+                    .execution_options(synchronize_session=False)
+                )
         await session.commit()
     return sent
 
