@@ -1,26 +1,24 @@
 """How fast the Friends' webhook answers Meta: verify, store every event, 200.
 
-Runs the real backend app (SQLite file in a temp folder, fake Graph API in-process) and posts
-signed single-event and 10-event batches sequentially and concurrently. Prints percentiles.
+Runs the real backend app (a fresh SQLite file or PostgreSQL database, fake Graph API
+in-process) and posts signed single-event and 10-event batches sequentially and concurrently.
+Prints percentiles.
 
-    .venv/bin/python -m benchmarks.webhook_ack [--requests 500]
+    .venv/bin/python -m benchmarks.webhook_ack [--requests 500] [--databases sqlite,postgresql]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from backend.adapters.db import migrate
 from backend.app import create_app
 from backend.config import Settings
+from benchmarks.claim_storm import database
 from simulator.fake_graph import FakeGraph
 from simulator.fake_graph import create_app as create_graph_app
 from simulator.webhook_bodies import encode_signed, page_body, text_event
@@ -83,24 +81,25 @@ async def run(requests: int, batch: int, concurrency: int, url: str) -> dict[str
     }
 
 
+async def _on(kind: str, requests: int, batch: int, concurrency: int) -> dict[str, float]:
+    async with database(kind) as url:
+        return await run(requests, batch, concurrency, url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
-    try:
-        print("| events per POST | concurrent POSTs | p50 ms | p99 ms | max ms | POSTs/s |")
-        print("|---|---|---|---|---|---|")
+    print("| database | events per POST | concurrent POSTs | p50 ms | p99 ms | max ms | POSTs/s |")
+    print("|---|---|---|---|---|---|---|")
+    for kind in args.databases.split(","):
         for batch, concurrency in ((1, 1), (1, 10), (10, 10)):
-            url = f"sqlite+aiosqlite:///{workdir / f'bench-{batch}-{concurrency}.db'}"
-            migrate(url)
-            r = asyncio.run(run(args.requests, batch, concurrency, url))
+            r = asyncio.run(_on(kind, args.requests, batch, concurrency))
             print(
-                f"| {batch} | {concurrency} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+                f"| {kind} | {batch} | {concurrency} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
                 f"| {r['max_ms']:.1f} | {r['requests_per_s']:.0f} |"
             )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
