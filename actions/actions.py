@@ -31,7 +31,7 @@ from actions.jobs import (
     missing_fields,
 )
 from actions.language import DEFAULT_LANGUAGE, detect_language
-from actions.names import clean_customer_name, says_name
+from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
 from actions.phone import display_phone, normalise_phone
 from actions.time_window import PAST, TOO_FAR, describe_iso, describe_window, parse_time_window
 
@@ -675,8 +675,14 @@ class ValidateJobForm(FormValidationAction):
             return {"customer_name": None}
         correcting = self._corrects(tracker, "customer_name")
         name = clean_customer_name(str(slot_value or ""))
-        if name and _intent(tracker) in NO_NAME_INTENTS and not says_name(_text(tracker)):
-            name = None  # "Ja", "yes, that is fine", "Danke" are no names
+        text = _text(tracker)
+        if (
+            name
+            and _intent(tracker) in NO_NAME_INTENTS
+            and not says_name(text)
+            and is_a_reply_not_a_name(text)
+        ):
+            name = None  # "Ja", "yes, that is fine", "Danke" are no names; "Gerda Lange" is
         if not name:
             dispatcher.utter_message(response="utter_invalid_name")
             previous = _previous_value(tracker, "customer_name") if correcting else None

@@ -38,6 +38,66 @@ _NAME_LATER = re.compile(
     re.IGNORECASE,
 )
 _PARTICLES = {"von", "van", "der", "den", "de", "zu", "di", "da", "vom", "und"}
+# Words of a yes, a no, a thank-you or a goodbye. The classifier reads some surnames as such
+# replies ("Gerda Lange" as affirm), so an answer is only refused as a name when it contains
+# one of these words, not merely because of the predicted intent.
+_REPLY_WORDS = {
+    "ja",
+    "jo",
+    "jawohl",
+    "jep",
+    "ok",
+    "okay",
+    "oke",
+    "einverstanden",
+    "gerne",
+    "gern",
+    "genau",
+    "passt",
+    "stimmt",
+    "richtig",
+    "klar",
+    "super",
+    "gut",
+    "perfekt",
+    "prima",
+    "danke",
+    "dankeschön",
+    "merci",
+    "vielen",
+    "dank",
+    "bitte",
+    "nein",
+    "nee",
+    "nö",
+    "noe",
+    "nöd",
+    "nicht",
+    "tschüss",
+    "tschüs",
+    "ciao",
+    "adieu",
+    "servus",
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "fine",
+    "good",
+    "great",
+    "right",
+    "correct",
+    "no",
+    "nope",
+    "not",
+    "thanks",
+    "thank",
+    "thx",
+    "please",
+    "bye",
+    "goodbye",
+    "cheers",
+}
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -49,6 +109,12 @@ def says_name(text: str | None) -> bool:
     return bool(_NAME_LATER.search(rest)) or any(
         rest.startswith(lead_in + " ") for lead_in in _LEAD_INS if not lead_in.startswith("name")
     )
+
+
+def is_a_reply_not_a_name(text: str | None) -> bool:
+    """Whether the answer holds a yes/no/thanks/bye word ("Ja", "no thanks", "Danke!")."""
+    words = {w.strip(".,;:!?\"'()").lower() for w in (text or "").split()}
+    return bool(words & _REPLY_WORDS)
 
 
 def clean_customer_name(text: str | None) -> str | None:

@@ -766,3 +766,31 @@ async def test_cancel_at_the_comment_keeps_the_stars_but_a_long_comment_is_a_com
     # Stars still win over the words: "4 Sterne, später mehr" is four stars.
     stars = await _validate_rating(action_server, "rating_stars", "4 Sterne, später mehr")
     assert slot_events(stars)["rating_stars"] == 4.0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "kept"),
+    [
+        # Surnames the classifier reads as replies are still names.
+        ("Gerda Lange", "affirm", "Gerda Lange"),
+        ("Bernd Lange", "deny", "Bernd Lange"),
+        # A plain yes, no or thanks at the name question is not a name.
+        ("Ja", "affirm", None),
+        ("nein danke", "deny", None),
+        ("thanks", "thanks", None),
+    ],
+)
+async def test_the_name_answer_is_judged_by_its_words_not_only_by_the_intent(
+    action_server: str, text: str, intent: str, kept: str | None
+) -> None:
+    state = tracker(
+        "psid-name",
+        intent=intent,
+        text=text,
+        slots={"requested_slot": "customer_name", "customer_name": text},
+        active_loop="job_form",
+        extracted={"customer_name": text},
+    )
+    answer = await run_action(action_server, "validate_job_form", state)
+    assert slot_events(answer)["customer_name"] == kept
+    assert responses(answer) == ([] if kept else ["utter_invalid_name"])

@@ -7,7 +7,7 @@ import pytest
 from actions.formatting import format_rating
 from actions.greetings import strip_greeting
 from actions.jobs import build_job_request, idempotency_key, missing_fields
-from actions.names import clean_customer_name, says_name
+from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,19 @@ def test_messages_that_introduce_a_name() -> None:
     assert not says_name("yes, that is fine")
     assert not says_name("Hans Meier")
     assert not says_name(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("Ja", True),
+        ("yes, that is fine", True),
+        ("Danke!", True),
+        ("nein danke", True),
+        ("Gerda Lange", False),
+        ("Peter Klar-Schmidt", False),
+        ("", False),
+    ],
+)
+def test_only_yes_no_thanks_words_make_an_answer_a_reply(text: str, reply: bool) -> None:
+    assert is_a_reply_not_a_name(text) is reply
