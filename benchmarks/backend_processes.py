@@ -145,7 +145,7 @@ def spawn_backends(
 ) -> list[BackendProcess]:
     """`count` backend processes on the same database; `wait_healthy` waits for them.
 
-    `module` is what runs `serve` (benchmarks/outbox_proposal.py wraps the backend)."""
+    `module` is what runs `serve` (a benchmark may wrap the backend to try a variant)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     started: list[BackendProcess] = []
     for i in range(count):

@@ -163,22 +163,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5 rounds")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--graph-ms", type=float, default=50.0)
-    parser.add_argument(
-        "--proposal",
-        action="store_true",
-        help="also run with the batched, concurrent outbox of benchmarks/outbox_proposal.py",
-    )
     args = parser.parse_args()
     rounds = 5 if args.quick else args.rounds
     print(f"cpus={os.cpu_count()} rounds={rounds} graph={args.graph_ms:.0f} ms")
-    variants = [("backend", "backend")]
-    if args.proposal:
-        variants.append(("proposal", "benchmarks.outbox_proposal"))
-    for label, module in variants:
-        print(f"{label} (load {os.getloadavg()[0]:.1f}):")
-        numbers = asyncio.run(run(rounds, args.graph_ms, module))
-        for key, value in numbers.items():
-            print(f"  {key} = {value:.1f}")
+    print(f"backend (load {os.getloadavg()[0]:.1f}):")
+    numbers = asyncio.run(run(rounds, args.graph_ms, "backend"))
+    for key, value in numbers.items():
+        print(f"  {key} = {value:.1f}")
 
 
 if __name__ == "__main__":
