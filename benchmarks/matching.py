@@ -5,34 +5,28 @@ life) with a little jitter, random skills, languages, radii 5–50 km, four in f
 Each query is a job at a random postal code, timed around find_candidates alone (its own
 session), for the first wave's radius (10 km) and the furthest (50 km). Also prints how many
 rows the bounding box holds and SQLite's plan for the statement find_candidates sends.
---proposal also times find_candidates against the same query built once with bind parameters,
-interleaved on the same jobs, and checks both return the same Friends in the same order.
 
-    .venv/bin/python -m benchmarks.matching [--quick] [--proposal] [--sizes 1000,10000,100000]
+    .venv/bin/python -m benchmarks.matching [--quick] [--sizes 1000,10000,100000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, event, exists, func, insert, literal, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, func, insert, select, text
 
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
-from backend.adapters.orm import Friend, Job, Offer, PostalCode
-from backend.domain.geo import KM_PER_DEGREE, bounding_box, haversine_km, lat_bands
-from backend.domain.ranking import Track, score
-from backend.services.dispatch import FLAT_MAP_SPARE, REOFFERABLE, Candidate, find_candidates
+from backend.adapters.orm import Friend, Job, PostalCode
+from backend.domain.geo import bounding_box
+from backend.services.dispatch import find_candidates
 from backend.services.postcodes import import_geonames
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,142 +150,12 @@ async def measure(
     return result
 
 
-# The proposal: the same query as find_candidates, built once with bind parameters, so a call
-# only binds values; SQLAlchemy reuses the statement's memoised cache key instead of building
-# and hashing a new expression tree (SQLite form; PostgreSQL would use its JSONB test).
-_DY = (Friend.latitude - bindparam("lat")) * bindparam("ky")
-_DX = (Friend.longitude - bindparam("lon")) * bindparam("kx")
-_SKILLS = func.json_each(Friend.skills).table_valued("value")
-_LANGUAGES = func.json_each(Friend.languages).table_valued("value")
-PREBUILT = select(
-    Friend.id,
-    Friend.latitude,
-    Friend.longitude,
-    Friend.radius_km,
-    Friend.skills,
-    Friend.languages,
-    Friend.rating,
-    Friend.rating_count,
-    Friend.claims,
-    Friend.contacted_in_time,
-    Friend.missed_deadlines,
-    Friend.hand_backs,
-    Friend.declines,
-    Friend.completed_jobs,
-).where(
-    Friend.status == "active",
-    Friend.lat_band.in_(bindparam("bands", expanding=True)),
-    Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
-    Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
-    Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE >= _DY * _DY + _DX * _DX,
-    exists(select(literal(1)).select_from(_SKILLS).where(_SKILLS.c.value == bindparam("category"))),
-    exists(
-        select(literal(1))
-        .select_from(_LANGUAGES)
-        .where(_LANGUAGES.c.value == bindparam("language"))
-    ),
-    Friend.id.not_in(
-        select(Offer.friend_id).where(
-            Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
-        )
-    ),
-)
-PREBUILT_TOP = select(Friend).where(Friend.id.in_(bindparam("ids", expanding=True)))
-
-
-async def find_prebuilt(
-    session: AsyncSession, job: Job, language: str, radius: float, limit: int
-) -> list[Candidate]:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, radius)
-    params = {
-        "lat": job.latitude,
-        "lon": job.longitude,
-        "ky": KM_PER_DEGREE,
-        "kx": KM_PER_DEGREE * math.cos(math.radians(job.latitude)),
-        "bands": lat_bands(min_lat, max_lat),
-        "min_lat": min_lat,
-        "max_lat": max_lat,
-        "min_lon": min_lon,
-        "max_lon": max_lon,
-        "category": job.category,
-        "language": language,
-        "job_id": job.id,
-    }
-    ranked: list[tuple[float, float, int]] = []
-    for row in (await session.execute(PREBUILT, params)).all():
-        if job.category not in row.skills or language not in row.languages:
-            continue
-        distance = haversine_km(job.latitude, job.longitude, row.latitude, row.longitude)
-        if distance > min(row.radius_km, radius):
-            continue
-        track = Track(
-            claims=row.claims,
-            contacted_in_time=row.contacted_in_time,
-            missed_deadlines=row.missed_deadlines,
-            hand_backs=row.hand_backs,
-            declines=row.declines,
-            completed_jobs=row.completed_jobs,
-        )
-        ranked.append(
-            (-score(distance, radius, row.rating, row.rating_count, track), distance, row.id)
-        )
-    ranked.sort()
-    top = ranked[:limit]
-    if not top:
-        return []
-    friends = {f.id: f for f in await session.scalars(PREBUILT_TOP, {"ids": [t[2] for t in top]})}
-    return [Candidate(friends[i], d, -neg) for neg, d, i in top if i in friends]
-
-
-Finder = Callable[..., Awaitable[list[Candidate]]]
-
-
-async def measure_proposal(
-    url: str, places: list[tuple[float, float]], queries: int, seed: int
-) -> dict[str, float]:
-    """find_candidates and the proposal on the same jobs, alternating which goes first."""
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    rng = random.Random(seed + 2)
-    result: dict[str, float] = {}
-    try:
-        for radius in RADII:
-            times: dict[str, list[float]] = {"current": [], "prebuilt": []}
-            for i in range(queries):
-                lat, lon = rng.choice(places)
-                job = Job(latitude=lat, longitude=lon, category=rng.choice(CATEGORIES))
-                language = rng.choice(("de", "de", "en"))
-                found: dict[str, list[int]] = {}
-                pair: list[tuple[str, Finder]] = [
-                    ("current", find_candidates),
-                    ("prebuilt", find_prebuilt),
-                ]
-                for name, find in pair if i % 2 else pair[::-1]:
-                    async with sessions() as session:
-                        started = time.perf_counter()
-                        got = await find(session, job, language, radius, WAVE_SIZE)
-                        times[name].append((time.perf_counter() - started) * 1000)
-                    found[name] = [c.friend.id for c in got]
-                assert found["current"] == found["prebuilt"], f"proposal differs: {found}"
-            for name, values in times.items():
-                result[f"interleaved_{name}_r{int(radius)}_p50_ms"] = statistics.median(values)
-                result[f"interleaved_{name}_r{int(radius)}_p99_ms"] = percentile(values, 99)
-    finally:
-        await engine.dispose()
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1k and 10k Friends, 50 queries")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument(
-        "--proposal",
-        action="store_true",
-        help="also time find_candidates against the same query built once (interleaved)",
-    )
     args = parser.parse_args()
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
     queries = 50 if args.quick else args.queries
@@ -304,8 +168,6 @@ def main() -> None:
             places = asyncio.run(build(url, geonames, size, args.seed))
             print(f"{size} Friends:")
             numbers = asyncio.run(measure(url, places, queries, args.seed))
-            if args.proposal:
-                numbers |= asyncio.run(measure_proposal(url, places, queries, args.seed))
             for key, value in numbers.items():
                 print(f"  {key} = {value:.2f}")
 

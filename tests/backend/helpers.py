@@ -67,6 +67,20 @@ async def create_job(client: Client, key: str | None = None, **changes: Any) -> 
     return data
 
 
+async def get_job(client: Client, reference: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/jobs/{reference}", headers=api_headers())
+    assert response.status == 200, await response.text()
+    data: dict[str, Any] = await response.json()
+    return data
+
+
+async def get_friend(client: Client, friend_id: int) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/friends/{friend_id}", headers=admin_headers())
+    assert response.status == 200, await response.text()
+    data: dict[str, Any] = await response.json()
+    return data
+
+
 async def wait_for(
     graph: FakeGraph, predicate: Callable[[RecordedCall], bool], count: int = 1, within: float = 10
 ) -> list[RecordedCall]:

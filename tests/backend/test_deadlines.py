@@ -19,11 +19,13 @@ from tests.backend.clock import (
     sweep,
     triggers,
 )
-from tests.backend.conftest import FakeRasa, admin_headers, api_headers
+from tests.backend.conftest import FakeRasa, admin_headers
 from tests.backend.helpers import (
     add_friend,
     buttons_of,
     create_job,
+    get_friend,
+    get_job,
     post_friends_webhook,
     tap,
     text_of,
@@ -59,19 +61,6 @@ async def _claimed(client: Client, graph: FakeGraph) -> tuple[str, dict[str, int
     return ref, {"anna": anna["id"], "jonas": jonas["id"]}
 
 
-async def _job(client: Client, ref: str) -> dict[str, object]:
-    response = await client.get(f"/api/v1/jobs/{ref}", headers=api_headers())
-    data: dict[str, object] = await response.json()
-    return data
-
-
-async def _friend(client: Client, friend_id: int) -> dict[str, object]:
-    response = await client.get(f"/api/v1/friends/{friend_id}", headers=admin_headers())
-    assert response.status == 200
-    data: dict[str, object] = await response.json()
-    return data
-
-
 async def test_reminder_at_8_hours_then_the_job_goes_to_others_at_12(
     settings: Settings, fake_graph: Graph, fake_rasa: FakeRasa
 ) -> None:
@@ -79,7 +68,7 @@ async def test_reminder_at_8_hours_then_the_job_goes_to_others_at_12(
     clock = MovableClock()
     async with backend(clocked(settings, clock)) as client:
         ref, ids = await _claimed(client, graph)
-        job = await _job(client, ref)
+        job = await get_job(client, ref)
         assert job["status"] == "assigned"
         assert job["friend"] == {"first_name": "Anna", "rating": None}
         assert job["contact_deadline_at"] is not None
@@ -106,11 +95,11 @@ async def test_reminder_at_8_hours_then_the_job_goes_to_others_at_12(
         # Back to dispatch from wave 1: Jonas is offered the job again, Anna never.
         await wait_for(graph, lambda c: offers_to(graph, "friend-jonas", ref) == 2)
         assert offers_to(graph, "friend-anna", ref) == 1
-        job = await _job(client, ref)
+        job = await get_job(client, ref)
         assert job["status"] == "open" and job["friend"] is None and job["wave"] == 1
         assert job["contact_deadline_at"] is None
 
-        anna = await _friend(client, ids["anna"])
+        anna = await get_friend(client, ids["anna"])
         assert anna["counters"]["missed_deadlines"] == 1  # type: ignore[index]
         assert anna["counters"]["claims"] == 1  # type: ignore[index]
         assert triggers(fake_rasa, "EXTERNAL_friend_missed_deadline") == [
@@ -134,7 +123,7 @@ async def test_reminder_at_8_hours_then_the_job_goes_to_others_at_12(
         )
         await post_friends_webhook(client, [tap("friend-jonas", f"CLAIM:{ref}", 6)])
         await wait_for(graph, lambda c: c.recipient == "friend-jonas" and "gehört" in text_of(c))
-        assert (await _job(client, ref))["friend"] == {"first_name": "Jonas", "rating": None}
+        assert (await get_job(client, ref))["friend"] == {"first_name": "Jonas", "rating": None}
 
 
 async def test_contacted_in_time_clears_the_deadline(
@@ -150,9 +139,9 @@ async def test_contacted_in_time_clears_the_deadline(
         clock.advance(hours=20)
         counts = await sweep(client)
         assert counts["contact_reminder"] == counts["contact_deadline"] == 0
-        job = await _job(client, ref)
+        job = await get_job(client, ref)
         assert job["status"] == "contacted" and job["contact_deadline_at"] is None
-        anna = await _friend(client, ids["anna"])
+        anna = await get_friend(client, ids["anna"])
         assert anna["counters"]["contacted_in_time"] == 1  # type: ignore[index]
         assert anna["counters"]["missed_deadlines"] == 0  # type: ignore[index]
         assert not triggers(fake_rasa, "EXTERNAL_friend_missed_deadline")
@@ -171,7 +160,7 @@ async def test_a_deadline_passed_while_the_backend_was_down_fires_once_after_res
     async with backend(config) as first, backend(config) as second:
         # Each instance swept on start; sweep both again at once, as two processes would.
         await asyncio.gather(sweep(first), sweep(second), sweep(first), sweep(second))
-        assert (await _job(first, ref))["status"] == "open"
+        assert (await get_job(first, ref))["status"] == "open"
     assert await events(settings.database_url, "missed_deadline") == 1
     assert await alerts(settings.database_url, "missed_deadline") == 1
     assert len(triggers(fake_rasa, "EXTERNAL_friend_missed_deadline")) == 1
@@ -189,11 +178,11 @@ async def test_a_friend_can_hand_a_job_back(
         ref, ids = await _claimed(client, graph)
         await post_friends_webhook(client, [tap("friend-anna", f"HANDBACK:{ref}", 2)])
         await wait_for(graph, lambda c: "zurückgegeben" in text_of(c))
-        assert (await _job(client, ref))["status"] == "open"
+        assert (await get_job(client, ref))["status"] == "open"
         await sweep(client)
         await wait_for(graph, lambda c: offers_to(graph, "friend-jonas", ref) == 2)
         assert offers_to(graph, "friend-anna", ref) == 1
-        anna = await _friend(client, ids["anna"])
+        anna = await get_friend(client, ids["anna"])
         assert anna["counters"]["hand_backs"] == 1  # type: ignore[index]
         assert await alerts(settings.database_url, "handed_back") == 1
         for _ in range(100):  # told right after the Friend's reply is queued

@@ -4,15 +4,22 @@ online/offline, profile, pause and help — typed (with typos) and tapped, Germa
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from backend.adapters.orm import Friend, JobEvent, Offer, SupportAlert
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import MovableClock, backend, clocked
-from tests.backend.conftest import admin_headers, api_headers
+from tests.backend.conftest import admin_headers
 from tests.backend.friend_chat_helpers import Phone, chips_of, last_text, rows
-from tests.backend.helpers import Client, add_friend, buttons_of, create_job, text_of
+from tests.backend.helpers import (
+    Client,
+    add_friend,
+    buttons_of,
+    create_job,
+    get_friend,
+    get_job,
+    text_of,
+)
 
 Graph = tuple[FakeGraph, str]
 ENGLISH_CUSTOMER = {
@@ -21,19 +28,6 @@ ENGLISH_CUSTOMER = {
     "phone": "0171 9876543",
     "language": "en",
 }
-
-
-async def _job(client: Client, ref: str) -> dict[str, Any]:
-    data: dict[str, Any] = await (
-        await client.get(f"/api/v1/jobs/{ref}", headers=api_headers())
-    ).json()
-    return data
-
-
-async def _friend(client: Client, friend_id: int) -> dict[str, Any]:
-    response = await client.get(f"/api/v1/friends/{friend_id}", headers=admin_headers())
-    data: dict[str, Any] = await response.json()
-    return data
 
 
 async def test_a_job_from_claim_to_done_typed_in_german(
@@ -66,7 +60,7 @@ async def test_a_job_from_claim_to_done_typed_in_german(
     extra = await anna.chip(chips_of(ask[0])[0])
     assert "Wie viel Zeit" in last_text(extra)
     assert "abgeschlossen" in last_text(await anna.say("30"))
-    assert (await _job(client, ref))["status"] == "completed"
+    assert (await get_job(client, ref))["status"] == "completed"
 
     second = (await create_job(client))["reference"]
     assert second in last_text(await anna.replies())
@@ -75,7 +69,7 @@ async def test_a_job_from_claim_to_done_typed_in_german(
     assert third in last_text(await anna.replies())
     assert "gehört Ihnen" in last_text(await anna.say(third))  # the reference alone claims
     assert f"den Auftrag {third} zurückgegeben" in last_text(await anna.say("zurück geben"))
-    assert (await _job(client, third))["status"] == "open"
+    assert (await get_job(client, third))["status"] == "open"
 
 
 async def test_decline_claim_contacted_and_hand_back_typed_in_english(
@@ -99,8 +93,8 @@ async def test_decline_claim_contacted_and_hand_back_typed_in_english(
     assert "not (or no longer) yours" in last_text(await emma.say("done TF-NONE"))
     assert "contact recorded" in last_text(await emma.say("contacted"))
     assert "given job" in last_text(await emma.say("hand bak"))
-    assert (await _job(client, second))["status"] == "open"
-    assert (await _friend(client, data["id"]))["counters"]["hand_backs"] == 1
+    assert (await get_job(client, second))["status"] == "open"
+    assert (await get_friend(client, data["id"]))["counters"]["hand_backs"] == 1
     assert "no job that fits" in last_text(await emma.say("contacted"))
 
     third = (await create_job(client, customer=ENGLISH_CUSTOMER))["reference"]
@@ -111,7 +105,7 @@ async def test_decline_claim_contacted_and_hand_back_typed_in_english(
     assert "which package" in last_text(ask)
     await emma.chip(chips_of(ask[0])[0])
     assert "is complete" in last_text(await emma.say("45 min"))
-    assert (await _job(client, third))["status"] == "completed"
+    assert (await get_job(client, third))["status"] == "completed"
 
 
 async def test_claim_contacted_done_and_hand_back_by_button_in_english(
@@ -189,9 +183,9 @@ async def test_offline_friends_get_no_offers_and_the_profile_changes_by_chat(
     assert (friend.radius_km, friend.skills, friend.languages) == (25, ["printer"], ["de"])
 
     assert "pausiert" in last_text(await anna.say("Pause"))
-    assert (await _friend(client, data["id"]))["status"] == "paused"
+    assert (await get_friend(client, data["id"]))["status"] == "paused"
     assert "online" in last_text(await anna.say("online"))
-    assert (await _friend(client, data["id"]))["status"] == "active"
+    assert (await get_friend(client, data["id"]))["status"] == "active"
     # A pause set by support is not lifted by the Friend.
     await client.patch(
         f"/api/v1/friends/{data['id']}", json={"status": "paused"}, headers=admin_headers()

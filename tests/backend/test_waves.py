@@ -9,11 +9,11 @@ from backend.adapters.orm import Offer
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph, RecordedCall
 from tests.backend.clock import MovableClock, alerts, backend, clocked, count_rows, sweep, triggers
-from tests.backend.conftest import FakeRasa, admin_headers, api_headers
+from tests.backend.conftest import FakeRasa, admin_headers
 from tests.backend.helpers import (
-    Client,
     add_friend,
     create_job,
+    get_job,
     post_friends_webhook,
     tap,
     text_of,
@@ -31,13 +31,6 @@ def offered(graph: FakeGraph) -> list[str]:
     return sorted(c.recipient for c in graph.calls() if "Neuer Auftrag" in text_of(c))
 
 
-async def _job(client: Client, ref: str) -> dict[str, object]:
-    data: dict[str, object] = await (
-        await client.get(f"/api/v1/jobs/{ref}", headers=api_headers())
-    ).json()
-    return data
-
-
 async def test_waves_reach_further_until_the_job_is_unassigned(
     settings: Settings, fake_graph: Graph, fake_rasa: FakeRasa
 ) -> None:
@@ -50,7 +43,7 @@ async def test_waves_reach_further_until_the_job_is_unassigned(
         ref = (await create_job(client))["reference"]
 
         await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c))
-        assert (await _job(client, ref))["wave"] == 1
+        assert (await get_job(client, ref))["wave"] == 1
         clock.advance(minutes=29)
         assert (await sweep(client))["wave"] == 0
         assert offered(graph) == ["friend-anna"]
@@ -64,12 +57,12 @@ async def test_waves_reach_further_until_the_job_is_unassigned(
         await sweep(client)
         await wait_for(graph, is_offer_to("friend-kw"))
         assert offered(graph) == ["friend-anna", "friend-falkensee", "friend-kw"]
-        assert (await _job(client, ref))["wave"] == 3
+        assert (await get_job(client, ref))["wave"] == 3
 
         clock.advance(minutes=30)  # the last wave passed unclaimed
         counts = await sweep(client)
         assert counts["wave"] == 1
-        job = await _job(client, ref)
+        job = await get_job(client, ref)
         assert job["status"] == "unassigned" and job["unassigned_at"] is not None
         assert [t["body"] for t in triggers(fake_rasa, "EXTERNAL_nobody_found")] == [
             {"name": "EXTERNAL_nobody_found", "entities": {"job_reference": ref}}
@@ -93,7 +86,7 @@ async def test_empty_waves_are_skipped_but_the_last_one_waits(
         ref = (await create_job(client))["reference"]
         # The dispatch started by the request skips the empty waves 1 and 2 at once.
         for _ in range(100):
-            job = await _job(client, ref)
+            job = await get_job(client, ref)
             if job["wave"] == 3:
                 break
             await asyncio.sleep(0.05)
@@ -102,7 +95,7 @@ async def test_empty_waves_are_skipped_but_the_last_one_waits(
         await add_friend(client, messenger_id="friend-late", postal_code="14612", radius_km=50)
         clock.advance(minutes=30)
         await sweep(client)
-        assert (await _job(client, ref))["status"] == "unassigned"
+        assert (await get_job(client, ref))["status"] == "unassigned"
         assert offered(graph) == []
         assert len(triggers(fake_rasa, "EXTERNAL_nobody_found")) == 1
 
