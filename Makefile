@@ -47,6 +47,10 @@ test-stories: model
 test: venvs browser lint typecheck validate model test-stories
 	$(PY) -m pytest
 
+# Kills, outages and restarts on real processes (tests/faults); a few minutes, not in `make test`.
+test-faults: venvs browser model
+	$(PY) -m pytest -m faults tests/faults
+
 demo: venvs model
 	$(PY) -m tools.run demo
 
@@ -56,4 +60,4 @@ run: venvs model
 clean:
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help venvs browser model lint typecheck validate test-stories test demo run clean
+.PHONY: help venvs browser model lint typecheck validate test-stories test test-faults demo run clean
