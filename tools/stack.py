@@ -21,8 +21,13 @@ PY = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "techfriends.tar.gz"
 
 
-def endpoints_yaml(action_url: str, tracker_url: str) -> str:
-    """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL."""
+def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") -> str:
+    """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL.
+
+    With `lock_store_url` (redis://host:port/db) Rasa locks each conversation in Redis, which
+    is what lets several Rasa servers share one tracker store: two messages of one sender that
+    reach different servers are still processed one after the other.
+    """
     parts = urlsplit(tracker_url)
     dialect = parts.scheme.split("+", 1)[0]
     lines = [
@@ -47,7 +52,103 @@ def endpoints_yaml(action_url: str, tracker_url: str) -> str:
             lines.append(f'  username: "{unquote(parts.username)}"')
         if parts.password:
             lines.append(f'  password: "{unquote(parts.password)}"')
+    if lock_store_url:
+        lock = urlsplit(lock_store_url)
+        if lock.scheme != "redis":
+            raise ValueError(f"LOCK_STORE_URL must be redis://host:port/db, not {lock_store_url!r}")
+        lines += [
+            "lock_store:",
+            '  type: "redis"',
+            f'  url: "{lock.hostname or "127.0.0.1"}"',
+            f"  port: {lock.port or 6379}",
+            f"  db: {int(lock.path.lstrip('/') or 0)}",
+            '  key_prefix: "techfriends"',
+        ]
+        if lock.password:
+            lines.append(f'  password: "{unquote(lock.password)}"')
     return "\n".join(lines) + "\n"
+
+
+def process_env(env: dict[str, str]) -> dict[str, str]:
+    """What every techfriends process gets on top of the configuration."""
+    out = dict(env)
+    out["PYTHONPATH"] = str(ROOT) + os.pathsep + out.get("PYTHONPATH", "")
+    # Nothing may phone home: these machines have no internet, production need not either.
+    out.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    out.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    out.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return out
+
+
+def actions_service(
+    env: dict[str, str], port: int, log_dir: Path, name: str = "actions", host: str = "127.0.0.1"
+) -> Service:
+    return Service(
+        name,
+        [str(BOT_PYTHON), "-m", "bot.action_server", "--host", host, "--port", str(port)],
+        f"http://{host}:{port}/healthz",
+        env,
+        log_dir / f"{name}.log",
+    )
+
+
+def backend_service(
+    env: dict[str, str], port: int, log_dir: Path, name: str = "backend", host: str = "127.0.0.1"
+) -> Service:
+    return Service(
+        name,
+        [str(PY), "-m", "backend", "serve"],
+        f"http://{host}:{port}/healthz",
+        {**env, "BACKEND_PORT": str(port)},
+        log_dir / f"{name}.log",
+    )
+
+
+def rasa_service(
+    env: dict[str, str],
+    port: int,
+    endpoints: Path,
+    log_dir: Path,
+    name: str = "rasa",
+    host: str = "127.0.0.1",
+) -> Service:
+    return Service(
+        name,
+        [
+            str(BOT_PYTHON),
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--auth-token",
+            env.get("RASA_TOKEN", ""),
+            "--model",
+            str(MODEL),
+            "--credentials",
+            str(ROOT / "bot" / "credentials.yml"),
+            "--endpoints",
+            str(endpoints),
+            "--port",
+            str(port),
+            "--interface",
+            host,
+        ],
+        f"http://{host}:{port}/healthz",
+        env,
+        log_dir / f"{name}.log",
+    )
+
+
+def simulator_service(
+    env: dict[str, str], port: int, log_dir: Path, name: str = "simulator", host: str = "127.0.0.1"
+) -> Service:
+    return Service(
+        name,
+        [str(PY), "-m", "simulator", "--host", host, "--port", str(port)],
+        f"http://{host}:{port}/healthz",
+        env,
+        log_dir / f"{name}.log",
+    )
 
 
 @dataclass
@@ -97,6 +198,29 @@ class Service:
             return ""
 
 
+def wait_healthy(services: list[Service], timeout: float) -> None:
+    """Wait until every service answers its health URL; RuntimeError (with log tails) when one
+    exits or the time is up. The caller stops what it started."""
+    deadline = time.monotonic() + timeout
+    waiting = list(services)
+    while waiting:
+        for service in list(waiting):
+            code = service.exited()
+            if code is not None:
+                raise RuntimeError(
+                    f"{service.name} exited with {code} while starting; "
+                    f"log {service.log_path}:\n{service.tail()}"
+                )
+            if service.healthy():
+                waiting.remove(service)
+        if waiting and time.monotonic() > deadline:
+            names = ", ".join(s.name for s in waiting)
+            tails = "\n".join(f"--- {s.name}:\n{s.tail()}" for s in waiting)
+            raise RuntimeError(f"not healthy after {timeout:.0f}s: {names}\n{tails}")
+        if waiting:
+            time.sleep(0.5)
+
+
 @dataclass
 class Stack:
     env: dict[str, str]
@@ -108,12 +232,7 @@ class Stack:
         return int(self.env.get(name) or default)
 
     def build(self) -> None:
-        env = dict(self.env)
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        # Nothing may phone home: these machines have no internet, production need not either.
-        env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env = process_env(self.env)
         host = "127.0.0.1"
         rasa_port = self.port("RASA_PORT", 5005)
         actions_port = self.port("ACTIONS_PORT", 5055)
@@ -128,91 +247,26 @@ class Stack:
         self.env = env  # what the processes really get, defaults filled in
         endpoints = self.log_dir / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
-        endpoints.write_text(endpoints_yaml(action_url, tracker))
+        endpoints.write_text(endpoints_yaml(action_url, tracker, env.get("LOCK_STORE_URL", "")))
 
-        rasa = [str(BOT_PYTHON), "-m", "rasa"]
         self.services = [
-            Service(
-                "actions",
-                [
-                    str(BOT_PYTHON),
-                    "-m",
-                    "bot.action_server",
-                    "--host",
-                    host,
-                    "--port",
-                    str(actions_port),
-                ],
-                f"http://{host}:{actions_port}/healthz",
-                env,
-                self.log_dir / "actions.log",
-            ),
-            Service(
-                "backend",
-                [str(PY), "-m", "backend", "serve"],
-                f"http://{host}:{backend_port}/healthz",
-                env,
-                self.log_dir / "backend.log",
-            ),
-            Service(
-                "rasa",
-                [
-                    *rasa,
-                    "run",
-                    "--enable-api",
-                    "--auth-token",
-                    env.get("RASA_TOKEN", ""),
-                    "--model",
-                    str(MODEL),
-                    "--credentials",
-                    str(ROOT / "bot" / "credentials.yml"),
-                    "--endpoints",
-                    str(endpoints),
-                    "--port",
-                    str(rasa_port),
-                    "--interface",
-                    host,
-                ],
-                f"http://{host}:{rasa_port}/healthz",
-                env,
-                self.log_dir / "rasa.log",
-            ),
+            actions_service(env, actions_port, self.log_dir),
+            backend_service(env, backend_port, self.log_dir),
+            rasa_service(env, rasa_port, endpoints, self.log_dir),
         ]
         if self.with_simulator:
-            self.services.append(
-                Service(
-                    "simulator",
-                    [str(PY), "-m", "simulator", "--host", host, "--port", str(sim_port)],
-                    f"http://{host}:{sim_port}/healthz",
-                    env,
-                    self.log_dir / "simulator.log",
-                )
-            )
+            self.services.append(simulator_service(env, sim_port, self.log_dir))
 
     def start(self, timeout: float = 300.0) -> None:
         if not self.services:
             self.build()
         for service in self.services:
             service.start()
-        deadline = time.monotonic() + timeout
-        waiting = list(self.services)
-        while waiting:
-            for service in list(waiting):
-                code = service.exited()
-                if code is not None:
-                    self.stop()
-                    raise RuntimeError(
-                        f"{service.name} exited with {code} while starting; "
-                        f"log {service.log_path}:\n{service.tail()}"
-                    )
-                if service.healthy():
-                    waiting.remove(service)
-            if waiting and time.monotonic() > deadline:
-                names = ", ".join(s.name for s in waiting)
-                tails = "\n".join(f"--- {s.name}:\n{s.tail()}" for s in waiting)
-                self.stop()
-                raise RuntimeError(f"not healthy after {timeout:.0f}s: {names}\n{tails}")
-            time.sleep(0.5)
+        try:
+            wait_healthy(self.services, timeout)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def watch(self) -> int:
         """Block until a service dies (its exit code) or we are told to stop (0)."""
