@@ -1,7 +1,8 @@
 """How to react to the Send API: what to retry, how long to wait, when not to send at all.
 
 Meta's error codes (Send API reference): 1200 (temporary send failure), 2 (service
-temporarily unavailable) and 4/613 (rate limits) are worth retrying with backoff; 10 with
+temporarily unavailable) and the throttling codes 4 (app), 17 (user), 32 (page), 613 and
+80006 (Messenger) are worth retrying with backoff; 10 with
 subcode 2018278 (outside the 24-hour window), 100 (invalid parameter), 190 (bad token),
 200 (permission) and 551 (person unavailable) are not: retrying cannot help.
 """
@@ -18,7 +19,7 @@ from enum import Enum
 WINDOW = timedelta(hours=24)
 RATE_PER_SECOND = 300  # Meta's text limit per page
 OUTSIDE_WINDOW = (10, 2018278)
-RETRYABLE_CODES = {1200, 2, 4, 613}
+RETRYABLE_CODES = {1200, 2, 4, 17, 32, 613, 80006}
 PERMANENT_CODES = {10, 100, 190, 200, 551}
 
 

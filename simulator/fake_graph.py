@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -66,6 +67,27 @@ class RecordedCall:
         }
 
 
+@dataclass(frozen=True)
+class FaultAnswer:
+    """One faulty answer: an error status (None: answer normally) after `delay` seconds."""
+
+    status: int | None
+    error: JSON
+    delay: float = 0.0
+
+    def to_json(self) -> JSON:
+        return {"status": self.status, "error": self.error, "delay": self.delay}
+
+
+# Meta's throttling as the Send API reports it: HTTP 400 (or 429 behind some proxies) with
+# one of these codes. Tests combine them into an outage with `also`.
+RATE_LIMIT_ERRORS: dict[int, JSON] = {
+    4: {"code": 4, "message": "(#4) Application request limit reached", "is_transient": True},
+    32: {"code": 32, "message": "(#32) Page request limit reached", "is_transient": True},
+    613: {"code": 613, "message": "(#613) Calls to this api have exceeded the rate limit."},
+}
+
+
 @dataclass
 class FaultPlan:
     remaining: int
@@ -74,30 +96,49 @@ class FaultPlan:
     delay: float = 0.0
     # Senders often precede a message with typing_on; "messages" lets a test aim past that.
     applies_to: str = "all"
+    # An outage for a while: every matching send until this time.monotonic() fails, whatever
+    # `remaining` says.
+    until: float | None = None
+    # Further answers taken in turn with the first: 500s, rate limits and timeouts mixed.
+    also: list[FaultAnswer] = field(default_factory=list)
+    served: int = 0
 
     def matches(self, body: JSON) -> bool:
         return self.applies_to == "all" or "message" in body
 
+    def answers(self) -> list[FaultAnswer]:
+        return [FaultAnswer(self.status, self.error, self.delay), *self.also]
+
+    def next_answer(self) -> FaultAnswer:
+        answers = self.answers()
+        answer = answers[self.served % len(answers)]
+        self.served += 1
+        return answer
+
     def to_json(self) -> JSON:
-        return {
+        data: JSON = {
             "remaining": self.remaining,
             "status": self.status,
             "error": self.error,
             "delay": self.delay,
             "applies_to": self.applies_to,
+            "served": self.served,
         }
+        if self.until is not None:
+            data["seconds_left"] = max(0.0, self.until - time.monotonic())
+        if self.also:
+            data["also"] = [a.to_json() for a in self.also]
+        return data
 
 
 class FaultError(ValueError):
     """A /_control/faults request that cannot be turned into a plan."""
 
 
-def parse_fault_plan(data: Any) -> FaultPlan:
+def _parse_answer(data: Any) -> FaultAnswer:
     if not isinstance(data, dict):
-        raise FaultError("expected a JSON object")
-    count, status, delay = data.get("count", 1), data.get("status"), data.get("delay", 0)
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise FaultError("count must be a positive integer")
+        raise FaultError("each fault answer must be a JSON object")
+    status, delay = data.get("status"), data.get("delay", 0)
     if status is not None and (not isinstance(status, int) or not 400 <= status <= 599):
         raise FaultError("status must be an HTTP error status (400-599)")
     if not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0:
@@ -112,15 +153,37 @@ def parse_fault_plan(data: Any) -> FaultPlan:
         raise FaultError("error.code must be an integer, as Meta's are")
     # A custom error gets no is_transient flag it did not ask for.
     custom = {"code": code, "message": DEFAULT_FAULT_ERROR["message"], **error}
+    return FaultAnswer(status, custom if error else dict(DEFAULT_FAULT_ERROR), float(delay))
+
+
+def parse_fault_plan(data: Any) -> FaultPlan:
+    """{"count": n} fails the next n sends; {"seconds": s} every send for s seconds."""
+    if not isinstance(data, dict):
+        raise FaultError("expected a JSON object")
+    if "count" in data and "seconds" in data:
+        raise FaultError("give count or seconds, not both")
+    count, seconds = data.get("count", 1), data.get("seconds")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise FaultError("count must be a positive integer")
+    if seconds is not None and (
+        not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0
+    ):
+        raise FaultError("seconds must be a positive number")
+    first = _parse_answer(data)
+    also = data.get("also", [])
+    if not isinstance(also, list):
+        raise FaultError("also must be a list of fault answers")
     applies_to = data.get("applies_to", "all")
     if applies_to not in ("all", "messages"):
         raise FaultError("applies_to must be 'all' or 'messages'")
     return FaultPlan(
         remaining=count,
-        status=status,
-        error=custom if error else dict(DEFAULT_FAULT_ERROR),
-        delay=float(delay),
+        status=first.status,
+        error=first.error,
+        delay=first.delay,
         applies_to=applies_to,
+        until=None if seconds is None else time.monotonic() + float(seconds),
+        also=[_parse_answer(a) for a in also],
     )
 
 
@@ -166,14 +229,21 @@ class FakeGraph:
     def profile(self, psid: str) -> JSON:
         return {**self.profiles.get(psid, DEFAULT_PROFILE), "id": psid}
 
-    def take_fault(self, body: JSON) -> FaultPlan | None:
+    def take_fault(self, body: JSON) -> FaultAnswer | None:
         plan = self.faults
-        if plan is None or not plan.matches(body):
+        if plan is None:
             return None
-        plan.remaining -= 1
-        if plan.remaining <= 0:
-            self.faults = None
-        return plan
+        if plan.until is not None and time.monotonic() >= plan.until:
+            self.faults = None  # the outage is over
+            return None
+        if not plan.matches(body):
+            return None
+        answer = plan.next_answer()
+        if plan.until is None:
+            plan.remaining -= 1
+            if plan.remaining <= 0:
+                self.faults = None
+        return answer
 
 
 GRAPH_KEY = web.AppKey("fake_graph", FakeGraph)
@@ -211,16 +281,16 @@ async def send_message(request: web.Request) -> web.Response:
     if "message" not in body and "sender_action" not in body:
         return graph_error(400, 100, "(#100) Must send either message or sender action")
 
-    plan = graph.take_fault(body)
-    status = plan.status if plan is not None and plan.status is not None else 200
+    fault = graph.take_fault(body)
+    status = fault.status if fault is not None and fault.status is not None else 200
     # Recorded on arrival: a client that times out during a delay still left a trace.
-    graph.record(request.method, request.path, token, body, status, fault=plan is not None)
-    if plan is not None:
-        await asyncio.sleep(plan.delay)
-        if plan.status is not None:
-            error = dict(plan.error)
+    graph.record(request.method, request.path, token, body, status, fault=fault is not None)
+    if fault is not None:
+        await asyncio.sleep(fault.delay)
+        if fault.status is not None:
+            error = dict(fault.error)
             code, message = error.pop("code"), str(error.pop("message", ""))
-            return graph_error(plan.status, code, message, error)
+            return graph_error(fault.status, code, message, error)
 
     answer: JSON = {"recipient_id": str(recipient["id"])}
     if "message" in body:

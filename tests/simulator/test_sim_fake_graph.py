@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from simulator.fake_graph import FakeGraph, create_app
+from simulator.fake_graph import RATE_LIMIT_ERRORS, FakeGraph, create_app
 
 Client = TestClient[Any, Any]
 SEND = "/v21.0/me/messages"
@@ -180,6 +180,38 @@ async def test_faults_can_be_cleared(graph_client: Client) -> None:
     assert resp.status == 200
 
 
+async def test_outage_for_seconds_mixes_errors_in_turn_then_ends(graph_client: Client) -> None:
+    plan = {
+        "seconds": 0.6,
+        "status": 500,
+        "also": [
+            {"status": 400, "error": RATE_LIMIT_ERRORS[613]},
+            {"status": 429, "error": RATE_LIMIT_ERRORS[32]},
+        ],
+    }
+    assert (await graph_client.post("/_control/faults", json=plan)).status == 200
+
+    answers = []
+    for _ in range(4):
+        resp = await graph_client.post(f"{SEND}?access_token=tok", json=text_message("f-1"))
+        answers.append((resp.status, (await resp.json())["error"]["code"]))
+    await asyncio.sleep(0.7)
+    after = await graph_client.post(f"{SEND}?access_token=tok", json=text_message("f-1"))
+
+    # More sends than a count would allow: the outage lasts by time, and cycles its answers.
+    assert answers == [(500, 2), (400, 613), (429, 32), (500, 2)]
+    assert after.status == 200
+    assert (await (await graph_client.get("/_control/faults")).json()) == {"faults": None}
+
+
+async def test_outage_reports_its_time_left(graph_client: Client) -> None:
+    await graph_client.post("/_control/faults", json={"seconds": 30, "status": 503})
+
+    plan = (await (await graph_client.get("/_control/faults")).json())["faults"]
+
+    assert 0 < plan["seconds_left"] <= 30
+
+
 @pytest.mark.parametrize(
     "plan",
     [
@@ -189,6 +221,10 @@ async def test_faults_can_be_cleared(graph_client: Client) -> None:
         {"count": 1, "delay": -1},
         {"count": 1, "status": 500, "applies_to": "some"},
         {"count": 1, "status": 500, "error": {"code": "two"}},
+        {"seconds": 0, "status": 500},
+        {"seconds": 5, "count": 2, "status": 500},
+        {"seconds": 5, "status": 500, "also": [{"status": 200}]},
+        {"seconds": 5, "status": 500, "also": {"status": 500}},
         ["not", "an", "object"],
     ],
 )

@@ -14,6 +14,13 @@ def test_error_codes_meta_says_are_transient_are_retried() -> None:
         assert classify(400, code, subcode) is Verdict.RETRY
 
 
+def test_every_throttling_code_is_retried_whatever_the_http_status() -> None:
+    # Page-level throttling (32) was once taken as permanent and the message dropped.
+    for code in (4, 17, 32, 613, 80006):
+        for status in (400, 403, 429):
+            assert classify(status, code) is Verdict.RETRY
+
+
 def test_permanent_errors_are_not_retried() -> None:
     for code, subcode in ((10, 2018278), (100, None), (190, None), (200, None), (551, None)):
         assert classify(400, code, subcode) is Verdict.PERMANENT
