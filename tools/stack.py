@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
@@ -24,9 +24,9 @@ MODEL = ROOT / "models" / "techfriends.tar.gz"
 def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") -> str:
     """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL.
 
-    With `lock_store_url` (redis://host:port/db) Rasa locks each conversation in Redis, which
-    is what lets several Rasa servers share one tracker store: two messages of one sender that
-    reach different servers are still processed one after the other.
+    With `lock_store_url` (redis://host:port/db[?key_prefix=alphanumeric]) Rasa locks each
+    conversation in Redis, which is what lets several Rasa servers share one tracker store: two
+    messages of one sender that reach different servers are still processed one after the other.
     """
     parts = urlsplit(tracker_url)
     dialect = parts.scheme.split("+", 1)[0]
@@ -62,7 +62,7 @@ def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") 
             f'  url: "{lock.hostname or "127.0.0.1"}"',
             f"  port: {lock.port or 6379}",
             f"  db: {int(lock.path.lstrip('/') or 0)}",
-            '  key_prefix: "techfriends"',
+            f'  key_prefix: "{parse_qs(lock.query).get("key_prefix", ["techfriends"])[0]}"',
         ]
         if lock.password:
             lines.append(f'  password: "{unquote(lock.password)}"')

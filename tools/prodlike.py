@@ -1,0 +1,445 @@
+"""The production topology on one machine, every server real and on loopback.
+
+    PostgreSQL  backend database, Rasa's tracker store, the customers' channel store
+    Redis       Rasa's lock store (one conversation is processed by one Rasa server at a time)
+    2 × Rasa server, 2 × action server, 2 × backend (each runs the scheduler's sweeps)
+    the simulator (fake Graph API standing in for Meta) and tools/proxy.py in front
+
+`make prod-like` runs it until Ctrl-C (`python -m tools.run prod-like`); tests and the load
+test start it from Python:
+
+    from tools.prodlike import start_prod_like
+
+    with start_prod_like() as prod:            # about a minute: Rasa loads its model twice
+        prod.url                               # the proxy: everything from outside goes here
+        prod.url + "/webhooks/messenger/webhook"   # customers' webhook (→ a Rasa server)
+        prod.url + "/webhooks/friends"         # Friends' webhook (→ a backend)
+        prod.url + "/api/v1/…"                 # backend API, Bearer prod.env["BACKEND_API_TOKEN"]
+        prod.graph_url                         # fake Graph API: what was sent to Meta
+        prod.secrets["CUSTOMER_APP_SECRET"]    # to sign webhooks (simulator.webhook_bodies)
+        prod.proxy_stats()                     # responses per upstream (rasa-1, backend-2, …)
+        prod.service("backend-1").stop(signal.SIGKILL)   # fault tests
+        prod.database_urls["backend"]          # postgresql+asyncpg://… to check invariants
+    # stop(): every process ends, fresh databases are dropped, the logs stay in prod.log_dir
+
+PostgreSQL: the server at 127.0.0.1:5432 (PGHOST/PGPORT/PGUSER) or a private cluster in var/pg
+(tools/postgres.py). Redis: 127.0.0.1:6379 when it answers, else a private redis-server on a
+free port. `fresh=True` (the default) creates three new databases named tf_test_<pid>_…, which
+`python -m tools.postgres sweep` drops if the process is killed before stop(); `fresh=False`
+keeps techfriends_prodlike* between runs (make prod-like).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+
+from tools import postgres
+from tools.stack import (
+    MODEL,
+    PY,
+    ROOT,
+    Service,
+    actions_service,
+    backend_service,
+    endpoints_yaml,
+    process_env,
+    rasa_service,
+    simulator_service,
+    wait_healthy,
+)
+
+SECRETS = {
+    "CUSTOMER_PAGE_ACCESS_TOKEN": "prodlike-customer-page-token",
+    "CUSTOMER_APP_SECRET": "prodlike-customer-secret",
+    "CUSTOMER_VERIFY_TOKEN": "prodlike-customer-verify",
+    "FRIENDS_PAGE_ACCESS_TOKEN": "prodlike-friends-page-token",
+    "FRIENDS_APP_SECRET": "prodlike-friends-secret",
+    "FRIENDS_VERIFY_TOKEN": "prodlike-friends-verify",
+    "BACKEND_API_TOKEN": "prodlike-api-token",
+    "BACKEND_ADMIN_TOKEN": "prodlike-admin-token",
+    "RASA_TOKEN": "prodlike-rasa-token",
+}
+KEPT_NAMES = {
+    "backend": "techfriends_prodlike",
+    "tracker": "techfriends_prodlike_tracker",
+    "messenger": "techfriends_prodlike_messenger",
+}
+SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
+HOST = "127.0.0.1"
+
+
+class RedisService(Service):
+    """redis-server as a Service: healthy when it answers PING."""
+
+    def healthy(self) -> bool:
+        return redis_answers(HOST, int(self.health_url.rsplit(":", 1)[1]))
+
+
+def redis_answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@dataclass
+class ProdLike:
+    url: str
+    graph_url: str
+    simulator_url: str
+    admin_url: str
+    rasa_urls: list[str]
+    action_urls: list[str]
+    backend_urls: list[str]
+    env: dict[str, str]
+    secrets: dict[str, str]
+    database_urls: dict[str, str]
+    redis_url: str
+    log_dir: Path
+    services: list[Service] = field(default_factory=list)
+    _server: postgres.Server | None = None
+    _drop: list[str] = field(default_factory=list)
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def proxy_stats(self) -> dict[str, Any]:
+        """{"rasa-1": {"responses": n, "by_status": {...}, "healthy": bool, "url": …}, …}"""
+        with urllib.request.urlopen(f"{self.admin_url}/stats", timeout=5) as response:
+            data: dict[str, Any] = json.load(response)
+        return data
+
+    def stop(self, grace: float = 10.0) -> None:
+        for service in reversed(self.services):
+            service.stop(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for service in self.services:
+            while service.exited() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if service.exited() is None:
+                service.stop(signal.SIGKILL)
+                if service.process is not None:
+                    service.process.wait(timeout=5)
+        if self._server is not None:
+            for name in self._drop:
+                try:
+                    postgres.run(postgres.drop_database(self._server, name))
+                except (OSError, asyncpg.PostgresError):
+                    pass  # `python -m tools.postgres sweep` takes it later
+            self._drop = []
+
+    def watch(self) -> int:
+        """Block until a process dies (its exit code) or Ctrl-C / SIGTERM (0); then stop."""
+        stopping = False
+
+        def _stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        while not stopping:
+            for service in self.services:
+                code = service.exited()
+                if code is not None:
+                    print(f"{service.name} stopped unexpectedly ({code}); see {service.log_path}")
+                    print(service.tail(20))
+                    self.stop()
+                    return code or 1
+            time.sleep(0.5)
+        self.stop()
+        return 0
+
+    def __enter__(self) -> ProdLike:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _databases(server: postgres.Server, fresh: bool) -> tuple[dict[str, str], list[str]]:
+    """Names of the three databases (created when missing) and those to drop at the end."""
+
+    async def existing() -> set[str]:
+        conn = await server.connect()
+        try:
+            return {str(r["datname"]) for r in await conn.fetch("SELECT datname FROM pg_database")}
+        finally:
+            await conn.close()
+
+    names = dict(KEPT_NAMES)
+    if fresh:
+        names = {role: postgres.unique_name(role) for role in KEPT_NAMES}
+    present = postgres.run(existing())
+    for name in names.values():
+        if name not in present:
+            postgres.run(postgres.create_database(server, name))
+    return names, list(names.values()) if fresh else []
+
+
+async def _has_table(server: postgres.Server, database: str, table: str) -> bool:
+    conn = await server.connect(database)
+    try:
+        return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table))
+    finally:
+        await conn.close()
+
+
+def _wait_for_table(
+    server: postgres.Server, database: str, table: str, watch: Service, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and watch.exited() is None:
+        if postgres.run(_has_table(server, database, table)):
+            return
+        time.sleep(0.5)
+
+
+def _run_backend(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+    out = log.open("ab")
+    try:
+        return subprocess.Popen(
+            [str(PY), "-m", "backend", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        out.close()
+
+
+def start_prod_like(
+    work_dir: Path | None = None,
+    *,
+    fresh: bool = True,
+    secrets: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+    geonames_dir: Path | None = None,
+    timeout: float = 400.0,
+) -> ProdLike:
+    """Start the whole topology and return once every process is healthy.
+
+    work_dir: logs, generated endpoints and proxy config (default var/prodlike).
+    secrets: the nine tokens (default SECRETS); settings: more environment for every process
+    (e.g. {"WAVE_SIZE": "3", "DEADLINE_SWEEP_SECONDS": "1"}); geonames_dir: postal codes
+    (default GEONAMES_DIR or ../shared/data/geonames); a database kept from an earlier run
+    (fresh=False) that has postal codes already is not loaded again.
+    """
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained model at {MODEL}: run `make model`")
+    work = work_dir or ROOT / "var" / "prodlike"
+    log_dir = work / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    secrets = {**SECRETS, **(secrets or {})}
+    geonames = geonames_dir or Path(os.environ.get("GEONAMES_DIR") or SHARED_GEONAMES)
+    if not (geonames / "DE.txt").exists():
+        raise RuntimeError(f"no postal-code data in {geonames}: set GEONAMES_DIR (see README)")
+
+    server = postgres.ensure_server()
+    names, drop = _databases(server, fresh)
+    prod = ProdLike(
+        url="",
+        graph_url="",
+        simulator_url="",
+        admin_url="",
+        rasa_urls=[],
+        action_urls=[],
+        backend_urls=[],
+        env={},
+        secrets=secrets,
+        database_urls={
+            "backend": server.url(names["backend"]),
+            "tracker": server.url(names["tracker"], driver=""),
+            "messenger": server.url(names["messenger"], driver=""),
+        },
+        redis_url="",
+        log_dir=log_dir,
+        _server=server,
+        _drop=drop,
+    )
+    try:
+        _start(prod, server, names, work, geonames, settings or {}, fresh, timeout)
+    except BaseException:
+        prod.stop()
+        raise
+    return prod
+
+
+def _start(
+    prod: ProdLike,
+    server: postgres.Server,
+    names: dict[str, str],
+    work: Path,
+    geonames: Path,
+    settings: dict[str, str],
+    fresh: bool,
+    timeout: float,
+) -> None:
+    started = time.monotonic()
+    log_dir = prod.log_dir
+    port = postgres.free_port
+    # Redis: the machine's when it answers, else our own (no persistence: locks are transient).
+    if redis_answers(HOST, 6379):
+        redis_port = 6379
+    else:
+        redis_port = port()
+        redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
+        redis = RedisService(
+            "redis",
+            [
+                redis_bin,
+                "--port",
+                str(redis_port),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            f"redis://{HOST}:{redis_port}",
+            dict(os.environ),
+            log_dir / "redis.log",
+        )
+        redis.start()
+        prod.services.append(redis)
+    # Each run its own key prefix: runs sharing the machine's Redis never see each other's locks.
+    prod.redis_url = f"redis://{HOST}:{redis_port}/0"
+
+    public, admin, rasa_lb, actions_lb = port(), port(), port(), port()
+    rasa_ports, action_ports, backend_ports = [port(), port()], [port(), port()], [port(), port()]
+    sim_port = port()
+    prod.url = f"http://{HOST}:{public}"
+    prod.admin_url = f"http://{HOST}:{admin}"
+    prod.simulator_url = f"http://{HOST}:{sim_port}"
+    prod.graph_url = f"{prod.simulator_url}/graph"
+    prod.rasa_urls = [f"http://{HOST}:{p}" for p in rasa_ports]
+    prod.action_urls = [f"http://{HOST}:{p}" for p in action_ports]
+    prod.backend_urls = [f"http://{HOST}:{p}" for p in backend_ports]
+
+    base = {k: v for k, v in os.environ.items() if k not in prod.secrets}
+    env = process_env(
+        {
+            **base,
+            **prod.secrets,
+            "MESSENGER_GRAPH_URL": prod.graph_url,
+            "MESSENGER_GRAPH_VERSION": "v21.0",
+            "DATABASE_URL": prod.database_urls["backend"],
+            "TRACKER_STORE_URL": prod.database_urls["tracker"],
+            "MESSENGER_STORE_URL": prod.database_urls["messenger"],
+            "LOCK_STORE_URL": prod.redis_url,
+            # Inside the topology everything goes through the proxy, as between machines.
+            "BACKEND_URL": prod.url,
+            "RASA_URL": f"http://{HOST}:{rasa_lb}",
+            "GEONAMES_DIR": str(geonames),
+            **settings,
+        }
+    )
+    prod.env = env
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        endpoints_yaml(
+            f"http://{HOST}:{actions_lb}/webhook",
+            prod.database_urls["tracker"],
+            prod.redis_url + f"?key_prefix=tf{os.getpid()}x{public}",
+        )
+    )
+    proxy_config = work / "proxy.json"
+    proxy_config.write_text(
+        json.dumps(
+            {
+                "pools": {
+                    "rasa": prod.rasa_urls,
+                    "actions": prod.action_urls,
+                    "backend": prod.backend_urls,
+                },
+                "sites": [
+                    {
+                        "port": public,
+                        "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]],
+                    },
+                    {"port": rasa_lb, "routes": [["/", "rasa"]]},
+                    {"port": actions_lb, "routes": [["/", "actions"]]},
+                ],
+                "admin_port": admin,
+            },
+            indent=2,
+        )
+    )
+
+    # The schema first, once: two backends migrating at the same moment would race.
+    migrate = _run_backend(env, log_dir / "migrate.log", "migrate")
+    if migrate.wait(timeout=180) != 0:
+        raise RuntimeError(f"backend migrate failed; see {log_dir / 'migrate.log'}")
+    needs_postcodes = fresh or not postgres.run(_postcodes_loaded(server, names["backend"]))
+    importer = (
+        _run_backend(env, log_dir / "import-postcodes.log", "import-postcodes")
+        if needs_postcodes
+        else None
+    )
+
+    rasa = [
+        rasa_service(env, p, endpoints, log_dir, name=f"rasa-{i + 1}")
+        for i, p in enumerate(rasa_ports)
+    ]
+    others = [
+        simulator_service({**env, "RASA_URL": prod.url}, sim_port, log_dir),
+        *(
+            actions_service(env, p, log_dir, name=f"actions-{i + 1}")
+            for i, p in enumerate(action_ports)
+        ),
+        *(
+            backend_service(env, p, log_dir, name=f"backend-{i + 1}")
+            for i, p in enumerate(backend_ports)
+        ),
+        Service(
+            "proxy",
+            [str(PY), "-m", "tools.proxy", "--config", str(proxy_config)],
+            f"{prod.admin_url}/healthz",
+            env,
+            log_dir / "proxy.log",
+        ),
+    ]
+    rasa[0].start()
+    prod.services.append(rasa[0])
+    for service in others:
+        service.start()
+        prod.services.append(service)
+    # Rasa creates its tracker tables at start; the second server waits for them, since two
+    # CREATE TABLEs at once collide in PostgreSQL's catalogue. The models then load in parallel.
+    _wait_for_table(server, names["tracker"], "events", rasa[0], timeout=120)
+    rasa[1].start()
+    prod.services.append(rasa[1])
+    remaining = max(30.0, timeout - (time.monotonic() - started))
+    wait_healthy(prod.services, remaining)
+    if importer is not None and importer.wait(timeout=remaining) != 0:
+        raise RuntimeError(f"postal-code import failed; see {log_dir / 'import-postcodes.log'}")
+
+
+async def _postcodes_loaded(server: postgres.Server, database: str) -> bool:
+    conn = await server.connect(database)
+    try:
+        return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM postal_codes)"))
+    finally:
+        await conn.close()
