@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -14,11 +13,13 @@ from aiohttp import web
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
 from backend.adapters.orm import utcnow
 from backend.app import create_app
-from backend.config import ROOT, Settings
+from backend.config import ROOT, Settings, load_environment
 from backend.console import cli as console_cli
 from backend.domain.friends import validate_friend_request
+from backend.observability.access_log import AccessLogger
 from backend.services import friends, postcodes
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
+from messenger_platform import logs
 
 DEMO_FRIENDS = ROOT / "backend" / "demo_friends.json"
 
@@ -67,12 +68,18 @@ def main(argv: list[str] | None = None) -> int:
     console_cli.add_parser(sub)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure("backend", env=load_environment())  # LOG_FORMAT=json: JSON lines
     settings = Settings.from_env()
     if args.command in ("serve", "migrate"):
         migrate(settings.database_url)
         if args.command == "serve":
-            web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+            web.run_app(
+                create_app(settings),
+                host=settings.host,
+                port=settings.port,
+                print=None,
+                access_log_class=AccessLogger,
+            )
         return 0
     if args.command == "create-staff":
         return console_cli.run(settings, args)

@@ -17,13 +17,19 @@ from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.domain.packages import load_packages
+from backend.observability import routes as observability
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
 from backend.services.inbox import process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web import api, openapi, webhooks
-from backend.web.middleware import SETTINGS, auth_middleware, error_middleware
+from backend.web.middleware import (
+    SETTINGS,
+    auth_middleware,
+    error_middleware,
+    request_id_middleware,
+)
 from backend.web.runtime import RUNTIME, Runtime
 
 log = logging.getLogger(__name__)
@@ -127,7 +133,13 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware, auth_middleware], client_max_size=CLIENT_MAX_SIZE
+        middlewares=[
+            request_id_middleware,
+            observability.webhook_ack_middleware,
+            error_middleware,
+            auth_middleware,
+        ],
+        client_max_size=CLIENT_MAX_SIZE,
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(runtime_ctx)
@@ -135,5 +147,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(api.routes)
     app.add_routes(openapi.routes)
     app.add_routes(webhooks.routes)
+    app.add_routes(observability.routes)
     setup_console(app)  # the support console: /console/…
     return app

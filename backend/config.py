@@ -59,6 +59,8 @@ class Settings:
     customer_page_access_token: str = ""
     console_secure_cookies: bool = False
     transcript_retention_days: int = 0
+    # GET /metrics asks for this bearer token when it is set (Prometheus: authorization).
+    metrics_token: str = ""
 
     @property
     def max_radius_km(self) -> float:
@@ -103,4 +105,5 @@ class Settings:
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),
+            metrics_token=e.get("METRICS_TOKEN", ""),
         )

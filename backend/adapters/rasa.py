@@ -7,6 +7,8 @@ from typing import Any
 
 import aiohttp
 
+from messenger_platform import logs
+
 log = logging.getLogger(__name__)
 
 
@@ -23,11 +25,14 @@ class RasaClient:
         params = {"output_channel": "messenger"}
         if self._token:
             params["token"] = self._token
+        # Rasa's log lines for this turn then name the request that caused it.
+        headers = {**logs.outgoing_headers(), logs.CONVERSATION_ID_HEADER: conversation_id}
         try:
             async with self._http.post(
                 url,
                 params=params,
                 json={"name": intent, "entities": entities},
+                headers=headers,
                 timeout=aiohttp.ClientTimeout(total=30),
             ) as response:
                 if response.status >= 400:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from backend.adapters.orm import Friend, Job, Offer, OutboxMessage, SupportAlert
 from backend.domain.claims import ClaimOutcome, may_try_to_claim
 from backend.domain.deadlines import DeadlinePolicy, contact_deadlines
 from backend.domain.jobs import WITH_FRIEND
+from backend.observability.metrics import CLAIM_SECONDS
 from backend.services.jobs import record_event
 
 LIVE_OFFERS = ("queued", "sent")
@@ -54,6 +56,22 @@ async def claim_job(
     messenger_id: str,
     now: datetime | None = None,
     policy: DeadlinePolicy | None = None,
+) -> ClaimResult:
+    started, outcome = time.perf_counter(), "error"
+    try:
+        result = await _decide_claim(session, reference, messenger_id, now, policy)
+        outcome = result.outcome.value
+        return result
+    finally:
+        CLAIM_SECONDS.labels(outcome).observe(time.perf_counter() - started)
+
+
+async def _decide_claim(
+    session: AsyncSession,
+    reference: str,
+    messenger_id: str,
+    now: datetime | None,
+    policy: DeadlinePolicy | None,
 ) -> ClaimResult:
     friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))

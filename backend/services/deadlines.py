@@ -32,6 +32,7 @@ from backend.adapters.orm import (
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.domain.packages import Package
+from backend.observability.metrics import SWEEP_LAG, record_deadline
 from backend.services import outbox
 from backend.services.claims import release_job
 from backend.services.customer_news import tell_customer
@@ -83,11 +84,13 @@ class DeadlineSweep:
     # At most this many rows of each kind per sweep; the rest wait for the next tick.
     batch: int = BATCH
     _queued: bool = field(default=False, init=False)
+    _lag: float = field(default=0.0, init=False)
 
     async def sweep(self) -> dict[str, int]:
         """Handle every due deadline once; returns how many of each kind fired."""
         now = self.settings.clock()
         self._queued = False
+        self._lag = 0.0
         # The contact deadline goes first: a job lost at 12 h needs no 8 h reminder any more,
         # and it comes back with a due wave that the wave step then sends.
         counts = {
@@ -109,6 +112,7 @@ class DeadlineSweep:
             ),
             "retention": await self._retention(now),
         }
+        SWEEP_LAG.set(self._lag)
         if self._queued:
             self.wake_outbox()
         return counts
@@ -140,6 +144,7 @@ class DeadlineSweep:
                 if job is None:
                     return fired
                 tried.add(job.id)
+                due = getattr(job, column.key)  # read now: handling expires the object
                 try:
                     fired_here = await handle(session, job, now)
                 except Exception:  # one bad row must not stop the others
@@ -149,6 +154,8 @@ class DeadlineSweep:
             if fired_here is None:
                 continue
             fired += 1
+            kind = column.key.removesuffix("_at")
+            self._lag = max(self._lag, record_deadline(kind, due, self.settings.clock()))
             notice = fired_here.notice
             if notice is not None:
                 await tell_customer(

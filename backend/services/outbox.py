@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import MessengerContact, Offer, OutboxMessage, utcnow
+from backend.observability.metrics import OFFERS, OUTBOX_ATTEMPTS
 from messenger_platform.send_policy import (
     OutsideWindowError,
     RateLimiter,
@@ -149,6 +150,7 @@ async def deliver_due(
 
     answers = await asyncio.gather(*(send(row.body) for row in leased))
     sent = 0
+    results: list[str] = []
     async with sessions() as session:
         # Lock order matters on PostgreSQL: claims and cancellations lock offers, then their
         # outbox rows. Outcomes are written in the same order (offers first, no autoflush in
@@ -168,6 +170,7 @@ async def deliver_due(
                 if verdict is Verdict.SENT:
                     fresh.sent_at = now()
                     sent += 1
+                    results.append("sent")
                     if fresh.offer_id is not None:
                         offer_outcomes[fresh.offer_id] = {
                             "status": "sent",
@@ -177,9 +180,11 @@ async def deliver_due(
                 fresh.error = f"{status} {code}/{subcode}: {error.get('message', '')}"
                 if verdict is Verdict.RETRY and fresh.attempts < MAX_ATTEMPTS:
                     fresh.next_attempt_at = now() + timedelta(seconds=backoff(fresh.attempts - 1))
+                    results.append("retry")
                     log.warning("outbox %s to %s: %s; retrying", row.id, row.recipient, fresh.error)
                 else:
                     fresh.failed_at = now()
+                    results.append("failed")
                     log.error("outbox %s to %s failed: %s", row.id, row.recipient, fresh.error)
                     if fresh.offer_id is not None:
                         offer_outcomes[fresh.offer_id] = {"status": "failed", "error": fresh.error}
@@ -191,6 +196,11 @@ async def deliver_due(
                     .execution_options(synchronize_session=False)
                 )
         await session.commit()
+    # Counted once committed: a round that dies before its commit is sent again, not twice.
+    for result in results:
+        OUTBOX_ATTEMPTS.labels(page, result).inc()
+    for outcome in offer_outcomes.values():
+        OFFERS.labels(outcome["status"]).inc()
     return sent
 
 

@@ -1,4 +1,4 @@
-"""Authentication and error shaping for every request."""
+"""Request ids, authentication and error shaping for every request."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiohttp.typedefs import Handler
 
 from backend.config import Settings
 from backend.web.json import NUL_MESSAGE, error, validation_error
+from messenger_platform import logs
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,25 @@ def _bearer(request: web.Request) -> str:
 
 def _matches(token: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every log line of the request (and of the work it starts) names the caller's request id.
+
+    The id comes from `X-Request-ID` (the action server sends one per customer message) or is
+    made here; it is echoed in the response and passed on to Rasa.
+    """
+    request_id = logs.clean_id(request.headers.get(logs.REQUEST_ID_HEADER)) or logs.new_request_id()
+    conversation = logs.clean_id(request.headers.get(logs.CONVERSATION_ID_HEADER))
+    with logs.bound(request=request_id, conversation=conversation):
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            exc.headers[logs.REQUEST_ID_HEADER] = request_id
+            raise
+    response.headers[logs.REQUEST_ID_HEADER] = request_id
+    return response
 
 
 @web.middleware
