@@ -176,6 +176,8 @@ class MessengerInput(InputChannel):
             or env.get("MESSENGER_GRAPH_URL", "https://graph.facebook.com"),
             graph_version=creds.get("graph-version") or env.get("MESSENGER_GRAPH_VERSION", "v21.0"),
             store_path=Path(env.get("MESSENGER_STORE_PATH") or DEFAULT_STORE),
+            # PostgreSQL, shared by several Rasa servers (the production topology).
+            store_url=env.get("MESSENGER_STORE_URL", ""),
         )
 
     def __init__(
@@ -186,11 +188,12 @@ class MessengerInput(InputChannel):
         graph_url: str,
         graph_version: str,
         store_path: Path = DEFAULT_STORE,
+        store_url: str = "",
     ) -> None:
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.client = SendApiClient(graph_url, graph_version, page_access_token)
-        self.store = MessengerStore(store_path)
+        self.store = MessengerStore(url=store_url) if store_url else MessengerStore(store_path)
         self.outbox = Outbox(self.store, self.client)
         self.profiles = ProfileLookup(self.store, graph_url, graph_version, page_access_token)
         self._sender_locks: dict[str, asyncio.Lock] = {}
@@ -211,10 +214,12 @@ class MessengerInput(InputChannel):
             self._stopping = asyncio.Event()
             self._spawn(self.outbox.run(self._stopping))
             await asyncio.to_thread(self.store.purge, datetime.now(UTC))
-            # Events stored (and acknowledged) before the last stop but never answered.
-            for key, data in await asyncio.to_thread(self.store.pending_inbound):
-                log.info("answering %s, received before the restart", key)
-                self._spawn(self._handle(key, InboundEvent.from_json(data), on_new_message))
+            # Events stored (and acknowledged) before the last stop but never answered; a store
+            # of our own has nobody else answering them, a shared one only those whose
+            # server's claim ran out (that server died mid-turn), now and every half minute.
+            await self._answer_unanswered(on_new_message, include_claimed=not self.store.shared)
+            if self.store.shared:
+                self._spawn(self._answer_unanswered_loop(on_new_message))
 
         @hook.listener("before_server_stop")
         async def stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
@@ -265,6 +270,30 @@ class MessengerInput(InputChannel):
             return response.json({"status": "received"})
 
         return hook
+
+    async def _answer_unanswered(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], include_claimed: bool
+    ) -> None:
+        claimed = await asyncio.to_thread(
+            self.store.claim_pending, datetime.now(UTC), include_claimed
+        )
+        for key, data in claimed:
+            log.info("answering %s, received before a restart", key)
+            self._spawn(self._handle(key, InboundEvent.from_json(data), on_new_message))
+
+    async def _answer_unanswered_loop(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        while not self._stopping.is_set():
+            stop = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait({stop}, timeout=30)
+            stop.cancel()
+            if self._stopping.is_set():
+                return
+            try:
+                await self._answer_unanswered(on_new_message, include_claimed=False)
+            except Exception:  # the store may be restarting; try again next round
+                log.exception("looking for unanswered events failed")
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -1,8 +1,16 @@
 """The customers' page's durable state: received events, each person's last message, outbox.
 
-Standard library sqlite3, so it works in .venv-bot and is tested from .venv. One connection
-behind a lock; callers on the event loop use `asyncio.to_thread`. WAL keeps readers and the
-one writer out of each other's way.
+Two back ends behind one class. SQLite (standard library, the default, a file per Rasa
+server): WAL keeps readers and the one writer out of each other's way. PostgreSQL
+(`MESSENGER_STORE_URL=postgresql://…`, psycopg2 from .venv-bot): one store shared by several
+Rasa servers, as in the production topology. Either way one connection behind a lock; callers
+on the event loop use `asyncio.to_thread`.
+
+Sharing is why events and outbox rows are leased rather than just read: a received event is
+claimed by the server that stored it, and a server looking for unanswered events (at start, and
+every half minute when shared) takes only those whose claim ran out, so a server that died
+mid-turn has its events answered by another, and no event is answered twice while its turn is
+still running. Outbox rows are leased the same way before they are sent.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +27,11 @@ from typing import Any
 
 # Meta redelivers within hours; a week covers every retry and a long outage with room to spare.
 KEEP_HANDLED = timedelta(days=7)
+# A turn (Rasa, its lock, the actions, the backend) takes seconds; five minutes without an
+# answer means the server that took the event is gone.
+INBOX_LEASE = timedelta(minutes=5)
+# Longer than a Send API call may take (its timeout plus the rate limiter's wait).
+OUTBOX_LEASE = timedelta(seconds=60)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
@@ -26,7 +40,8 @@ CREATE TABLE IF NOT EXISTS inbox (
     sender TEXT NOT NULL,
     event TEXT NOT NULL,
     received_at REAL NOT NULL,
-    handled_at REAL
+    handled_at REAL,
+    claimed_until REAL
 );
 CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (handled_at, seq);
 CREATE TABLE IF NOT EXISTS contacts (
@@ -52,6 +67,14 @@ CREATE TABLE IF NOT EXISTS profiles (
     fetched_at REAL NOT NULL
 );
 """
+# The same tables for PostgreSQL: REAL there is 4 bytes, too coarse for epoch seconds.
+PG_SCHEMA = SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(
+    "REAL", "DOUBLE PRECISION"
+)
+# Files from before the leases get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
+SQLITE_UPGRADES = ("ALTER TABLE inbox ADD COLUMN claimed_until REAL",)
+# Two Rasa servers starting at once must not both create the tables.
+PG_SCHEMA_LOCK = 0x7466_6D73  # "tfms"
 
 
 @dataclass(frozen=True)
@@ -67,78 +90,167 @@ def _ts(moment: datetime) -> float:
 
 
 class MessengerStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    """MessengerStore(path) for SQLite, MessengerStore(url="postgresql://…") for PostgreSQL."""
+
+    def __init__(self, path: Path | None = None, *, url: str = "") -> None:
+        if (path is None) == (not url):
+            raise ValueError("MessengerStore needs a SQLite path or a PostgreSQL URL, not both")
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(SCHEMA)
+        self._path, self._url = path, url
+        # Shared: other processes use the same store, so nothing unhandled is ours by default.
+        self.shared = bool(url)
+        self._db: Any = None
+        self._connect()
+
+    def _connect(self) -> None:
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self._path), check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=10000")
+            db.executescript(SCHEMA)
+            for upgrade in SQLITE_UPGRADES:
+                try:
+                    db.execute(upgrade)
+                except sqlite3.OperationalError:
+                    pass  # the column is there already
+            self._db = db
+            return
+        import psycopg2  # in .venv-bot; only the PostgreSQL mode needs it
+
+        scheme, rest = self._url.split("://", 1)
+        db = psycopg2.connect(f"{scheme.split('+', 1)[0]}://{rest}", connect_timeout=5)
+        db.autocommit = True
+        with db.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (PG_SCHEMA_LOCK,))
+            cursor.execute(PG_SCHEMA)
+            cursor.execute("COMMIT")
+        self._db = db
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        if self._path is not None:
+            return ()
+        import psycopg2
+
+        return (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+    def _run(
+        self, sql: str, params: Sequence[Any] = (), fetch: bool = False
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """One statement (under the lock): (rowcount, rows). A lost PostgreSQL connection is
+        opened again on the next call; this call fails, so nothing is done twice."""
+        if self._path is not None:
+            cursor = self._db.execute(sql, params)
+            rows = cursor.fetchall() if fetch else []
+            return cursor.rowcount, rows
+        if self._db is None or self._db.closed:
+            self._connect()
+        try:
+            with self._db.cursor() as cursor:
+                cursor.execute(sql.replace("?", "%s"), params)
+                rows = cursor.fetchall() if fetch else []
+                return cursor.rowcount, rows
+        except self._errors():
+            self._db.close()
+            raise
+
+    def _transaction(self, statements: list[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Several statements that commit together; their row counts."""
+        begin = "BEGIN IMMEDIATE" if self._path is not None else "BEGIN"
+        self._run(begin)
+        counts: list[int] = []
+        try:
+            for sql, params in statements:
+                counts.append(self._run(sql, params)[0])
+            self._run("COMMIT")
+        except BaseException:
+            if self._path is not None or not self._db.closed:
+                self._run("ROLLBACK")
+            raise
+        return counts
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
 
     # --- inbound -------------------------------------------------------------------------
 
     def store_inbound(self, events: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
-        """Store (key, sender, event) rows; returns the keys that were new, in order."""
+        """Store (key, sender, event) rows, claimed by the caller, who answers them; returns
+        the keys that were new, in order."""
         now = time.time()
-        new: list[str] = []
+        claimed_until = now + INBOX_LEASE.total_seconds()
+        statements: list[tuple[str, Sequence[Any]]] = []
+        for key, sender, event in events:
+            statements.append(
+                (
+                    "INSERT INTO inbox (key, sender, event, received_at, claimed_until) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                    (key, sender, json.dumps(event), now, claimed_until),
+                )
+            )
+            statements.append(
+                (
+                    "INSERT INTO contacts (psid, last_inbound_at) VALUES (?, ?) "
+                    "ON CONFLICT (psid) DO UPDATE "
+                    "SET last_inbound_at = excluded.last_inbound_at",
+                    (sender, now),
+                )
+            )
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for key, sender, event in events:
-                    cursor = self._db.execute(
-                        "INSERT OR IGNORE INTO inbox (key, sender, event, received_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (key, sender, json.dumps(event), now),
-                    )
-                    if cursor.rowcount:
-                        new.append(key)
-                    self._db.execute(
-                        "INSERT INTO contacts (psid, last_inbound_at) VALUES (?, ?) "
-                        "ON CONFLICT(psid) DO UPDATE "
-                        "SET last_inbound_at = excluded.last_inbound_at",
-                        (sender, now),
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return new
+            counts = self._transaction(statements)
+        return [key for (key, _, _), count in zip(events, counts[::2], strict=True) if count]
 
     def pending_inbound(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every event not answered yet, claimed or not, oldest first."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT key, event FROM inbox WHERE handled_at IS NULL ORDER BY seq"
-            ).fetchall()
+            _, rows = self._run(
+                "SELECT key, event FROM inbox WHERE handled_at IS NULL ORDER BY seq", fetch=True
+            )
         return [(key, json.loads(event)) for key, event in rows]
+
+    def claim_pending(
+        self, now: datetime, include_claimed: bool = False
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Take the unanswered events whose claim ran out (all unanswered ones with
+        `include_claimed`, for a server that owns its store alone and has just started)."""
+        until = _ts(now + INBOX_LEASE)
+        with self._lock:
+            _, rows = self._run(
+                "UPDATE inbox SET claimed_until = ? WHERE handled_at IS NULL "
+                "AND (? OR claimed_until IS NULL OR claimed_until < ?) "
+                "RETURNING seq, key, event",
+                (until, include_claimed, _ts(now)),
+                fetch=True,
+            )
+        return [(key, json.loads(event)) for _, key, event in sorted(rows)]
 
     def mark_handled(self, key: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE inbox SET handled_at = ? WHERE key = ?", (time.time(), key))
+            self._run("UPDATE inbox SET handled_at = ? WHERE key = ?", (time.time(), key))
 
     def last_inbound(self, psid: str) -> datetime | None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT last_inbound_at FROM contacts WHERE psid = ?", (psid,)
-            ).fetchone()
-        return datetime.fromtimestamp(row[0], UTC) if row else None
+            _, rows = self._run(
+                "SELECT last_inbound_at FROM contacts WHERE psid = ?", (psid,), fetch=True
+            )
+        return datetime.fromtimestamp(rows[0][0], UTC) if rows else None
 
     def purge(self, now: datetime) -> int:
         """Forget handled events older than KEEP_HANDLED and finished outbox rows."""
         cutoff = _ts(now - KEEP_HANDLED)
         with self._lock:
-            removed = self._db.execute(
+            removed, _ = self._run(
                 "DELETE FROM inbox WHERE handled_at IS NOT NULL AND received_at < ?", (cutoff,)
-            ).rowcount
-            removed += self._db.execute(
+            )
+            removed += self._run(
                 "DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) "
                 "AND created_at < ?",
                 (cutoff,),
-            ).rowcount
+            )[0]
         return int(removed)
 
     # --- profiles (first name and locale from the Graph API, fetched once per sender) ------
@@ -146,16 +258,16 @@ class MessengerStore:
     def profile(self, psid: str) -> tuple[str | None, str | None] | None:
         """(first name, locale) as fetched before, or None for a sender not looked up yet."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT first_name, locale FROM profiles WHERE psid = ?", (psid,)
-            ).fetchone()
-        return (row[0], row[1]) if row else None
+            _, rows = self._run(
+                "SELECT first_name, locale FROM profiles WHERE psid = ?", (psid,), fetch=True
+            )
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def save_profile(self, psid: str, first_name: str | None, locale: str | None) -> None:
         with self._lock:
-            self._db.execute(
+            self._run(
                 "INSERT INTO profiles (psid, first_name, locale, fetched_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(psid) DO UPDATE SET first_name = excluded.first_name, "
+                "ON CONFLICT (psid) DO UPDATE SET first_name = excluded.first_name, "
                 "locale = excluded.locale, fetched_at = excluded.fetched_at",
                 (psid, first_name, locale, time.time()),
             )
@@ -164,48 +276,56 @@ class MessengerStore:
 
     def enqueue(self, recipient: str, body: dict[str, Any], now: datetime) -> int:
         with self._lock:
-            cursor = self._db.execute(
+            _, rows = self._run(
                 "INSERT INTO outbox (recipient, body, created_at, next_attempt_at) "
-                "VALUES (?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?) RETURNING id",
                 (recipient, json.dumps(body), _ts(now), _ts(now)),
+                fetch=True,
             )
-        return int(cursor.lastrowid or 0)
+        return int(rows[0][0])
 
     def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """The oldest open message of each recipient, if it is due.
+        """Lease and return the oldest open message of each recipient, if it is due.
 
         One per recipient keeps each person's messages in order: a later message never
-        overtakes an earlier one that is waiting for a retry.
+        overtakes an earlier one that is waiting for a retry (or being sent by another
+        server). The lease (OUTBOX_LEASE) keeps other servers from sending it too; if this
+        one dies while sending, the message is due again when the lease ends.
         """
+        lock_rows = "" if self._path is not None else " FOR UPDATE OF o SKIP LOCKED"
         with self._lock:
-            rows = self._db.execute(
-                "SELECT o.id, o.recipient, o.body, o.attempts FROM outbox o "
+            _, rows = self._run(
+                "UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at <= ? AND id IN ("
+                "SELECT o.id FROM outbox o "
                 "JOIN (SELECT recipient, MIN(id) AS first FROM outbox "
                 "      WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY recipient) f "
                 "  ON o.id = f.first "
-                "WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
-                (_ts(now), limit),
-            ).fetchall()
-        return [OutboxItem(i, r, json.loads(b), a) for i, r, b, a in rows]
+                f"WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?{lock_rows}) "
+                "RETURNING id, recipient, body, attempts",
+                (_ts(now + OUTBOX_LEASE), _ts(now), _ts(now), limit),
+                fetch=True,
+            )
+        return [OutboxItem(i, r, json.loads(b), a) for i, r, b, a in sorted(rows)]
 
     def next_due_at(self) -> datetime | None:
         with self._lock:
-            row = self._db.execute(
+            _, rows = self._run(
                 "SELECT MIN(next_attempt_at) FROM outbox "
-                "WHERE sent_at IS NULL AND failed_at IS NULL"
-            ).fetchone()
-        return datetime.fromtimestamp(row[0], UTC) if row and row[0] is not None else None
+                "WHERE sent_at IS NULL AND failed_at IS NULL",
+                fetch=True,
+            )
+        return datetime.fromtimestamp(rows[0][0], UTC) if rows and rows[0][0] is not None else None
 
     def mark_sent(self, item_id: int) -> None:
         with self._lock:
-            self._db.execute(
+            self._run(
                 "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                 (time.time(), item_id),
             )
 
     def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> None:
         with self._lock:
-            self._db.execute(
+            self._run(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ? "
                 "WHERE id = ?",
                 (_ts(next_attempt_at), error, item_id),
@@ -213,17 +333,24 @@ class MessengerStore:
 
     def mark_failed(self, item_id: int, error: str) -> None:
         with self._lock:
-            self._db.execute(
+            self._run(
                 "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, error = ? WHERE id = ?",
                 (time.time(), error, item_id),
             )
 
     def outbox_rows(self) -> list[dict[str, Any]]:
         """Every outbox row, for tests and for support to see what did not go out."""
+        columns = (
+            "id",
+            "recipient",
+            "body",
+            "created_at",
+            "attempts",
+            "next_attempt_at",
+            "sent_at",
+            "failed_at",
+            "error",
+        )
         with self._lock:
-            self._db.row_factory = sqlite3.Row
-            try:
-                rows = self._db.execute("SELECT * FROM outbox ORDER BY id").fetchall()
-            finally:
-                self._db.row_factory = None
-        return [dict(r) for r in rows]
+            _, rows = self._run(f"SELECT {', '.join(columns)} FROM outbox ORDER BY id", fetch=True)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
