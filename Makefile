@@ -12,6 +12,7 @@ help:
 	@echo "make demo   - build what is missing and run every process locally with the Messenger simulator"
 	@echo "make test   - build what is missing and run linters, type checks, rasa data validate and pytest"
 	@echo "make run    - the services only, configured from the environment (deployments)"
+	@echo "make prod-like - the production topology on this machine: PostgreSQL, Redis, 2 of each server, proxy"
 	@echo "make model  - (re)train the Rasa model if data/, domain.yml or config.yml changed"
 
 $(VENV): requirements.lock pyproject.toml tools/bootstrap_venv.sh
@@ -56,6 +57,11 @@ demo: venvs model
 
 run: venvs model
 	$(PY) -m tools.run run
+
+# The production topology on one machine (README "Production topology"): PostgreSQL, Redis,
+# two Rasa servers, two action servers and two backends behind tools/proxy.py.
+prod-like: venvs model
+	$(PY) -m tools.run prod-like
 
 clean:
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache

@@ -246,8 +246,9 @@ def start_prod_like(
     (default GEONAMES_DIR or ../shared/data/geonames); a database kept from an earlier run
     (fresh=False) that has postal codes already is not loaded again.
     """
-    if not MODEL.exists():
-        raise RuntimeError(f"no trained model at {MODEL}: run `make model`")
+    model = Path((settings or {}).get("RASA_MODEL") or os.environ.get("RASA_MODEL") or MODEL)
+    if not model.exists():
+        raise RuntimeError(f"no trained model at {model}: run `make model`")
     work = work_dir or ROOT / "var" / "prodlike"
     log_dir = work / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,8 @@ demo: local secrets, SQLite under var/, postal codes from GEONAMES_DIR (or ../sh
       at it, so nothing leaves the machine).
 run:  the same services without simulator and demo data, configured only from the environment
       (and .env); refuses to start while a required secret is missing.
+prod-like: the production topology on this machine (tools/prodlike.py): PostgreSQL, Redis,
+      two of each server behind a reverse proxy, with the demo's secrets, Friends and simulator.
 """
 
 from __future__ import annotations
@@ -71,11 +73,55 @@ def demo_env() -> dict[str, str]:
     return env
 
 
+def _ports(urls: list[str]) -> str:
+    return ", :".join(u.rsplit(":", 1)[1] for u in urls)
+
+
+def prod_like() -> int:
+    from tools.postgres import PostgresUnavailable
+    from tools.prodlike import start_prod_like
+
+    env = demo_env()
+    secrets = {key: env[key] for key in DEMO_SECRETS}
+    print("starting the prod-like topology (two Rasa servers load their model: about a minute) …")
+    try:
+        prod = start_prod_like(fresh=False, secrets=secrets)
+    except (RuntimeError, PostgresUnavailable) as exc:
+        print(exc)
+        return 1
+    _backend(prod.env, "load-demo-friends")
+    _demo_staff(prod.env)
+    rasa, actions, backends = (
+        _ports(prod.rasa_urls),
+        _ports(prod.action_urls),
+        _ports(prod.backend_urls),
+    )
+    print(f"""
+techfriends prod-like is running; everything from outside goes through the proxy:
+  proxy                {prod.url}
+    customers' webhook {prod.url}/webhooks/messenger/webhook  (Rasa :{rasa})
+    Friends' webhook   {prod.url}/webhooks/friends  (backends :{backends})
+    API, console       {prod.url}/api/v1/openapi.json, {prod.url}/console/
+  action servers       :{actions} (Rasa calls them through the proxy)
+  Messenger simulator  {prod.simulator_url}/
+  proxy statistics     {prod.admin_url}/stats
+  PostgreSQL           {prod.database_urls["backend"]} (+ _tracker, _messenger)
+  Redis lock store     {prod.redis_url}
+  logs                 {prod.log_dir}/
+  demo login           {DEMO_STAFF[0]} / {DEMO_STAFF[1]}
+Press Ctrl-C to stop.""")
+    code = prod.watch()
+    print("stopped.")
+    return code
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.run")
-    parser.add_argument("mode", choices=("demo", "run"))
+    parser.add_argument("mode", choices=("demo", "run", "prod-like"))
     args = parser.parse_args()
     log_dir = ROOT / "var" / "logs"
+    if args.mode == "prod-like":
+        return prod_like()
 
     if args.mode == "demo":
         env = demo_env()

@@ -123,7 +123,8 @@ def rasa_service(
             "--auth-token",
             env.get("RASA_TOKEN", ""),
             "--model",
-            str(MODEL),
+            # RASA_MODEL: another trained model (e.g. one trained to /tmp while models/ is busy).
+            env.get("RASA_MODEL") or str(MODEL),
             "--credentials",
             str(ROOT / "bot" / "credentials.yml"),
             "--endpoints",
