@@ -78,6 +78,20 @@ KEPT_NAMES = {
     "messenger": "techfriends_prodlike_messenger",
 }
 SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
+# `make prod-like` listens on these (README's diagram); tests and the load test take free ports.
+FIXED_PORTS = {
+    "proxy": 8080,
+    "proxy-admin": 8079,
+    "rasa-lb": 5004,
+    "actions-lb": 5054,
+    "rasa-1": 5005,
+    "rasa-2": 5006,
+    "actions-1": 5055,
+    "actions-2": 5056,
+    "backend-1": 8000,
+    "backend-2": 8001,
+    "simulator": 8090,
+}
 HOST = "127.0.0.1"
 
 
@@ -114,6 +128,7 @@ class ProdLike:
     services: list[Service] = field(default_factory=list)
     _server: postgres.Server | None = None
     _drop: list[str] = field(default_factory=list)
+    _fresh: bool = True
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
@@ -142,6 +157,10 @@ class ProdLike:
                 except (OSError, asyncpg.PostgresError):
                     pass  # `python -m tools.postgres sweep` takes it later
             self._drop = []
+            # A private cluster started for a throw-away run goes with it.
+            if self._server.started_here and self._fresh:
+                postgres.stop_private()
+            self._server = None
 
     def watch(self) -> int:
         """Block until a process dies (its exit code) or Ctrl-C / SIGTERM (0); then stop."""
@@ -237,6 +256,7 @@ def start_prod_like(
     settings: dict[str, str] | None = None,
     geonames_dir: Path | None = None,
     timeout: float = 400.0,
+    fixed_ports: bool = False,
 ) -> ProdLike:
     """Start the whole topology and return once every process is healthy.
 
@@ -244,7 +264,8 @@ def start_prod_like(
     secrets: the nine tokens (default SECRETS); settings: more environment for every process
     (e.g. {"WAVE_SIZE": "3", "DEADLINE_SWEEP_SECONDS": "1"}); geonames_dir: postal codes
     (default GEONAMES_DIR or ../shared/data/geonames); a database kept from an earlier run
-    (fresh=False) that has postal codes already is not loaded again.
+    (fresh=False) that has postal codes already is not loaded again. fixed_ports: listen on
+    FIXED_PORTS (make prod-like) instead of free ones.
     """
     model = Path((settings or {}).get("RASA_MODEL") or os.environ.get("RASA_MODEL") or MODEL)
     if not model.exists():
@@ -278,9 +299,11 @@ def start_prod_like(
         log_dir=log_dir,
         _server=server,
         _drop=drop,
+        _fresh=fresh,
     )
     try:
-        _start(prod, server, names, work, geonames, settings or {}, fresh, timeout)
+        ports = dict(FIXED_PORTS) if fixed_ports else {k: postgres.free_port() for k in FIXED_PORTS}
+        _start(prod, server, names, work, geonames, settings or {}, fresh, timeout, ports)
     except BaseException:
         prod.stop()
         raise
@@ -296,15 +319,15 @@ def _start(
     settings: dict[str, str],
     fresh: bool,
     timeout: float,
+    ports: dict[str, int],
 ) -> None:
     started = time.monotonic()
     log_dir = prod.log_dir
-    port = postgres.free_port
     # Redis: the machine's when it answers, else our own (no persistence: locks are transient).
     if redis_answers(HOST, 6379):
         redis_port = 6379
     else:
-        redis_port = port()
+        redis_port = postgres.free_port()
         redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
         redis = RedisService(
             "redis",
@@ -328,9 +351,11 @@ def _start(
     # Each run its own key prefix: runs sharing the machine's Redis never see each other's locks.
     prod.redis_url = f"redis://{HOST}:{redis_port}/0"
 
-    public, admin, rasa_lb, actions_lb = port(), port(), port(), port()
-    rasa_ports, action_ports, backend_ports = [port(), port()], [port(), port()], [port(), port()]
-    sim_port = port()
+    public, admin = ports["proxy"], ports["proxy-admin"]
+    rasa_lb, actions_lb, sim_port = ports["rasa-lb"], ports["actions-lb"], ports["simulator"]
+    rasa_ports = [ports["rasa-1"], ports["rasa-2"]]
+    action_ports = [ports["actions-1"], ports["actions-2"]]
+    backend_ports = [ports["backend-1"], ports["backend-2"]]
     prod.url = f"http://{HOST}:{public}"
     prod.admin_url = f"http://{HOST}:{admin}"
     prod.simulator_url = f"http://{HOST}:{sim_port}"

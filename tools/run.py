@@ -85,7 +85,7 @@ def prod_like() -> int:
     secrets = {key: env[key] for key in DEMO_SECRETS}
     print("starting the prod-like topology (two Rasa servers load their model: about a minute) …")
     try:
-        prod = start_prod_like(fresh=False, secrets=secrets)
+        prod = start_prod_like(fresh=False, secrets=secrets, fixed_ports=True)
     except (RuntimeError, PostgresUnavailable) as exc:
         print(exc)
         return 1
