@@ -6,6 +6,10 @@ Configuration from the environment:
 - ``BACKEND_API_TOKEN`` sent as ``Authorization: Bearer <token>`` (omitted when empty)
 - ``BACKEND_TIMEOUT_SECONDS`` (default 10)
 
+Every request carries ``X-Request-ID`` (and ``X-Conversation-ID``) from the ids the action
+server bound for the current action call (see ``messenger_platform.logs``), so the backend's
+log lines name the customer's message that caused them.
+
 Every call either returns parsed data or raises ``BackendError`` (network trouble, timeouts,
 5xx, unexpected answers) or ``BackendValidationError`` (422 with field messages). Read calls and
 the job POST are retried once after a network error or a 5xx: the POST is safe to retry
@@ -23,6 +27,8 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+
+from messenger_platform import logs
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +72,7 @@ class BackendClient:
         self.attempts = max(1, attempts)
 
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **logs.outgoing_headers()}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         if extra:
@@ -88,6 +94,8 @@ class BackendClient:
         url = f"{self.base_url}{path}"
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         last_error: BackendError | None = None
+        # Once for all attempts: a retry is the same request and keeps its id.
+        request_headers = self._headers(headers)
         for attempt in range(1, self.attempts + 1):
             try:
                 async with (
@@ -97,7 +105,7 @@ class BackendClient:
                         url,
                         params=params,
                         json=json_body,
-                        headers=self._headers(headers),
+                        headers=request_headers,
                     ) as response,
                 ):
                     status = response.status
