@@ -212,6 +212,10 @@ class MessengerInput(InputChannel):
         @hook.listener("after_server_start")
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
             self._stopping = asyncio.Event()
+            if not self.store.shared:
+                # Alone with its store, the outbox leases are ours from before a crash: their
+                # sends may not have gone out. (Freed before the outbox runs, or it would race.)
+                await asyncio.to_thread(self.store.release_leases)
             self._spawn(self.outbox.run(self._stopping))
             await asyncio.to_thread(self.store.purge, datetime.now(UTC))
             # Events stored (and acknowledged) before the last stop but never answered; a store

@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_attempt_at REAL NOT NULL,
     sent_at REAL,
     failed_at REAL,
-    error TEXT NOT NULL DEFAULT ''
+    error TEXT NOT NULL DEFAULT '',
+    leased_until REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox (sent_at, failed_at, next_attempt_at);
 CREATE TABLE IF NOT EXISTS profiles (
@@ -72,7 +73,10 @@ PG_SCHEMA = SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMA
     "REAL", "DOUBLE PRECISION"
 )
 # Files from before the leases get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
-SQLITE_UPGRADES = ("ALTER TABLE inbox ADD COLUMN claimed_until REAL",)
+SQLITE_UPGRADES = (
+    "ALTER TABLE inbox ADD COLUMN claimed_until REAL",
+    "ALTER TABLE outbox ADD COLUMN leased_until REAL",
+)
 # Two Rasa servers starting at once must not both create the tables.
 PG_SCHEMA_LOCK = 0x7466_6D73  # "tfms"
 
@@ -293,24 +297,36 @@ class MessengerStore:
         one dies while sending, the message is due again when the lease ends.
         """
         lock_rows = "" if self._path is not None else " FOR UPDATE OF o SKIP LOCKED"
+        free = "{t}next_attempt_at <= ? AND ({t}leased_until IS NULL OR {t}leased_until <= ?)"
         with self._lock:
             _, rows = self._run(
-                "UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at <= ? AND id IN ("
+                f"UPDATE outbox SET leased_until = ? WHERE {free.format(t='')} AND id IN ("
                 "SELECT o.id FROM outbox o "
                 "JOIN (SELECT recipient, MIN(id) AS first FROM outbox "
                 "      WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY recipient) f "
                 "  ON o.id = f.first "
-                f"WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?{lock_rows}) "
+                f"WHERE {free.format(t='o.')} "
+                f"ORDER BY o.id LIMIT ?{lock_rows}) "
                 "RETURNING id, recipient, body, attempts",
-                (_ts(now + OUTBOX_LEASE), _ts(now), _ts(now), limit),
+                (_ts(now + OUTBOX_LEASE), *([_ts(now)] * 4), limit),
                 fetch=True,
             )
         return [OutboxItem(i, r, json.loads(b), a) for i, r, b, a in sorted(rows)]
 
+    def release_leases(self) -> int:
+        """Free every outbox lease: for a server that owns its store alone and has just
+        started, the leases are its own from before a crash (its sends may not have gone)."""
+        with self._lock:
+            count, _ = self._run(
+                "UPDATE outbox SET leased_until = NULL WHERE leased_until IS NOT NULL"
+            )
+        return count
+
     def next_due_at(self) -> datetime | None:
         with self._lock:
             _, rows = self._run(
-                "SELECT MIN(next_attempt_at) FROM outbox "
+                "SELECT MIN(CASE WHEN leased_until > next_attempt_at THEN leased_until "
+                "ELSE next_attempt_at END) FROM outbox "
                 "WHERE sent_at IS NULL AND failed_at IS NULL",
                 fetch=True,
             )
@@ -326,8 +342,8 @@ class MessengerStore:
     def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> None:
         with self._lock:
             self._run(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ? "
-                "WHERE id = ?",
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?, "
+                "leased_until = NULL WHERE id = ?",
                 (_ts(next_attempt_at), error, item_id),
             )
 

@@ -120,6 +120,26 @@ def test_a_due_message_is_leased_to_one_server_and_order_is_kept(open_store: Ope
     assert rows[one]["sent_at"] is not None and rows[one]["attempts"] == 1
 
 
+def test_a_retry_keeps_its_backoff_and_a_restart_alone_frees_the_leases(
+    open_store: Opener,
+) -> None:
+    store = open_store()
+    now = datetime.now(UTC)
+    first = store.enqueue("p", {"n": 1}, now)
+    [item] = store.due(now)
+    store.mark_retry(item.id, now + timedelta(seconds=30), "503")
+    assert store.due(now + timedelta(seconds=29)) == []
+    assert [i.id for i in store.due(now + timedelta(seconds=30))] == [first]
+    # The process died while sending: when it owns its store alone it frees its leases at
+    # start, and the message goes out at once rather than when the lease would have ended.
+    assert store.due(now + timedelta(seconds=31)) == []
+    assert store.release_leases() == 1
+    assert [i.id for i in store.due(now + timedelta(seconds=31))] == [first]
+    assert store.next_due_at() == datetime.fromtimestamp(
+        (now + timedelta(seconds=31) + OUTBOX_LEASE).timestamp(), UTC
+    )
+
+
 def test_concurrent_servers_never_take_the_same_message(open_store: Opener) -> None:
     stores = [open_store() for _ in range(4)]
     now = datetime.now(UTC)
