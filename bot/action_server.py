@@ -7,13 +7,45 @@ Usage: python -m bot.action_server [--port 5055] [--host 127.0.0.1]
 from __future__ import annotations
 
 import argparse
-import logging
+import json
 import os
+import zlib
+from typing import Any
 
-from rasa_sdk.endpoint import create_app
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from messenger_platform import logs
+
+
+def ids_of_action_call(headers: Any, call: Any) -> tuple[str, str]:
+    """(request id, conversation id) for an action call from Rasa.
+
+    Rasa sends no request id, so the customer's message id (Messenger's mid, which our channel
+    hands to Rasa and Rasa's logs carry) stands for the turn; the backend then logs the same id.
+    """
+    tracker = call.get("tracker") if isinstance(call, dict) else None
+    latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
+    message_id = latest.get("message_id") if isinstance(latest, dict) else None
+    sender = call.get("sender_id") if isinstance(call, dict) else None
+    request_id = (
+        logs.clean_id(headers.get(logs.REQUEST_ID_HEADER))
+        or logs.clean_id(message_id if isinstance(message_id, str) else None)
+        or logs.new_request_id()
+    )
+    return request_id, logs.clean_id(sender if isinstance(sender, str) else None) or ""
+
+
+def _action_call(request: Request) -> Any:
+    if request.method != "POST" or request.path != "/webhook" or not request.body:
+        return None
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            return json.loads(zlib.decompress(request.body))
+        return request.json  # parsed once: Sanic keeps it for the handler
+    except (ValueError, zlib.error):
+        return None  # rasa-sdk's handler answers the bad body
 
 
 def main() -> None:
@@ -21,8 +53,18 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT") or 5055))
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure("actions")  # LOG_FORMAT=json: one JSON object per line
+    # Imported after logging is set up: its imports warn, and those lines must be JSON too.
+    from rasa_sdk.endpoint import create_app
+
     app = create_app("actions", cors_origins=None)
+    logs.adopt_handlers("actions")  # anything Sanic set up for itself
+
+    @app.middleware("request")
+    async def bind_ids(request: Request) -> None:
+        # Set for every call (a keep-alive connection runs its requests in one task).
+        request_id, conversation = ids_of_action_call(request.headers, _action_call(request))
+        logs.bind(request=request_id, conversation=conversation)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:

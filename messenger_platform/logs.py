@@ -156,6 +156,8 @@ def configure(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Library warnings (deprecations at import) are lines too; as JSON they must be logged.
+    logging.captureWarnings(wants_json(env))
 
 
 def adopt_handlers(service: str, env: Mapping[str, str] | None = None) -> int:
