@@ -64,6 +64,7 @@ Call = dict[str, Any]
 GEONAMES = Path(os.environ.get("GEONAMES_DIR") or ROOT.parent / "shared" / "data" / "geonames")
 REFERENCE = re.compile(r"\bTF-[2-9A-HJ-NP-Z]{4}\b")
 CONFIRMED = re.compile(r"12 Stunden|12 hours")
+FRIEND_NAME = re.compile(r"\bFriend\d{3}\b")  # the first names friend_bodies gives
 CUSTOMER_PAGE, FRIENDS_PAGE = "customer-page", "friends-page"
 # Friends live within this distance of a customer's place and reach this far themselves.
 FRIEND_SPREAD_KM, FRIEND_RADIUS_KM = 8.0, 20.0
@@ -278,8 +279,6 @@ class Metrics:
     bookings_s: list[float] = field(default_factory=list)
     # Offer message at the fake → that Friend's answer (won or taken) at the fake.
     offer_to_answer_ms: list[float] = field(default_factory=list)
-    # Confirmation to the customer → the winning Friend told "it is yours".
-    booked_to_claimed_s: list[float] = field(default_factory=list)
     first_post: float = math.inf
     last_confirmation: float = 0.0
     first_claim: float = math.inf
@@ -415,7 +414,11 @@ class LoadRun:
         self.friends: set[str] = set()
         self.offered: dict[tuple[str, str], float] = {}  # (reference, Friend) → offer at
         self.answered: set[tuple[str, str]] = set()
-        self.confirmed_at: dict[str, float] = {}  # reference → confirmation at
+        # Per reference: confirmed to the customer, won by a Friend, the customer told who.
+        self.confirmed_at: dict[str, float] = {}
+        self.won_at: dict[str, float] = {}
+        self.customer_told_at: dict[str, float] = {}
+        self.reference_of: dict[str, str] = {}  # customer → the reference they were sent
         self.claims: set[asyncio.Task[None]] = set()
         self.claim_errors: list[str] = []
         self.webhooks = 0
@@ -529,13 +532,16 @@ class LoadRun:
                     self.metrics.offer_to_answer_ms.append(
                         (call_time(call) - self.offered[key]) * 1000
                     )
-                    if won and reference in self.confirmed_at:
-                        self.metrics.booked_to_claimed_s.append(
-                            call_time(call) - self.confirmed_at[reference]
-                        )
-        elif recipient.startswith(f"{self.prefix}-c") and CONFIRMED.search(said):
-            for reference in REFERENCE.findall(said):
-                self.confirmed_at.setdefault(reference, call_time(call))
+                    if won:
+                        self.won_at.setdefault(reference, call_time(call))
+        elif recipient.startswith(f"{self.prefix}-c"):
+            if CONFIRMED.search(said):
+                for reference in REFERENCE.findall(said):
+                    self.confirmed_at.setdefault(reference, call_time(call))
+                    self.reference_of.setdefault(recipient, reference)
+            reference = self.reference_of.get(recipient, "")
+            if FRIEND_NAME.search(said) and reference:
+                self.customer_told_at.setdefault(reference, call_time(call))
 
     async def claim(self, friend: str, reference: str) -> None:
         # A Friend reads the offer first; many Friends land within the same second.
@@ -792,6 +798,14 @@ def summarise(run: LoadRun, duration: float) -> dict[str, float]:
     booking_span = max(1e-9, m.last_confirmation - m.first_post)
     claim_span = max(1e-9, m.last_claim_ack - m.first_claim)
     claims = len(run.offered)
+    # Confirmation to the customer → the winning Friend told "it is yours" → the customer
+    # told which Friend will call.
+    booked_to_claimed = [
+        at - run.confirmed_at[ref] for ref, at in run.won_at.items() if ref in run.confirmed_at
+    ]
+    claimed_to_told = [
+        at - run.won_at[ref] for ref, at in run.customer_told_at.items() if ref in run.won_at
+    ]
     figures = {
         "bookings_per_min": len(m.bookings_s) / booking_span * 60,
         "claims_per_s": claims / claim_span if claims else 0.0,
@@ -799,6 +813,8 @@ def summarise(run: LoadRun, duration: float) -> dict[str, float]:
         "webhooks": float(run.webhooks),
         "claims": float(claims),
         "booking_span_s": booking_span,
+        "jobs_won": float(len(run.won_at)),
+        "customers_told_their_friend": float(len(run.customer_told_at)),
     }
     for name, values in (
         ("customer_ack_ms", m.customer_acks_ms),
@@ -806,7 +822,8 @@ def summarise(run: LoadRun, duration: float) -> dict[str, float]:
         ("bot_turn_ms", m.turns_ms),
         ("booking_s", m.bookings_s),
         ("offer_to_answer_ms", m.offer_to_answer_ms),
-        ("booked_to_claimed_s", m.booked_to_claimed_s),
+        ("booked_to_claimed_s", booked_to_claimed),
+        ("claimed_to_customer_told_s", claimed_to_told),
     ):
         figures[f"{name}_p50"] = statistics.median(values) if values else math.nan
         figures[f"{name}_p99"] = percentile(values, 99)
@@ -823,6 +840,8 @@ def report(result: LoadResult) -> str:
         f"{f['bookings_per_min']:.1f}/min",
         f"claims {f['claims']:.0f}: {f['claims_per_s']:.1f}/s; webhooks {f['webhooks']:.0f}: "
         f"{f['webhooks_per_s']:.1f}/s",
+        f"jobs won {f['jobs_won']:.0f}; customers told their Friend "
+        f"{f['customers_told_their_friend']:.0f}",
     ]
     for name, unit in (
         ("customer_ack", "ms"),
@@ -831,9 +850,10 @@ def report(result: LoadResult) -> str:
         ("booking", "s"),
         ("offer_to_answer", "ms"),
         ("booked_to_claimed", "s"),
+        ("claimed_to_customer_told", "s"),
     ):
         lines.append(
-            f"  {name:18} p50 {f[f'{name}_{unit}_p50']:9.1f} {unit}   "
+            f"  {name:25} p50 {f[f'{name}_{unit}_p50']:9.1f} {unit}   "
             f"p99 {f[f'{name}_{unit}_p99']:9.1f} {unit}"
         )
     lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in result.invariants.counts.items()))
