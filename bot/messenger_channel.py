@@ -29,7 +29,7 @@ from bot.messenger_outbox import Outbox
 from bot.messenger_profile import ProfileLookup
 from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore
-from messenger_platform import signature
+from messenger_platform import logs, signature
 from messenger_platform.events import MAX_BODY_BYTES, InboundEvent, MalformedWebhook, parse_body
 from messenger_platform.send_policy import OutsideWindowError
 
@@ -134,6 +134,34 @@ def _template_button(button: dict[str, Any]) -> dict[str, Any]:
 
 
 RASA_APP_NAMES = ("rasa_server", "rasa_core_no_api")
+CONVERSATION_PATH = "/conversations/"
+
+
+def _bind_request_ids(request: Request) -> None:
+    """Rasa's log lines name the caller's request (the backend's news carry X-Request-ID)."""
+    request_id = logs.clean_id(request.headers.get(logs.REQUEST_ID_HEADER))
+    conversation = logs.clean_id(request.headers.get(logs.CONVERSATION_ID_HEADER))
+    if conversation is None and request.path.startswith(CONVERSATION_PATH):
+        conversation = logs.clean_id(request.path[len(CONVERSATION_PATH) :].split("/")[0])
+    # Set for every request: a keep-alive connection runs its requests in one task.
+    logs.bind(request=request_id or logs.new_request_id(), conversation=conversation or "")
+
+
+def _add_request_ids_to_rasa_server() -> None:
+    """JSON logs (LOG_FORMAT=json) and request ids for the Rasa server's own routes too.
+
+    Rasa has set up its logging and created its Sanic app by the time it asks channels for
+    blueprints, so this is the place to adopt both.
+    """
+    logs.adopt_handlers("rasa")
+    for name in RASA_APP_NAMES:
+        try:
+            app = Sanic.get_app(name)
+        except SanicException:
+            continue
+        if _bind_request_ids not in app.request_middleware:
+            app.register_middleware(_bind_request_ids, "request")
+        return
 
 
 def _add_healthz_to_rasa_server() -> None:
@@ -208,6 +236,7 @@ class MessengerInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("messenger_webhook", __name__)
         _add_healthz_to_rasa_server()
+        _add_request_ids_to_rasa_server()
 
         @hook.listener("after_server_start")
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
@@ -305,6 +334,18 @@ class MessengerInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(
+        self,
+        key: str,
+        event: InboundEvent,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        # The message's mid is the turn's request id: Rasa hands it to the action server as
+        # the message id, and the actions send it on to the backend.
+        request_id = logs.clean_id(event.mid) or logs.new_request_id()
+        with logs.bound(request=request_id, conversation=event.sender_id):
+            await self._handle_turn(key, event, on_new_message)
+
+    async def _handle_turn(
         self,
         key: str,
         event: InboundEvent,

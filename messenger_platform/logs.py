@@ -168,6 +168,7 @@ def adopt_handlers(service: str, env: Mapping[str, str] | None = None) -> int:
     """
     if not wants_json(env):
         return 0
+    logging.captureWarnings(True)  # from now on; warnings at import time stay plain text
     json_formatter = JsonFormatter(service)
     loggers = [logging.getLogger()] + [
         logger
