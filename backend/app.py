@@ -75,7 +75,12 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _inbox_worker(rt: Runtime) -> None:
     while not rt.stopping.is_set():
-        await process_pending(rt.sessions, FRIENDS_PAGE, rt.friend_chat.handle, rt.stopping)
+        try:
+            await process_pending(rt.sessions, FRIENDS_PAGE, rt.friend_chat.handle, rt.stopping)
+        except Exception:
+            # The database away for a moment (a restart) must not end the worker: the events
+            # are stored, and the next round takes them.
+            log.exception("friends inbox round failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(rt.inbox_wakeup.wait(), timeout=SWEEP_SECONDS)
         rt.inbox_wakeup.clear()
