@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.domain.jobs import COUNTRIES, LANGUAGES
+from backend.domain.jobs import COUNTRIES, LANGUAGES, MAX_PSID, MAX_SHORT_TEXT
 from product.categories import CATEGORIES
 
 FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended", "rejected")
 MAX_RADIUS_KM = 100.0
+# Column widths (backend/adapters/orm.py); a postal code is looked up, so 10 is plenty.
+MAX_LENGTHS = {"name": MAX_SHORT_TEXT, "messenger_id": MAX_PSID, "postal_code": 10, "country": 2}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             errors[key] = "is required"
+        elif len(value.strip()) > MAX_LENGTHS[key]:
+            errors[key] = f"must be at most {MAX_LENGTHS[key]} characters"
         else:
             strings[key] = value.strip()
     country = strings.get("country", "").upper()

@@ -24,6 +24,11 @@ ASAP_HOURS = 24
 MAX_DESCRIPTION = 2000
 MAX_IMAGES = 5
 MAX_URL = 2000
+# The column widths (backend/adapters/orm.py): PostgreSQL refuses longer values.
+MAX_SHORT_TEXT = 200
+MAX_PSID = 64
+# Characters RFC 3986 never allows unencoded in a URL; a link holding them is not one.
+_NOT_IN_URLS = frozenset(' "<>\\^`{|}')
 
 # No 0/O or 1/I: references are read out on the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -69,7 +74,14 @@ def normalise_phone(raw: str, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _text(data: dict[str, Any], key: str, errors: dict[str, str], *, required: bool) -> str:
+def _text(
+    data: dict[str, Any],
+    key: str,
+    errors: dict[str, str],
+    *,
+    required: bool,
+    limit: int | None = None,
+) -> str:
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -78,13 +90,20 @@ def _text(data: dict[str, Any], key: str, errors: dict[str, str], *, required: b
     if not isinstance(value, str):
         errors[key] = "must be a string"
         return ""
+    if limit is not None and len(value.strip()) > limit:
+        errors[key] = f"must be at most {limit} characters"
+        return ""
     return value.strip()
 
 
 def _is_https_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
-        return parts.scheme == "https" and bool(parts.hostname) and " " not in url
+        return (
+            parts.scheme == "https"
+            and bool(parts.hostname)
+            and not any(c in _NOT_IN_URLS or not c.isprintable() for c in url)
+        )
     except ValueError:  # e.g. a broken IPv6 literal
         return False
 
@@ -153,9 +172,9 @@ def validate_job_request(
     postal_code = _text(data, "postal_code", errors, required=True).replace(" ", "")
     if postal_code and not (postal_code.isdigit() and len(postal_code) in (4, 5)):
         errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE) digits"
-    street = _text(data, "street", errors, required=False)
-    device = _text(data, "device", errors, required=False)
-    brand = _text(data, "brand", errors, required=False)
+    street = _text(data, "street", errors, required=False, limit=MAX_SHORT_TEXT)
+    device = _text(data, "device", errors, required=False, limit=MAX_SHORT_TEXT)
+    brand = _text(data, "brand", errors, required=False, limit=MAX_SHORT_TEXT)
     start, end = _parse_window(data.get("time_window"), country, now, errors)
     image_urls = _image_urls(data.get("image_urls"), errors)
 
@@ -165,8 +184,8 @@ def validate_job_request(
         errors["customer"] = "is required: an object with psid, name, phone, language"
     else:
         sub: dict[str, str] = {}
-        psid = _text(raw_customer, "psid", sub, required=True)
-        name = _text(raw_customer, "name", sub, required=True)
+        psid = _text(raw_customer, "psid", sub, required=True, limit=MAX_PSID)
+        name = _text(raw_customer, "name", sub, required=True, limit=MAX_SHORT_TEXT)
         phone_raw = _text(raw_customer, "phone", sub, required=True)
         language = _text(raw_customer, "language", sub, required=False) or "de"
         if language not in LANGUAGES:
