@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.db import make_engine, make_sessionmaker
+from backend.adapters.orm import InboxEvent, OutboxMessage
 from benchmarks.backend_processes import ROOT, SECRETS, BackendProcess, backend_env
 from simulator.fake_graph import FakeGraph, RecordedCall
 from simulator.webhook_bodies import encode_signed, page_body, postback_event
@@ -83,12 +87,14 @@ class Meta:
     """Posts the Friends' webhooks as Meta does: a refused delivery is retried, on any process
     behind the load balancer that still answers, until one says 200."""
 
-    def __init__(self, http: aiohttp.ClientSession, urls: Sequence[str]) -> None:
-        self.http, self.urls = http, list(urls)
+    def __init__(
+        self, http: aiohttp.ClientSession, urls: Sequence[str], attempts: int = 40
+    ) -> None:
+        self.http, self.urls, self.attempts = http, list(urls), attempts
         self.redelivered = 0
 
     async def post(self, path: str, first: int, **kwargs: Any) -> aiohttp.ClientResponse | None:
-        for attempt in range(40):
+        for attempt in range(self.attempts):
             url = self.urls[(first + attempt) % len(self.urls)] + path
             try:
                 async with self.http.post(url, **kwargs) as response:
@@ -119,3 +125,55 @@ class Meta:
 def delivered(graph: FakeGraph) -> list[RecordedCall]:
     """Messages the fake Graph API accepted (a faulty answer or a timeout delivered nothing)."""
     return [c for c in graph.calls() if "message" in c.body and c.status == 200 and not c.fault]
+
+
+def message_key(call: RecordedCall) -> str:
+    return f"{call.recipient} {json.dumps(call.body['message'], sort_keys=True)}"
+
+
+def doubled_only_across(calls: list[RecordedCall], moment: datetime) -> int:
+    """Fails on any message delivered twice except one first sent before `moment` (the kill,
+    the database's return) whose answer was never recorded; returns how many such resends."""
+    seen: dict[str, RecordedCall] = {}
+    resent = 0
+    for call in calls:
+        first = seen.setdefault(message_key(call), call)
+        if first is call:
+            continue
+        assert first.at <= moment < call.at, (
+            f"delivered twice, not across the fault: {first.to_json()} and {call.to_json()}"
+        )
+        resent += 1
+    return resent
+
+
+async def count(session: AsyncSession, model: Any, *where: Any) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def open_work(db_url: str) -> tuple[int, int]:
+    """(webhook events not yet handled, outbox messages neither sent nor failed)."""
+
+    async def read(session: AsyncSession) -> tuple[int, int]:
+        inbox = await count(session, InboxEvent, InboxEvent.handled_at.is_(None))
+        outbox = await count(
+            session,
+            OutboxMessage,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+        return inbox, outbox
+
+    return await query(db_url, read)
+
+
+def text_of(call: RecordedCall) -> str:
+    message = call.body.get("message") or {}
+    if "text" in message:
+        return str(message["text"])
+    return json.dumps(message)
+
+
+async def describe_open(db_url: str) -> str:
+    inbox, outbox = await open_work(db_url)
+    return f"{inbox} webhook events unhandled, {outbox} outbox messages open"

@@ -48,55 +48,29 @@ from benchmarks.backend_processes import (
     stop_backends,
     wait_healthy,
 )
-from simulator.fake_graph import FakeGraph, RecordedCall
+from simulator.fake_graph import FakeGraph
 from tests.backend.conftest import FakeRasa
-from tests.faults.processes import API_HEADERS, Meta, delivered, kill9, query, spawn, wait_until
+from tests.faults.processes import (
+    API_HEADERS,
+    Meta,
+    count,
+    delivered,
+    describe_open,
+    doubled_only_across,
+    kill9,
+    message_key,
+    open_work,
+    query,
+    spawn,
+    text_of,
+    wait_until,
+)
 
 pytestmark = pytest.mark.faults
 
 FRIENDS = 30
 JOBS = 20
 RECOVERY_SECONDS = 240
-
-
-def _key(call: RecordedCall) -> str:
-    return f"{call.recipient} {json.dumps(call.body['message'], sort_keys=True)}"
-
-
-def doubled_only_across_the_kill(calls: list[RecordedCall], killed_at: datetime) -> int:
-    """Fails on any message delivered twice except a send the killed process left unrecorded;
-    returns how many such resends there were."""
-    seen: dict[str, RecordedCall] = {}
-    resent = 0
-    for call in calls:
-        first = seen.setdefault(_key(call), call)
-        if first is call:
-            continue
-        assert first.at <= killed_at < call.at, (
-            f"delivered twice, not across the kill: {first.to_json()} and {call.to_json()}"
-        )
-        resent += 1
-    return resent
-
-
-async def _count(session: AsyncSession, model: Any, *where: Any) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
-async def _open_work(db_url: str) -> tuple[int, int]:
-    """(webhook events not yet handled, outbox messages neither sent nor failed)."""
-
-    async def read(session: AsyncSession) -> tuple[int, int]:
-        inbox = await _count(session, InboxEvent, InboxEvent.handled_at.is_(None))
-        outbox = await _count(
-            session,
-            OutboxMessage,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
-        )
-        return inbox, outbox
-
-    return await query(db_url, read)
 
 
 async def test_kill_9_mid_claim_storm(
@@ -147,7 +121,7 @@ async def test_kill_9_mid_claim_storm(
             async def handled() -> int:
                 return await query(
                     fault_db_url,
-                    lambda s: _count(s, InboxEvent, InboxEvent.handled_at.is_not(None)),
+                    lambda s: count(s, InboxEvent, InboxEvent.handled_at.is_not(None)),
                 )
 
             # Half the claims posted: both processes are busy taking webhooks and handling the
@@ -162,13 +136,13 @@ async def test_kill_9_mid_claim_storm(
             refused_posts = meta.redelivered
 
             async def settled() -> bool:
-                inbox, outbox = await _open_work(fault_db_url)
+                inbox, outbox = await open_work(fault_db_url)
                 return inbox == 0 and outbox == 0
 
             recovery = await wait_until(
                 settled,
                 RECOVERY_SECONDS,
-                lambda: _describe_open(fault_db_url),
+                lambda: describe_open(fault_db_url),
             )
             await asyncio.sleep(2.0)  # a late duplicate would arrive in this time
     finally:
@@ -177,13 +151,13 @@ async def test_kill_9_mid_claim_storm(
 
     # Every accepted claim answered exactly once: the winner's details or "already taken".
     calls = delivered(graph)
-    resent = doubled_only_across_the_kill(calls, killed_at)
-    unique = {_key(c): c for c in calls}.values()
+    resent = doubled_only_across(calls, killed_at)
+    unique = {message_key(c): c for c in calls}.values()
     answers = Counter(
         (c.recipient, ref)
         for c in unique
         for ref in references
-        if ref in _text(c) and ("CLAIM:" not in json.dumps(c.body))
+        if ref in text_of(c) and ("CLAIM:" not in json.dumps(c.body))
     )
     missing = [(f, r) for f, r in claims if answers[(f, r)] == 0]
     assert not missing, f"claims never answered: {missing[:10]} ({len(missing)})"
@@ -192,7 +166,7 @@ async def test_kill_9_mid_claim_storm(
         for ref in references:
             job = await session.scalar(select(Job).where(Job.reference == ref))
             assert job is not None and job.status == "assigned", ref
-            claimed = await _count(
+            claimed = await count(
                 session, JobEvent, JobEvent.job_id == job.id, JobEvent.kind == "claimed"
             )
             assert claimed == 1, f"{ref}: {claimed} claims recorded"
@@ -203,7 +177,7 @@ async def test_kill_9_mid_claim_storm(
             assert statuses == {"won": 1, "withdrawn": FRIENDS - 1}, (ref, statuses)
         wins = await session.scalar(select(func.sum(Friend.claims)))
         assert wins == JOBS
-        failed = await _count(
+        failed = await count(
             session,
             OutboxMessage,
             OutboxMessage.failed_at.is_not(None),
@@ -261,7 +235,7 @@ async def _seed_due(session: AsyncSession, assignees: list[str]) -> tuple[list[s
 
 
 async def _fired(session: AsyncSession) -> int:
-    return await _count(
+    return await count(
         session, JobEvent, JobEvent.kind.in_(("contact_reminder", "missed_deadline"))
     )
 
@@ -301,16 +275,16 @@ async def test_kill_9_mid_deadline_sweep(
         await asyncio.to_thread(kill9, backends[0])
 
         async def settled() -> bool:
-            _, outbox = await _open_work(fault_db_url)
+            _, outbox = await open_work(fault_db_url)
             return outbox == 0 and await fired() == total and await _redispatched() == MISSED
 
         async def _redispatched() -> int:
             return await query(
-                fault_db_url, lambda s: _count(s, JobEvent, JobEvent.kind == "dispatched")
+                fault_db_url, lambda s: count(s, JobEvent, JobEvent.kind == "dispatched")
             )
 
         async def missing() -> str:
-            _, outbox = await _open_work(fault_db_url)
+            _, outbox = await open_work(fault_db_url)
             return (
                 f"{await fired()}/{total} deadlines fired, {await _redispatched()}/{MISSED} "
                 f"jobs offered again, {outbox} outbox messages open"
@@ -323,17 +297,17 @@ async def test_kill_9_mid_deadline_sweep(
     elapsed = time.monotonic() - started
 
     calls = delivered(graph)
-    resent = doubled_only_across_the_kill(calls, killed_at)
-    unique = list({_key(c): c for c in calls}.values())
+    resent = doubled_only_across(calls, killed_at)
+    unique = list({message_key(c): c for c in calls}.values())
 
     def told(ref: str, words: str) -> int:
-        return sum(1 for c in unique if ref in _text(c) and words in _text(c))
+        return sum(1 for c in unique if ref in text_of(c) and words in text_of(c))
 
     for ref in reminded:
         assert told(ref, "CONTACTED:") == 1, f"{ref}: reminder not delivered once"
     for ref in missed:
         assert told(ref, "entzogen") == 1, f"{ref}: lost-job message not delivered once"
-    offers = Counter(r for c in unique for r in missed if f"CLAIM:{r}" in _text(c))
+    offers = Counter(r for c in unique for r in missed if f"CLAIM:{r}" in text_of(c))
 
     async def check(session: AsyncSession) -> None:
         for ref in reminded:
@@ -356,7 +330,7 @@ async def test_kill_9_mid_deadline_sweep(
             )
             assert statuses == {"missed": 1, "sent": REDISPATCH_WAVE}, (ref, statuses)
             assert offers[ref] == REDISPATCH_WAVE, (ref, offers[ref])
-            alerts = await _count(
+            alerts = await count(
                 session,
                 SupportAlert,
                 SupportAlert.job_id == job.id,
@@ -405,12 +379,5 @@ async def _say(what: str) -> str:
 
 
 async def _describe_open(db_url: str) -> str:
-    inbox, outbox = await _open_work(db_url)
+    inbox, outbox = await open_work(db_url)
     return f"{inbox} webhook events unhandled, {outbox} outbox messages open"
-
-
-def _text(call: RecordedCall) -> str:
-    message = call.body.get("message") or {}
-    if "text" in message:
-        return str(message["text"])
-    return json.dumps(message)
