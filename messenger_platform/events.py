@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024
+# Meta's page-scoped ids are about 16 digits; the stores keep at most 64 characters.
+MAX_ID = 64
+# Longer redelivery keys are hashed: the stores' key columns are 300 characters wide.
+MAX_KEY = 200
 
 
 class MalformedWebhook(ValueError):
@@ -39,9 +44,14 @@ class InboundEvent:
     @property
     def dedupe_key(self) -> str:
         # Postbacks may come without a mid; sender, time and payload identify a redelivery.
-        if self.mid:
-            return f"mid:{self.mid}"
-        return f"pb:{self.sender_id}:{self.timestamp}:{self.payload}"
+        key = (
+            f"mid:{self.mid}"
+            if self.mid
+            else f"pb:{self.sender_id}:{self.timestamp}:{self.payload}"
+        )
+        if len(key) <= MAX_KEY:
+            return key
+        return f"sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def parse_body(body: bytes) -> list[InboundEvent]:
@@ -49,9 +59,12 @@ def parse_body(body: bytes) -> list[InboundEvent]:
     if len(body) > MAX_BODY_BYTES:
         raise MalformedWebhook("body larger than 1 MiB")
     try:
-        data = json.loads(body)
+        # Meta sends UTF-8 (RFC 8259); json.loads would also guess UTF-16 and UTF-32.
+        data = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedWebhook(f"body is not JSON: {exc}") from exc
+        raise MalformedWebhook(f"body is not UTF-8 JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise MalformedWebhook("body is nested too deeply") from exc
     if not isinstance(data, dict) or data.get("object") != "page":
         raise MalformedWebhook("expected an object of type 'page'")
     entries = data.get("entry")
@@ -61,13 +74,37 @@ def parse_body(body: bytes) -> list[InboundEvent]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise MalformedWebhook("every entry must be an object")
-        for item in entry.get("messaging") or []:
+        messaging = entry.get("messaging") or []
+        if not isinstance(messaging, list):
+            raise MalformedWebhook("expected a list under 'messaging'")
+        for item in messaging:
             if not isinstance(item, dict):
                 raise MalformedWebhook("every messaging event must be an object")
-            event = _parse_event(item)
+            try:
+                event = _parse_event(item)
+            except (AttributeError, TypeError) as exc:  # a part of the wrong JSON type
+                raise MalformedWebhook(
+                    f"a messaging event has a part of the wrong type: {exc}"
+                ) from exc
             if event is not None:
+                _check_strings(event)
                 events.append(event)
     return events
+
+
+def _check_strings(event: InboundEvent) -> None:
+    """Refuse what no Messenger user can send and no store can keep."""
+    for name in ("sender_id", "recipient_id"):
+        if len(getattr(event, name)) > MAX_ID:
+            raise MalformedWebhook(f"{name} longer than {MAX_ID} characters")
+    for name in ("sender_id", "recipient_id", "text", "payload", "mid", "attachment_url"):
+        value: str = getattr(event, name)
+        if "\x00" in value:
+            raise MalformedWebhook(f"{name} contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise MalformedWebhook(f"{name} is not valid Unicode (a lone surrogate)") from exc
 
 
 def _parse_event(item: dict[str, Any]) -> InboundEvent | None:
@@ -77,7 +114,7 @@ def _parse_event(item: dict[str, Any]) -> InboundEvent | None:
         return None
     try:
         timestamp = int(item.get("timestamp") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         timestamp = 0
     base: dict[str, Any] = {
         "sender_id": sender,
@@ -109,7 +146,9 @@ def _parse_event(item: dict[str, Any]) -> InboundEvent | None:
             **base,
         )
     if message.get("text"):
-        return InboundEvent(kind="text", text=str(message["text"]), mid=mid, **base)
+        if not isinstance(message["text"], str):
+            raise TypeError("a message's text must be a string")
+        return InboundEvent(kind="text", text=message["text"], mid=mid, **base)
     for attachment in message.get("attachments") or []:
         if not isinstance(attachment, dict):
             continue
