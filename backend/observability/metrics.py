@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.adapters.orm import Job, OutboxMessage
 from backend.domain.jobs import STATUSES
+
+# A `_created` timestamp per series doubles what is scraped and no alert here needs it.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in 0.26
 
 # Claims and webhook answers are fast when healthy; the upper buckets show a struggling database.
 FAST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -115,13 +118,21 @@ async def refresh_from_database(
                 .group_by(OutboxMessage.page)
             )
         }
-        oldest: datetime | None = None
-        for column, status in DEADLINE_COLUMNS:
-            due = await session.scalar(
-                select(func.min(column)).where(column <= now, Job.status == status)
+        # One round trip for the four kinds; each MIN is an index range scan on its column.
+        due = (
+            await session.execute(
+                select(
+                    *(
+                        select(func.min(column))
+                        .where(column <= now, Job.status == status)
+                        .scalar_subquery()
+                        for column, status in DEADLINE_COLUMNS
+                    )
+                )
             )
-            if due is not None and (oldest is None or due < oldest):
-                oldest = due
+        ).one()
+    waiting: list[datetime] = [when for when in due if when is not None]
+    oldest = min(waiting) if waiting else None
     # Statuses and pages that went to zero must read 0, not keep their last value.
     for status in set(STATUSES) | set(jobs):
         JOBS.labels(status).set(jobs.get(status, 0))
