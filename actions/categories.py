@@ -93,6 +93,8 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "echo": 1,
         "steckdose": 1,
         "smart plug": 1,
+        "smart lock": 1,
+        "smartlock": 1,
         "rollladen": 1,
         "rolladen": 1,
         "jalousie": 1,
@@ -208,12 +210,18 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "mobile": 1,
         "cell phone": 1,
         "cellphone": 1,
-        "phone": 0.5,
+        # English "phone" is the mobile nearly always ("my phone won't charge"); "phone number"
+        # is taken out before scoring. Start of a word only: not "Babyphone". German "Telefon"
+        # stays 0.5: often the landline.
+        "phone*": 1,
+        "=fone": 1,
         "android": 1,
         "galaxy": 1,
         "whatsapp": 1,
-        "app": 1,
-        "apps": 1,
+        # Half weight: an app is often only the way another device is controlled ("die Heizung
+        # reagiert nicht auf die App", the washing machine's app), so it must not outvote it.
+        "app": 0.5,
+        "apps": 0.5,
         "app store": 1,
         "play store": 1,
         "sim": 1,
@@ -320,7 +328,24 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 # Common words one typo away from a keyword ("drücken" ~ "drucken", "drückt" ~ "druckt").
-_NO_FUZZY = frozenset({"druecken", "drueckt", "druecke", "drueckst", "gedrueckt", "modern"})
+# "smartphone" is two edits from "smarthome".
+_NO_FUZZY = frozenset(
+    {
+        "druecken",
+        "drueckt",
+        "druecke",
+        "drueckst",
+        "gedrueckt",
+        "modern",
+        "smartphone",
+        "smartphones",
+    }
+)
+# Phrases that contain a keyword but say nothing about the problem ("my phone number").
+_NOT_KEYWORDS = re.compile(
+    r"\b(?:(?:tele|cell |mobile )?phone (?:number|no|nr)s?|telefon ?(?:nummer|nr)n?|"
+    r"handy ?(?:nummer|nr)n?)\b"
+)
 
 
 def _allowed_edits(length: int) -> int:
@@ -358,7 +383,7 @@ def scores(text: str) -> dict[str, float]:
     matches ("Handy" must not score for both "handy" and "handys"); a multi-word keyword
     ("smart home") counts on its own.
     """
-    joined = normalise(text)
+    joined = " ".join(_NOT_KEYWORDS.sub(" ", normalise(text)).split())
     tokens = list(dict.fromkeys(joined.split()))
     padded = f" {joined} "
     result: dict[str, float] = {}

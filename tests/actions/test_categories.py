@@ -122,3 +122,30 @@ def test_messages_that_name_no_problem_are_vague(text: str) -> None:
 )
 def test_messages_that_name_something_are_not_vague(text: str) -> None:
     assert not is_vague(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # English "phone" is the mobile: a phone problem needs no "which area?" question.
+        ("My phone is not working", "phone_tablet"),
+        ("the screen on my phone is cracked", "phone_tablet"),
+        ("All my contacts are gone after switching phones", "phone_tablet"),
+        ("fone not working", "phone_tablet"),
+        # An app only controls the device the problem is about.
+        ("Die Heizung lässt sich nicht mehr per App einstellen", "smart_home"),
+        ("the heating app doesnt work", "smart_home"),
+        # "Smartphone" is not a typo of "Smarthome".
+        ("Mein neues Smartphone muss eingerichtet werden", "phone_tablet"),
+    ],
+)
+def test_phones_and_apps_point_where_they_should(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+def test_phone_numbers_babyphones_and_other_apps_say_nothing_about_phones() -> None:
+    assert "phone_tablet" not in classify("my phone number changed").scores
+    assert "phone_tablet" not in classify("Meine Telefonnummer ist neu").scores
+    assert "phone_tablet" not in classify("Das Babyphone rauscht").scores
+    # An appliance's app alone is no reason to pick "Phone & tablet": the bot asks.
+    assert classify("Die Waschmaschine hat eine App, die ich nicht verstehe").category is None
