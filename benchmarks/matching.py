@@ -28,9 +28,9 @@ from backend.adapters.orm import Friend, Job, PostalCode
 from backend.domain.geo import bounding_box
 from backend.services.dispatch import find_candidates
 from backend.services.postcodes import import_geonames
+from product.categories import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
-CATEGORIES = ("internet_wifi", "computer", "printer", "tv", "smartphone", "smart_home")
 RADII = (10.0, 50.0)
 WAVE_SIZE = 10
 

@@ -23,9 +23,10 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from backend.domain.geo import lat_band
+from backend.domain.bitsets import language_bits, skill_bits
+from backend.domain.geo import lat_band, reach_class
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -88,15 +89,35 @@ def _lat_band(context: Any) -> int:
     return lat_band(float(context.get_current_parameters()["latitude"]))
 
 
+def _reach_class(context: Any) -> int:
+    return reach_class(float(context.get_current_parameters()["radius_km"]))
+
+
+def _skill_bits(context: Any) -> int:
+    return skill_bits(context.get_current_parameters().get("skills"))
+
+
+def _language_bits(context: Any) -> int:
+    return language_bits(context.get_current_parameters().get("languages"))
+
+
 class Friend(Base):
     __tablename__ = "friends"
     __table_args__ = (
         Index("ix_friends_lat_lon", "latitude", "longitude"),
-        # Matching reads active Friends by band and longitude range (backend/services/dispatch).
+        # Matching reads active Friends by band and longitude range (backend/services/dispatch),
+        # and every other column its WHERE tests is in the index too, so the database reads
+        # the table only for the Friends who pass.
         Index(
-            "ix_friends_active_band_lon",
+            "ix_friends_active_match",
+            "reach_class",
             "lat_band",
             "longitude",
+            "latitude",
+            "radius_km",
+            "skill_bits",
+            "language_bits",
+            "online",
             sqlite_where=text("status = 'active'"),
             postgresql_where=text("status = 'active'"),
         ),
@@ -111,8 +132,14 @@ class Friend(Base):
     # floor(latitude * BANDS_PER_DEGREE), set from the latitude on insert.
     lat_band: Mapped[int | None] = mapped_column(Integer, default=_lat_band)
     radius_km: Mapped[float] = mapped_column(Float)
+    # The radius's reach group (backend/domain/geo.py), set from it like lat_band.
+    reach_class: Mapped[int] = mapped_column(Integer, default=_reach_class, server_default="0")
     skills: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
+    # skills and languages as bit sets (backend/domain/bitsets.py), kept in step by the
+    # defaults (plain inserts) and the validators below (ORM changes).
+    skill_bits: Mapped[int] = mapped_column(Integer, default=_skill_bits, server_default="0")
+    language_bits: Mapped[int] = mapped_column(Integer, default=_language_bits, server_default="0")
     status: Mapped[str] = mapped_column(String(20), index=True)
     rating: Mapped[float | None] = mapped_column(Float, default=None)
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -130,6 +157,26 @@ class Friend(Base):
     # The Friend's first message of a day gets the morning check-in; this says when that was.
     checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("skills")
+    def _mirror_skills(self, _key: str, skills: list[str]) -> list[str]:
+        self.skill_bits = skill_bits(skills)
+        return skills
+
+    @validates("languages")
+    def _mirror_languages(self, _key: str, languages: list[str]) -> list[str]:
+        self.language_bits = language_bits(languages)
+        return languages
+
+    @validates("radius_km")
+    def _mirror_radius(self, _key: str, radius_km: float) -> float:
+        self.reach_class = reach_class(float(radius_km))
+        return radius_km
+
+    @validates("latitude")
+    def _mirror_latitude(self, _key: str, latitude: float) -> float:
+        self.lat_band = lat_band(float(latitude))
+        return latitude
 
 
 class Job(Base):

@@ -58,14 +58,20 @@ def smoothed_rating(rating: float | None, rating_count: int) -> float:
     )
 
 
+def closeness_score(distance_km: float, radius_km: float) -> float:
+    """The distance part of the score: the whole weight at the door, none at the radius."""
+    closeness = max(0.0, 1.0 - distance_km / radius_km) if radius_km > 0 else 0.0
+    return WEIGHT_DISTANCE * closeness
+
+
+def merit(rating: float | None, rating_count: int, track: Track) -> float:
+    """The part of the score that is the Friend's own, whatever the job."""
+    stars = (smoothed_rating(rating, rating_count) - 1.0) / 4.0
+    return WEIGHT_RATING * stars + WEIGHT_RELIABILITY * reliability(track)
+
+
 def score(
     distance_km: float, radius_km: float, rating: float | None, rating_count: int, track: Track
 ) -> float:
     """Higher is better; between 0 and 1."""
-    closeness = max(0.0, 1.0 - distance_km / radius_km) if radius_km > 0 else 0.0
-    stars = (smoothed_rating(rating, rating_count) - 1.0) / 4.0
-    return (
-        WEIGHT_DISTANCE * closeness
-        + WEIGHT_RATING * stars
-        + WEIGHT_RELIABILITY * reliability(track)
-    )
+    return closeness_score(distance_km, radius_km) + merit(rating, rating_count, track)

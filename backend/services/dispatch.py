@@ -18,30 +18,46 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Executable,
-    String,
+    Float,
     bindparam,
+    case,
     cast,
-    exists,
-    func,
     literal,
     select,
+    union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import button_message, postback_button
 from backend.adapters.orm import Customer, Friend, Job, Offer, SupportAlert
+from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.deadlines import is_due
-from backend.domain.geo import KM_PER_DEGREE, bounding_box, haversine_km, lat_bands
+from backend.domain.geo import (
+    KM_PER_DEGREE,
+    REACH_LIMITS_KM,
+    bounding_box,
+    haversine_km,
+    lat_bands,
+    reach_limits,
+)
 from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
-from backend.domain.ranking import Track, score
+from backend.domain.ranking import (
+    DECLINE_WEIGHT,
+    MISSED_DEADLINE_WEIGHT,
+    NEUTRAL_RATING,
+    RATING_PRIOR_COUNT,
+    RELIABILITY_PRIOR_BAD,
+    RELIABILITY_PRIOR_GOOD,
+    WEIGHT_RATING,
+    WEIGHT_RELIABILITY,
+    closeness_score,
+)
 from backend.domain.waves import WavePolicy, wave_radius
 from backend.services import outbox
 from backend.services.claims import withdraw_offers
@@ -67,54 +83,65 @@ class Candidate:
     score: float = 0.0
 
 
-def _has(dialect: str, json_list: Any, value: BindParameter[Any]) -> ColumnElement[bool]:
-    """The JSON list in column `json_list` contains `value`, with the database's JSON functions."""
-    if dialect == "postgresql":
-        return cast(json_list, JSONB).contains(func.jsonb_build_array(value))
-    items = func.json_each(json_list).table_valued("value")
-    return exists(select(literal(1)).select_from(items).where(items.c.value == value))
+def _merit() -> ColumnElement[float]:
+    """The part of backend/domain/ranking.score that does not depend on the job (rating and
+    reliability), computed by the database so only ids, places and this one number travel.
+    tests/backend/test_matching_ranking.py holds it equal to the Python functions."""
+    rated = Friend.rating.is_not(None) & (Friend.rating_count > 0)
+    smoothed = case(
+        (
+            rated,
+            (Friend.rating * Friend.rating_count + NEUTRAL_RATING * RATING_PRIOR_COUNT)
+            / (Friend.rating_count + RATING_PRIOR_COUNT),
+        ),
+        else_=literal(NEUTRAL_RATING),
+    )
+    good = Friend.contacted_in_time + Friend.completed_jobs + RELIABILITY_PRIOR_GOOD
+    bad = (
+        MISSED_DEADLINE_WEIGHT * Friend.missed_deadlines
+        + Friend.hand_backs
+        + DECLINE_WEIGHT * Friend.declines
+        + RELIABILITY_PRIOR_BAD
+    )
+    # As float: SQLAlchemy's true division would give PostgreSQL NUMERIC (Decimal) here.
+    return cast(
+        WEIGHT_RATING * (smoothed - 1.0) / 4.0 + WEIGHT_RELIABILITY * good / (good + bad), Float
+    )
 
 
 @functools.cache
-def _candidates_statement(dialect: str, exclude_offered: bool) -> Executable:
-    """The candidate query, built once per database kind with bound parameters, so SQLAlchemy
-    reuses its compiled form instead of building and compiling the statement every call."""
+def _candidates_statement(exclude_offered: bool) -> Executable:
+    """The candidate query, built once with bound parameters, so SQLAlchemy reuses its
+    compiled form instead of building and compiling the statement every call.
+
+    One branch per reach group (backend/domain/geo.py), each searching a box no larger than
+    its group's reach, so the many Friends who travel a few kilometres are read only near the
+    customer. Every column a branch tests is in ix_friends_active_match: the table is read
+    only for those who pass."""
     dy = (Friend.latitude - bindparam("lat")) * KM_PER_DEGREE
     dx = (Friend.longitude - bindparam("lon")) * bindparam("kx")
-    query = select(
-        Friend.id,
-        Friend.latitude,
-        Friend.longitude,
-        Friend.radius_km,
-        Friend.skills,
-        Friend.languages,
-        Friend.rating,
-        Friend.rating_count,
-        Friend.claims,
-        Friend.contacted_in_time,
-        Friend.missed_deadlines,
-        Friend.hand_backs,
-        Friend.declines,
-        Friend.completed_jobs,
-    ).where(
-        Friend.status == "active",
-        Friend.online.is_(True),
-        Friend.lat_band.in_(bindparam("bands", expanding=True)),
-        Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
-        Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
-        dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
-        _has(dialect, Friend.skills, bindparam("category", type_=String)),
-        _has(dialect, Friend.languages, bindparam("language", type_=String)),
+    offered = select(Offer.friend_id).where(
+        Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
     )
-    if exclude_offered:
-        query = query.where(
-            Friend.id.not_in(
-                select(Offer.friend_id).where(
-                    Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
-                )
-            )
+    branches = []
+    for group in range(len(REACH_LIMITS_KM) + 1):
+        query = select(
+            Friend.id, Friend.latitude, Friend.longitude, Friend.radius_km, _merit().label("merit")
+        ).where(
+            Friend.status == "active",
+            Friend.reach_class == group,
+            Friend.lat_band.in_(bindparam(f"bands{group}", expanding=True)),
+            Friend.longitude.between(bindparam(f"min_lon{group}"), bindparam(f"max_lon{group}")),
+            Friend.latitude.between(bindparam(f"min_lat{group}"), bindparam(f"max_lat{group}")),
+            Friend.skill_bits.op("&")(bindparam("skill_bit")) != 0,
+            Friend.language_bits.op("&")(bindparam("language_bit")) != 0,
+            Friend.online.is_(True),
+            dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
         )
-    return query
+        if exclude_offered:
+            query = query.where(Friend.id.not_in(offered))
+        branches.append(query)
+    return union_all(*branches)
 
 
 async def find_candidates(
@@ -131,43 +158,41 @@ async def find_candidates(
     offer for the job or turned it down in any way (declined, missed its deadline, gave it
     back) are left out.
 
-    The database narrows down with its index (latitude bands and a longitude range), the skill,
-    the language and a flat-map test of each Friend's own radius with room to spare; plain
-    columns come back and the exact distance decides here. Whole Friends are loaded only for
-    the few who make the cut.
+    The database narrows down from its index alone (per reach group, latitude bands and a
+    longitude range; skill and language bits; a flat-map test of each Friend's own radius with
+    room to spare) and
+    returns the few columns ranking needs; the exact distance decides here. Whole Friends are
+    loaded only for the few who make the cut.
     """
-    min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
-    statement = _candidates_statement(session.get_bind().dialect.name, exclude_offered)
-    params = {
+    skill_bit, language_bit = skill_bits([job.category]), language_bits([language])
+    if not skill_bit or not language_bit:
+        return []
+    params: dict[str, Any] = {
         "lat": job.latitude,
         "lon": job.longitude,
         "kx": KM_PER_DEGREE * math.cos(math.radians(job.latitude)),
-        "bands": lat_bands(min_lat, max_lat),
-        "min_lon": min_lon,
-        "max_lon": max_lon,
-        "min_lat": min_lat,
-        "max_lat": max_lat,
-        "category": job.category,
-        "language": language,
+        "skill_bit": skill_bit,
+        "language_bit": language_bit,
         "job_id": job.id,
     }
+    for group, reach_km in enumerate(reach_limits(max_radius_km)):
+        min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, reach_km)
+        params |= {
+            f"bands{group}": lat_bands(min_lat, max_lat),
+            f"min_lon{group}": min_lon,
+            f"max_lon{group}": max_lon,
+            f"min_lat{group}": min_lat,
+            f"max_lat{group}": max_lat,
+        }
     ranked: list[tuple[float, float, int]] = []
-    for row in (await session.execute(statement, params)).all():
-        if job.category not in row.skills or language not in row.languages:
+    # Through the connection: a plain Core query needs none of the ORM's result handling.
+    connection = await session.connection()
+    rows = await connection.execute(_candidates_statement(exclude_offered), params)
+    for friend_id, latitude, longitude, radius_km, merit in rows:
+        distance = haversine_km(job.latitude, job.longitude, latitude, longitude)
+        if distance > radius_km or distance > max_radius_km:
             continue
-        distance = haversine_km(job.latitude, job.longitude, row.latitude, row.longitude)
-        if distance > min(row.radius_km, max_radius_km):
-            continue
-        track = Track(
-            claims=row.claims,
-            contacted_in_time=row.contacted_in_time,
-            missed_deadlines=row.missed_deadlines,
-            hand_backs=row.hand_backs,
-            declines=row.declines,
-            completed_jobs=row.completed_jobs,
-        )
-        rank = score(distance, max_radius_km, row.rating, row.rating_count, track)
-        ranked.append((-rank, distance, row.id))
+        ranked.append((-(closeness_score(distance, max_radius_km) + merit), distance, friend_id))
     ranked.sort()
     top = ranked[:limit]
     if not top:
