@@ -739,8 +739,28 @@ class FriendChat:
                 sender_id,
                 text("images", language, reference=job.reference, urls="\n".join(job.image_urls)),
             )
-        if not result.repeat:
+        if not result.repeat or not await self._customer_heard_of_every_claim(job):
             await self._tell_customer(job, friend, customer)
+
+    async def _customer_heard_of_every_claim(self, job: Job) -> bool:
+        """A process killed between the claim and telling the customer leaves the claim to be
+        handled again as the winner's repeat: then the customer has not heard of it yet."""
+        async with self.sessions() as session:
+            events = (
+                await session.execute(
+                    select(JobEvent.kind, JobEvent.detail).where(
+                        JobEvent.job_id == job.id,
+                        JobEvent.kind.in_(("claimed", "customer_told", "customer_not_told")),
+                    )
+                )
+            ).all()
+        claimed = sum(1 for kind, _ in events if kind == "claimed")
+        told = sum(
+            1
+            for kind, detail in events
+            if kind != "claimed" and detail.get("intent") == "EXTERNAL_friend_assigned"
+        )
+        return told >= claimed
 
     async def _tell_customer(self, job: Job, friend: Friend, customer: Customer) -> None:
         entities: dict[str, str] = {
