@@ -21,7 +21,9 @@ from backend.adapters.rasa import RasaClient
 from backend.app import create_app
 from backend.config import Settings
 from backend.observability.access_log import AccessLogger
+from backend.observability.event_ids import with_event_ids
 from messenger_platform import logs
+from messenger_platform.events import InboundEvent
 from tests.backend.conftest import API_TOKEN
 from tests.backend.helpers import Client, post_friends_webhook
 
@@ -118,3 +120,20 @@ async def test_news_for_a_customer_carry_the_request_id_to_rasa(
     assert (seen[0]["X-Request-ID"], seen[0]["X-Conversation-ID"]) == ("claim-req-5", "psid-7")
     assert seen[1]["X-Conversation-ID"] == "psid-8"
     assert len(seen[1]["X-Request-ID"]) == 32
+
+
+async def test_a_friends_event_is_handled_under_its_mid_and_sender() -> None:
+    seen: list[tuple[str | None, str | None]] = []
+
+    async def handle(event: InboundEvent) -> None:
+        seen.append((logs.request_id.get(), logs.conversation_id.get()))
+
+    wrapped = with_event_ids(handle)
+    await wrapped(
+        InboundEvent("friend-anna", "page", 1, "postback", payload="CLAIM:TF-1", mid="m_1")
+    )
+    # A postback without a mid (Meta sends some) gets a fresh id.
+    await wrapped(InboundEvent("friend-jonas", "page", 2, "postback", payload="CLAIM:TF-1"))
+    assert seen[0] == ("m_1", "friend-anna")
+    assert seen[1][1] == "friend-jonas" and len(seen[1][0] or "") == 32
+    assert logs.request_id.get() is None and logs.conversation_id.get() is None
