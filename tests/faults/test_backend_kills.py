@@ -97,6 +97,16 @@ async def test_kill_9_mid_claim_storm(
                 )
                 assert response is not None and response.status == 201
                 references.append((await response.json())["reference"])
+
+            # Friends claim what they were offered: every offer made before the storm.
+            async def offers_made() -> int:
+                return await query(fault_db_url, lambda s: count(s, Offer))
+
+            await wait_until(
+                lambda: _at_least(offers_made, JOBS * FRIENDS),
+                60,
+                lambda: _amount("offers", offers_made),
+            )
             claims = [(f, r) for f in friends for r in references]
             random.Random(8).shuffle(claims)
             total = len(claims)

@@ -55,7 +55,7 @@ async def test_postgres_crash_and_restart_under_traffic(
     tmp_path: Path,
 ) -> None:
     graph, graph_url = fake_graph
-    friends = list(await query(fault_db_url, lambda s: seed_friends(s, FRIENDS, "pg")))
+    await query(fault_db_url, lambda s: seed_friends(s, FRIENDS, "pg"))
     backends = spawn(
         2,
         fault_db_url,
@@ -84,7 +84,18 @@ async def test_postgres_crash_and_restart_under_traffic(
                 assert response is not None and response.status in (200, 201), i
                 reference = (await response.json())["reference"]
                 references.append(reference)
-                rivals = rng.sample(friends, CLAIMS_PER_JOB)
+                # Friends claim what they were offered: after the database is back, a job
+                # booked during the outage is offered by the next sweep.
+                offered: set[str] = set()
+                for _ in range(600):
+                    offered = {
+                        c.recipient for c in graph.calls() if f"CLAIM:{reference}" in text_of(c)
+                    }
+                    if len(offered) >= CLAIMS_PER_JOB:
+                        break
+                    await asyncio.sleep(0.2)
+                assert len(offered) >= CLAIMS_PER_JOB, f"{reference} offered to {offered}"
+                rivals = rng.sample(sorted(offered), CLAIMS_PER_JOB)
                 claims.extend((f, reference) for f in rivals)
                 await asyncio.gather(
                     *(
