@@ -11,6 +11,7 @@ from backend.console.web import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     new_login_csrf,
+    read_form,
     redirect,
     render,
     require_staff,
@@ -53,7 +54,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/console/login")
 async def login(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await read_form(request)
     # Double submit: the form's token must equal the cookie set with the form.
     if not auth.same_token(str(form.get("csrf", "")), request.cookies.get(LOGIN_CSRF_COOKIE, "")):
         return _login_page(request, t(request, "csrf"), 403)
@@ -93,7 +94,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 @require_staff()
 async def choose_language(request: web.Request) -> web.StreamResponse:
     """The staff member's own choice, kept on the account."""
-    form = await request.post()
+    form = await read_form(request)
     chosen = str(form.get("language", ""))
     if chosen not in auth.LANGUAGES:
         return redirect("/console/conversations")

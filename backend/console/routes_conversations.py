@@ -18,6 +18,7 @@ from backend.console.transcript import entries
 from backend.console.web import (
     console,
     conversation_url,
+    form_id,
     form_text,
     message_page,
     redirect,
@@ -194,10 +195,7 @@ async def flag(request: web.Request) -> web.StreamResponse:
     """Mark a customer message as misunderstood, with the intent it should have had."""
     sender_id = request.match_info["sender"]
     intent = await form_text(request, "intent", 100)
-    try:
-        event_id = int(await form_text(request, "event_id", 20))
-    except ValueError:
-        event_id = 0
+    event_id = form_id(await form_text(request, "event_id", 20)) or 0
     if not corrections.valid_intent(intent):
         return message_page(request, "not_possible", 422, why="intent")
     message = next(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from backend.adapters.orm import Customer, Friend, JobEvent, Offer, SupportAlert
 from backend.console import board
 from backend.console.web import (
+    form_id,
     form_text,
     message_page,
     redirect,
@@ -150,9 +151,8 @@ async def redispatch(request: web.Request) -> web.StreamResponse:
 async def assign(request: web.Request) -> web.StreamResponse:
     """Give the job to a Friend chosen by support, through the ordinary claim path."""
     reference = request.match_info["reference"]
-    try:
-        friend_id = int(await form_text(request, "friend_id", 20))
-    except ValueError:
+    friend_id = form_id(await form_text(request, "friend_id", 20))
+    if friend_id is None:
         return message_page(request, "not_possible", 422, why="friend")
     rt = runtime(request)
     now = rt.settings.clock()

@@ -15,6 +15,7 @@ import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.adapters.messenger import MessengerClient
@@ -173,6 +174,9 @@ def require_staff(admin: bool = False) -> Callable[[Handler], Handler]:
 
     def decorate(handler: Handler) -> Handler:
         async def wrapper(request: web.Request) -> web.StreamResponse:
+            if "\x00" in request.path or any("\x00" in k + v for k, v in request.query.items()):
+                # No link of ours holds NUL, and PostgreSQL cannot compare it (a 500).
+                return message_page(request, "not_found", 404)
             rt = runtime(request)
             async with rt.sessions() as session:
                 found = await auth.find_session(
@@ -185,7 +189,7 @@ def require_staff(admin: bool = False) -> Callable[[Handler], Handler]:
                 account.id, account.email, account.role, account.language, login.csrf_token
             )
             if request.method == "POST":
-                form = await request.post()
+                form = await read_form(request)
                 given = str(form.get("csrf") or request.headers.get("X-CSRF-Token") or "")
                 if not auth.same_token(given, login.csrf_token):
                     return message_page(request, "csrf", 403)
@@ -198,10 +202,30 @@ def require_staff(admin: bool = False) -> Callable[[Handler], Handler]:
     return decorate
 
 
+async def read_form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The posted form; a body that is no form (broken multipart, bad encoding) is a 400."""
+    try:
+        return await request.post()
+    except ValueError as exc:  # aiohttp's multipart and urlencoded parsers raise these
+        raise web.HTTPBadRequest(
+            text="Das Formular ließ sich nicht lesen. / The form could not be read."
+        ) from exc
+
+
 async def form_text(request: web.Request, key: str, limit: int = 2000) -> str:
-    form = await request.post()
+    form = await read_form(request)
     value = form.get(key)
-    return value.strip()[: limit + 1] if isinstance(value, str) else ""
+    # No person types NUL, and PostgreSQL cannot store it: it is dropped, not saved.
+    return value.replace("\x00", "").strip()[: limit + 1] if isinstance(value, str) else ""
+
+
+def form_id(raw: str) -> int | None:
+    """A row id typed into a form: ASCII digits that fit a database integer, else None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return None
+    return int(raw)
 
 
 def new_login_csrf() -> str:

@@ -101,6 +101,8 @@ REJECTED = "rejected 4xx"
 ACCEPTED = "accepted as valid"
 DEDUPLICATED = "replay de-duplicated"
 SERVER_ERROR = "5xx"
+RE_ASKED = "answered in chat (re-ask)"
+SHOWN_AGAIN = "form shown again with a message (303)"
 
 
 @dataclass
@@ -140,8 +142,13 @@ class Run:
             self.outcomes[SERVER_ERROR] += 1
             self.failures.append(f"{case}: {reply.status} {reply.body[:300]}")
             return reply
-        self.outcomes[REJECTED if 400 <= reply.status < 500 else ACCEPTED] += 1
-        if not 400 <= reply.status < 500:
+        # The console refuses some form values by showing the form again with a message.
+        shown_again = reply.status == 303 and reason is not None and reason(reply)
+        if shown_again:
+            self.outcomes[SHOWN_AGAIN] += 1
+        else:
+            self.outcomes[REJECTED if 400 <= reply.status < 500 else ACCEPTED] += 1
+        if not (400 <= reply.status < 500 or shown_again):
             self.failures.append(f"{case}: expected a 4xx, got {reply.status} {reply.body[:300]}")
         elif not (reason or has_reason)(reply):
             self.failures.append(f"{case}: {reply.status} without a reason: {reply.body[:300]}")
@@ -177,6 +184,41 @@ class Run:
             self.failures.append(f"{case}: expected {ok}, got {reply.status} {reply.body[:300]}")
             return False
         return True
+
+    async def chat(
+        self,
+        case: str,
+        send: Callable[[], Awaitable[Reply]],
+        answer: Callable[[], Awaitable[str | None]],
+        expected: Callable[[str], bool],
+    ) -> None:
+        """A chat message: acknowledged with 200, answered politely, the tables left alone.
+
+        `answer` waits for the bot's reply to it (None when none came); `tables` of this run
+        are the ones chatting must not change (the business tables, not the inbox/outbox).
+        """
+        before = await snapshot(self.engine, self.tables)
+        reply = await send()
+        said = await answer() if reply.status == 200 else None
+        after = await snapshot(self.engine, self.tables)
+        self.last = None
+        if reply.status >= 500:
+            self.outcomes[SERVER_ERROR] += 1
+            self.failures.append(f"{case}: {reply.status} {reply.body[:300]}")
+            return
+        self.outcomes[RE_ASKED if reply.status == 200 else REJECTED] += 1
+        if reply.status != 200:
+            self.failures.append(f"{case}: the webhook answered {reply.status} {reply.body[:200]}")
+        elif said is None:
+            self.failures.append(f"{case}: no answer in the chat")
+        elif not expected(said):
+            self.failures.append(f"{case}: answered {said[:200]!r}")
+        moved = changed(before, after)
+        if moved:
+            self.failures.append(f"{case}: data changed in {', '.join(moved)}")
+
+    def count(self, outcome: str, n: int = 1) -> None:
+        self.outcomes[outcome] += n
 
     def expect(self, case: str, condition: bool, message: str) -> None:
         if not condition:
