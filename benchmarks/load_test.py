@@ -588,6 +588,18 @@ class LoadRun:
                 return
             await asyncio.sleep(0.5)
 
+    async def tick(self, progress: Callable[[str], None], customers: int) -> None:
+        started = time.monotonic()
+        while True:
+            await asyncio.sleep(15)
+            m = self.metrics
+            progress(
+                f"{time.monotonic() - started:5.0f}s: booked {len(m.bookings_s)}/{customers}, "
+                f"turns {len(m.turns_ms)} (p50 {statistics.median(m.turns_ms or [0]):.0f} ms), "
+                f"claims {len(self.offered)}, answered {len(self.answered)}, "
+                f"jobs won {len(self.won_at)}"
+            )
+
     def observe(self) -> Observed:
         return observe(self.watcher.calls, self.prefix, self.friends)
 
@@ -756,16 +768,20 @@ async def run_load(
     think_seconds: float = 0.5,
     geonames_dir: Path = GEONAMES,
     prefix: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> LoadResult:
     prefix = prefix or f"load{secrets.token_hex(3)}"
     async with LoadRun(target, prefix, think_seconds) as run:
         seeding = time.perf_counter()
         await run.seed_friends(friends, geonames_dir)
         seed_s = time.perf_counter() - seeding
+        if progress:
+            progress(f"{friends} Friends seeded and checked in in {seed_s:.1f}s")
         run.metrics = Metrics()  # the figures are the booking phase's, not the seeding's
         run.webhooks = 0
         started = time.time()
         scripts = customer_scripts(prefix, customers)
+        ticker = asyncio.create_task(run.tick(progress, customers)) if progress else None
         outcomes = await asyncio.gather(
             *(
                 run.customer(c, ramp_seconds * i / max(1, customers), turn_timeout)
@@ -773,6 +789,8 @@ async def run_load(
             )
         )
         await run.settle(settle_seconds)
+        if ticker is not None:
+            ticker.cancel()
         duration = time.time() - started
         await run.watcher.poll()
         observed = run.observe()
@@ -1034,6 +1052,7 @@ async def main_async(args: argparse.Namespace) -> int:
             turn_timeout=args.turn_timeout,
             settle_seconds=args.settle,
             think_seconds=args.think,
+            progress=lambda line: print(line, flush=True),
         )
         spread = target.spread() if target.spread else ""
     print(report(result), flush=True)
