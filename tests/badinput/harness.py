@@ -121,11 +121,15 @@ class Run:
     def forget(self) -> None:
         self.last = None
 
+    async def take(self) -> Snapshot:
+        """The state a rejected request must not change (a subclass may add other stores)."""
+        return await snapshot(self.engine, self.tables)
+
     async def _before(self) -> Snapshot:
-        return self.last if self.last is not None else await snapshot(self.engine, self.tables)
+        return self.last if self.last is not None else await self.take()
 
     async def _after(self) -> Snapshot:
-        self.last = await snapshot(self.engine, self.tables)
+        self.last = await self.take()
         return self.last
 
     async def reject(
@@ -197,10 +201,10 @@ class Run:
         `answer` waits for the bot's reply to it (None when none came); `tables` of this run
         are the ones chatting must not change (the business tables, not the inbox/outbox).
         """
-        before = await snapshot(self.engine, self.tables)
+        before = await self.take()
         reply = await send()
         said = await answer() if reply.status == 200 else None
-        after = await snapshot(self.engine, self.tables)
+        after = await self.take()
         self.last = None
         if reply.status >= 500:
             self.outcomes[SERVER_ERROR] += 1
