@@ -264,3 +264,15 @@ def test_new_after_booking_intents_have_20_examples_per_language() -> None:
         german = [t for t in texts if detect_language(t, "en") == "de"]
         assert len(english) >= 20, (intent, len(english))
         assert len(german) >= 20, (intent, len(german))
+
+
+def test_device_and_brand_come_from_the_problem_description_only() -> None:
+    """A later "Ist das ein Computer?" (bot_challenge) or "Hier ein Bild vom Drucker"
+    (share_image) tags a device too; it must not replace the device of the job."""
+    slots = _load("domain.yml")["slots"]
+    for name in ("device", "brand"):
+        mappings = slots[name]["mappings"]
+        assert mappings, name
+        for mapping in mappings:
+            assert mapping["type"] == "from_entity", name
+            assert mapping.get("intent") == "describe_problem", name
