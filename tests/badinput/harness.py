@@ -101,6 +101,7 @@ REJECTED = "rejected 4xx"
 ACCEPTED = "accepted as valid"
 DEDUPLICATED = "replay de-duplicated"
 SERVER_ERROR = "5xx"
+READ = "read answered, nothing changed"
 RE_ASKED = "answered in chat (re-ask)"
 SHOWN_AGAIN = "form shown again with a message (303)"
 
@@ -170,7 +171,7 @@ class Run:
             self.outcomes[SERVER_ERROR] += 1
             self.failures.append(f"{case}: {reply.status} {reply.body[:300]}")
             return reply
-        self.outcomes[REJECTED if reply.status >= 400 else ACCEPTED] += 1
+        self.outcomes[REJECTED if reply.status >= 400 else READ] += 1
         if reply.status >= 400 and not has_reason(reply):
             self.failures.append(f"{case}: {reply.status} without a reason: {reply.body[:300]}")
         moved = changed(before, after)

@@ -245,6 +245,8 @@ async def test_job_requests(client: Client, engine: AsyncEngine) -> None:
             run.expect(case, value not in html, "shown unescaped in the console")
         if case.startswith(("description", "street", "customer.name")):
             run.expect(case, str(escape(value)) in html, "not shown (escaped) in the console")
+    alive = await send(client, "GET", "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
     run.assert_clean()
 
 
@@ -362,4 +364,6 @@ async def test_every_other_operation(client: Client, engine: AsyncEngine) -> Non
     run.accepted("cancel reason html_script", reply, ok=(200,))
     page = await (await client.get(f"/console/jobs/{reference}")).text()
     run.expect("cancel reason html_script", reason not in page, "shown unescaped")
+    alive = await send(client, "GET", "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
     run.assert_clean()

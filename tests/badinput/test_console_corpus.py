@@ -108,6 +108,8 @@ async def test_login_form(client: Client, engine: AsyncEngine) -> None:
         reply = await page(client, f"/console/login?next={quote(target, safe='')}")
         run.expect(name, reply.status == 200 and target not in reply.body, "next shown as is")
         run.accepted(f"login page with {name}", reply, ok=(200,))
+    alive = await page(client, "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
     run.assert_clean()
 
 
@@ -193,6 +195,8 @@ async def test_forms_after_login(
             f"/console/jobs?msg={quoted}",
         ):
             await run.read(f"GET {path[:60]}", partial(page, client, path))
+    alive = await page(client, "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
     run.assert_clean()
 
     # Accepted: notes and tags with hostile text are stored and shown escaped; so are the

@@ -250,5 +250,7 @@ async def test_friends_webhook(
             next_answer(graph, APPLICANT),
             lambda said: said.startswith(phone_again),
         )
+    alive = await send(client, "GET", "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
     run.assert_clean()
     chat.assert_clean()
