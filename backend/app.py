@@ -18,10 +18,11 @@ from backend.config import Settings
 from backend.console.app import setup_console
 from backend.domain.packages import load_packages
 from backend.observability import routes as observability
+from backend.observability.event_ids import with_event_ids
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
-from backend.services.inbox import process_pending
+from backend.services.inbox import GroupCommit, process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web import api, openapi, webhooks
 from backend.web.middleware import (
@@ -66,6 +67,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
             quiz=settings.quiz,
         ),
         deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
+        inbox=GroupCommit(sessions, FRIENDS_PAGE),
         outbox_wakeup=outbox_wakeup,
     )
     yield
@@ -76,7 +78,9 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
 async def _inbox_worker(rt: Runtime) -> None:
     while not rt.stopping.is_set():
         try:
-            await process_pending(rt.sessions, FRIENDS_PAGE, rt.friend_chat.handle, rt.stopping)
+            await process_pending(
+                rt.sessions, FRIENDS_PAGE, with_event_ids(rt.friend_chat.handle), rt.stopping
+            )
         except Exception:
             # The database away for a moment (a restart) must not end the worker: the events
             # are stored, and the next round takes them.

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from backend.adapters.sqlite_writes import queue_writers
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -37,6 +39,7 @@ def make_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        queue_writers(engine)
     return engine
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import InboxEvent, utcnow
+from backend.adapters.sqlite_writes import urgent_writes
 from backend.services.outbox import record_inbound
 from messenger_platform.events import InboundEvent
 
@@ -31,9 +32,13 @@ async def store_events(
     session: AsyncSession, page: str, events: list[InboundEvent], now: datetime | None = None
 ) -> int:
     """Persist new events in one statement; returns how many were new (the rest redeliveries)."""
-    if not events:
-        return 0
-    now = now or utcnow()
+    return (await _store(session, page, [(events, now or utcnow())]))[0]
+
+
+async def _store(
+    session: AsyncSession, page: str, deliveries: list[tuple[list[InboundEvent], datetime]]
+) -> list[int]:
+    """Several webhook deliveries in one transaction; how many events of each were new."""
     rows = [
         {
             "key": e.dedupe_key,
@@ -43,19 +48,77 @@ async def store_events(
             "received_at": now,
             "attempts": 0,
         }
+        for events, now in deliveries
         for e in events
     ]
+    if not rows:
+        return [0 for _ in deliveries]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stored = await session.scalars(
-        insert(InboxEvent)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(InboxEvent.key)
+    stored = set(
+        (
+            await session.scalars(
+                insert(InboxEvent)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(InboxEvent.key)
+            )
+        ).all()
     )
-    new = len(stored.all())
-    await record_inbound(session, page, {e.sender_id for e in events}, now)
+    latest: dict[str, datetime] = {}
+    for events, now in deliveries:
+        for e in events:
+            latest[e.sender_id] = max(now, latest.get(e.sender_id, now))
+    for now in sorted(set(latest.values())):
+        await record_inbound(session, page, {s for s, t in latest.items() if t == now}, now)
     await session.commit()
-    return new
+    counts = []
+    for events, _now in deliveries:
+        # A key new in this transaction counts once, for the first delivery that carried it.
+        new = [e.dedupe_key for e in events if e.dedupe_key in stored]
+        stored -= set(new)
+        counts.append(len(new))
+    return counts
+
+
+class GroupCommit:
+    """Webhook deliveries that arrive while one is being stored are stored together, in one
+    transaction, as soon as that one has committed.
+
+    Each commit waits for the disk (fsync), and SQLite commits one at a time: ten concurrent
+    POSTs stored one by one queued behind up to ten fsyncs each. Grouped, a POST waits for at
+    most the commit in flight and its own. Every caller still returns only after its events
+    are committed, so nothing is acknowledged before it is stored.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], page: str) -> None:
+        self._sessions = sessions
+        self._page = page
+        self._waiting: list[tuple[list[InboundEvent], datetime, asyncio.Future[int]]] = []
+        self._lock = asyncio.Lock()
+
+    async def store(self, events: list[InboundEvent], now: datetime) -> int:
+        """Stores the events (with whatever else is waiting); how many were new."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append((events, now, done))
+        async with self._lock:
+            # Whoever holds the lock stores everything that is waiting, so a caller whose
+            # events went with an earlier group finds its answer already here.
+            if not done.done():
+                group, self._waiting = self._waiting, []
+                try:
+                    with urgent_writes():
+                        async with self._sessions() as session:
+                            counts = await _store(
+                                session, self._page, [(e, t) for e, t, _ in group]
+                            )
+                except Exception as exc:
+                    for _, _, waiter in group:
+                        if not waiter.done():
+                            waiter.set_exception(exc)
+                else:
+                    for (_, _, waiter), count in zip(group, counts, strict=True):
+                        waiter.set_result(count)
+        return await done
 
 
 async def process_pending(

@@ -16,6 +16,7 @@ from backend.config import Settings
 from backend.domain.packages import Package
 from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
+from backend.services.inbox import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class Runtime:
     packages: dict[str, Package]
     friend_chat: FriendChat
     deadlines: DeadlineSweep
+    inbox: GroupCommit
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

@@ -6,8 +6,6 @@ import logging
 
 from aiohttp import web
 
-from backend.services.inbox import store_events
-from backend.services.outbox import FRIENDS_PAGE
 from backend.web.json import error
 from backend.web.runtime import RUNTIME
 from messenger_platform import signature
@@ -48,7 +46,6 @@ async def receive(request: web.Request) -> web.Response:
     except MalformedWebhook as exc:
         log.warning("friends webhook: %s", exc)
         return error(400, str(exc))
-    async with rt.sessions() as session:
-        await store_events(session, FRIENDS_PAGE, events, rt.settings.clock())
+    await rt.inbox.store(events, rt.settings.clock())
     rt.inbox_wakeup.set()
     return web.json_response({"status": "received"})
