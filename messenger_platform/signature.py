@@ -18,7 +18,7 @@ def is_valid(body: bytes, header_value: str | None, app_secret: str) -> bool:
     # An unset secret must never make every request look authentic.
     if not app_secret or not header_value or not header_value.startswith("sha256="):
         return False
-    return hmac.compare_digest(sign(body, app_secret), header_value)
+    return hmac.compare_digest(sign(body, app_secret).encode(), header_value.encode())
 
 
 def verify_subscription(params: dict[str, str], verify_token: str) -> str | None:
@@ -27,6 +27,8 @@ def verify_subscription(params: dict[str, str], verify_token: str) -> str | None
         return None
     if params.get("hub.mode") != "subscribe":
         return None
-    if not hmac.compare_digest(params.get("hub.verify_token", ""), verify_token):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    given = params.get("hub.verify_token") or ""
+    if not hmac.compare_digest(given.encode(), verify_token.encode()):
         return None
     return params.get("hub.challenge", "")
