@@ -56,6 +56,9 @@ class Settings:
     # Support console: Rasa's tracker store (read, and redacted on erasure), the customers' page
     # for HUMAN_AGENT replies, Secure cookies behind TLS, transcript retention (0: keep).
     tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    # The customers' channel store (bot/messenger_store.py): raw messages, replies, profiles.
+    # Erasing a customer deletes their rows there too; "" when there is none to reach.
+    channel_store_url: str = ""
     customer_page_access_token: str = ""
     console_secure_cookies: bool = False
     transcript_retention_days: int = 0
@@ -102,6 +105,9 @@ class Settings:
             ),
             sweep_seconds=float(e.get("DEADLINE_SWEEP_SECONDS") or 5),
             tracker_store_url=e.get("TRACKER_STORE_URL") or f"sqlite:///{var / 'tracker.db'}",
+            # The same variables the bot reads, so both point at the same store.
+            channel_store_url=e.get("MESSENGER_STORE_URL")
+            or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),

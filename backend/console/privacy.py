@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, JobEvent, Offer, OutboxMessage, Rating
-from backend.console import tracker
+from backend.console import channel_store, tracker
 from backend.console.models import (
     ConversationNote,
     ConversationSummary,
@@ -135,10 +135,15 @@ async def _redact_outbox(
 
 
 async def erase_customer(
-    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, psid: str, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    psid: str,
+    now: datetime,
+    channel_store_url: str = "",
 ) -> dict[str, int]:
     """Erase one customer; returns what was changed, for the confirmation."""
     redacted_events = await tracker.redact_conversation(engine, [psid])
+    channel_rows = await channel_store.erase(channel_store_url, psid)
     async with sessions() as session:
         customer = await session.scalar(select(Customer).where(Customer.psid == psid))
         jobs = await jobs_for_customer(session, psid)
@@ -160,7 +165,12 @@ async def erase_customer(
         await session.execute(delete(ConversationNote).where(ConversationNote.sender_id == psid))
         await _redact_summaries(session, [psid], now)
         await session.commit()
-    return {"events": redacted_events, "jobs": len(jobs), "customer": int(customer is not None)}
+    return {
+        "events": redacted_events,
+        "channel_rows": channel_rows,
+        "jobs": len(jobs),
+        "customer": int(customer is not None),
+    }
 
 
 async def apply_retention(

@@ -58,5 +58,7 @@ async def erase(request: web.Request) -> web.StreamResponse:
     c = console(request)
     async with c.sync_lock:  # a fold running meanwhile would write the old texts back
         await summaries.sync(rt.sessions, c.tracker)
-        await privacy.erase_customer(rt.sessions, c.tracker, psid, rt.settings.clock())
+        await privacy.erase_customer(
+            rt.sessions, c.tracker, psid, rt.settings.clock(), rt.settings.channel_store_url
+        )
     return redirect("/console/privacy", "erased")

@@ -1,0 +1,59 @@
+"""Erasure in the customers' channel store.
+
+Our Messenger channel (bot/messenger_store.py) keeps each customer's raw webhook events (their
+texts), queued replies and Graph profile (first name, locale) in its own database, next to
+Rasa's tracker store. It forgets them by itself after a while; an erasure request must not
+wait for that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import bindparam, column, delete, inspect, table
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from backend.console.tracker import async_url
+
+# Table and the column naming the customer, as bot/messenger_store.py creates them.
+_ROWS_OF = (
+    ("inbox", "sender"),
+    ("outbox", "recipient"),
+    ("profiles", "psid"),
+    ("contacts", "psid"),
+)
+
+
+def _engine(url: str) -> AsyncEngine | None:
+    """None when there is no store to reach (none configured, or the bot never created it):
+    opening a missing SQLite file would create an empty one."""
+    if not url:
+        return None
+    if url.startswith("sqlite"):
+        if not Path(url.split(":///", 1)[-1]).is_file():
+            return None
+        # The bot writes to the same file; wait for it as it waits for us.
+        return create_async_engine(async_url(url), connect_args={"timeout": 10})
+    return create_async_engine(async_url(url))
+
+
+async def erase(url: str, psid: str) -> int:
+    """Delete every row of the customer's; returns how many. An engine per call: erasures are
+    rare, and the bot may create its store after the backend started."""
+    engine = _engine(url)
+    if engine is None:
+        return 0
+    removed = 0
+    try:
+        async with engine.begin() as connection:
+            present = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+            for name, key in _ROWS_OF:
+                if name in present:
+                    rows = table(name, column(key))
+                    result = await connection.execute(
+                        delete(rows).where(rows.c[key] == bindparam("psid")), {"psid": psid}
+                    )
+                    removed += max(result.rowcount, 0)
+    finally:
+        await engine.dispose()
+    return removed
