@@ -9,7 +9,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -161,6 +163,7 @@ async def test_friends_webhook(
         "prefix only": {signature.HEADER: "sha256="},
         "no prefix": {signature.HEADER: good.removeprefix("sha256=")},
         "upper-case hex": {signature.HEADER: "sha256=" + good[7:].upper()},
+        "umlauts": {signature.HEADER: "sha256=" + "ä" * 64},
         "not hex": {signature.HEADER: "sha256=" + "zz" * 32},
         "ten kb": {signature.HEADER: "sha256=" + "a" * 8000},
         "another body's": {signature.HEADER: signature.sign(raw + b" ", SECRET)},
@@ -174,6 +177,15 @@ async def test_friends_webhook(
         run.expect(
             name, len(answers_to(graph, FRIEND_ID)) == answered, "a forged message was answered"
         )
+    for name, value in {**VALID_TEXTS, "nul": "a\x00b", "ten_kb": "v" * 10_000}.items():
+        query = urlencode(
+            {"hub.mode": "subscribe", "hub.verify_token": value, "hub.challenge": value}
+        )
+        reply = await run.reject(
+            f"verification with token {name}",
+            partial(send, client, "GET", f"{WEBHOOK}?{query}", headers={}),
+        )
+        run.expect(name, value not in reply.body, "the challenge was echoed to a wrong token")
     big = padded_json(page_body(PAGE, []), 1024 * 1024 + 1)
     await run.reject("signed body over 1 MiB", deliver(big))
 

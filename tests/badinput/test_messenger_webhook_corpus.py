@@ -147,6 +147,7 @@ async def test_customers_webhook(system: System, engine: AsyncEngine) -> None:
         "truncated hex": {signature.HEADER: good[:-8]},
         "prefix only": {signature.HEADER: "sha256="},
         "upper-case hex": {signature.HEADER: "sha256=" + good[7:].upper()},
+        "umlauts": {signature.HEADER: "sha256=" + "ä" * 64},
         "another body's": {signature.HEADER: signature.sign(raw + b" ", SECRET)},
     }.items():
         await run.reject(
