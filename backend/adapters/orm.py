@@ -105,9 +105,9 @@ class Friend(Base):
     __tablename__ = "friends"
     __table_args__ = (
         Index("ix_friends_lat_lon", "latitude", "longitude"),
-        # Matching reads active Friends by band and longitude range (backend/services/dispatch),
-        # and every other column its WHERE tests is in the index too, so the database reads
-        # the table only for the Friends who pass.
+        # Matching reads active Friends by reach group, latitude band and longitude range
+        # (backend/services/dispatch.py), and every other column its WHERE tests is in the
+        # index too, so the database reads the table only for the Friends who pass.
         Index(
             "ix_friends_active_match",
             "reach_class",
