@@ -6,6 +6,8 @@ backend makes one; it is echoed, named in the log lines of the request, and sent
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -24,8 +26,17 @@ from backend.observability.access_log import AccessLogger
 from backend.observability.event_ids import with_event_ids
 from messenger_platform import logs
 from messenger_platform.events import InboundEvent
+from simulator.fake_graph import FakeGraph
+from simulator.webhook_bodies import postback_event
 from tests.backend.conftest import API_TOKEN
-from tests.backend.helpers import Client, post_friends_webhook
+from tests.backend.helpers import (
+    Client,
+    add_friend,
+    create_job,
+    post_friends_webhook,
+    text_of,
+    wait_for,
+)
 
 
 def json_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -137,3 +148,29 @@ async def test_a_friends_event_is_handled_under_its_mid_and_sender() -> None:
     assert seen[0] == ("m_1", "friend-anna")
     assert seen[1][1] == "friend-jonas" and len(seen[1][0] or "") == 32
     assert logs.request_id.get() is None and logs.conversation_id.get() is None
+
+
+async def test_a_friends_claim_sends_its_mid_to_rasa_with_the_customers_news(
+    settings: Settings,
+    fake_graph: tuple[FakeGraph, str],
+    rasa_recorder: tuple[str, list[dict[str, str]]],
+) -> None:
+    url, seen = rasa_recorder
+    graph, _ = fake_graph
+    async with TestClient(
+        TestServer(create_app(dataclasses.replace(settings, rasa_url=url)))
+    ) as client:
+        await add_friend(client)
+        ref = (await create_job(client))["reference"]
+        await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c))
+        claim = postback_event("friend-anna", "friends-page", f"CLAIM:{ref}", mid="m_claim-mid-1")
+        assert await post_friends_webhook(client, [claim]) == 200
+        await wait_for(graph, lambda c: c.recipient == "friend-anna" and "gehört" in text_of(c))
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.05)
+    # The customer (cust-1) hears of the assignment in a turn named after the Friend's tap.
+    assert [(h["X-Request-ID"], h["X-Conversation-ID"]) for h in seen] == [
+        ("m_claim-mid-1", "cust-1")
+    ]
