@@ -24,6 +24,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import unreachable_actions
 from bot.messenger_mapping import event_to_text, split_text
 from bot.messenger_outbox import Outbox
 from bot.messenger_profile import ProfileLookup
@@ -237,6 +238,7 @@ class MessengerInput(InputChannel):
         hook = Blueprint("messenger_webhook", __name__)
         _add_healthz_to_rasa_server()
         _add_request_ids_to_rasa_server()
+        unreachable_actions.install()
 
         @hook.listener("after_server_start")
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:

@@ -16,6 +16,7 @@ import pytest
 from backend.adapters.db import migrate
 from tests.backend.conftest import fake_rasa  # noqa: F401  (a fixture the kill tests use)
 from tests.conftest import _load_postcodes
+from tests.e2e.conftest import system  # noqa: F401  (the full stack, for outage tests)
 from tests.faults.cluster import PrivateCluster
 from tools import postgres
 
