@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import tests.e2e.conftest as e2e
 from backend.adapters.db import make_engine
 from messenger_platform import signature
-from simulator.graph_client import fetch_calls
+from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import page_body, quick_reply_event, text_event
 from tests.badinput.corpus import ABSURD_PHONES, INVALID_TEXTS, VALID_TEXTS, raw_bodies
 from tests.badinput.harness import BUSINESS_TABLES, DEDUPLICATED, Reply, Run, Snapshot
@@ -38,6 +39,8 @@ pytestmark = pytest.mark.e2e
 PAGE = "customer-page"
 WEBHOOK = "/webhooks/messenger/webhook"
 SECRET = SECRETS["CUSTOMER_APP_SECRET"]
+# utter_handoff (domain.yml): the bot gives the conversation to a person and stops answering.
+HANDED_OFF = re.compile(r"verbinde Sie mit einem Menschen|put you through to a person")
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +109,17 @@ async def engine(system: System) -> AsyncIterator[AsyncEngine]:
 
 async def test_customers_webhook(system: System, engine: AsyncEngine) -> None:
     run = StackRun("customers' webhook (Rasa)", engine, Path(system.env["MESSENGER_STORE_PATH"]))
+    # The stack answers a message left over from a "crash" as it starts (tests/e2e's fixture):
+    # wait until that is done, so it is not taken for a change made by a refused request.
+    await wait_for_calls(system.graph_url, is_message, 120, recipient=e2e.CRASHED_SENDER)
+    last, still = await run.take(), 0
+    for _ in range(120):
+        await asyncio.sleep(0.5)
+        now = await run.take()
+        still = still + 1 if now == last else 0
+        if still == 4:
+            break
+        last = now
     url = system.rasa_url + WEBHOOK
 
     async def post(raw: bytes, headers: dict[str, str]) -> Reply:
@@ -217,12 +231,14 @@ async def test_customers_chat(system: System, engine: AsyncEngine) -> None:
         if last == "phone":
             reached_phone = True
             for name, value in ABSURD_PHONES.items():
+                if chat.transcript and HANDED_OFF.search(chat.transcript[-1]):
+                    break  # after five tries the bot passes the customer to a person
                 if isinstance(value, str):
                     await chat_run.chat(
                         f"phone {name}",
                         partial(_deliver, chat, value),
                         partial(_reply, chat, "phone"),
-                        lambda said: "Telefonnummer" in said,
+                        lambda said: "Telefonnummer" in said or bool(HANDED_OFF.search(said)),
                     )
             break
         if last in ("category", "package", "place", "consent", "summary"):
@@ -255,7 +271,11 @@ async def _reply(chat: Chat, asked: str | None = None) -> str | None:
     """The bot's messages after the customer's, once it asked `asked` (or said anything)."""
     try:
         calls = await chat.wait_until(
-            lambda c: question(c) == asked if asked else bool(text(c).strip())
+            lambda c: (
+                (question(c) == asked or bool(HANDED_OFF.search(text(c))))
+                if asked
+                else bool(text(c).strip())
+            )
         )
     except AssertionError:
         return None
