@@ -65,7 +65,13 @@ class ConversationWord(Base):
     """Full-text search: each word of a conversation once (word-prefix lookups by index)."""
 
     __tablename__ = "conversation_words"
-    word: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Prefix search reads [term, term with its last letter one up) from the index, which
+    # needs code-point order: in a language's collation "jaz{" sorts before "jazz" (the "{" is
+    # ignored), so a search for "Jazz" or "Schwarz" found nothing on such a PostgreSQL.
+    # SQLite compares code points anyway.
+    word: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True
+    )
     sender_id: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
 
 
