@@ -71,6 +71,9 @@ SECRETS = {
     "BACKEND_API_TOKEN": "prodlike-api-token",
     "BACKEND_ADMIN_TOKEN": "prodlike-admin-token",
     "RASA_TOKEN": "prodlike-rasa-token",
+    # The proxy sends every other path to the backends, /metrics too: Prometheus scrapes each
+    # backend directly, and the public port asks for this token.
+    "METRICS_TOKEN": "prodlike-metrics-token",
 }
 KEPT_NAMES = {
     "backend": "techfriends_prodlike",
@@ -261,7 +264,7 @@ def start_prod_like(
     """Start the whole topology and return once every process is healthy.
 
     work_dir: logs, generated endpoints and proxy config (default var/prodlike).
-    secrets: the nine tokens (default SECRETS); settings: more environment for every process
+    secrets: the ten tokens (default SECRETS); settings: more environment for every process
     (e.g. {"WAVE_SIZE": "3", "DEADLINE_SWEEP_SECONDS": "1"}); geonames_dir: postal codes
     (default GEONAMES_DIR or ../shared/data/geonames); a database kept from an earlier run
     (fresh=False) that has postal codes already is not loaded again. fixed_ports: listen on
