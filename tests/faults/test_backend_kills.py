@@ -139,9 +139,11 @@ async def test_kill_9_mid_claim_storm(
             await wait_until(
                 lambda: _true(len(posted) >= total // 2), 120, lambda: _say(f"posted {len(posted)}")
             )
-            killed_at = datetime.now().astimezone()
             handled_at_kill = await handled()
             await asyncio.to_thread(kill9, backends[0])
+            # Taken once the process is gone: a send it made in its last moment may reach the
+            # fake a little after the signal.
+            killed_at = datetime.now().astimezone()
             await storming
             refused_posts = meta.redelivered
 
@@ -280,9 +282,9 @@ async def test_kill_9_mid_deadline_sweep(
         await wait_until(
             lambda: _at_least(fired, MISSED // 4), 120, lambda: _amount("fired", fired)
         )
-        killed_at = datetime.now().astimezone()
         fired_at_kill = await fired()
         await asyncio.to_thread(kill9, backends[0])
+        killed_at = datetime.now().astimezone()  # once the process is gone, as above
 
         async def settled() -> bool:
             _, outbox = await open_work(fault_db_url)
