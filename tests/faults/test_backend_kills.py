@@ -141,8 +141,9 @@ async def test_kill_9_mid_claim_storm(
             )
             handled_at_kill = await handled()
             await asyncio.to_thread(kill9, backends[0])
-            # Taken once the process is gone: a send it made in its last moment may reach the
-            # fake a little after the signal.
+            # Taken once the process is gone and the fake has read what was already on the
+            # wire: a send made in the last moment reaches the fake a little after the signal.
+            await asyncio.sleep(0.5)
             killed_at = datetime.now().astimezone()
             await storming
             refused_posts = meta.redelivered
@@ -284,6 +285,7 @@ async def test_kill_9_mid_deadline_sweep(
         )
         fired_at_kill = await fired()
         await asyncio.to_thread(kill9, backends[0])
+        await asyncio.sleep(0.5)
         killed_at = datetime.now().astimezone()  # once the process is gone, as above
 
         async def settled() -> bool:
