@@ -11,6 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 help:
 	@echo "make demo   - build what is missing and run every process locally with the Messenger simulator"
 	@echo "make test   - build what is missing and run linters, type checks, rasa data validate and pytest"
+	@echo "make test-faults - kills, outages and restarts on real processes (about 7 minutes)"
 	@echo "make run    - the services only, configured from the environment (deployments)"
 	@echo "make prod-like - the production topology on this machine: PostgreSQL, Redis, 2 of each server, proxy"
 	@echo "make model  - (re)train the Rasa model if data/, domain.yml or config.yml changed"
