@@ -67,4 +67,4 @@ prod-like: venvs model
 clean:
 	rm -rf var models .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help venvs browser model lint typecheck validate test-stories test test-faults demo run clean
+.PHONY: help venvs browser model lint typecheck validate test-stories test test-faults demo run prod-like clean
