@@ -26,7 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from backend.domain.bitsets import language_bits, skill_bits
-from backend.domain.geo import lat_band, reach_class
+from backend.domain.geo import lat_band
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -89,10 +89,6 @@ def _lat_band(context: Any) -> int:
     return lat_band(float(context.get_current_parameters()["latitude"]))
 
 
-def _reach_class(context: Any) -> int:
-    return reach_class(float(context.get_current_parameters()["radius_km"]))
-
-
 def _skill_bits(context: Any) -> int:
     return skill_bits(context.get_current_parameters().get("skills"))
 
@@ -105,12 +101,11 @@ class Friend(Base):
     __tablename__ = "friends"
     __table_args__ = (
         Index("ix_friends_lat_lon", "latitude", "longitude"),
-        # Matching reads active Friends by reach group, latitude band and longitude range
+        # Matching reads active Friends by latitude band and longitude range
         # (backend/services/dispatch.py), and every other column its WHERE tests is in the
         # index too, so the database reads the table only for the Friends who pass.
         Index(
             "ix_friends_active_match",
-            "reach_class",
             "lat_band",
             "longitude",
             "latitude",
@@ -132,8 +127,6 @@ class Friend(Base):
     # floor(latitude * BANDS_PER_DEGREE), set from the latitude on insert.
     lat_band: Mapped[int | None] = mapped_column(Integer, default=_lat_band)
     radius_km: Mapped[float] = mapped_column(Float)
-    # The radius's reach group (backend/domain/geo.py), set from it like lat_band.
-    reach_class: Mapped[int] = mapped_column(Integer, default=_reach_class, server_default="0")
     skills: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
     # skills and languages as bit sets (backend/domain/bitsets.py), kept in step by the
@@ -167,11 +160,6 @@ class Friend(Base):
     def _mirror_languages(self, _key: str, languages: list[str]) -> list[str]:
         self.language_bits = language_bits(languages)
         return languages
-
-    @validates("radius_km")
-    def _mirror_radius(self, _key: str, radius_km: float) -> float:
-        self.reach_class = reach_class(float(radius_km))
-        return radius_km
 
     @validates("latitude")
     def _mirror_latitude(self, _key: str, latitude: float) -> float:

@@ -10,10 +10,6 @@ KM_PER_DEGREE = math.radians(1) * EARTH_RADIUS_KM
 # search reads a few short longitude ranges instead of a whole strip across the map.
 BANDS_PER_DEGREE = 10
 _PAD_DEGREES = 1e-7  # about a centimetre
-# Friends grouped by how far they travel: a Friend who travels 5 km can only be 5 km away, so
-# each group is searched in a box of its own reach, not of the widest one. The last group has
-# no limit of its own (the wave's radius bounds it).
-REACH_LIMITS_KM = (5.0, 10.0, 20.0, 30.0, 50.0)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -52,16 +48,3 @@ def lat_band(latitude: float) -> int:
 def lat_bands(min_lat: float, max_lat: float) -> list[int]:
     """Every band a latitude range touches."""
     return list(range(lat_band(min_lat), lat_band(max_lat) + 1))
-
-
-def reach_class(radius_km: float) -> int:
-    """The reach group of a Friend who travels `radius_km`: 0 for up to 5 km, and so on."""
-    for group, limit in enumerate(REACH_LIMITS_KM):
-        if radius_km <= limit:
-            return group
-    return len(REACH_LIMITS_KM)
-
-
-def reach_limits(max_radius_km: float) -> list[float]:
-    """How far each reach group may be searched when the wave reaches `max_radius_km`."""
-    return [min(limit, max_radius_km) for limit in (*REACH_LIMITS_KM, max_radius_km)]

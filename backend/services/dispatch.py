@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -26,7 +25,6 @@ from sqlalchemy import (
     cast,
     literal,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -38,11 +36,9 @@ from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.deadlines import is_due
 from backend.domain.geo import (
     KM_PER_DEGREE,
-    REACH_LIMITS_KM,
     bounding_box,
     haversine_km,
     lat_bands,
-    reach_limits,
 )
 from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
@@ -112,36 +108,35 @@ def _merit() -> ColumnElement[float]:
 @functools.cache
 def _candidates_statement(exclude_offered: bool) -> Executable:
     """The candidate query, built once with bound parameters, so SQLAlchemy reuses its
-    compiled form instead of building and compiling the statement every call.
+    compiled form instead of building and compiling the statement every call. Every column
+    the WHERE tests is in ix_friends_active_match: the table is read only for those who pass.
 
-    One branch per reach group (backend/domain/geo.py), each searching a box no larger than
-    its group's reach, so the many Friends who travel a few kilometres are read only near the
-    customer. Every column a branch tests is in ix_friends_active_match: the table is read
-    only for those who pass."""
+    (Searching each group of travel distances in a box of its own size read a quarter of the
+    index entries but cost more as six branches of a UNION than it saved: docs/benchmarks.md.)
+    """
     dy = (Friend.latitude - bindparam("lat")) * KM_PER_DEGREE
     dx = (Friend.longitude - bindparam("lon")) * bindparam("kx")
-    offered = select(Offer.friend_id).where(
-        Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
+    query = select(
+        Friend.id, Friend.latitude, Friend.longitude, Friend.radius_km, _merit().label("merit")
+    ).where(
+        Friend.status == "active",
+        Friend.lat_band.in_(bindparam("bands", expanding=True)),
+        Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
+        Friend.skill_bits.op("&")(bindparam("skill_bit")) != 0,
+        Friend.language_bits.op("&")(bindparam("language_bit")) != 0,
+        Friend.online.is_(True),
+        dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
     )
-    branches = []
-    for group in range(len(REACH_LIMITS_KM) + 1):
-        query = select(
-            Friend.id, Friend.latitude, Friend.longitude, Friend.radius_km, _merit().label("merit")
-        ).where(
-            Friend.status == "active",
-            Friend.reach_class == group,
-            Friend.lat_band.in_(bindparam(f"bands{group}", expanding=True)),
-            Friend.longitude.between(bindparam(f"min_lon{group}"), bindparam(f"max_lon{group}")),
-            Friend.latitude.between(bindparam(f"min_lat{group}"), bindparam(f"max_lat{group}")),
-            Friend.skill_bits.op("&")(bindparam("skill_bit")) != 0,
-            Friend.language_bits.op("&")(bindparam("language_bit")) != 0,
-            Friend.online.is_(True),
-            dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
+    if exclude_offered:
+        query = query.where(
+            Friend.id.not_in(
+                select(Offer.friend_id).where(
+                    Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
+                )
+            )
         )
-        if exclude_offered:
-            query = query.where(Friend.id.not_in(offered))
-        branches.append(query)
-    return union_all(*branches)
+    return query
 
 
 async def find_candidates(
@@ -158,32 +153,28 @@ async def find_candidates(
     offer for the job or turned it down in any way (declined, missed its deadline, gave it
     back) are left out.
 
-    The database narrows down from its index alone (per reach group, latitude bands and a
-    longitude range; skill and language bits; a flat-map test of each Friend's own radius with
-    room to spare) and
+    The database narrows down from its index alone (latitude bands and a longitude range, skill
+    and language bits, a flat-map test of each Friend's own radius with room to spare) and
     returns the few columns ranking needs; the exact distance decides here. Whole Friends are
     loaded only for the few who make the cut.
     """
     skill_bit, language_bit = skill_bits([job.category]), language_bits([language])
     if not skill_bit or not language_bit:
         return []
-    params: dict[str, Any] = {
+    min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
+    params = {
         "lat": job.latitude,
         "lon": job.longitude,
         "kx": KM_PER_DEGREE * math.cos(math.radians(job.latitude)),
+        "bands": lat_bands(min_lat, max_lat),
+        "min_lon": min_lon,
+        "max_lon": max_lon,
+        "min_lat": min_lat,
+        "max_lat": max_lat,
         "skill_bit": skill_bit,
         "language_bit": language_bit,
         "job_id": job.id,
     }
-    for group, reach_km in enumerate(reach_limits(max_radius_km)):
-        min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, reach_km)
-        params |= {
-            f"bands{group}": lat_bands(min_lat, max_lat),
-            f"min_lon{group}": min_lon,
-            f"max_lon{group}": max_lon,
-            f"min_lat{group}": min_lat,
-            f"max_lat{group}": max_lat,
-        }
     ranked: list[tuple[float, float, int]] = []
     # Through the connection: a plain Core query needs none of the ORM's result handling.
     connection = await session.connection()

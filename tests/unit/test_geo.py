@@ -2,11 +2,8 @@ import math
 
 from backend.domain.geo import (
     EARTH_RADIUS_KM,
-    REACH_LIMITS_KM,
     bounding_box,
     haversine_km,
-    reach_class,
-    reach_limits,
 )
 
 
@@ -48,21 +45,3 @@ def test_bounding_box_keeps_the_widest_point_of_the_circle_far_north() -> None:
 def test_bounding_box_near_the_pole_spans_every_longitude() -> None:
     _, _, min_lon, max_lon = bounding_box(89.9, 0.0, 50.0)
     assert min_lon <= -180.0 and max_lon >= 180.0
-
-
-def test_a_friend_is_in_the_reach_group_of_their_radius() -> None:
-    assert [reach_class(r) for r in (1.0, 5.0, 5.1, 10.0, 19.9, 30.0, 50.0, 50.5, 200.0)] == [
-        0,
-        0,
-        1,
-        1,
-        2,
-        3,
-        4,
-        5,
-        5,
-    ]
-    # A wave of 15 km searches the 20 km group only 15 km wide; the open group too.
-    assert reach_limits(15.0) == [5.0, 10.0, 15.0, 15.0, 15.0, 15.0]
-    assert len(reach_limits(80.0)) == len(REACH_LIMITS_KM) + 1
-    assert reach_limits(80.0)[-1] == 80.0

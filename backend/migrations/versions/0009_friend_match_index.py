@@ -1,9 +1,8 @@
-"""friends.reach_class, skill_bits and language_bits, and a covering index for matching
+"""friends.skill_bits and language_bits, and a covering index for matching
 
 Matching at 100k Friends spent its time reading table rows and JSON lists for Friends the
-radius, skill or language test then dropped (docs/benchmarks.md). Reach groups let each group
-be searched in a box of its own size; the bit sets and a partial index holding every column
-the test needs let the database decide from the index alone.
+radius, skill or language test then dropped (docs/benchmarks.md). The bit sets and a partial
+index holding every column the test needs let the database decide from the index alone.
 
 Revision ID: 0009
 Revises: 0008
@@ -17,7 +16,6 @@ import sqlalchemy as sa
 from alembic import op
 
 from backend.domain.bitsets import language_bits, skill_bits
-from backend.domain.geo import reach_class
 
 revision = "0009"
 down_revision = "0008"
@@ -34,21 +32,16 @@ def _as_list(value: object) -> list[str]:
 
 def upgrade() -> None:
     with op.batch_alter_table("friends") as batch:
-        batch.add_column(sa.Column("reach_class", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("skill_bits", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(
             sa.Column("language_bits", sa.Integer(), nullable=False, server_default="0")
         )
     connection = op.get_bind()
-    rows = connection.execute(sa.text("SELECT id, radius_km, skills, languages FROM friends")).all()
-    for friend_id, radius_km, skills, languages in rows:
+    rows = connection.execute(sa.text("SELECT id, skills, languages FROM friends")).all()
+    for friend_id, skills, languages in rows:
         connection.execute(
-            sa.text(
-                "UPDATE friends SET reach_class = :r, skill_bits = :s, language_bits = :l"
-                " WHERE id = :id"
-            ),
+            sa.text("UPDATE friends SET skill_bits = :s, language_bits = :l WHERE id = :id"),
             {
-                "r": reach_class(float(radius_km)),
                 "s": skill_bits(_as_list(skills)),
                 "l": language_bits(_as_list(languages)),
                 "id": friend_id,
@@ -59,7 +52,6 @@ def upgrade() -> None:
         "ix_friends_active_match",
         "friends",
         [
-            "reach_class",
             "lat_band",
             "longitude",
             "latitude",
@@ -87,4 +79,3 @@ def downgrade() -> None:
     with op.batch_alter_table("friends") as batch:
         batch.drop_column("language_bits")
         batch.drop_column("skill_bits")
-        batch.drop_column("reach_class")
