@@ -7,6 +7,8 @@ import logging
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.config import Settings
 from backend.web.json import NUL_MESSAGE, error, validation_error
@@ -88,10 +90,34 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         # Plain-text aiohttp errors (404, 405, 413 …) become JSON with a reason.
         reason = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
         return web.json_response({"error": reason}, status=exc.status, headers=_keep(exc))
-    except Exception:
+    except Exception as exc:
         # Never leak a stack trace to a client; the log has it.
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if database_unavailable(exc):
+            # Say it is temporary, so callers (Meta, the action server) retry instead of
+            # taking it for a bug in what they sent.
+            return web.json_response(
+                {"error": "temporarily unavailable, please try again shortly"},
+                status=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         return web.json_response({"error": "internal error"}, status=500)
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database is away or overloaded (a restart, every pooled connection busy, SQLite
+    locked for too long), as opposed to a fault in the request or in our code."""
+    if isinstance(exc, SQLAlchemyTimeoutError | ConnectionError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        reason = str(exc.orig).lower()
+        return any(word in reason for word in ("locked", "connection", "starting up", "shutting"))
+    return False
 
 
 def _keep(exc: web.HTTPException) -> dict[str, str]:
