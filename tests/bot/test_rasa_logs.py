@@ -71,7 +71,9 @@ def rasa_json(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
         "127.0.0.1",
     ]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        # Run from the work folder: from the repository Rasa would fall back to a model in
+        # models/ when --model names none, and answer 200 instead of "no agent".
+        process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(f"{url}/healthz", process, 300)
@@ -100,10 +102,14 @@ def json_lines_about(log_path: Path, key: str, value: str) -> list[dict[str, Any
     while True:
         found = []
         for line in log_path.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
+            if not line.startswith("{"):
+                continue
+            try:
                 entry = json.loads(line)
-                if entry.get(key) == value:
-                    found.append(entry)
+            except ValueError:
+                continue  # the last line may still be being written
+            if entry.get(key) == value:
+                found.append(entry)
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)

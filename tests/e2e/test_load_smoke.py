@@ -7,9 +7,15 @@ import pytest
 from sqlalchemy import select, update
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Customer, Job, Offer
+from backend.adapters.orm import Customer, Friend, Job, Offer
 from backend.domain.jobs import new_reference
-from benchmarks.load_test import check_invariants, report, run_load, target_from_system
+from benchmarks.load_test import (
+    LoadResult,
+    check_invariants,
+    report,
+    run_load,
+    target_from_system,
+)
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e
@@ -62,11 +68,34 @@ async def _plant_second_winner(database_url: str, reference: str) -> None:
         await engine.dispose()
 
 
+async def _retire_friends(database_url: str, prefix: str) -> None:
+    """The run's Friends live near the other tests' customers on the same system: paused, they
+    get none of the later tests' offers."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            await session.execute(
+                update(Friend)
+                .where(Friend.messenger_id.startswith(f"{prefix}-f"))
+                .values(status="paused")
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
 async def test_smoke_load_keeps_the_invariants_and_the_checker_sees_breaches(
     system: System,
 ) -> None:
     target = target_from_system(system)
     result = await run_load(target, 5, 20, ramp_seconds=2, turn_timeout=120, settle_seconds=60)
+    try:
+        await _check(target.database_url, result)
+    finally:
+        await _retire_friends(target.database_url, result.prefix)
+
+
+async def _check(database_url: str, result: LoadResult) -> None:
     summary = report(result)
     assert result.booked == 5 and not result.failures, summary
     assert result.invariants.ok, summary
@@ -77,10 +106,10 @@ async def test_smoke_load_keeps_the_invariants_and_the_checker_sees_breaches(
     assert result.figures["bot_turn_ms_p99"] > 0 and result.figures["bookings_per_min"] > 0
 
     first = f"{result.prefix}-c000"
-    duplicate = await _plant_duplicate_job(target.database_url, first)
+    duplicate = await _plant_duplicate_job(database_url, first)
     [claimed] = result.observed.confirmations[f"{result.prefix}-c001"]
-    await _plant_second_winner(target.database_url, claimed)
-    planted = await check_invariants(target.database_url, result.prefix, result.observed)
+    await _plant_second_winner(database_url, claimed)
+    planted = await check_invariants(database_url, result.prefix, result.observed)
     found = "\n".join(planted.violations)
     assert any(first in v and duplicate in v and "2 jobs" in v for v in planted.violations), found
     assert any(claimed in v and "2 won offers" in v for v in planted.violations), found
