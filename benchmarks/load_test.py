@@ -55,7 +55,15 @@ from backend.texts import text as backend_text
 from product.categories import CATEGORIES
 from simulator.webhook_bodies import encode_signed, page_body, postback_event, text_event
 from tests.e2e.conftest import SECRETS, System, free_port
-from tests.e2e.conversation import Chat, Customer, book, buttons, is_message, text
+from tests.e2e.conversation import (
+    SCRIPTED_CUSTOMERS,
+    Chat,
+    Customer,
+    book,
+    buttons,
+    is_message,
+    text,
+)
 from tools import postgres
 from tools.prodlike import start_prod_like
 from tools.stack import PY, ROOT, Stack
@@ -69,92 +77,8 @@ CUSTOMER_PAGE, FRIENDS_PAGE = "customer-page", "friends-page"
 # Friends live within this distance of a customer's place and reach this far themselves.
 FRIEND_SPREAD_KM, FRIEND_RADIUS_KM = 8.0, 20.0
 
-# The end-to-end tests' customers (their answers are known to work with the trained model);
-# each load customer plays one of them under a psid of its own.
-SCRIPTS: tuple[Customer, ...] = (
-    Customer(
-        psid="",
-        greeting="Hallo",
-        description="Mein WLAN bricht ständig ab",
-        category="internet_wifi",
-        postal_code="10115",
-        city="Berlin",
-        package="quick_help",
-        street="Hauptstr. 5a",
-        time="morgen Nachmittag",
-        name="Erika Mustermann",
-        phone="0171 9876543",
-    ),
-    Customer(
-        psid="",
-        greeting="Grüezi",
-        description="Min Samsung Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="8001",
-        city="Zürich",
-        package="quick_help",
-        street="Bahnhofstrasse 12",
-        time="morgen Vormittag",
-        name="Vreni Meier",
-        phone="079 123 45 67",
-        locale="de_CH",
-    ),
-    Customer(
-        psid="",
-        greeting="Servus",
-        description="Mein tado Thermostat reagiert nicht mehr",
-        category="smart_home",
-        postal_code="1010",
-        city="Wien",
-        package="setup",
-        street="Stephansplatz 3",
-        time="morgen Nachmittag",
-        name="Franz Huber",
-        phone="0664 1234567",
-        locale="de_AT",
-    ),
-    Customer(
-        psid="",
-        greeting="Hello there",
-        description="My HP printer has stopped printing, it's rather annoying",
-        category="printer",
-        postal_code="80331",
-        city="München",
-        package="quick_help",
-        street="Sendlinger Straße 7",
-        time="tomorrow morning",
-        name="Oliver Bennett",
-        phone="0171 2345678",
-        locale="en_GB",
-    ),
-    Customer(
-        psid="",
-        greeting="Guten Tag",
-        description="Mein Laptop startet nicht mehr",
-        category="computer",
-        postal_code="",
-        city="Berlin",
-        package="setup",
-        street="Alexanderstraße 7",
-        time="so schnell wie möglich",
-        name="Helga Brandt",
-        phone="030 2345678",
-        location=(52.5219, 13.4132),
-    ),
-    Customer(
-        psid="",
-        greeting="Hallo",
-        description="Der Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="60311",
-        city="Frankfurt am Main",
-        package="quick_help",
-        street="Zeil 10",
-        time="morgen Vormittag",
-        name="Gerda Schubert",
-        phone="069 1234567",
-    ),
-)
+# The end-to-end tests' customers; each load customer plays one of them under a psid of its own.
+SCRIPTS = SCRIPTED_CUSTOMERS
 # Where each script's customer lives: (country, postal code) of the place Friends gather round.
 SCRIPT_PLACES: tuple[tuple[str, str], ...] = (
     ("DE", "10115"),

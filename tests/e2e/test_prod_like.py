@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,8 @@ from simulator.webhook_bodies import encode_signed, page_body, text_event
 from tests.e2e.conftest import SECRETS, System
 from tests.e2e.conversation import (
     FRIENDS_TOKEN,
+    SCRIPTED_CUSTOMERS,
     TURN_SECONDS,
-    Customer,
     api,
     book,
     buttons,
@@ -106,19 +107,7 @@ async def test_a_booking_through_the_proxy_exists_once_and_every_replica_served(
         await api(system, "POST", "/api/v1/friends", admin, json=friend)
         await friends_webhook(system, text_event(messenger_id, "friends-page", "online"))
 
-    customer = Customer(
-        psid="prodlike-erika",
-        greeting="Hallo",
-        description="Mein WLAN bricht ständig ab",
-        category="internet_wifi",
-        postal_code="10115",
-        city="Berlin",
-        package="quick_help",
-        street="Hauptstr. 5a",
-        time="morgen Nachmittag",
-        name="Erika Mustermann",
-        phone="0171 9876543",
-    )
+    customer = replace(SCRIPTED_CUSTOMERS[0], psid="prodlike-erika", asked=[])
     booking = await book(system, customer)
     api_token = SECRETS["BACKEND_API_TOKEN"]
     jobs = await api(system, "GET", f"/api/v1/jobs?customer_psid={customer.psid}", api_token)
