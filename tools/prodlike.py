@@ -59,6 +59,7 @@ from tools.stack import (
     rasa_service,
     simulator_service,
     wait_healthy,
+    watch,
 )
 
 SECRETS = {
@@ -167,25 +168,7 @@ class ProdLike:
 
     def watch(self) -> int:
         """Block until a process dies (its exit code) or Ctrl-C / SIGTERM (0); then stop."""
-        stopping = False
-
-        def _stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-        while not stopping:
-            for service in self.services:
-                code = service.exited()
-                if code is not None:
-                    print(f"{service.name} stopped unexpectedly ({code}); see {service.log_path}")
-                    print(service.tail(20))
-                    self.stop()
-                    return code or 1
-            time.sleep(0.5)
-        self.stop()
-        return 0
+        return watch(self.services, self.stop)
 
     def __enter__(self) -> ProdLike:
         return self

@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -222,6 +223,29 @@ def wait_healthy(services: list[Service], timeout: float) -> None:
             time.sleep(0.5)
 
 
+def watch(services: list[Service], stop: Callable[[], None]) -> int:
+    """Block until a service dies (its exit code) or Ctrl-C / SIGTERM (0); then `stop()`."""
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    while not stopping:
+        for service in services:
+            code = service.exited()
+            if code is not None:
+                print(f"{service.name} stopped unexpectedly ({code}); see {service.log_path}")
+                print(service.tail(20))
+                stop()
+                return code or 1
+        time.sleep(0.5)
+    stop()
+    return 0
+
+
 @dataclass
 class Stack:
     env: dict[str, str]
@@ -271,25 +295,7 @@ class Stack:
 
     def watch(self) -> int:
         """Block until a service dies (its exit code) or we are told to stop (0)."""
-        stopping = False
-
-        def _stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-        while not stopping:
-            for service in self.services:
-                code = service.exited()
-                if code is not None:
-                    print(f"{service.name} stopped unexpectedly ({code}); see {service.log_path}")
-                    print(service.tail(20))
-                    self.stop()
-                    return code or 1
-            time.sleep(0.5)
-        self.stop()
-        return 0
+        return watch(self.services, self.stop)
 
     def stop(self, grace: float = 10.0) -> None:
         for service in self.services:
