@@ -45,7 +45,7 @@ async def index(request: web.Request) -> web.FileResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return web.json_response({"status": "ok", "service": "simulator"})
 
 
 async def config(request: web.Request) -> web.Response:

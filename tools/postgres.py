@@ -17,6 +17,7 @@ import getpass
 import glob
 import os
 import pwd
+import random
 import re
 import secrets
 import shutil
@@ -129,10 +130,45 @@ def find_binaries() -> Path | None:
     return None
 
 
+_handed_out: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port that is free now and that this process has not handed out before.
+
+    Taken below the kernel's ephemeral range: a port from bind(0) lies inside it, so between
+    our choice and the server's start (a Rasa server binds only after loading its model) an
+    outgoing connection may take it, and two bind(0) calls may give the same port. Either let
+    another of our services answer on a server's port (CI saw a Rasa port held by a service
+    that answered its health check with 404 on every webhook).
+    """
+    low = _ephemeral_low()
+    candidates = list(range(20000, low)) if low > 21000 else []
+    random.shuffle(candidates)
+    for port in candidates[:500]:
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def _as_owner(command: list[str], owner: str | None) -> list[str]:

@@ -431,6 +431,7 @@ def _start(
             f"{prod.admin_url}/healthz",
             env,
             log_dir / "proxy.log",
+            kind="proxy",
         ),
     ]
     rasa[0].start()

@@ -5,6 +5,7 @@ Used by `make demo`, `make run` and the end-to-end tests, so all three run the s
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -90,6 +91,7 @@ def actions_service(
         f"http://{host}:{port}/healthz",
         env,
         log_dir / f"{name}.log",
+        kind="actions",
     )
 
 
@@ -102,6 +104,7 @@ def backend_service(
         f"http://{host}:{port}/healthz",
         {**env, "BACKEND_PORT": str(port)},
         log_dir / f"{name}.log",
+        kind="backend",
     )
 
 
@@ -138,6 +141,7 @@ def rasa_service(
         f"http://{host}:{port}/healthz",
         env,
         log_dir / f"{name}.log",
+        kind="rasa",
     )
 
 
@@ -150,6 +154,7 @@ def simulator_service(
         f"http://{host}:{port}/healthz",
         env,
         log_dir / f"{name}.log",
+        kind="simulator",
     )
 
 
@@ -161,6 +166,9 @@ class Service:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    # What its /healthz says it is: a health check answered by another of our processes on
+    # the same port must not count as this one being up.
+    kind: str = ""
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,8 +187,12 @@ class Service:
     def healthy(self) -> bool:
         try:
             with urllib.request.urlopen(self.health_url, timeout=2) as response:
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
+                if response.status != 200:
+                    return False
+                if not self.kind:
+                    return True
+                return bool(json.loads(response.read()).get("service") == self.kind)
+        except (urllib.error.URLError, OSError, ValueError, AttributeError):
             return False
 
     def exited(self) -> int | None:

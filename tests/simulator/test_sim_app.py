@@ -289,7 +289,7 @@ async def test_friends_list_is_empty_without_admin_token(
 
 
 async def test_health_page_and_mounted_graph(sim: Client) -> None:
-    assert await (await sim.get("/healthz")).json() == {"status": "ok"}
+    assert await (await sim.get("/healthz")).json() == {"status": "ok", "service": "simulator"}
     page = await (await sim.get("/")).text()
     assert "techfriends Messenger-Simulator (local; nothing leaves this machine)" in " ".join(
         page.replace('<span class="sub">', "").replace("</span>", "").split()

@@ -62,6 +62,6 @@ async def test_simulator_cli(start: list[subprocess.Popen[str]]) -> None:
 
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{url}/healthz") as resp:
-            assert await resp.json() == {"status": "ok"}
+            assert await resp.json() == {"status": "ok", "service": "simulator"}
         async with session.get(f"{url}/graph/_control/calls") as resp:
             assert resp.status == 200
