@@ -12,6 +12,7 @@ from product.categories import CATEGORIES
 
 routes = web.RouteTableDef()
 
+_ERROR = {"$ref": "#/components/responses/Error"}
 _ERRORS = {
     "401": {"description": "missing or wrong bearer token", "$ref": "#/components/responses/Error"},
     "422": {"$ref": "#/components/responses/Validation"},
@@ -34,6 +35,10 @@ def _array(schema_ref: str, description: str) -> dict[str, Any]:
             }
         },
     }
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 def _reference() -> dict[str, Any]:
@@ -282,18 +287,11 @@ def document() -> dict[str, Any]:
                     "parameters": [
                         {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
                     ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/JobRequest"}
-                            }
-                        },
-                    },
+                    "requestBody": _body({"$ref": "#/components/schemas/JobRequest"}),
                     "responses": {
                         "201": _json("Job", "created"),
                         "200": _json("Job", "the job an earlier request with this key created"),
-                        "400": {"$ref": "#/components/responses/Error"},
+                        "400": _ERROR,
                         **_ERRORS,
                     },
                 },
@@ -319,7 +317,7 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json("Job", "the job"),
-                        "404": {"$ref": "#/components/responses/Error"},
+                        "404": _ERROR,
                         **_ERRORS,
                     },
                 }
@@ -328,29 +326,24 @@ def document() -> dict[str, Any]:
                 "post": {
                     "summary": "Cancel a job that is not completed; the assigned Friend is told",
                     "parameters": [_reference()],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["reason"],
-                                    "properties": {
-                                        "reason": {"type": "string", "maxLength": 500},
-                                        "by": {
-                                            "type": "string",
-                                            "enum": ["customer", "support", "partner"],
-                                            "default": "customer",
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["reason"],
+                            "properties": {
+                                "reason": {"type": "string", "maxLength": 500},
+                                "by": {
+                                    "type": "string",
+                                    "enum": ["customer", "support", "partner"],
+                                    "default": "customer",
+                                },
+                            },
+                        }
+                    ),
                     "responses": {
                         "200": _json("Job", "the cancelled job"),
-                        "404": {"$ref": "#/components/responses/Error"},
-                        "409": {"$ref": "#/components/responses/Error"},
+                        "404": _ERROR,
+                        "409": _ERROR,
                         **_ERRORS,
                     },
                 }
@@ -359,26 +352,21 @@ def document() -> dict[str, Any]:
                 "post": {
                     "summary": "The customer rates a completed job (1-5 stars, once)",
                     "parameters": [_reference()],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["stars", "customer_psid"],
-                                    "properties": {
-                                        "stars": {"type": "integer", "minimum": 1, "maximum": 5},
-                                        "comment": {"type": "string", "maxLength": 2000},
-                                        "customer_psid": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["stars", "customer_psid"],
+                            "properties": {
+                                "stars": {"type": "integer", "minimum": 1, "maximum": 5},
+                                "comment": {"type": "string", "maxLength": 2000},
+                                "customer_psid": {"type": "string"},
+                            },
+                        }
+                    ),
                     "responses": {
                         "201": {"description": "rating stored"},
-                        "404": {"$ref": "#/components/responses/Error"},
-                        "409": {"$ref": "#/components/responses/Error"},
+                        "404": _ERROR,
+                        "409": _ERROR,
                         **_ERRORS,
                     },
                 }
@@ -431,7 +419,7 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json("Place", "nearest place"),
-                        "404": {"$ref": "#/components/responses/Error"},
+                        "404": _ERROR,
                         **_ERRORS,
                     },
                 }
@@ -439,14 +427,7 @@ def document() -> dict[str, Any]:
             "/api/v1/friends": {
                 "post": {
                     "summary": "Create a Friend (admin token)",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/FriendRequest"}
-                            }
-                        },
-                    },
+                    "requestBody": _body({"$ref": "#/components/schemas/FriendRequest"}),
                     "responses": {"201": _json("Friend", "created"), **_ERRORS},
                 },
                 "get": {
@@ -482,7 +463,7 @@ def document() -> dict[str, Any]:
                     "parameters": [friend_id],
                     "responses": {
                         "200": _json("Friend", "the Friend"),
-                        "404": {"$ref": "#/components/responses/Error"},
+                        "404": _ERROR,
                         **_ERRORS,
                     },
                 },
@@ -490,28 +471,23 @@ def document() -> dict[str, Any]:
                     "summary": "Change a Friend's status (admin token); only active Friends "
                     "get offers",
                     "parameters": [friend_id],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["status"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "status": {
-                                            "type": "string",
-                                            "enum": list(FRIEND_STATUSES),
-                                        }
-                                    },
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["status"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "status": {
+                                    "type": "string",
+                                    "enum": list(FRIEND_STATUSES),
                                 }
-                            }
-                        },
-                    },
+                            },
+                        }
+                    ),
                     "responses": {
                         "200": _json("Friend", "the updated Friend"),
-                        "400": {"$ref": "#/components/responses/Error"},
-                        "404": {"$ref": "#/components/responses/Error"},
+                        "400": _ERROR,
+                        "404": _ERROR,
                         **_ERRORS,
                     },
                 },
