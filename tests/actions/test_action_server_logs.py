@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from tests.actions.test_actions_over_http import BOT_PYTHON, ROOT, _free_port, run_action, tracker
+from tests.actions.test_actions_over_http import run_action, running_action_server, tracker
+from tools.postgres import free_port
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ async def stand_in_backend() -> AsyncIterator[tuple[int, list[dict[str, str]]]]:
 
     app = web.Application()
     app.router.add_get("/api/v1/jobs", jobs)
-    server = TestServer(app, host="127.0.0.1", port=_free_port())
+    server = TestServer(app, host="127.0.0.1", port=free_port())
     await server.start_server()
     assert server.port is not None
     yield server.port, seen
@@ -45,46 +42,14 @@ async def stand_in_backend() -> AsyncIterator[tuple[int, list[dict[str, str]]]]:
 def json_action_server(
     stand_in_backend: tuple[int, list[dict[str, str]]], tmp_path: Path
 ) -> Iterator[tuple[str, Path]]:
-    if not BOT_PYTHON.exists():
-        pytest.fail(f"{BOT_PYTHON} missing: run `make venvs` first")
-    port = _free_port()
-    log_path = tmp_path / "actions.log"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "LOG_FORMAT": "json",
         "BACKEND_URL": f"http://127.0.0.1:{stand_in_backend[0]}",
         "BACKEND_API_TOKEN": "t",
         "BACKEND_TIMEOUT_SECONDS": "5",
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(BOT_PYTHON), "-m", "bot.action_server", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("action server did not start:\n" + log_path.read_text()[-3000:])
-        time.sleep(0.3)
-    yield url, log_path
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    with running_action_server(env, tmp_path) as started:
+        yield started
 
 
 def log_lines(path: Path) -> list[dict[str, Any]]:

@@ -9,11 +9,11 @@ valid; each test starts (and may stop and restart) its own backend there.
 from __future__ import annotations
 
 import os
-import socket
+import signal
 import subprocess
 import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from backend.adapters.orm import Friend, Job, Rating
 from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
+from tools.postgres import free_port
+from tools.stack import actions_service, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
@@ -37,59 +39,45 @@ ADMIN_TOKEN = "actions-test-admin"
 DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@contextmanager
+def running_action_server(env: dict[str, str], log_dir: Path) -> Iterator[tuple[str, Path]]:
+    """`python -m bot.action_server` in .venv-bot with `env` on top of ours, as the demo and
+    prod-like stacks start it (tools/stack.py); yields its URL and log file."""
+    if not BOT_PYTHON.exists():
+        pytest.fail(f"{BOT_PYTHON} missing: run `make venvs` first")
+    port = free_port()
+    service = actions_service({**os.environ, "PYTHONPATH": str(ROOT), **env}, port, log_dir)
+    service.start()
+    try:
+        try:
+            wait_healthy([service], 120)
+        except RuntimeError as exc:
+            pytest.fail(f"action server did not start: {exc}")
+        yield f"http://127.0.0.1:{port}", service.log_path
+    finally:
+        service.stop()
+        if service.process is not None:
+            try:
+                service.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                service.stop(signal.SIGKILL)
+                service.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def backend_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
 def action_server(backend_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not BOT_PYTHON.exists():
-        pytest.fail(f"{BOT_PYTHON} missing: run `make venvs` first")
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("actions") / "action-server.log"
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
         "BACKEND_API_TOKEN": API_TOKEN,
         "BACKEND_TIMEOUT_SECONDS": "5",
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(BOT_PYTHON), "-m", "bot.action_server", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("action server did not start:\n" + log_path.read_text()[-3000:])
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    with running_action_server(env, tmp_path_factory.mktemp("actions")) as (url, _):
+        yield url
 
 
 class Backend:
