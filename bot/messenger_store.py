@@ -232,6 +232,19 @@ class MessengerStore:
             )
         return [(key, json.loads(event)) for _, key, event in sorted(rows)]
 
+    def extend_claims(self, keys: Sequence[str], now: datetime) -> int:
+        """Renew the claims on events still waiting for their turn (behind the turn limit),
+        so no other server takes them for events of a dead one; how many were renewed."""
+        if not keys:
+            return 0
+        marks = ", ".join("?" * len(keys))
+        with self._lock:
+            count, _ = self._run(
+                f"UPDATE inbox SET claimed_until = ? WHERE handled_at IS NULL AND key IN ({marks})",
+                (_ts(now + INBOX_LEASE), *keys),
+            )
+        return int(count)
+
     def mark_handled(self, key: str) -> None:
         with self._lock:
             self._run("UPDATE inbox SET handled_at = ? WHERE key = ?", (time.time(), key))

@@ -88,6 +88,21 @@ def test_unanswered_events_are_taken_once_and_only_when_their_claim_ran_out(
     assert [k for k, _ in server_a.claim_pending(now, include_claimed=True)] == ["mid:1"]
 
 
+def test_an_event_waiting_for_its_turn_keeps_its_claim(open_store: Opener) -> None:
+    server_a, server_b = open_store(), open_store()
+    server_a.store_inbound([("mid:w", "p", {}), ("mid:h", "q", {})])
+    server_a.mark_handled("mid:h")
+    now = datetime.now(UTC)
+    # A renews what still waits behind its turn limit; a handled event is left alone.
+    later = now + INBOX_LEASE - timedelta(seconds=1)
+    assert server_a.extend_claims(["mid:w", "mid:h"], later) == 1
+    assert server_a.extend_claims([], later) == 0
+    # Past the first lease, B would have taken it; the renewed claim keeps it A's.
+    assert server_b.claim_pending(now + INBOX_LEASE + timedelta(seconds=1)) == []
+    beyond = later + INBOX_LEASE + timedelta(seconds=1)
+    assert [k for k, _ in server_b.claim_pending(beyond)] == ["mid:w"]
+
+
 def test_profiles_are_shared(open_store: Opener) -> None:
     first, second = open_store(), open_store()
     assert first.profile("p") is None
