@@ -319,6 +319,28 @@ class SupportAlert(Base):
     resolved_at: Mapped[datetime | None]
 
 
+class CustomerNotice(Base):
+    """News for a customer (via the bot's trigger_intent), stored in the transaction of the change
+    it reports and sent from here, so a crash after that commit neither loses nor doubles it."""
+
+    __tablename__ = "customer_notices"
+    __table_args__ = (Index("ix_customer_notices_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Sent along as an entity: the bot drops a notice id it has handled before.
+    notice_id: Mapped[str] = mapped_column(String(32), unique=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    psid: Mapped[str] = mapped_column(String(64))
+    intent: Mapped[str] = mapped_column(String(64))
+    entities: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # pending → sent | failed (given up; support was alerted)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
 class FriendConversation(Base):
     """Where a chat with the Friends' page stands (sign-up, quiz, profile changes).
 
