@@ -64,12 +64,11 @@ async def _store(
             )
         ).all()
     )
-    latest: dict[str, datetime] = {}
-    for events, now in deliveries:
-        for e in events:
-            latest[e.sender_id] = max(now, latest.get(e.sender_id, now))
-    for now in sorted(set(latest.values())):
-        await record_inbound(session, page, {s for s, t in latest.items() if t == now}, now)
+    # One statement for the whole group: the deliveries arrived within one commit of each
+    # other, so starting every sender's 24-hour window at the group's latest arrival moves it
+    # by milliseconds, where a statement per delivery cost the acknowledgement ~1 ms each.
+    senders = {e.sender_id for events, _ in deliveries for e in events}
+    await record_inbound(session, page, senders, max(now for _, now in deliveries))
     await session.commit()
     counts = []
     for events, _now in deliveries:
