@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from backend.adapters.db import make_engine
-from backend.adapters.orm import Base
+from backend.adapters.orm import Base, is_modelled
 from backend.console import models as _console_models  # noqa: F401  (its tables join Base)
 
 target_metadata = Base.metadata
@@ -18,6 +18,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=is_modelled,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
