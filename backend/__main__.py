@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
-from backend.adapters.db import make_engine, make_sessionmaker, migrate
+from backend.adapters.db import make_engine, make_sessionmaker, migrate, wait_for_schema
 from backend.adapters.orm import utcnow
 from backend.app import create_app
-from backend.config import ROOT, Settings, load_environment
+from backend.config import ROLES, ROOT, Settings, load_environment
 from backend.console import cli as console_cli
 from backend.domain.friends import validate_friend_request
 from backend.observability.access_log import AccessLogger
@@ -22,6 +23,7 @@ from backend.services.outbox import FRIENDS_PAGE, record_inbound
 from messenger_platform import logs
 
 DEMO_FRIENDS = ROOT / "backend" / "demo_friends.json"
+SCHEMA_WAIT_SECONDS = 120.0
 
 
 async def _import_postcodes(settings: Settings, directory: Path) -> dict[str, int]:
@@ -59,7 +61,13 @@ async def _load_friends(settings: Settings, demo: list[dict[str, object]]) -> in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the HTTP service (migrates first)")
+    serve = sub.add_parser("serve", help="run the HTTP service (migrates first)")
+    serve.add_argument(
+        "--role",
+        choices=ROLES,
+        help="all (default, BACKEND_ROLE): everything; web: webhooks, API, console; "
+        "worker: webhook handling, outbox, deadline sweeps",
+    )
     sub.add_parser("migrate", help="create or upgrade the database schema")
     imp = sub.add_parser("import-postcodes", help="import GeoNames postal-code dumps")
     imp.add_argument("--dir", type=Path, help="folder with DE.txt, AT.txt, CH.txt (GEONAMES_DIR)")
@@ -69,9 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logs.configure("backend", env=load_environment())  # LOG_FORMAT=json: JSON lines
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # e.g. BACKEND_ROLE or a number that is not one
+        parser.error(str(exc))
+    if args.command == "serve" and args.role:
+        settings = dataclasses.replace(settings, role=args.role)
     if args.command in ("serve", "migrate"):
-        migrate(settings.database_url)
+        if args.command == "serve" and settings.role == "worker":
+            # A worker usually starts next to a web process that is migrating right now.
+            wait_for_schema(settings.database_url, timeout=SCHEMA_WAIT_SECONDS)
+        else:
+            migrate(settings.database_url)
         if args.command == "serve":
             web.run_app(
                 create_app(settings),

@@ -22,7 +22,7 @@ from backend.observability.event_ids import with_event_ids
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
-from backend.services.inbox import GroupCommit, process_pending
+from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web import api, openapi, webhooks
 from backend.web.middleware import (
@@ -90,6 +90,26 @@ async def _inbox_worker(rt: Runtime) -> None:
         rt.inbox_wakeup.clear()
 
 
+async def _watch_for_web_writes(rt: Runtime) -> None:
+    """A worker's web processes store events and queue messages in the database, out of reach
+    of this process's wakeups: look for them every `worker_poll_seconds`.
+
+    Both checks only read; a round with nothing to do writes nothing, so the web processes'
+    inserts do not wait for it.
+    """
+    while not rt.stopping.is_set():
+        try:
+            if await inbox_has_pending(rt.sessions, FRIENDS_PAGE):
+                rt.inbox_wakeup.set()
+            due = await outbox.next_due_in(rt.sessions, FRIENDS_PAGE, rt.settings.clock)
+            if due is not None and due <= 0:
+                rt.outbox_wakeup.set()
+        except Exception:
+            log.exception("looking for stored webhook events and queued messages failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rt.stopping.wait(), timeout=rt.settings.worker_poll_seconds)
+
+
 async def sweep_deadlines(rt: Runtime) -> None:
     """One sweep; a failure is logged and the next tick tries again (the rows are the truth)."""
     try:
@@ -101,6 +121,8 @@ async def sweep_deadlines(rt: Runtime) -> None:
 async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt = app[RUNTIME]
     rt.spawn(_inbox_worker(rt), name="friends inbox")
+    if rt.settings.role == "worker":
+        rt.spawn(_watch_for_web_writes(rt), name="watch for web writes")
     rt.spawn(
         outbox.run(
             rt.sessions,
@@ -152,10 +174,15 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(runtime_ctx)
-    app.cleanup_ctx.append(background_ctx)
+    if settings.role != "web":
+        app.cleanup_ctx.append(background_ctx)
+    app.add_routes(observability.routes)
+    if settings.role == "worker":
+        # Only what a supervisor and Prometheus ask for; nothing public.
+        app.router.add_get("/healthz", api.healthz)
+        return app
     app.add_routes(api.routes)
     app.add_routes(openapi.routes)
     app.add_routes(webhooks.routes)
-    app.add_routes(observability.routes)
     setup_console(app)  # the support console: /console/…
     return app

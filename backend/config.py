@@ -16,6 +16,10 @@ from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
 
 ROOT = Path(__file__).resolve().parent.parent
+# all: one process does everything (the demo, tests). web: verifies, stores and acknowledges
+# webhooks and serves the API and console; worker: handles stored webhook events, sends the
+# outbox and sweeps deadlines, so that work never delays an acknowledgement.
+ROLES = ("all", "web", "worker")
 
 
 def load_environment(env_file: Path | None = None) -> dict[str, str]:
@@ -64,6 +68,13 @@ class Settings:
     transcript_retention_days: int = 0
     # GET /metrics asks for this bearer token when it is set (Prometheus: authorization).
     metrics_token: str = ""
+    role: str = "all"  # one of ROLES
+    # A worker learns of events and messages the web processes stored by looking this often.
+    worker_poll_seconds: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
 
     @property
     def max_radius_km(self) -> float:
@@ -112,4 +123,6 @@ class Settings:
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),
             metrics_token=e.get("METRICS_TOKEN", ""),
+            role=e.get("BACKEND_ROLE") or "all",
+            worker_poll_seconds=float(e.get("WORKER_POLL_SECONDS") or 0.1),
         )

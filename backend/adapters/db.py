@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -47,12 +52,51 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def _alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
 def migrate(url: str) -> None:
     """Bring the database to the newest schema (creates an SQLite file when missing)."""
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
+    command.upgrade(_alembic_config(url), "head")
+
+
+async def _revisions(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return set(
+                await connection.run_sync(
+                    lambda sync: MigrationContext.configure(sync).get_current_heads()
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def wait_for_schema(url: str, timeout: float) -> None:
+    """Wait until another process has brought the database to the newest schema.
+
+    Two processes migrating one database at once collide (Alembic updates its version row
+    expecting to be alone), so only one role migrates and the other waits here.
+    """
+    heads = set(ScriptDirectory.from_config(_alembic_config(url)).get_heads())
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if asyncio.run(_revisions(url)) == heads:
+                return
+        except (DBAPIError, OSError):
+            pass  # the database is not up yet
+        if time.monotonic() > deadline:
+            raise SystemExit(
+                f"the database is not at the newest schema after {timeout:.0f} s: "
+                "run `python -m backend migrate` or start a web or all process"
+            )
+        time.sleep(0.5)

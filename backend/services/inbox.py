@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -120,6 +120,23 @@ class GroupCommit:
         return await done
 
 
+async def inbox_has_pending(sessions: async_sessionmaker[AsyncSession], page: str) -> bool:
+    """Whether `process_pending` would find an event to take now."""
+    async with sessions() as session:
+        key = await session.scalar(
+            select(InboxEvent.key).where(*_takeable(page, utcnow())).limit(1)
+        )
+    return key is not None
+
+
+def _takeable(page: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        InboxEvent.page == page,
+        InboxEvent.handled_at.is_(None),
+        or_(InboxEvent.leased_until.is_(None), InboxEvent.leased_until <= now),
+    )
+
+
 async def process_pending(
     sessions: async_sessionmaker[AsyncSession],
     page: str,
@@ -133,11 +150,7 @@ async def process_pending(
             now = utcnow()
             row = await session.scalar(
                 select(InboxEvent)
-                .where(
-                    InboxEvent.page == page,
-                    InboxEvent.handled_at.is_(None),
-                    or_(InboxEvent.leased_until.is_(None), InboxEvent.leased_until <= now),
-                )
+                .where(*_takeable(page, now))
                 .order_by(InboxEvent.received_at, InboxEvent.key)
                 .limit(1)
             )
