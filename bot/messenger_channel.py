@@ -4,8 +4,10 @@ Replaces Rasa's `facebook` channel, which checks only SHA-1 signatures (and answ
 they are wrong), handles one event per batch, never de-duplicates, acknowledges only after the
 whole turn and sends with blocking calls. Here: SHA-256 signatures, every event of a batch,
 de-duplication by mid, events stored before the 200 (and handled after a restart if the
-process died in between), turns in arrival order per sender, and every reply through a durable
-outbox that respects the 24-hour window and retries what Meta asks us to retry.
+process died in between), turns in arrival order per sender, at most MESSENGER_CONCURRENT_TURNS
+turns at once (the rest wait, stored and acknowledged, in arrival order), a turn whose custom
+action could not run tried once more and otherwise answered with an apology, and every reply
+through a durable outbox that respects the 24-hour window and retries what Meta asks us to retry.
 """
 
 from __future__ import annotations
@@ -41,6 +43,21 @@ MAX_QUICK_REPLIES = 13
 MAX_TEMPLATE_BUTTONS = 3
 QUICK_REPLY_TITLE = 20
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "var" / "messenger-customers.db"
+# Rasa works on its turns in one event loop, and NLU and the policies hold it while they
+# compute: 200 turns at once all take minutes and their action calls time out. A few at once
+# keep the CPU busy while others wait for the action server (docs/reliability.md, load test).
+DEFAULT_CONCURRENT_TURNS = 4
+# A failed action call is often a moment's overload or a restart: worth one more try.
+DEFAULT_TURN_RETRY_SECONDS = 5.0
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        log.warning("%s is not a number: %s used", name, default)
+        return default
+    return value if value > 0 else default
 
 
 class MessengerOutput(OutputChannel):
@@ -48,12 +65,21 @@ class MessengerOutput(OutputChannel):
     def name(cls) -> str:
         return "messenger"
 
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(self, outbox: Outbox, already_sent: list[dict[str, Any]] | None = None) -> None:
         self.outbox = outbox
         self.sent = 0
+        self.messages: list[dict[str, Any]] = []
+        # A turn run again after a failed action repeats what its first run said up to the
+        # failure; the customer has that already.
+        self._skip = list(already_sent or [])
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.sent += 1
+        self.messages.append(message)
+        if self._skip and self._skip[0] == message:
+            self._skip.pop(0)
+            return
+        self._skip.clear()
         try:
             await self.outbox.send(recipient_id, message)
         except OutsideWindowError as exc:
@@ -207,6 +233,12 @@ class MessengerInput(InputChannel):
             store_path=Path(env.get("MESSENGER_STORE_PATH") or DEFAULT_STORE),
             # PostgreSQL, shared by several Rasa servers (the production topology).
             store_url=env.get("MESSENGER_STORE_URL", ""),
+            concurrent_turns=int(
+                _env_number("MESSENGER_CONCURRENT_TURNS", DEFAULT_CONCURRENT_TURNS)
+            ),
+            turn_retry_seconds=_env_number(
+                "MESSENGER_TURN_RETRY_SECONDS", DEFAULT_TURN_RETRY_SECONDS
+            ),
         )
 
     def __init__(
@@ -218,6 +250,8 @@ class MessengerInput(InputChannel):
         graph_version: str,
         store_path: Path = DEFAULT_STORE,
         store_url: str = "",
+        concurrent_turns: int = DEFAULT_CONCURRENT_TURNS,
+        turn_retry_seconds: float = DEFAULT_TURN_RETRY_SECONDS,
     ) -> None:
         self.verify_token = verify_token
         self.app_secret = app_secret
@@ -226,6 +260,11 @@ class MessengerInput(InputChannel):
         self.outbox = Outbox(self.store, self.client)
         self.profiles = ProfileLookup(self.store, graph_url, graph_version, page_access_token)
         self._sender_locks: dict[str, asyncio.Lock] = {}
+        self._turns = asyncio.Semaphore(max(1, concurrent_turns))
+        self.turn_retry_seconds = turn_retry_seconds
+        # Events this server has taken and not answered yet: their claims are renewed while
+        # they wait, or another server sharing the store would answer them too.
+        self._open: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         if not app_secret:
@@ -326,9 +365,37 @@ class MessengerInput(InputChannel):
             if self._stopping.is_set():
                 return
             try:
+                await asyncio.to_thread(
+                    self.store.extend_claims, sorted(self._open), datetime.now(UTC)
+                )
                 await self._answer_unanswered(on_new_message, include_claimed=False)
             except Exception:  # the store may be restarting; try again next round
                 log.exception("looking for unanswered events failed")
+
+    async def _run_turn(
+        self,
+        message: UserMessage,
+        output: MessengerOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> unreachable_actions.TurnAborted | None:
+        """One run of Rasa on the message, within the turn limit; the abort if an action
+        could not run (Rasa saved nothing of the turn then)."""
+        async with self._turns:
+            sender = message.sender_id
+            await self.outbox.send_action(sender, "typing_on")
+            try:
+                await on_new_message(message)
+            except unreachable_actions.TurnAborted as aborted:
+                return aborted
+            except Exception:
+                # Marked handled all the same: replaying a turn that crashes would loop.
+                log.exception("turn for %s failed", sender)
+            finally:
+                if output.sent == 0:
+                    # No answer (the conversation is with support staff, or nothing to say):
+                    # the "typing…" bubble must not promise one.
+                    await self.outbox.send_action(sender, "typing_off")
+        return None
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -344,8 +411,12 @@ class MessengerInput(InputChannel):
         # The message's mid is the turn's request id: Rasa hands it to the action server as
         # the message id, and the actions send it on to the backend.
         request_id = logs.clean_id(event.mid) or logs.new_request_id()
-        with logs.bound(request=request_id, conversation=event.sender_id):
-            await self._handle_turn(key, event, on_new_message)
+        self._open.add(key)
+        try:
+            with logs.bound(request=request_id, conversation=event.sender_id):
+                await self._handle_turn(key, event, on_new_message)
+        finally:
+            self._open.discard(key)
 
     async def _handle_turn(
         self,
@@ -362,34 +433,39 @@ class MessengerInput(InputChannel):
         # Tasks are created in arrival order and asyncio locks wake waiters first-in,
         # first-out, so one person's messages are answered in the order they were written.
         async with lock:
-            await self.outbox.send_action(event.sender_id, "typing_on")
             # The locale lets the first answer come in the customer's language already.
             profile = await self.profiles.profile(event.sender_id)
-            output = MessengerOutput(self.outbox)
-            message = UserMessage(
-                text,
-                output,
-                event.sender_id,
-                input_channel=self.name(),
-                message_id=event.mid or None,
-                metadata={
-                    "messenger": {
-                        "mid": event.mid,
-                        "timestamp": event.timestamp,
-                        "kind": event.kind,
-                        "locale": profile.locale if profile else None,
-                    }
-                },
-            )
-            try:
-                await on_new_message(message)
-            except Exception:
-                # Marked handled all the same: replaying a turn that crashes would loop.
-                log.exception("turn for %s failed", event.sender_id)
-            if output.sent == 0:
-                # No answer (the conversation is with support staff, or nothing to say): the
-                # "typing…" bubble must not promise one.
-                await self.outbox.send_action(event.sender_id, "typing_off")
+            metadata = {
+                "messenger": {
+                    "mid": event.mid,
+                    "timestamp": event.timestamp,
+                    "kind": event.kind,
+                    "locale": profile.locale if profile else None,
+                }
+            }
+            already_sent: list[dict[str, Any]] = []
+            for attempt in (1, 2):
+                output = MessengerOutput(self.outbox, already_sent)
+                message = UserMessage(
+                    text,
+                    output,
+                    event.sender_id,
+                    input_channel=self.name(),
+                    message_id=event.mid or None,
+                    metadata=metadata,
+                )
+                aborted = await self._run_turn(message, output, on_new_message)
+                if aborted is None:
+                    break
+                already_sent += output.messages[len(already_sent) :]
+                if attempt == 1:
+                    log.warning("turn for %s: %s; trying once more", event.sender_id, aborted)
+                    # Outside the turn limit: other customers' turns go on meanwhile.
+                    await asyncio.sleep(self.turn_retry_seconds)
+                    continue
+                log.error("turn for %s: %s again; apologised", event.sender_id, aborted)
+                for reply in aborted.apology:
+                    await output.send_response(event.sender_id, reply)
             await asyncio.to_thread(self.store.mark_handled, key)
         if not lock.locked() and not getattr(lock, "_waiters", None):
             self._sender_locks.pop(event.sender_id, None)

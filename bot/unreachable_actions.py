@@ -1,24 +1,37 @@
-"""A confirmed booking counts as not sent when the action server cannot be reached.
+"""A custom action that cannot run ends the turn honestly instead of silently.
 
 Rasa drops the events of a custom action that fails (action server stopped, killed while
-answering, or answering 5xx) and carries on as if it had not run: the customer who tapped
-Confirm heard nothing at all. Reported as `job_status: failed` instead, the booking follows the
-rules for an unreachable backend: utter_job_failed says it was not sent, the answers are kept,
-and "Try again" posts it once the action server is back. The action posts with an
-Idempotency-Key made from the conversation and the answers, so a POST that reached the backend
-before the action server died gives the same job back on the retry, never a second one.
+answering, overloaded, answering 5xx or not at all) and carries on as if it had not run: the
+customer heard nothing, or the form went on with half its state. Two ways out here:
+
+- The Confirm (`action_submit_job`) counts as `job_status: failed`, so the booking follows the
+  rules for an unreachable backend: utter_job_failed says it was not sent, the answers are
+  kept, and "Try again" posts it once the action server is back. The action posts with an
+  Idempotency-Key made from the conversation and the answers, so a POST that reached the
+  backend before the action server died gives the same job back on the retry, never a second.
+- Any other action aborts the whole turn with `TurnAborted` before Rasa saves the tracker, so
+  the customer's message leaves no half-done state behind. Our Messenger channel runs the turn
+  once more after a short wait and, if it fails again, sends the apology carried by the
+  exception (utter_backend_unavailable: "please try again in a moment", in the customer's
+  language) so the customer writes it again.
+
+A call that hangs counts as failed after ACTION_CALL_TIMEOUT_SECONDS (Rasa waits 5 minutes, and
+the channel runs only a few turns at once, so a hung action server would stall everyone).
 
 Installed by our Messenger channel when Rasa builds its routes (bot/messenger_channel.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import Event, SlotSet
-from rasa.shared.exceptions import RasaException
+
+from actions.after_booking import language_from_locale
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +39,45 @@ log = logging.getLogger(__name__)
 FAILED_AS: dict[str, list[tuple[str, Any]]] = {
     "action_submit_job": [("job_status", "failed")],
 }
+APOLOGY = "utter_backend_unavailable"
+DEFAULT_TIMEOUT_SECONDS = 60.0
 _MARK = "_techfriends_unreachable_actions"
+
+
+class TurnAborted(BaseException):
+    """A custom action could not run: the turn stops here and is not saved.
+
+    A BaseException because Rasa's processor catches every Exception from an action and
+    carries on without its events; this one must reach our channel through Rasa.
+    """
+
+    def __init__(self, action: str, apology: list[dict[str, Any]]) -> None:
+        super().__init__(f"custom action {action} could not run")
+        self.action = action
+        self.apology = apology
+
+
+def timeout_seconds() -> float:
+    try:
+        value = float(os.environ.get("ACTION_CALL_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS)
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
+async def _apology(nlg: Any, tracker: Any, channel: str) -> list[dict[str, Any]]:
+    # On a first message the language slot is still its initial value and only Messenger's
+    # locale knows better (action_validate_slot_mappings, which would have set it, failed).
+    if not any(isinstance(e, SlotSet) and e.key == "language" for e in tracker.events):
+        metadata = (tracker.latest_message.metadata or {}) if tracker.latest_message else {}
+        messenger = metadata.get("messenger") if isinstance(metadata, dict) else None
+        locale = messenger.get("locale") if isinstance(messenger, dict) else None
+        language = language_from_locale(locale)
+        if language is not None:
+            tracker = tracker.copy()
+            tracker.update(SlotSet("language", language))
+    message = await nlg.generate(APOLOGY, tracker, channel)
+    return [message] if message else []
 
 
 def install() -> None:
@@ -34,17 +85,23 @@ def install() -> None:
     if getattr(original, _MARK, False):
         return
 
-    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> list[Event]:
+    async def run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> list[Event]:
         try:
-            return await original(self, *args, **kwargs)
+            return await asyncio.wait_for(
+                original(self, output_channel, nlg, tracker, domain), timeout_seconds()
+            )
         except ActionExecutionRejection:
             raise  # the action refused on purpose (a form); Rasa handles that itself
-        except RasaException:
+        except Exception as exc:
             slots = FAILED_AS.get(self.name())
-            if slots is None:
-                raise
-            log.error("%s could not run on the action server: counted as failed", self.name())
-            return [SlotSet(name, value) for name, value in slots]
+            if slots is not None:
+                log.error("%s could not run (%r): counted as failed", self.name(), exc)
+                return [SlotSet(name, value) for name, value in slots]
+            log.error("%s could not run (%r): the turn is not saved", self.name(), exc)
+            apology = await _apology(nlg, tracker, output_channel.name())
+            raise TurnAborted(self.name(), apology) from exc
 
     setattr(run, _MARK, True)
     RemoteAction.run = run  # type: ignore[method-assign]
