@@ -14,6 +14,7 @@ from backend.domain.claims import ClaimOutcome, may_try_to_claim
 from backend.domain.deadlines import DeadlinePolicy, contact_deadlines
 from backend.domain.jobs import WITH_FRIEND
 from backend.observability.metrics import CLAIM_SECONDS
+from backend.services.customer_news import assigned_news, first_name, store_notice
 from backend.services.jobs import record_event
 
 LIVE_OFFERS = ("queued", "sent")
@@ -118,6 +119,7 @@ async def _decide_claim(
         update(Friend).where(Friend.id == friend.id).values(claims=Friend.claims + 1)
     )
     record_event(session, job, f"friend:{friend.id}", "claimed", friend=friend.name)
+    await store_notice(session, job, "EXTERNAL_friend_assigned", assigned_news(job, friend), now)
     await session.commit()
     await session.refresh(job)
     await session.refresh(friend)
@@ -248,6 +250,14 @@ async def hand_back(
         )
     )
     record_event(session, job, f"friend:{friend.id}", "handed_back")
+    # The customer was told this Friend would come; they hear that we look again.
+    await store_notice(
+        session,
+        job,
+        "EXTERNAL_friend_handed_back",
+        {"job_reference": job.reference, "friend_name": first_name(friend)},
+        now,
+    )
     await session.commit()
     await session.refresh(job)
     return job

@@ -14,6 +14,7 @@ from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.jobs import WITH_FRIEND
 from backend.domain.money import MAX_EXTRA_MINUTES, Settlement, settle
 from backend.domain.packages import Package
+from backend.services.customer_news import first_name, store_notice
 from backend.services.jobs import record_event
 
 
@@ -118,6 +119,14 @@ async def complete_job(
         commission=str(settlement.commission),
         payout=str(settlement.payout),
         currency=price.currency,
+    )
+    friend = await session.get(Friend, job.assigned_friend_id)
+    await store_notice(
+        session,
+        job,
+        "EXTERNAL_job_completed",
+        {"job_reference": job.reference, "friend_name": first_name(friend)},
+        now,
     )
     await session.commit()
     await session.refresh(job)

@@ -1,45 +1,191 @@
-"""Telling a customer what happened to their job, through the bot (Rasa's trigger_intent)."""
+"""Telling a customer what happened to their job, through the bot (Rasa's trigger_intent).
+
+A notice is stored by `store_notice` in the transaction of the change it reports (a claim, a
+missed deadline, a completion), so it exists exactly when the change does. `NoticeSender` sends
+what is due: right after that commit for the job at hand, and in every deadline sweep for
+whatever is left (Rasa was away, or the process died in between). Each notice carries its
+unique id to the bot as the entity `notice_id`; a notice whose earlier attempt may have reached
+the bot (a timeout, a process killed mid-send) is looked up in the conversation's tracker first,
+so it is not told twice. After MAX_ATTEMPTS, or when Rasa refuses it for good, support gets a
+`customer_not_told` alert to tell the customer themselves.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.orm import Job, SupportAlert
-from backend.adapters.rasa import RasaClient
+from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, SupportAlert, utcnow
+from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient
 from backend.services.jobs import record_event
+from messenger_platform.send_policy import backoff_seconds
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10  # with the 5-minute cap, Rasa may be away for about a quarter of an hour
+# Longer than one attempt may take (tracker look-up 15 s, trigger_intent 30 s): while it runs,
+# no other process takes the notice; if the process dies, the lease runs out and one does.
+LEASE = timedelta(seconds=90)
+BATCH = 200
 
 
-async def tell_customer(
-    sessions: async_sessionmaker[AsyncSession],
-    rasa: RasaClient,
-    job_id: int,
-    psid: str,
-    intent: str,
-    entities: dict[str, Any],
-) -> bool:
-    """Trigger the intent; the job's log says whether the bot took it, and when it did not,
-    support gets an alert to tell the customer themselves."""
-    delivered = await rasa.trigger_intent(psid, intent, entities)
-    async with sessions() as session:
-        job = await session.get(Job, job_id)
-        if job is not None:
-            if not delivered:
+def first_name(friend: Friend | None) -> str:
+    return friend.name.split()[0] if friend and friend.name.strip() else ""
+
+
+def assigned_news(job: Job, friend: Friend) -> dict[str, Any]:
+    """The entities of EXTERNAL_friend_assigned: the bot's rules tell with or without a rating."""
+    entities = {"friend_name": first_name(friend), "job_reference": job.reference}
+    if friend.rating is not None:
+        entities["friend_rating"] = f"{friend.rating:.1f}"
+    return entities
+
+
+async def store_notice(
+    session: AsyncSession, job: Job, intent: str, entities: dict[str, Any], now: datetime
+) -> CustomerNotice:
+    """Add the notice to the caller's transaction (the caller commits)."""
+    psid = await session.scalar(select(Customer.psid).where(Customer.id == job.customer_id))
+    notice = CustomerNotice(
+        notice_id=uuid.uuid4().hex,
+        job_id=job.id,
+        psid=psid or "",
+        intent=intent,
+        entities=entities,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        error="",
+    )
+    session.add(notice)
+    return notice
+
+
+@dataclass(frozen=True)
+class _Leased:
+    id: int
+    notice_id: str
+    job_id: int
+    psid: str
+    intent: str
+    entities: dict[str, Any]
+    attempts: int
+
+
+@dataclass
+class NoticeSender:
+    sessions: async_sessionmaker[AsyncSession]
+    rasa: RasaClient
+    clock: Callable[[], datetime] = utcnow
+    backoff: Callable[[int], float] = field(default=backoff_seconds)
+
+    async def send_due(self, job_id: int | None = None, limit: int = BATCH) -> int:
+        """Send the due notices (of one job, or all); returns how many reached the bot."""
+        told = 0
+        tried: set[int] = set()
+        while len(tried) < limit:
+            leased = await self._lease(job_id, tried)
+            if leased is None:
+                break
+            tried.add(leased.id)
+            if await self._send(leased):
+                told += 1
+        return told
+
+    async def _lease(self, job_id: int | None, tried: set[int]) -> _Leased | None:
+        """Take the next due notice for one attempt; None when nothing is due."""
+        while True:
+            now = self.clock()
+            async with self.sessions() as session:
+                query = (
+                    select(CustomerNotice)
+                    .where(
+                        CustomerNotice.status == "pending", CustomerNotice.next_attempt_at <= now
+                    )
+                    .order_by(CustomerNotice.next_attempt_at, CustomerNotice.id)
+                    .limit(1)
+                )
+                if job_id is not None:
+                    query = query.where(CustomerNotice.job_id == job_id)
+                if tried:
+                    query = query.where(CustomerNotice.id.not_in(tried))
+                if session.get_bind().dialect.name == "postgresql":
+                    # A notice another process is taking right now is skipped, not waited for.
+                    query = query.with_for_update(skip_locked=True)
+                row = await session.scalar(query)
+                if row is None:
+                    return None
+                tried.add(row.id)
+                # The conditional UPDATE is the claim (on SQLite the only one): just one process
+                # moves on the attempt time it saw.
+                attempts = await session.scalar(
+                    update(CustomerNotice)
+                    .where(
+                        CustomerNotice.id == row.id,
+                        CustomerNotice.status == "pending",
+                        CustomerNotice.next_attempt_at == row.next_attempt_at,
+                    )
+                    .values(next_attempt_at=now + LEASE, attempts=CustomerNotice.attempts + 1)
+                    .returning(CustomerNotice.attempts)
+                )
+                leased = _Leased(
+                    row.id,
+                    row.notice_id,
+                    row.job_id,
+                    row.psid,
+                    row.intent,
+                    dict(row.entities),
+                    attempts or 0,
+                )
+                await session.commit()
+            if attempts is not None:
+                return leased
+
+    async def _send(self, notice: _Leased) -> bool:
+        outcome: Delivery | None = None
+        if notice.attempts > 1 and await self.rasa.has_notice(notice.psid, notice.notice_id):
+            outcome = Delivery.DELIVERED
+            log.info("notice %s had reached the bot already", notice.notice_id)
+        if outcome is None:
+            outcome = await self.rasa.trigger_intent(
+                notice.psid, notice.intent, {**notice.entities, NOTICE_ENTITY: notice.notice_id}
+            )
+        await self._record(notice, outcome)
+        return outcome is Delivery.DELIVERED
+
+    async def _record(self, notice: _Leased, outcome: Delivery) -> None:
+        now = self.clock()
+        async with self.sessions() as session:
+            row = await session.get(CustomerNotice, notice.id)
+            job = await session.get(Job, notice.job_id)
+            if row is None or job is None or row.status != "pending":
+                return
+            detail = {"intent": notice.intent, **notice.entities, "notice": notice.notice_id}
+            if outcome is Delivery.DELIVERED:
+                row.status, row.sent_at = "sent", now
+                record_event(session, job, "system", "customer_told", **detail)
+            elif outcome is Delivery.REFUSED or notice.attempts >= MAX_ATTEMPTS:
+                row.status = "failed"
+                row.error = f"{outcome.value} after {notice.attempts} attempts"
                 session.add(
                     SupportAlert(
                         kind="customer_not_told",
                         job_id=job.id,
-                        detail={"reference": job.reference, "intent": intent, **entities},
+                        detail={"reference": job.reference, **detail},
+                        created_at=now,
                     )
                 )
-            record_event(
-                session,
-                job,
-                "system",
-                "customer_told" if delivered else "customer_not_told",
-                intent=intent,
-                **entities,
-            )
+                record_event(session, job, "system", "customer_not_told", **detail)
+                log.error("notice %s for job %s given up", notice.notice_id, job.reference)
+            else:
+                row.error = f"{outcome.value} at attempt {notice.attempts}"
+                row.next_attempt_at = now + timedelta(seconds=self.backoff(notice.attempts - 1))
             await session.commit()
-    return delivered

@@ -21,7 +21,6 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.adapters.messenger import button_message, postback_button, text_message
 from backend.adapters.orm import (
-    Customer,
     Friend,
     InboxEvent,
     Job,
@@ -35,7 +34,7 @@ from backend.domain.packages import Package
 from backend.observability.metrics import SWEEP_LAG, record_deadline
 from backend.services import outbox
 from backend.services.claims import release_job
-from backend.services.customer_news import tell_customer
+from backend.services.customer_news import NoticeSender, first_name, store_notice
 from backend.services.dispatch import advance_wave
 from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
@@ -50,28 +49,14 @@ RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class Notice:
-    """What to tell the customer once the transaction is committed."""
-
-    job_id: int
-    psid: str
-    intent: str
-    entities: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Fired:
-    """A deadline was handled (by this process); maybe the customer is to be told."""
+    """A deadline was handled (by this process); told: a customer notice was stored with it."""
 
-    notice: Notice | None = None
+    told: bool = False
 
 
 # None: not handled here (no longer due, or another process was quicker).
 Handler = Callable[[AsyncSession, Job, datetime], Awaitable[Fired | None]]
-
-
-def _first_name(friend: Friend | None) -> str:
-    return friend.name.split()[0] if friend and friend.name.strip() else ""
 
 
 @dataclass
@@ -85,6 +70,9 @@ class DeadlineSweep:
     batch: int = BATCH
     _queued: bool = field(default=False, init=False)
     _lag: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        self.notices = NoticeSender(self.sessions, self.rasa, self.settings.clock)
 
     async def sweep(self) -> dict[str, int]:
         """Handle every due deadline once; returns how many of each kind fired."""
@@ -111,6 +99,8 @@ class DeadlineSweep:
                 Job.rating_reminder_at, "completed", now, self._rating_reminder
             ),
             "retention": await self._retention(now),
+            # What could not be told right away (Rasa away, a process killed after a commit).
+            "notices": await self.notices.send_due(),
         }
         SWEEP_LAG.set(self._lag)
         if self._queued:
@@ -156,16 +146,9 @@ class DeadlineSweep:
             fired += 1
             kind = column.key.removesuffix("_at")
             self._lag = max(self._lag, record_deadline(kind, due, self.settings.clock()))
-            notice = fired_here.notice
-            if notice is not None:
-                await tell_customer(
-                    self.sessions,
-                    self.rasa,
-                    notice.job_id,
-                    notice.psid,
-                    notice.intent,
-                    notice.entities,
-                )
+            if fired_here.told:
+                # Stored with the deadline's change; told now, or by a later sweep.
+                await self.notices.send_due(job_id=job.id)
         return fired
 
     async def _say(
@@ -181,10 +164,6 @@ class DeadlineSweep:
     @staticmethod
     def _hours(span: timedelta) -> str:
         return f"{span.total_seconds() / 3600:g}"
-
-    async def _psid(self, session: AsyncSession, job: Job) -> str:
-        customer = await session.get(Customer, job.customer_id)
-        return customer.psid if customer else ""
 
     async def _missed_deadline(
         self, session: AsyncSession, job: Job, now: datetime
@@ -228,14 +207,16 @@ class DeadlineSweep:
             )
             if not told:
                 record_event(session, job, "system", "friend_not_reachable", message="lost_job")
-        psid = await self._psid(session, job)
+        await store_notice(
+            session,
+            job,
+            "EXTERNAL_friend_missed_deadline",
+            {"job_reference": job.reference},
+            now,
+        )
         await session.commit()
         log.info("job %s: Friend %s missed the contact deadline", job.reference, friend_id)
-        return Fired(
-            Notice(
-                job.id, psid, "EXTERNAL_friend_missed_deadline", {"job_reference": job.reference}
-            )
-        )
+        return Fired(told=True)
 
     async def _contact_reminder(
         self, session: AsyncSession, job: Job, now: datetime
@@ -278,16 +259,8 @@ class DeadlineSweep:
             self._queued = True
         if result.outcome == "skipped":
             return None
-        if result.outcome == "offered":
-            return Fired()
-        return Fired(
-            Notice(
-                job.id,
-                await self._psid(session, job),
-                "EXTERNAL_nobody_found",
-                {"job_reference": job.reference},
-            )
-        )
+        # Unassigned: advance_wave stored the customer's notice with it.
+        return Fired(told=result.outcome != "offered")
 
     async def _rating_reminder(
         self, session: AsyncSession, job: Job, now: datetime
@@ -307,20 +280,17 @@ class DeadlineSweep:
             return None
         rated = await session.scalar(select(Rating.id).where(Rating.job_id == job.id))
         friend = await session.get(Friend, job.assigned_friend_id or 0)
-        psid = await self._psid(session, job)
         if rated is None:
             record_event(session, job, "system", "rating_reminder")
-        await session.commit()
-        if rated is not None:
-            return None
-        return Fired(
-            Notice(
-                job.id,
-                psid,
+            await store_notice(
+                session,
+                job,
                 "EXTERNAL_rating_reminder",
-                {"job_reference": job.reference, "friend_name": _first_name(friend)},
+                {"job_reference": job.reference, "friend_name": first_name(friend)},
+                now,
             )
-        )
+        await session.commit()
+        return None if rated is not None else Fired(told=True)
 
     async def _retention(self, now: datetime) -> int:
         cutoff = now - RETENTION

@@ -40,7 +40,7 @@ from backend.domain.packages import Package
 from backend.domain.quiz import QuizPolicy
 from backend.domain.signup import radius_in
 from backend.services import claims, completion, outbox
-from backend.services.customer_news import tell_customer
+from backend.services.customer_news import NoticeSender, first_name
 from backend.services.friend_signup import (
     FriendSignup,
     language_replies,
@@ -112,6 +112,7 @@ class FriendChat:
 
     def __post_init__(self) -> None:
         self.signup = FriendSignup(self.sessions, self.say, self.clock, policy=self.quiz)
+        self.notices = NoticeSender(self.sessions, self.rasa, self.clock)
 
     async def handle(self, event: InboundEvent) -> None:
         async with self.sessions() as session:
@@ -282,7 +283,7 @@ class FriendChat:
                     "check_in",
                     language,
                     greeting=text(greeting, language),
-                    name=_first_name(friend),
+                    name=first_name(friend),
                     count=count,
                 ),
                 language,
@@ -572,16 +573,8 @@ class FriendChat:
         key = "handed_back" if job else "hand_back_refused"
         await self.say_text(sender, text(key, language, reference=reference.upper()))
         if job is not None and customer is not None:
-            # The customer was told this Friend would come; they hear that we look again.
-            # Should the bot not know the intent, support gets an alert to tell them instead.
-            await tell_customer(
-                self.sessions,
-                self.rasa,
-                job.id,
-                customer.psid,
-                "EXTERNAL_friend_handed_back",
-                {"job_reference": job.reference, "friend_name": _first_name(friend)},
-            )
+            # The hand-back stored the customer's notice; it goes out now or at the next sweep.
+            await self.notices.send_due(job_id=job.id)
 
     async def _contacted(self, sender: str, reference: str, language: str) -> None:
         async with self.sessions() as session:
@@ -689,14 +682,7 @@ class FriendChat:
                 payout=format_money(s.payout, done.currency, language),
             ),
         )
-        await tell_customer(
-            self.sessions,
-            self.rasa,
-            done.job.id,
-            done.customer.psid,
-            "EXTERNAL_job_completed",
-            {"job_reference": done.job.reference, "friend_name": _first_name(done.friend)},
-        )
+        await self.notices.send_due(job_id=done.job.id)
 
     async def _claim(self, sender_id: str, reference: str, language: str) -> None:
         async with self.sessions() as session:
@@ -739,39 +725,9 @@ class FriendChat:
                 sender_id,
                 text("images", language, reference=job.reference, urls="\n".join(job.image_urls)),
             )
-        if not result.repeat or not await self._customer_heard_of_every_claim(job):
-            await self._tell_customer(job, friend, customer)
-
-    async def _customer_heard_of_every_claim(self, job: Job) -> bool:
-        """A process killed between the claim and telling the customer leaves the claim to be
-        handled again as the winner's repeat: then the customer has not heard of it yet."""
-        async with self.sessions() as session:
-            events = (
-                await session.execute(
-                    select(JobEvent.kind, JobEvent.detail).where(
-                        JobEvent.job_id == job.id,
-                        JobEvent.kind.in_(("claimed", "customer_told", "customer_not_told")),
-                    )
-                )
-            ).all()
-        claimed = sum(1 for kind, _ in events if kind == "claimed")
-        told = sum(
-            1
-            for kind, detail in events
-            if kind != "claimed" and detail.get("intent") == "EXTERNAL_friend_assigned"
-        )
-        return told >= claimed
-
-    async def _tell_customer(self, job: Job, friend: Friend, customer: Customer) -> None:
-        entities: dict[str, str] = {
-            "friend_name": _first_name(friend),
-            "job_reference": job.reference,
-        }
-        if friend.rating is not None:
-            entities["friend_rating"] = f"{friend.rating:.1f}"
-        await tell_customer(
-            self.sessions, self.rasa, job.id, customer.psid, "EXTERNAL_friend_assigned", entities
-        )
+        # The claim stored the customer's notice. Sent here, it is also sent when a process
+        # killed right after the claim's commit left it and the claim comes again as a repeat.
+        await self.notices.send_due(job_id=job.id)
 
 
 async def open_jobs_nearby(session: AsyncSession, friend: Friend) -> int:
@@ -800,7 +756,3 @@ async def open_jobs_nearby(session: AsyncSession, friend: Friend) -> int:
 def _short(name: str) -> str:
     """A package name fit for a 20-character chip: "Einrichtung (2 Stunden)" → "Einrichtung"."""
     return name.split(" (")[0]
-
-
-def _first_name(friend: Friend) -> str:
-    return friend.name.split()[0] if friend.name.strip() else ""

@@ -19,7 +19,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from actions.backend_client import BackendClient
-from backend.adapters.rasa import RasaClient
+from backend.adapters.rasa import Delivery, RasaClient
 from backend.app import create_app
 from backend.config import Settings
 from backend.observability.access_log import AccessLogger
@@ -125,9 +125,11 @@ async def test_news_for_a_customer_carry_the_request_id_to_rasa(
     async with aiohttp.ClientSession() as http:
         rasa = RasaClient(http, url, "token")
         with logs.bound(request="claim-req-5"):
-            assert await rasa.trigger_intent("psid-7", "EXTERNAL_job_claimed", {})
+            delivered = await rasa.trigger_intent("psid-7", "EXTERNAL_job_claimed", {})
+            assert delivered is Delivery.DELIVERED
         # A deadline sweep has no request: a fresh id, so Rasa's lines still group the turn.
-        assert await rasa.trigger_intent("psid-8", "EXTERNAL_nobody_found", {})
+        delivered = await rasa.trigger_intent("psid-8", "EXTERNAL_nobody_found", {})
+        assert delivered is Delivery.DELIVERED
     assert (seen[0]["X-Request-ID"], seen[0]["X-Conversation-ID"]) == ("claim-req-5", "psid-7")
     assert seen[1]["X-Conversation-ID"] == "psid-8"
     assert len(seen[1]["X-Request-ID"]) == 32

@@ -1,0 +1,275 @@
+"""Customer notices are stored with the change they report and sent from the table: Rasa being
+away delays them, a lost answer does not double them, two processes never send one twice, and
+a notice the bot will not take ends as a support alert."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from backend.adapters.db import make_engine, make_sessionmaker
+from backend.adapters.orm import CustomerNotice, Job
+from backend.adapters.rasa import RasaClient
+from backend.config import Settings
+from backend.services.customer_news import MAX_ATTEMPTS, NoticeSender, store_notice
+from simulator.fake_graph import FakeGraph
+from tests.backend.clock import (
+    Client,
+    MovableClock,
+    alerts,
+    backend,
+    clocked,
+    events,
+    sweep,
+)
+from tests.backend.helpers import (
+    add_friend,
+    create_job,
+    post_friends_webhook,
+    tap,
+    text_of,
+    wait_for,
+)
+
+ASSIGNED = "EXTERNAL_friend_assigned"
+
+
+@dataclasses.dataclass
+class Bot:
+    """Rasa's two endpoints the backend uses, with the answer a test chooses."""
+
+    status: int = 200
+    # The bot handled the notice although its answer says otherwise (a timeout, a lost reply).
+    handles_anyway: bool = False
+    delay: float = 0.0
+    url: str = ""
+    triggers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    tracker_reads: int = 0
+    handled: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+
+    def notice_ids(self) -> list[str]:
+        return [t["entities"]["notice_id"] for t in self.triggers]
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[Bot]:
+    state = Bot()
+
+    async def trigger(request: web.Request) -> web.Response:
+        body = await request.json()
+        state.triggers.append(body)
+        await asyncio.sleep(state.delay)
+        if state.status < 400 or state.handles_anyway:
+            entities = [{"entity": k, "value": v} for k, v in body["entities"].items()]
+            state.handled.setdefault(request.match_info["conversation_id"], []).append(
+                {
+                    "event": "user",
+                    "parse_data": {"intent": {"name": body["name"]}, "entities": entities},
+                }
+            )
+        if state.status >= 400:
+            return web.json_response({"message": "no"}, status=state.status)
+        return web.json_response({"tracker": {}, "messages": []})
+
+    async def tracker(request: web.Request) -> web.Response:
+        state.tracker_reads += 1
+        events = state.handled.get(request.match_info["conversation_id"], [])
+        return web.json_response(
+            {"events": [{"event": "action", "name": "action_listen"}, *events]}
+        )
+
+    app = web.Application()
+    app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
+    app.router.add_get("/conversations/{conversation_id}/tracker", tracker)
+    server = TestServer(app)
+    await server.start_server()
+    state.url = str(server.make_url("")).rstrip("/")
+    yield state
+    await server.close()
+
+
+async def _notices(db_url: str) -> list[CustomerNotice]:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return list((await session.scalars(select(CustomerNotice))).all())
+    finally:
+        await engine.dispose()
+
+
+async def _claim(client: Client, graph: FakeGraph) -> str:
+    """Anna claims a new job; the claim's commit holds the customer's notice."""
+    await add_friend(client)
+    ref: str = (await create_job(client))["reference"]
+    await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c))
+    assert await post_friends_webhook(client, [tap("friend-anna", f"CLAIM:{ref}", 1)]) == 200
+    await wait_for(graph, lambda c: c.recipient == "friend-anna" and "gehört" in text_of(c))
+    return ref
+
+
+async def _settle(bot: Bot, triggers: int) -> None:
+    """The claim's answer to the Friend goes out before the customer's notice is tried."""
+    for _ in range(200):
+        if len(bot.triggers) >= triggers:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{triggers} triggers expected, got {len(bot.triggers)}")
+
+
+def _with_bot(settings: Settings, bot: Bot, clock: MovableClock) -> Settings:
+    return dataclasses.replace(clocked(settings, clock), rasa_url=bot.url)
+
+
+async def test_a_notice_waits_while_rasa_is_away_and_is_sent_once_it_answers(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    bot.status = 503
+    clock = MovableClock()
+    db = settings.database_url
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = await _claim(client, fake_graph[0])
+        await _settle(bot, 1)
+        await asyncio.sleep(0.1)
+        # The claim stands and its notice waits; nobody was told, support not yet alerted.
+        [notice] = await _notices(db)
+        assert (notice.intent, notice.status, notice.attempts) == (ASSIGNED, "pending", 1)
+        assert notice.entities == {"friend_name": "Anna", "job_reference": ref}
+        assert await events(db, "customer_told") == 0
+        assert await alerts(db, "customer_not_told") == 0
+
+        bot.status = 200
+        clock.advance(minutes=1)  # past the first backoff (at most 1 s)
+        assert (await sweep(client))["notices"] == 1
+        # The second attempt asked the tracker first: the failed one had not reached the bot.
+        assert bot.tracker_reads == 1
+        assert bot.notice_ids() == [notice.notice_id, notice.notice_id]
+        [sent] = await _notices(db)
+        assert (sent.status, sent.attempts) == ("sent", 2) and sent.sent_at is not None
+        assert await events(db, "customer_told") == 1
+
+        clock.advance(hours=1)
+        assert (await sweep(client))["notices"] == 0
+        assert len(bot.triggers) == 2
+
+
+async def test_a_notice_the_bot_took_without_answering_is_not_told_again(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    # Rasa handled the notice (the customer heard it) but the answer never came back.
+    bot.status, bot.handles_anyway = 504, True
+    clock = MovableClock()
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        await _claim(client, fake_graph[0])
+        await _settle(bot, 1)
+        await asyncio.sleep(0.1)
+        bot.status = 200
+        clock.advance(minutes=1)
+        assert (await sweep(client))["notices"] == 1
+    assert len(bot.triggers) == 1 and bot.tracker_reads == 1
+    [notice] = await _notices(settings.database_url)
+    assert notice.status == "sent"
+    assert await events(settings.database_url, "customer_told") == 1
+
+
+async def test_a_notice_is_given_up_after_its_attempts_and_support_is_alerted(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    bot.status = 503
+    clock = MovableClock()
+    db = settings.database_url
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = await _claim(client, fake_graph[0])
+        await _settle(bot, 1)
+        for _ in range(MAX_ATTEMPTS - 1):
+            assert await alerts(db, "customer_not_told") == 0
+            clock.advance(minutes=10)  # past the longest backoff (5 min)
+            await sweep(client)
+        assert len(bot.triggers) == MAX_ATTEMPTS
+        [notice] = await _notices(db)
+        assert notice.status == "failed" and notice.attempts == MAX_ATTEMPTS
+        assert await alerts(db, "customer_not_told") == 1
+        assert await events(db, "customer_not_told") == 1
+        clock.advance(hours=1)
+        await sweep(client)
+        assert len(bot.triggers) == MAX_ATTEMPTS
+        listed = await client.get(
+            "/api/v1/support-alerts", headers={"Authorization": "Bearer test-admin-token"}
+        )
+        [alert] = [a for a in await listed.json() if a["kind"] == "customer_not_told"]
+        assert alert["job_reference"] == ref
+
+
+async def test_a_notice_the_bot_refuses_alerts_support_at_once(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    bot.status = 404  # an intent the model does not know: no retry makes it known
+    clock = MovableClock()
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        await _claim(client, fake_graph[0])
+        await _settle(bot, 1)
+        for _ in range(50):
+            if await alerts(settings.database_url, "customer_not_told"):
+                break
+            await asyncio.sleep(0.02)
+        clock.advance(hours=1)
+        await sweep(client)
+    assert len(bot.triggers) == 1
+    [notice] = await _notices(settings.database_url)
+    assert notice.status == "failed" and notice.attempts == 1
+    assert await alerts(settings.database_url, "customer_not_told") == 1
+
+
+async def test_two_processes_never_send_one_notice_twice(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    bot.delay = 0.01
+    clock = MovableClock()
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = (await create_job(client))["reference"]
+    engines = [make_engine(settings.database_url) for _ in range(2)]
+    try:
+        async with make_sessionmaker(engines[0])() as session:
+            job = await session.scalar(select(Job).where(Job.reference == ref))
+            assert job is not None
+            for i in range(40):
+                await store_notice(session, job, ASSIGNED, {"job_reference": ref, "n": i}, clock())
+            await session.commit()
+        async with aiohttp.ClientSession() as http:
+            rasa = RasaClient(http, bot.url, "")
+            senders = [NoticeSender(make_sessionmaker(e), rasa, clock) for e in engines]
+            told = await asyncio.gather(*(s.send_due() for s in senders), senders[0].send_due())
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(told) == 40
+    assert Counter(Counter(bot.notice_ids()).values()) == {1: 40}
+    notices = await _notices(settings.database_url)
+    assert {n.status for n in notices} == {"sent"} and {n.attempts for n in notices} == {1}
+
+
+async def test_the_notice_is_part_of_the_claims_transaction(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    clock = MovableClock()
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = (await create_job(client))["reference"]
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            job = await session.scalar(select(Job).where(Job.reference == ref))
+            assert job is not None
+            await store_notice(session, job, ASSIGNED, {"job_reference": ref}, clock())
+            await session.rollback()
+    finally:
+        await engine.dispose()
+    # Rolled back with the change it belonged to: nothing to tell.
+    assert await _notices(settings.database_url) == []
