@@ -57,6 +57,7 @@ from backend.domain.ranking import (
 from backend.domain.waves import WavePolicy, wave_radius
 from backend.services import outbox
 from backend.services.claims import withdraw_offers
+from backend.services.customer_news import store_notice
 from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
@@ -320,6 +321,9 @@ async def advance_wave(
             )
         )
         record_event(session, job, "system", "unassigned", waves=seen_wave)
+        await store_notice(
+            session, job, "EXTERNAL_nobody_found", {"job_reference": job.reference}, now
+        )
         await session.commit()
         log.info("job %s: nobody claimed it in %d waves", job.reference, seen_wave)
         return WaveResult("unassigned", wave=seen_wave)
