@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -104,8 +104,10 @@ async def deliver_due(
     One round: lease the due messages in one conditional UPDATE (two backend processes never
     take the same message; a process that dies while sending leaves the lease to run out and
     the message is tried again), send them concurrently, at most SEND_CONCURRENCY at a time and
-    within the rate limit, then store every outcome in one transaction. A round holds only each
-    person's oldest open message, so nobody's messages overtake each other.
+    within the rate limit, and store the outcomes as the answers come in: whatever has been
+    answered while the previous outcomes were written goes into the next transaction. So a
+    process killed mid-round sends again only what was in flight, not the whole round. A round
+    holds only each person's oldest open message, so nobody's messages overtake each other.
     """
     started = now()
     async with sessions() as session:
@@ -140,7 +142,6 @@ async def deliver_due(
         await session.commit()
     if not leased:
         return 0
-    leased = sorted(leased, key=lambda row: row.id)
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
 
     async def send(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -148,17 +149,44 @@ async def deliver_due(
             await limiter.acquire()
             return await transport(body)
 
-    answers = await asyncio.gather(*(send(row.body) for row in leased))
+    # Started in id order: the gate lets the oldest go first.
+    sends = {
+        asyncio.ensure_future(send(row.body)): row for row in sorted(leased, key=lambda r: r.id)
+    }
+    pending = set(sends)
+    sent = 0
+    try:
+        while pending:
+            answered, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            batch = sorted(((sends[t], t.result()) for t in answered), key=lambda p: p[0].id)
+            sent += await _record(sessions, page, batch, now, backoff)
+    finally:
+        # A failed write ends the round: what is still in flight runs out its lease and is
+        # tried again, as after a crash.
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    return sent
+
+
+async def _record(
+    sessions: async_sessionmaker[AsyncSession],
+    page: str,
+    batch: list[tuple[Row[Any], tuple[int, dict[str, Any]]]],
+    now: Callable[[], datetime],
+    backoff: Callable[[int], float],
+) -> int:
+    """Store the outcomes of answered sends in one transaction; returns how many went out."""
     sent = 0
     results: list[str] = []
+    offer_outcomes: dict[int, dict[str, Any]] = {}
     async with sessions() as session:
         # Lock order matters on PostgreSQL: claims and cancellations lock offers, then their
         # outbox rows. Outcomes are written in the same order (offers first, no autoflush in
         # between), or the two deadlock. An offer is only marked if it is still queued, so a
         # withdrawal that won the race is never overwritten by "sent" or "failed".
         with session.no_autoflush:
-            offer_outcomes: dict[int, dict[str, Any]] = {}
-            for row, (status, data) in zip(leased, answers, strict=True):
+            for row, (status, data) in batch:
                 raw_error = data.get("error")
                 error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
                 code, subcode = error.get("code"), error.get("error_subcode")
@@ -196,7 +224,7 @@ async def deliver_due(
                     .execution_options(synchronize_session=False)
                 )
         await session.commit()
-    # Counted once committed: a round that dies before its commit is sent again, not twice.
+    # Counted once committed: outcomes lost to a crash are sent again, not counted twice.
     for result in results:
         OUTBOX_ATTEMPTS.labels(page, result).inc()
     for outcome in offer_outcomes.values():
