@@ -11,30 +11,38 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
     Executable,
     Float,
+    Integer,
+    Row,
+    Select,
     bindparam,
     case,
     cast,
+    column,
+    func,
     literal,
     select,
+    table,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import button_message, postback_button
-from backend.adapters.orm import Customer, Friend, Job, Offer, SupportAlert
+from backend.adapters.orm import FRIEND_REACH, Customer, Friend, Job, Offer, SupportAlert
 from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.deadlines import is_due
 from backend.domain.geo import (
+    EARTH_RADIUS_KM,
     KM_PER_DEGREE,
     bounding_box,
     haversine_km,
@@ -50,6 +58,7 @@ from backend.domain.ranking import (
     RATING_PRIOR_COUNT,
     RELIABILITY_PRIOR_BAD,
     RELIABILITY_PRIOR_GOOD,
+    WEIGHT_DISTANCE,
     WEIGHT_RATING,
     WEIGHT_RELIABILITY,
     closeness_score,
@@ -71,6 +80,43 @@ REOFFERABLE = ("withdrawn", "not_reachable")
 # The flat-map radius test in SQL is rough (about 1% at 50 km): it may let a few Friends too
 # many through, which the exact distance then drops, but never one too few.
 FLAT_MAP_SPARE = 1.1
+# SQLite's distance may differ from Python's in the last bits: its radius test keeps a
+# millimetre to spare, and a score this close to the cut-off counts as a tie.
+SQL_DISTANCE_SPARE_KM = 1e-6
+SQL_SCORE_SPARE = 1e-9
+# A few rows beyond the wave's size, so that a Friend just outside by Python's exact distance
+# does not cost a second query.
+ROWS_SPARE = 5
+
+# Migration 0011 (SQLite): an entry per skill of each active, online Friend, maintained by
+# triggers on friends. Each pair of columns is an indexed interval: the box around the Friend's
+# own reach, the Friend's place as a point, and the skill's bit number times SKILL_SPACING (the
+# migration's). The rest ride along without an index.
+SKILL_SPACING = 0.01
+friend_reach = table(
+    FRIEND_REACH,
+    *(
+        column(name, Float)
+        for name in (
+            "reach_min_lat",
+            "reach_max_lat",
+            "reach_min_lon",
+            "reach_max_lon",
+            "place_min_lat",
+            "place_max_lat",
+            "place_min_lon",
+            "place_max_lon",
+            "skill_min",
+            "skill_max",
+            "latitude",
+            "longitude",
+            "radius_km",
+            "merit",
+        )
+    ),
+    column("friend_id", Integer),
+    column("language_bits", Integer),
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +154,7 @@ def _merit() -> ColumnElement[float]:
 
 @functools.cache
 def _candidates_statement(exclude_offered: bool) -> Executable:
-    """The candidate query, built once with bound parameters, so SQLAlchemy reuses its
+    """PostgreSQL's candidate query, built once with bound parameters, so SQLAlchemy reuses its
     compiled form instead of building and compiling the statement every call. Every column
     the WHERE tests is in ix_friends_active_match: the table is read only for those who pass.
 
@@ -130,14 +176,88 @@ def _candidates_statement(exclude_offered: bool) -> Executable:
         dy * dy + dx * dx <= Friend.radius_km * Friend.radius_km * FLAT_MAP_SPARE,
     )
     if exclude_offered:
-        query = query.where(
-            Friend.id.not_in(
-                select(Offer.friend_id).where(
-                    Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
-                )
-            )
-        )
+        query = query.where(Friend.id.not_in(_offered()))
     return query
+
+
+def _offered() -> Select[Any]:
+    """Friends who hold a live offer for the job or turned it down in any way."""
+    return select(Offer.friend_id).where(
+        Offer.job_id == bindparam("job_id"), Offer.status.not_in(REOFFERABLE)
+    )
+
+
+@functools.cache
+def _reach_statement(exclude_offered: bool) -> Executable:
+    """SQLite's candidate query: a stabbing query on the friend_reach R*Tree (migration 0011).
+
+    The tree returns only entries of the job's skill whose Friend's own reach box holds the
+    customer's place and whose place lies in the wave's box; languages and merit are read
+    alongside, no table row.
+    SQLite then measures the exact distance, ranks, and hands back the best `rows` only. Its
+    score may differ from Python's in the last bits, so find_candidates checks the cut-off.
+    """
+    r = friend_reach.c
+    lat, lon = bindparam("lat", type_=Float), bindparam("lon", type_=Float)
+    max_radius = bindparam("max_radius", type_=Float)
+    half_chord = func.pow(func.sin(func.radians(r.latitude - lat) / 2), 2) + bindparam(
+        "cos_lat", type_=Float
+    ) * func.cos(func.radians(r.latitude)) * func.pow(
+        func.sin(func.radians(r.longitude - lon) / 2), 2
+    )
+    # SQLite's two-argument min and max are scalar functions.
+    distance = 2 * EARTH_RADIUS_KM * func.asin(func.min(1.0, func.sqrt(half_chord)))
+    skill = bindparam("skill_slot", type_=Float)
+    inner = select(
+        r.friend_id.label("id"),
+        r.latitude,
+        r.longitude,
+        r.radius_km,
+        r.merit,
+        distance.label("distance"),
+    ).where(
+        r.reach_min_lat <= lat,
+        r.reach_max_lat >= lat,
+        r.reach_min_lon <= lon,
+        r.reach_max_lon >= lon,
+        r.place_min_lat <= bindparam("max_lat"),
+        r.place_max_lat >= bindparam("min_lat"),
+        r.place_min_lon <= bindparam("max_lon"),
+        r.place_max_lon >= bindparam("min_lon"),
+        r.skill_min <= skill,
+        r.skill_max >= skill,
+        r.language_bits.op("&")(bindparam("language_bit")) != 0,
+    )
+    if exclude_offered:
+        inner = inner.where(r.friend_id.not_in(_offered()))
+    near = inner.subquery()
+    score = (
+        WEIGHT_DISTANCE * func.max(0.0, 1.0 - near.c.distance / max_radius) + near.c.merit
+    ).label("score")
+    return (
+        select(near.c.id, near.c.latitude, near.c.longitude, near.c.radius_km, near.c.merit, score)
+        .where(
+            near.c.distance <= near.c.radius_km + SQL_DISTANCE_SPARE_KM,
+            near.c.distance <= max_radius + SQL_DISTANCE_SPARE_KM,
+        )
+        .order_by(score.desc())
+        .limit(bindparam("rows", type_=Integer))
+    )
+
+
+def _rank(
+    job: Job, rows: Sequence[Row[Any]], max_radius_km: float
+) -> list[tuple[float, float, int]]:
+    """(-score, distance, id) of the rows within both radii by the exact distance, best first."""
+    ranked: list[tuple[float, float, int]] = []
+    for row in rows:
+        distance = haversine_km(job.latitude, job.longitude, row.latitude, row.longitude)
+        if distance > row.radius_km or distance > max_radius_km:
+            continue
+        score = closeness_score(distance, max_radius_km) + row.merit
+        ranked.append((-score, distance, row.id))
+    ranked.sort()
+    return ranked
 
 
 async def find_candidates(
@@ -154,20 +274,19 @@ async def find_candidates(
     offer for the job or turned it down in any way (declined, missed its deadline, gave it
     back) are left out.
 
-    The database narrows down from its index alone (latitude bands and a longitude range, skill
-    and language bits, a flat-map test of each Friend's own radius with room to spare) and
-    returns the few columns ranking needs; the exact distance decides here. Whole Friends are
-    loaded only for the few who make the cut.
+    The database narrows down from an index alone and returns the few columns ranking needs:
+    on SQLite the friend_reach R*Tree, which also ranks and returns only the best few; on
+    PostgreSQL latitude bands and a longitude range, skill and language bits and a flat-map test
+    of each Friend's own radius with room to spare. The exact distance decides here. Whole
+    Friends are loaded only for the few who make the cut.
     """
     skill_bit, language_bit = skill_bits([job.category]), language_bits([language])
     if not skill_bit or not language_bit:
         return []
     min_lat, max_lat, min_lon, max_lon = bounding_box(job.latitude, job.longitude, max_radius_km)
-    params = {
+    params: dict[str, Any] = {
         "lat": job.latitude,
         "lon": job.longitude,
-        "kx": KM_PER_DEGREE * math.cos(math.radians(job.latitude)),
-        "bands": lat_bands(min_lat, max_lat),
         "min_lon": min_lon,
         "max_lon": max_lon,
         "min_lat": min_lat,
@@ -176,16 +295,28 @@ async def find_candidates(
         "language_bit": language_bit,
         "job_id": job.id,
     }
-    ranked: list[tuple[float, float, int]] = []
     # Through the connection: a plain Core query needs none of the ORM's result handling.
     connection = await session.connection()
-    rows = await connection.execute(_candidates_statement(exclude_offered), params)
-    for friend_id, latitude, longitude, radius_km, merit in rows:
-        distance = haversine_km(job.latitude, job.longitude, latitude, longitude)
-        if distance > radius_km or distance > max_radius_km:
-            continue
-        ranked.append((-(closeness_score(distance, max_radius_km) + merit), distance, friend_id))
-    ranked.sort()
+    if connection.dialect.name == "sqlite":
+        params["skill_slot"] = (skill_bit.bit_length() - 1) * SKILL_SPACING
+        params["cos_lat"] = math.cos(math.radians(job.latitude))
+        params["max_radius"] = max_radius_km
+        params["rows"] = limit + ROWS_SPARE
+        statement = _reach_statement(exclude_offered)
+        rows = (await connection.execute(statement, params)).all()
+        ranked = _rank(job, rows, max_radius_km)
+        # Rows beyond the limit score at most the last one's; unless the best `limit` all
+        # beat that clearly, one of them might belong in, so ask again without a limit.
+        if len(rows) == params["rows"] and (
+            len(ranked) < limit or -ranked[limit - 1][0] <= rows[-1].score + SQL_SCORE_SPARE
+        ):
+            params["rows"] = -1
+            ranked = _rank(job, (await connection.execute(statement, params)).all(), max_radius_km)
+    else:
+        params["kx"] = KM_PER_DEGREE * math.cos(math.radians(job.latitude))
+        params["bands"] = lat_bands(min_lat, max_lat)
+        rows = (await connection.execute(_candidates_statement(exclude_offered), params)).all()
+        ranked = _rank(job, rows, max_radius_km)
     top = ranked[:limit]
     if not top:
         return []
