@@ -10,8 +10,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, Table, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(seconds=30)
 Handler = Callable[[InboundEvent], Awaitable[None]]
+_INBOX = cast(Table, InboxEvent.__table__)
 
 
 async def store_events(
@@ -54,15 +56,20 @@ async def _store(
     if not rows:
         return [0 for _ in deliveries]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # The rows go as parameters of one cached statement (SQLAlchemy still sends them as one
+    # multi-row INSERT): rows inlined with .values() made a new statement to compile for
+    # every group, about 1.5 ms of the acknowledging process's time.
     stored = set(
         (
-            await session.scalars(
-                insert(InboxEvent)
-                .values(rows)
+            await session.execute(
+                insert(_INBOX)
                 .on_conflict_do_nothing(index_elements=["key"])
-                .returning(InboxEvent.key)
+                .returning(_INBOX.c.key),
+                rows,
             )
-        ).all()
+        )
+        .scalars()
+        .all()
     )
     # One statement for the whole group: the deliveries arrived within one commit of each
     # other, so starting every sender's 24-hour window at the group's latest arrival moves it
