@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10  # with the 5-minute cap, Rasa may be away for about a quarter of an hour
 # Longer than one attempt may take (tracker look-up 15 s, trigger_intent 30 s): while it runs,
 # no other process takes the notice; if the process dies, the lease runs out and one does.
-LEASE = timedelta(seconds=90)
+LEASE = timedelta(seconds=60)
 BATCH = 200
 
 

@@ -59,8 +59,27 @@ async def fake_rasa() -> AsyncIterator[FakeRasa]:
         )
         return web.json_response({"tracker": {}, "messages": []})
 
+    async def tracker(request: web.Request) -> web.Response:
+        # What Rasa's tracker shows of the news: one external user event per trigger.
+        conversation = request.match_info["conversation_id"]
+        events = [
+            {
+                "event": "user",
+                "parse_data": {
+                    "intent": {"name": t["body"]["name"]},
+                    "entities": [
+                        {"entity": k, "value": v} for k, v in t["body"]["entities"].items()
+                    ],
+                },
+            }
+            for t in rasa.triggers
+            if t["conversation"] == conversation
+        ]
+        return web.json_response({"sender_id": conversation, "events": events})
+
     app = web.Application()
     app.router.add_post("/conversations/{conversation_id}/trigger_intent", trigger)
+    app.router.add_get("/conversations/{conversation_id}/tracker", tracker)
     server = TestServer(app)
     await server.start_server()
     rasa.url = str(server.make_url("")).rstrip("/")
