@@ -117,13 +117,16 @@ class GroupCommit:
                             counts = await _store(
                                 session, self._page, [(e, t) for e, t, _ in group]
                             )
+                            # Committed: the others are answered now, not after the pool's
+                            # reset of the connection (one more trip to the driver's thread).
+                            for (_, _, waiter), count in zip(group, counts, strict=True):
+                                waiter.set_result(count)
                 except Exception as exc:
+                    if done.done():  # stored and answered; only closing the session failed
+                        log.exception("friends inbox: closing the session after a commit failed")
                     for _, _, waiter in group:
                         if not waiter.done():
                             waiter.set_exception(exc)
-                else:
-                    for (_, _, waiter), count in zip(group, counts, strict=True):
-                        waiter.set_result(count)
         return await done
 
 
