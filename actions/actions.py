@@ -18,7 +18,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet, UserUtteranc
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import after_booking, buttons, categories, fields, packages, postal
+from actions import after_booking, buttons, categories, fields, notices, packages, postal
 from actions.address import MISSING_NUMBER, clean_street
 from actions.backend_client import BackendClient, BackendError, BackendValidationError
 from actions.corrections import correction_for_other_slot, find_correction
@@ -1315,6 +1315,9 @@ class ActionAskRatingStars(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if notices.is_repeated_notice(tracker.latest_message, tracker.events):
+            # Told already (the backend sent it again): the turn is undone, the form with it.
+            return [UserUtteranceReverted()]
         intent = _intent(tracker) or ""
         if tracker.get_slot("rating_pending") and not intent.startswith("EXTERNAL"):
             # Held back while the customer booked another job: name the job it is about.
@@ -1347,6 +1350,8 @@ class ActionHoldRating(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if notices.is_repeated_notice(tracker.latest_message, tracker.events):
+            return [UserUtteranceReverted()]  # told already; the booking goes on as it was
         if _intent(tracker) == "EXTERNAL_rating_reminder":
             response = "utter_rating_reminder_later"
         else:

@@ -782,3 +782,41 @@ async def test_the_name_answer_is_judged_by_its_words_not_only_by_the_intent(
     answer = await run_action(action_server, "validate_job_form", state)
     assert slot_events(answer)["customer_name"] == kept
     assert responses(answer) == ([] if kept else ["utter_invalid_name"])
+
+
+async def test_news_the_bot_was_given_before_are_not_told_again(action_server: str) -> None:
+    entities = [
+        {"entity": "job_reference", "value": "TF-7K2Q"},
+        {"entity": "friend_name", "value": "Anna"},
+        {"entity": "notice_id", "value": "0f1e2d3c"},
+    ]
+    slots = {"rating_reference": "TF-7K2Q", "rating_friend_name": "Anna"}
+
+    def news() -> dict[str, Any]:
+        return tracker(
+            "psid-news",
+            intent="EXTERNAL_job_completed",
+            text="EXTERNAL: EXTERNAL_job_completed",
+            entities=entities,
+            slots=slots,
+        )
+
+    first = news()
+    told = await run_action(action_server, "action_ask_rating_stars", first)
+    assert responses(told) == ["utter_ask_rating"]
+    assert "rewind" not in [e["event"] for e in told["events"]]
+    # The backend sent the same notice again: the conversation holds the first copy.
+    again = news()
+    again["events"][1:1] = [
+        {
+            "event": "user",
+            "text": "EXTERNAL: EXTERNAL_job_completed",
+            "parse_data": first["latest_message"],
+        },
+        {"event": "bot", "text": "Schön, dass Anna Ihnen helfen konnte!"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    for name in ("action_ask_rating_stars", "action_hold_rating"):
+        answer = await run_action(action_server, name, again)
+        assert answer["responses"] == [], name
+        assert [e["event"] for e in answer["events"]] == ["rewind"], name
