@@ -53,7 +53,13 @@ from backend.domain.geo import haversine_km
 from backend.services.postcodes import Place, import_geonames, read_geonames
 from backend.texts import text as backend_text
 from product.categories import CATEGORIES
-from simulator.webhook_bodies import encode_signed, page_body, postback_event, text_event
+from simulator.webhook_bodies import (
+    encode_signed,
+    new_mid,
+    page_body,
+    postback_event,
+    text_event,
+)
 from tests.e2e.conftest import SECRETS, System, free_port
 from tests.e2e.conversation import (
     SCRIPTED_CUSTOMERS,
@@ -73,6 +79,10 @@ GEONAMES = Path(os.environ.get("GEONAMES_DIR") or ROOT.parent / "shared" / "data
 REFERENCE = re.compile(r"\bTF-[2-9A-HJ-NP-Z]{4}\b")
 CONFIRMED = re.compile(r"12 Stunden|12 hours")
 FRIEND_NAME = re.compile(r"\bFriend\d{3}\b")  # the first names friend_bodies gives
+# The bot's "please try again in a moment": utter_backend_unavailable, utter_job_failed.
+TRY_AGAIN = re.compile(r"erreiche unser System gerade nicht|cannot reach our system right now")
+TRY_AGAIN_PAUSE_S = 2.0
+MAX_WRITES_AGAIN = 3
 CUSTOMER_PAGE, FRIENDS_PAGE = "customer-page", "friends-page"
 # Friends live within this distance of a customer's place and reach this far themselves.
 FRIEND_SPREAD_KM, FRIEND_RADIUS_KM = 8.0, 20.0
@@ -208,6 +218,8 @@ class Metrics:
     first_claim: float = math.inf
     last_claim_ack: float = 0.0
     last_post: float = 0.0
+    # Turns the bot could not finish and said so: "please try again in a moment".
+    asked_to_write_again: int = 0
 
 
 @dataclass
@@ -244,33 +256,59 @@ class LoadResult:
 
 
 class LoadChat(Chat):
-    """A customer's chat whose webhooks are timed and whose replies come from the watcher."""
+    """A customer's chat whose webhooks are timed and whose replies come from the watcher.
+
+    Asked to try again (the bot could not finish the turn: utter_backend_unavailable, or
+    utter_job_failed at the Confirm), the customer writes the same once more, as people do.
+    """
 
     def __init__(self, run: LoadRun, psid: str, turn_timeout: float) -> None:
         super().__init__(run.target.system, psid)
         self.run, self.turn_timeout, self.posted_at = run, turn_timeout, 0.0
+        self.last_event: dict[str, Any] | None = None
 
     async def _post(self, event: dict[str, Any]) -> None:
         self.posted_at = time.time()
+        self.last_event = event
         await self.run.post_customer(event)
+
+    async def _write_again(self) -> None:
+        assert self.last_event is not None
+        event = json.loads(json.dumps(self.last_event))
+        # A new message with its own mid: the same mid would be taken as Meta's redelivery.
+        for part in ("message", "postback"):
+            if isinstance(event.get(part), dict):
+                event[part]["mid"] = new_mid()
+        self.transcript.append("customer writes it again")
+        await asyncio.sleep(TRY_AGAIN_PAUSE_S)
+        await self._post(event)
 
     async def wait_until(self, until: Callable[[Call], bool]) -> list[Call]:
         def wanted(call: Call) -> bool:
-            return is_message(call) and until(call)
+            return is_message(call) and (until(call) or bool(TRY_AGAIN.search(text(call))))
 
-        try:
-            calls = await self.run.watcher.wait_for(
-                self.psid, self.cursor, wanted, self.turn_timeout
-            )
-        except TimeoutError as exc:
-            raise AssertionError(f"{exc}\ntranscript:\n" + "\n".join(self.transcript)) from None
-        answer = next(c for c in calls if wanted(c))
-        self.run.metrics.turns_ms.append((call_time(answer) - self.posted_at) * 1000)
-        self.cursor = max(c["seq"] for c in calls)
-        messages = [c for c in calls if is_message(c)]
-        for call in messages:
-            self.transcript.append(f"bot: {text(call)}")
-        return messages
+        messages: list[Call] = []
+        for _ in range(MAX_WRITES_AGAIN + 1):
+            try:
+                calls = await self.run.watcher.wait_for(
+                    self.psid, self.cursor, wanted, self.turn_timeout
+                )
+            except TimeoutError as exc:
+                raise AssertionError(f"{exc}\ntranscript:\n" + "\n".join(self.transcript)) from None
+            answer = next(c for c in calls if wanted(c))
+            self.run.metrics.turns_ms.append((call_time(answer) - self.posted_at) * 1000)
+            self.cursor = max(c["seq"] for c in calls)
+            messages = [c for c in calls if is_message(c)]
+            for call in messages:
+                self.transcript.append(f"bot: {text(call)}")
+            if until(answer):
+                return messages
+            self.run.metrics.asked_to_write_again += 1
+            await self._write_again()
+        raise AssertionError(
+            f"asked to write again {MAX_WRITES_AGAIN} times in a row\ntranscript:\n"
+            + "\n".join(self.transcript)
+        )
 
 
 def friend_places(geonames_dir: Path) -> list[list[Place]]:
@@ -757,6 +795,7 @@ def summarise(run: LoadRun, duration: float) -> dict[str, float]:
         "booking_span_s": booking_span,
         "jobs_won": float(len(run.won_at)),
         "customers_told_their_friend": float(len(run.customer_told_at)),
+        "asked_to_write_again": float(m.asked_to_write_again),
     }
     for name, values in (
         ("customer_ack_ms", m.customer_acks_ms),
@@ -783,7 +822,8 @@ def report(result: LoadResult) -> str:
         f"claims {f['claims']:.0f}: {f['claims_per_s']:.1f}/s; webhooks {f['webhooks']:.0f}: "
         f"{f['webhooks_per_s']:.1f}/s",
         f"jobs won {f['jobs_won']:.0f}; customers told their Friend "
-        f"{f['customers_told_their_friend']:.0f}",
+        f"{f['customers_told_their_friend']:.0f}; turns the bot asked to be written again "
+        f"{f['asked_to_write_again']:.0f}",
     ]
     for name, unit in (
         ("customer_ack", "ms"),
