@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.adapters.messenger import button_message, postback_button, text_message
 from backend.adapters.orm import (
+    CustomerNotice,
     Friend,
     InboxEvent,
     Job,
@@ -301,5 +302,12 @@ class DeadlineSweep:
                     (OutboxMessage.sent_at < cutoff) | (OutboxMessage.failed_at < cutoff)
                 )
             )
+            # The job's events keep what the customer was told; the notice itself is done.
+            told = await session.execute(
+                delete(CustomerNotice).where(
+                    CustomerNotice.status != "pending", CustomerNotice.created_at < cutoff
+                )
+            )
             await session.commit()
-        return int(inbox.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]
+        counts: list[int | None] = [inbox.rowcount, sent.rowcount, told.rowcount]  # type: ignore[attr-defined]
+        return sum(n or 0 for n in counts)

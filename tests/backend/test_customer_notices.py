@@ -273,3 +273,36 @@ async def test_the_notice_is_part_of_the_claims_transaction(
         await engine.dispose()
     # Rolled back with the change it belonged to: nothing to tell.
     assert await _notices(settings.database_url) == []
+
+
+async def test_finished_notices_go_after_30_days_and_pending_ones_stay(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    clock = MovableClock()
+    db = settings.database_url
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = await _claim(client, fake_graph[0])
+        await _settle(bot, 1)
+        for _ in range(100):
+            if [n.status for n in await _notices(db)] == ["sent"]:
+                break
+            await asyncio.sleep(0.02)
+        bot.status = 503  # a second notice that never gets out
+        engine = make_engine(db)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                job = await session.scalar(select(Job).where(Job.reference == ref))
+                assert job is not None
+                stuck = await store_notice(session, job, ASSIGNED, {"job_reference": ref}, clock())
+                await session.commit()
+        finally:
+            await engine.dispose()
+        # (The Friend misses the contact deadline meanwhile: that notice waits as well.)
+        clock.advance(days=29)
+        await sweep(client)
+        assert Counter(n.status for n in await _notices(db))["sent"] == 1
+        clock.advance(days=2)
+        await sweep(client)
+        left = await _notices(db)
+        assert {n.status for n in left} == {"pending"}
+        assert stuck.notice_id in {n.notice_id for n in left}
