@@ -5,6 +5,8 @@ Run with the bot's venv from the repository root (it needs Rasa and spaCy)::
     .venv-bot/bin/python -m tools.nlu_report cv current      # 5-fold CV of config.yml
     .venv-bot/bin/python -m tools.nlu_report cv epochs_60    # ... of an alternative (VARIANTS)
     .venv-bot/bin/python -m tools.nlu_report entities        # the EntityRuler against the data
+    .venv-bot/bin/python -m tools.nlu_report standin         # fast linear stand-in, seconds
+    .venv-bot/bin/python -m tools.nlu_report split dense_1   # one held-out fifth, one training
     .venv-bot/bin/python -m tools.nlu_report report          # tables + image into docs/
 
 ``cv`` runs ``rasa test nlu --cross-validation --folds 5`` on data/ with config.yml or a variant
@@ -60,6 +62,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "char_1_5": {"CountVectorsFeaturizer#1": {"min_ngram": 1, "max_ngram": 5}},
     # DIET learns device/brand from the annotations as well (next to the EntityRuler).
     "diet_entities": {"DIETClassifier#0": {"entity_recognition": True}},
+    # Word bigrams next to the single words ("no thanks", "wer kommt").
+    "word_1_2": {"CountVectorsFeaturizer#0": {"min_ngram": 1, "max_ngram": 2}},
+    # The sparse input layer fully connected (DIET's default connects 20 % of the inputs).
+    "dense_1": {"DIETClassifier#0": {"connection_density": 1.0}},
+    # A wider sentence and label embedding (DIET's default is 20 dimensions).
+    "embed_50": {"DIETClassifier#0": {"embedding_dimension": 50}},
+    # A hidden layer between the sparse features and the embedding.
+    "hidden_256": {"DIETClassifier#0": {"hidden_layers_sizes": {"text": [256], "label": []}}},
+    # Less dropout: the model fits the folds early, but the small intents have few examples.
+    "drop_0_1": {"DIETClassifier#0": {"drop_rate": 0.1}},
 }
 
 
@@ -116,13 +128,82 @@ def run_cv(name: str, nlu: Path = ROOT / "data", out_name: str | None = None) ->
     return out
 
 
-def load_nlu_data() -> Any:
-    """Every NLU example under data/ (rules and stories files left out)."""
+def run_split(name: str, nlu: Path = ROOT / "data", out_name: str | None = None) -> Path:
+    """One stratified held-out fifth (seed 7, as ``rasa data split nlu``) for a variant: one
+    training instead of five, to screen configurations; rasa's output in var/nlu-cv/<name>."""
+    import subprocess
+
+    from rasa.nlu.test import drop_intents_below_freq
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+
+    out = OUT / (out_name or f"split_{name}")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    data = drop_intents_below_freq(load_nlu_data(nlu), FOLDS)
+    train, test = data.train_test_split(train_frac=0.8, random_seed=7)
+    RasaYAMLWriter().dump(out / "train.yml", train)
+    RasaYAMLWriter().dump(out / "test.yml", test)
+    config = variant_config(name, build_spacy(out / "spacy"))
+    (out / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    rasa = [sys.executable, "-m", "rasa"]
+    train = ["train", "nlu", "-c", str(out / "config.yml"), "--nlu", str(out / "train.yml")]
+    test = ["test", "nlu", "-m", str(out / "model.tar.gz"), "--nlu", str(out / "test.yml")]
+    started = time.monotonic()
+    subprocess.run([*rasa, *train, "--out", str(out), "--fixed-model-name", "model"], check=True)
+    seconds = round(time.monotonic() - started)
+    subprocess.run([*rasa, *test, "--out", str(out)], check=True)
+    (out / "timing.json").write_text(json.dumps({"seconds": seconds}), encoding="utf-8")
+    return out
+
+
+def run_standin(nlu: Path = ROOT / "data", merge: dict[str, str] | None = None) -> dict[str, Any]:
+    """The fast stand-in for ``cv``: a linear SVM on the word and character n-grams of the
+    pipeline (words 1-2, char_wb 1-4, lower-cased), the same stratified 5 folds for every run.
+
+    Seconds instead of minutes, so data changes can be tried one by one; DIET is then checked
+    with ``cv``. Intents with fewer than 5 examples are left out as rasa does. ``merge`` maps an
+    intent to another label, to measure what merging intents (retrieval intents) would give.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.metrics import classification_report
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    examples = [(m.get("text"), m.get("intent")) for m in load_nlu_data(nlu).intent_examples]
+    counts = Counter(intent for _, intent in examples)
+    examples = [(text, (merge or {}).get(i, i)) for text, i in examples if counts[i] >= FOLDS]
+    texts = [text.lower() for text, _ in examples]
+    labels = [intent for _, intent in examples]
+    model = make_pipeline(
+        make_union(
+            CountVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)),
+            CountVectorizer(analyzer="char_wb", ngram_range=(1, 4)),
+        ),
+        LinearSVC(C=0.5, max_iter=5000),
+    )
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=FOLD_SEED)
+    predicted = cross_val_predict(model, texts, labels, cv=folds)
+    report: dict[str, Any] = classification_report(
+        labels, predicted, output_dict=True, zero_division=0
+    )
+    report["errors"] = [
+        {"text": text, "intent": intent, "predicted": str(guess)}
+        for (text, intent), guess in zip(examples, predicted, strict=True)
+        if intent != guess
+    ]
+    return report
+
+
+def load_nlu_data(nlu: Path = ROOT / "data") -> Any:
+    """Every NLU example under data/ or ``nlu`` (rules and stories files left out)."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    files = sorted(p for p in (ROOT / "data").rglob("*.yml") if RasaYAMLReader.is_yaml_nlu_file(p))
+    paths = [nlu] if nlu.is_file() else nlu.rglob("*.yml")
+    files = sorted(p for p in paths if RasaYAMLReader.is_yaml_nlu_file(p))
     return TrainingData().merge(*(load_data(str(path)) for path in files))
 
 
@@ -424,6 +505,32 @@ def main(argv: list[str] | None = None) -> int:
             for item in result["disagreements"]:
                 print(f"{item['text']!r}: annotated {item['annotated']} ruler {item['ruler']}")
             print(f"{name}: entity macro-F1 {result['macro_f1']:.3f}, {result['labels']}")
+    elif args[:1] == ["split"] and len(args) in (2, 4) and args[1] in VARIANTS:
+        out = run_split(args[1], *((Path(args[2]), args[3]) if len(args) == 4 else ()))
+        report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
+        print(
+            f"{out.name}: intent macro-F1 {_macro(report):.3f}, accuracy {report['accuracy']:.3f}"
+        )
+    elif args[:1] == ["standin"] and len(args) <= 3:
+        # Optional: another NLU file or folder; "a=x,y;b=z" merges intents x and y into a ...
+        merge = {
+            member: name
+            for group in (args[2] if len(args) == 3 else "").split(";")
+            if group
+            for name, members in [group.split("=")]
+            for member in members.split(",")
+        }
+        report = run_standin(Path(args[1]) if len(args) >= 2 else ROOT / "data", merge)
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "standin.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        per_intent = sorted((v["f1-score"], k) for k, v in _labels(report).items())
+        print(" ".join(f"{intent} {f1:.2f}" for f1, intent in per_intent))
+        print(
+            f"stand-in: intent macro-F1 {_macro(report):.3f}, accuracy {report['accuracy']:.3f}, "
+            f"{len(report['errors'])} errors in var/nlu-cv/standin.json"
+        )
     elif args == ["report"]:
         write_report()
     else:
