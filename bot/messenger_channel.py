@@ -384,7 +384,8 @@ class MessengerInput(InputChannel):
             sender = message.sender_id
             await self.outbox.send_action(sender, "typing_on")
             try:
-                await on_new_message(message)
+                with unreachable_actions.channel_turn():
+                    await on_new_message(message)
             except unreachable_actions.TurnAborted as aborted:
                 return aborted
             except Exception:

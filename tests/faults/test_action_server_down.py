@@ -1,5 +1,6 @@
 """The action server down when a customer taps Confirm: the customer is told the request was
 not sent, and after a retry there is exactly one job — never two, never a half-created one.
+Down mid-form: the customer is asked to write again, and the answer counts once written again.
 
 Two ways to be down: stopped before the tap, and killed while its POST of the job is waiting
 at a frozen backend (the backend then creates the job the dead action never hears of; the
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.faults
 API_TOKEN = SECRETS["BACKEND_API_TOKEN"]
 RESTART_SECONDS = 300
 NOT_SENT = ("noch nicht abgeschickt", "has not been sent")
+TRY_AGAIN = ("ich erreiche unser System gerade nicht", "I cannot reach our system right now")
 
 
 class AtConfirm(Exception):
@@ -45,6 +47,26 @@ class StopsAtConfirm(Chat):
         return calls
 
     summary_shown = False
+
+
+class AtStreet(Exception):
+    """Raised instead of answering the street question, so the test decides what happens."""
+
+
+class StopsAtStreet(Chat):
+    async def deliver_text(self, message: str) -> None:
+        if self.asked == "street":
+            self.transcript.pop()  # not written after all
+            raise AtStreet
+        await super().deliver_text(message)
+
+    async def wait_until(self, until: Any) -> list[Call]:
+        calls = await super().wait_until(until)
+        asked = [q for c in calls if (q := question(c))]
+        self.asked = asked[-1] if asked else None
+        return calls
+
+    asked: str | None = None
 
 
 def _customer(psid: str) -> Customer:
@@ -165,3 +187,25 @@ async def test_action_server_killed_while_its_post_waits_at_the_backend(system: 
         f"\nactions killed mid-POST: told, job from the dead POST: {bool(orphaned)}, "
         f"restarted in {restart:.0f} s, {reference} once"
     )
+
+
+async def test_action_server_stopped_mid_form(system: System) -> None:
+    psid = "faults-actions-mid-form"
+    chat = StopsAtStreet(system, psid)
+    with pytest.raises(AtStreet):
+        await book(system, _customer(psid), chat)
+    chat.asked = None  # from here on the test writes itself
+    actions = _service(system, "actions")
+    await asyncio.to_thread(_kill, actions)
+    try:
+        calls = await chat.send_text(
+            "Zeil 10", lambda c: any(words in text(c) for words in TRY_AGAIN)
+        )
+        assert not [q for c in calls if (q := question(c))], "the form went on without actions"
+    finally:
+        restart = await asyncio.to_thread(_start, actions)
+    calls = await chat.send_text("Zeil 10", lambda c: question(c) not in (None, "street"))
+    asked = [q for c in calls if (q := question(c))]
+    assert asked[-1] in ("time", "name", "phone", "consent", "summary"), chat.transcript
+    assert await _jobs(system, psid) == []
+    print(f"\nactions stopped mid-form: asked to write again, restarted in {restart:.0f} s")
