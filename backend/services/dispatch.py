@@ -193,9 +193,9 @@ def _reach_statement(exclude_offered: bool) -> Executable:
 
     The tree returns only entries of the job's skill whose Friend's own reach box holds the
     customer's place and whose place lies in the wave's box; languages and merit are read
-    alongside, no table row.
-    SQLite then measures the exact distance, ranks, and hands back the best `rows` only. Its
-    score may differ from Python's in the last bits, so find_candidates checks the cut-off.
+    alongside, no table row. SQLite then measures the exact distance, ranks, and hands back
+    the best `rows` only. Its score may differ from Python's in the last bits, so
+    find_candidates checks the cut-off.
     """
     r = friend_reach.c
     lat, lon = bindparam("lat", type_=Float), bindparam("lon", type_=Float)

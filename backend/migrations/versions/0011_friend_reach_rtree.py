@@ -20,6 +20,10 @@ decides in backend/services/dispatch.py.
 
 PostgreSQL keeps its B-tree path (ix_friends_active_match); nothing changes there.
 
+A later migration that rebuilds friends on SQLite (batch_alter_table copies the table and drops
+the old one) drops these triggers with it and must create them again;
+tests/backend/test_matching_reach.py fails if the tree falls out of step.
+
 Revision ID: 0011
 Revises: 0010
 """
