@@ -68,8 +68,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "dense_1": {"DIETClassifier#0": {"connection_density": 1.0}},
     # A wider sentence and label embedding (DIET's default is 20 dimensions).
     "embed_50": {"DIETClassifier#0": {"embedding_dimension": 50}},
-    # A hidden layer between the sparse features and the embedding.
-    "hidden_256": {"DIETClassifier#0": {"hidden_layers_sizes": {"text": [256], "label": []}}},
     # Less dropout: the model fits the folds early, but the small intents have few examples.
     "drop_0_1": {"DIETClassifier#0": {"drop_rate": 0.1}},
 }
