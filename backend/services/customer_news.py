@@ -164,10 +164,12 @@ class NoticeSender:
     async def _record(self, notice: _Leased, outcome: Delivery) -> None:
         now = self.clock()
         async with self.sessions() as session:
-            row = await session.get(CustomerNotice, notice.id)
+            row = await session.get(CustomerNotice, notice.id, with_for_update=True)
             job = await session.get(Job, notice.job_id)
             if row is None or job is None or row.status != "pending":
                 return
+            if row.attempts != notice.attempts and outcome is not Delivery.DELIVERED:
+                return  # this attempt overran its lease; the newer one decides what comes next
             detail = {"intent": notice.intent, **notice.entities, "notice": notice.notice_id}
             if outcome is Delivery.DELIVERED:
                 row.status, row.sent_at = "sent", now
