@@ -11,14 +11,14 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import aiohttp
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import InboxEvent, OutboxMessage
+from backend.adapters.orm import CustomerNotice, InboxEvent, OutboxMessage
 from benchmarks.backend_processes import ROOT, SECRETS, BackendProcess, backend_env
 from simulator.fake_graph import FakeGraph, RecordedCall
 from simulator.webhook_bodies import encode_signed, page_body, postback_event
@@ -151,18 +151,34 @@ async def count(session: AsyncSession, model: Any, *where: Any) -> int:
     return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
-async def open_work(db_url: str) -> tuple[int, int]:
-    """(webhook events not yet handled, outbox messages neither sent nor failed)."""
+class OpenWork(NamedTuple):
+    inbox: int  # webhook events not yet handled
+    outbox: int  # outbox messages neither sent nor given up
+    notices: int  # customer notices still to tell
 
-    async def read(session: AsyncSession) -> tuple[int, int]:
-        inbox = await count(session, InboxEvent, InboxEvent.handled_at.is_(None))
-        outbox = await count(
-            session,
-            OutboxMessage,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
+    @property
+    def settled(self) -> bool:
+        return self.inbox == self.outbox == self.notices == 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.inbox} webhook events unhandled, {self.outbox} outbox messages open, "
+            f"{self.notices} customer notices pending"
         )
-        return inbox, outbox
+
+
+async def open_work(db_url: str) -> OpenWork:
+    async def read(session: AsyncSession) -> OpenWork:
+        return OpenWork(
+            await count(session, InboxEvent, InboxEvent.handled_at.is_(None)),
+            await count(
+                session,
+                OutboxMessage,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            ),
+            await count(session, CustomerNotice, CustomerNotice.status == "pending"),
+        )
 
     return await query(db_url, read)
 
@@ -175,5 +191,4 @@ def text_of(call: RecordedCall) -> str:
 
 
 async def describe_open(db_url: str) -> str:
-    inbox, outbox = await open_work(db_url)
-    return f"{inbox} webhook events unhandled, {outbox} outbox messages open"
+    return str(await open_work(db_url))

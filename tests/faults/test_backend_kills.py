@@ -150,14 +150,11 @@ async def test_kill_9_mid_claim_storm(
             refused_posts = meta.redelivered
 
             async def settled() -> bool:
-                inbox, outbox = await open_work(fault_db_url)
-                return inbox == 0 and outbox == 0 and await _notices_open(fault_db_url) == 0
+                return (await open_work(fault_db_url)).settled
 
-            async def still_open() -> str:
-                notices = await _notices_open(fault_db_url)
-                return f"{await describe_open(fault_db_url)}, {notices} customer notices open"
-
-            recovery = await wait_until(settled, RECOVERY_SECONDS, still_open)
+            recovery = await wait_until(
+                settled, RECOVERY_SECONDS, lambda: describe_open(fault_db_url)
+            )
             await asyncio.sleep(2.0)  # a late duplicate would arrive in this time
     finally:
         stop_backends(backends)
@@ -290,12 +287,11 @@ async def test_kill_9_mid_deadline_sweep(
         killed_at = datetime.now().astimezone()  # once the process is gone, as above
 
         async def settled() -> bool:
-            _, outbox = await open_work(fault_db_url)
+            work = await open_work(fault_db_url)
             return (
-                outbox == 0
+                work.outbox == work.notices == 0
                 and await fired() == total
                 and await _redispatched() == MISSED
-                and await _notices_open(fault_db_url) == 0
             )
 
         async def _redispatched() -> int:
@@ -304,11 +300,9 @@ async def test_kill_9_mid_deadline_sweep(
             )
 
         async def missing() -> str:
-            _, outbox = await open_work(fault_db_url)
             return (
                 f"{await fired()}/{total} deadlines fired, {await _redispatched()}/{MISSED} "
-                f"jobs offered again, {outbox} outbox messages open, "
-                f"{await _notices_open(fault_db_url)} customer notices open"
+                f"jobs offered again, {await describe_open(fault_db_url)}"
             )
 
         recovery = await wait_until(settled, RECOVERY_SECONDS, missing)
@@ -384,12 +378,6 @@ def _news(rasa: FakeRasa, intent: str) -> Counter[str]:
     )
 
 
-async def _notices_open(db_url: str) -> int:
-    return await query(
-        db_url, lambda s: count(s, CustomerNotice, CustomerNotice.status == "pending")
-    )
-
-
 async def _notices_all_sent(session: AsyncSession) -> None:
     statuses = Counter((await session.scalars(select(CustomerNotice.status))).all())
     assert set(statuses) == {"sent"}, f"customer notices not sent: {statuses}"
@@ -415,8 +403,3 @@ async def _true(value: bool) -> bool:
 
 async def _say(what: str) -> str:
     return what
-
-
-async def _describe_open(db_url: str) -> str:
-    inbox, outbox = await open_work(db_url)
-    return f"{inbox} webhook events unhandled, {outbox} outbox messages open"
