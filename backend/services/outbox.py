@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -183,8 +183,8 @@ async def _record(
     async with sessions() as session:
         # Lock order matters on PostgreSQL: claims and cancellations lock offers, then their
         # outbox rows. Outcomes are written in the same order (offers first, no autoflush in
-        # between), or the two deadlock. An offer is only marked if it is still queued, so a
-        # withdrawal that won the race is never overwritten by "sent" or "failed".
+        # between), or the two deadlock. An offer's status changes only while it is queued, so
+        # a withdrawal that won the race is never overwritten by "sent" or "failed".
         with session.no_autoflush:
             for row, (status, data) in batch:
                 raw_error = data.get("error")
@@ -197,6 +197,9 @@ async def _record(
                 fresh.attempts += 1
                 if verdict is Verdict.SENT:
                     fresh.sent_at = now()
+                    # A withdrawal while the send was in flight marked it "not sent"; Meta
+                    # took it, and what went out is what the record says.
+                    fresh.failed_at = None
                     sent += 1
                     results.append("sent")
                     if fresh.offer_id is not None:
@@ -217,12 +220,29 @@ async def _record(
                     if fresh.offer_id is not None:
                         offer_outcomes[fresh.offer_id] = {"status": "failed", "error": fresh.error}
             for offer_id in sorted(offer_outcomes):
-                await session.execute(
-                    update(Offer)
-                    .where(Offer.id == offer_id, Offer.status == "queued")
-                    .values(**offer_outcomes[offer_id])
-                    .execution_options(synchronize_session=False)
-                )
+                outcome = offer_outcomes[offer_id]
+                if outcome["status"] == "sent":
+                    # Withdrawn while in flight: it stays withdrawn, but the Friend has seen
+                    # it, so the record says when it went out.
+                    statement = (
+                        update(Offer)
+                        .where(
+                            Offer.id == offer_id,
+                            Offer.status.in_(("queued", "withdrawn")),
+                            Offer.sent_at.is_(None),
+                        )
+                        .values(
+                            status=case((Offer.status == "queued", "sent"), else_=Offer.status),
+                            sent_at=outcome["sent_at"],
+                        )
+                    )
+                else:
+                    statement = (
+                        update(Offer)
+                        .where(Offer.id == offer_id, Offer.status == "queued")
+                        .values(**outcome)
+                    )
+                await session.execute(statement.execution_options(synchronize_session=False))
         await session.commit()
     # Counted once committed: outcomes lost to a crash are sent again, not counted twice.
     for result in results:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import JobEvent, Offer, OutboxMessage, utcnow
@@ -14,6 +14,7 @@ from backend.config import Settings
 from backend.domain.jobs import validate_job_request
 from backend.domain.packages import load_packages
 from backend.services import jobs, outbox
+from backend.services.claims import withdraw_offers
 from backend.services.outbox import FRIENDS_PAGE
 from benchmarks.backend_processes import PACKAGES, job_request_body, seed_friends
 from messenger_platform.send_policy import RateLimiter
@@ -176,14 +177,22 @@ async def test_outcomes_are_stored_as_answers_come_and_a_withdrawn_offer_stays_w
         states = await _until_sent(db_url, {"round-000", "round-002"})
         assert states["round-001"] == (False, "queued")
         assert states["round-000"] == states["round-002"] == (True, "sent")
-        # A claim withdraws the offer whose message is in flight.
+        # A claim withdraws the offers, the one whose message is in flight among them.
         async with sessions() as session:
-            await session.execute(
-                update(Offer).where(Offer.id == offers["round-001"]).values(status="withdrawn")
-            )
+            slow = await session.get(Offer, offers["round-001"])
+            assert slow is not None
+            await withdraw_offers(session, slow.job_id, utcnow())
             await session.commit()
         meta.release.set()
         assert await round_ == 3
+        async with sessions() as session:
+            slow = await session.get(Offer, offers["round-001"])
+            message = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.offer_id == offers["round-001"])
+            )
+        # Meta took it: withdrawn, but recorded as seen by the Friend, not as "not sent".
+        assert slow is not None and slow.sent_at is not None
+        assert message is not None and message.failed_at is None
     finally:
         await engine.dispose()
     assert (await _states(db_url))["round-001"] == (True, "withdrawn")
