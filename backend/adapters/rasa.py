@@ -20,15 +20,20 @@ NOTICE_ENTITY = "notice_id"
 
 class Delivery(enum.Enum):
     DELIVERED = "delivered"
-    RETRY = "retry"  # unreachable, timed out, 5xx: try again later
+    RETRY = "retry"  # unreachable, 5xx: try again later
+    # Sent, but no answer came (timed out, connection lost): the bot may be working on it still.
+    UNCERTAIN = "uncertain"
     REFUSED = "refused"  # the bot said no for good
 
 
 class RasaClient:
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str) -> None:
+    def __init__(
+        self, http: aiohttp.ClientSession, base_url: str, token: str, timeout: float = 30.0
+    ) -> None:
         self._http = http
         self._base_url = base_url
         self._token = token
+        self._timeout = timeout
 
     def _params(self, **extra: str) -> dict[str, str]:
         return {**extra, "token": self._token} if self._token else extra
@@ -45,7 +50,7 @@ class RasaClient:
                 params=self._params(output_channel="messenger"),
                 json={"name": intent, "entities": entities},
                 headers=headers,
-                timeout=aiohttp.ClientTimeout(total=30),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
             ) as response:
                 if response.status >= 400:
                     log.warning(
@@ -58,9 +63,12 @@ class RasaClient:
                     transient = response.status >= 500 or response.status in _TRANSIENT
                     return Delivery.RETRY if transient else Delivery.REFUSED
                 return Delivery.DELIVERED
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except aiohttp.ClientConnectorError as exc:
             log.warning("Rasa unreachable for %s: %s", conversation_id, exc)
             return Delivery.RETRY
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Rasa did not answer %s for %s: %s", intent, conversation_id, exc)
+            return Delivery.UNCERTAIN
 
     async def has_notice(self, conversation_id: str, notice_id: str) -> bool | None:
         """Did the conversation already take this notice? None when the tracker cannot be read.

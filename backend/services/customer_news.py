@@ -33,6 +33,10 @@ MAX_ATTEMPTS = 10  # with the 5-minute cap, Rasa may be away for about a quarter
 # Longer than one attempt may take (tracker look-up 15 s, trigger_intent 30 s): while it runs,
 # no other process takes the notice; if the process dies, the lease runs out and one does.
 LEASE = timedelta(seconds=60)
+# After an attempt that got no answer, the next one asks the tracker first. Rasa saves the
+# tracker only when the turn ends, so the question waits until a turn still running then
+# (a busy bot; Rasa's conversation lock lives 60 s) would have ended.
+UNCERTAIN_WAIT = timedelta(minutes=2)
 BATCH = 200
 
 
@@ -189,5 +193,8 @@ class NoticeSender:
                 log.error("notice %s for job %s given up", notice.notice_id, job.reference)
             else:
                 row.error = f"{outcome.value} at attempt {notice.attempts}"
-                row.next_attempt_at = now + timedelta(seconds=self.backoff(notice.attempts - 1))
+                wait = timedelta(seconds=self.backoff(notice.attempts - 1))
+                if outcome is Delivery.UNCERTAIN:
+                    wait = max(wait, UNCERTAIN_WAIT)
+                row.next_attempt_at = now + wait
             await session.commit()

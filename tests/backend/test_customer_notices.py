@@ -55,6 +55,7 @@ class Bot:
     triggers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     tracker_reads: int = 0
     handled: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    turns: set[asyncio.Future[None]] = dataclasses.field(default_factory=set)
 
     def notice_ids(self) -> list[str]:
         return [t["entities"]["notice_id"] for t in self.triggers]
@@ -67,15 +68,22 @@ async def bot() -> AsyncIterator[Bot]:
     async def trigger(request: web.Request) -> web.Response:
         body = await request.json()
         state.triggers.append(body)
-        await asyncio.sleep(state.delay)
-        if state.status < 400 or state.handles_anyway:
-            entities = [{"entity": k, "value": v} for k, v in body["entities"].items()]
-            state.handled.setdefault(request.match_info["conversation_id"], []).append(
-                {
-                    "event": "user",
-                    "parse_data": {"intent": {"name": body["name"]}, "entities": entities},
-                }
-            )
+
+        async def turn() -> None:
+            await asyncio.sleep(state.delay)
+            if state.status < 400 or state.handles_anyway:
+                entities = [{"entity": k, "value": v} for k, v in body["entities"].items()]
+                state.handled.setdefault(request.match_info["conversation_id"], []).append(
+                    {
+                        "event": "user",
+                        "parse_data": {"intent": {"name": body["name"]}, "entities": entities},
+                    }
+                )
+
+        # Like Rasa, the turn goes on when the caller hangs up.
+        running = asyncio.ensure_future(turn())
+        state.turns.add(running)
+        await asyncio.shield(running)
         if state.status >= 400:
             return web.json_response({"message": "no"}, status=state.status)
         return web.json_response({"tracker": {}, "messages": []})
@@ -254,6 +262,43 @@ async def test_two_processes_never_send_one_notice_twice(
     assert Counter(Counter(bot.notice_ids()).values()) == {1: 40}
     notices = await _notices(settings.database_url)
     assert {n.status for n in notices} == {"sent"} and {n.attempts for n in notices} == {1}
+
+
+async def test_a_notice_left_unanswered_is_asked_about_only_after_a_busy_turn_would_end(
+    settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
+) -> None:
+    # A busy bot: it takes the notice and tells the customer, but after the client gave up.
+    bot.delay = 1.0
+    clock = MovableClock()
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = (await create_job(client))["reference"]
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            job = await session.scalar(select(Job).where(Job.reference == ref))
+            assert job is not None
+            await store_notice(session, job, ASSIGNED, {"job_reference": ref}, clock())
+            await session.commit()
+        async with aiohttp.ClientSession() as http:
+            sender = NoticeSender(
+                make_sessionmaker(engine), RasaClient(http, bot.url, "", 0.2), clock
+            )
+            assert await sender.send_due() == 0
+            [notice] = await _notices(settings.database_url)
+            assert notice.status == "pending" and notice.error is not None
+            assert "uncertain" in notice.error
+            # A plain backoff would ask now, while the bot still works on the first copy.
+            clock.advance(minutes=1)
+            assert await sender.send_due() == 0
+            assert len(bot.triggers) == 1
+            await asyncio.sleep(1.2)  # the busy turn ends
+            clock.advance(minutes=2)
+            assert await sender.send_due() == 1
+    finally:
+        await engine.dispose()
+    assert len(bot.triggers) == 1 and bot.tracker_reads == 1
+    [notice] = await _notices(settings.database_url)
+    assert notice.status == "sent"
 
 
 async def test_the_notice_is_part_of_the_claims_transaction(
