@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ from actions.backend_client import BackendClient
 from actions.jobs import build_job_request, idempotency_key
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import encode_signed, page_body, text_event
+from tools.postgres import free_port
 from tools.stack import ROOT, Stack
 
 SECRETS = {
@@ -50,9 +51,7 @@ TURN_SECONDS = 90.0
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_port()
 
 
 @dataclass
@@ -78,14 +77,25 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float) ->
     raise RuntimeError(f"{url} not healthy after {seconds:.0f}s")
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Running]:
+def stack_ports() -> dict[str, int]:
+    return {name: free_port() for name in ("RASA", "ACTIONS", "BACKEND", "SIMULATOR")}
+
+
+@contextmanager
+def started_stack(
+    work: Path,
+    template_db: Path,
+    ports: dict[str, int],
+    start_timeout: float,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[tuple[dict[str, str], Stack, str]]:
+    """The simulator, then Rasa, actions and backend on their own files in `work` (the backend
+    database copied from the template); yields the environment, the stack and the simulator's
+    URL, and stops everything afterwards."""
     model = Path(os.environ.get("TECHFRIENDS_MODEL") or tools.stack.MODEL)
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make model` (make test does)")
-    work = tmp_path_factory.mktemp("channel")
     shutil.copy(template_db, work / "backend.db")
-    ports = {name: _free_port() for name in ("RASA", "ACTIONS", "BACKEND", "SIMULATOR")}
     simulator_url = f"http://127.0.0.1:{ports['SIMULATOR']}"
     env = {
         **{k: v for k, v in os.environ.items() if k not in SECRETS},
@@ -98,6 +108,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iter
         "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
         "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
+        **(extra_env or {}),
     }
     logs = work / "logs"
     logs.mkdir()
@@ -115,7 +126,19 @@ def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iter
     try:
         _wait_healthy(f"{simulator_url}/healthz", simulator, 60)
         stack.build()
-        stack.start(timeout=400)
+        stack.start(timeout=start_timeout)
+        yield env, stack, simulator_url
+    finally:
+        tools.stack.MODEL = original_model
+        stack.stop()
+        simulator.terminate()
+        simulator.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Running]:
+    work = tmp_path_factory.mktemp("channel")
+    with started_stack(work, template_db, stack_ports(), 400) as (env, _, simulator_url):
         yield Running(
             env["RASA_URL"],
             f"{simulator_url}/graph",
@@ -123,11 +146,6 @@ def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iter
             Path(env["MESSENGER_STORE_PATH"]),
             env["BACKEND_URL"],
         )
-    finally:
-        tools.stack.MODEL = original_model
-        stack.stop()
-        simulator.terminate()
-        simulator.wait(timeout=10)
 
 
 @pytest.fixture

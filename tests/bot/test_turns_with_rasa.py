@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -30,12 +27,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-import tools.stack
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import encode_signed, page_body, text_event
-from tests.bot.test_channel_with_rasa import SECRETS, _free_port, _wait_healthy
+from tests.bot.test_channel_with_rasa import SECRETS, stack_ports, started_stack
 from tests.e2e.conversation import question
-from tools.stack import ROOT, Service, Stack
+from tools.postgres import free_port
+from tools.stack import Service, Stack
 
 CONCURRENT_TURNS = 2
 CALL_TIMEOUT_SECONDS = 3
@@ -49,7 +46,7 @@ class ActionProxy:
     """Between Rasa and the action server: forwards, or fails the way it is told to."""
 
     target: str
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     mode: str = "forward"  # forward | error | hang
     failures: int = 0  # calls still to fail in the current mode (-1: every call)
     delay: float = 0.0  # seconds every forwarded call is held
@@ -171,61 +168,28 @@ class Running:
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Running]:
-    model = Path(os.environ.get("TECHFRIENDS_MODEL") or tools.stack.MODEL)
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}: run `make model` (make test does)")
     work = tmp_path_factory.mktemp("turns")
-    shutil.copy(template_db, work / "backend.db")
-    ports = {name: _free_port() for name in ("RASA", "ACTIONS", "BACKEND", "SIMULATOR")}
-    simulator_url = f"http://127.0.0.1:{ports['SIMULATOR']}"
+    ports = stack_ports()
     proxy = ActionProxy(f"http://127.0.0.1:{ports['ACTIONS']}/webhook")
     proxy.start()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in SECRETS},
-        **SECRETS,
-        **{f"{name}_PORT": str(port) for name, port in ports.items()},
-        "BACKEND_URL": f"http://127.0.0.1:{ports['BACKEND']}",
-        "RASA_URL": f"http://127.0.0.1:{ports['RASA']}",
+    settings = {
         "ACTION_ENDPOINT_URL": proxy.url,
-        "MESSENGER_GRAPH_URL": f"{simulator_url}/graph",
-        "MESSENGER_GRAPH_VERSION": "v21.0",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
-        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
-        "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
         "MESSENGER_CONCURRENT_TURNS": str(CONCURRENT_TURNS),
         "MESSENGER_TURN_RETRY_SECONDS": "1",
         "ACTION_CALL_TIMEOUT_SECONDS": str(CALL_TIMEOUT_SECONDS),
     }
-    logs = work / "logs"
-    logs.mkdir()
-    with (logs / "simulator.log").open("wb") as log:
-        simulator = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "--port", str(ports["SIMULATOR"])],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    stack = Stack(env, logs)
-    original_model = tools.stack.MODEL
-    tools.stack.MODEL = model  # read by Stack.build
     try:
-        _wait_healthy(f"{simulator_url}/healthz", simulator, 60)
-        stack.build()
-        stack.start(timeout=RASA_START_SECONDS)
-        yield Running(
-            env["RASA_URL"],
-            f"{simulator_url}/graph",
-            Path(env["MESSENGER_STORE_PATH"]),
-            proxy,
-            stack,
-        )
+        with started_stack(work, template_db, ports, RASA_START_SECONDS, settings) as started:
+            env, stack, simulator_url = started
+            yield Running(
+                env["RASA_URL"],
+                f"{simulator_url}/graph",
+                Path(env["MESSENGER_STORE_PATH"]),
+                proxy,
+                stack,
+            )
     finally:
-        tools.stack.MODEL = original_model
-        stack.stop()
         proxy.stop()
-        simulator.terminate()
-        simulator.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)
