@@ -137,6 +137,22 @@ def _with_bot(settings: Settings, bot: Bot, clock: MovableClock) -> Settings:
     return dataclasses.replace(clocked(settings, clock), rasa_url=bot.url)
 
 
+async def _job_with_notices(settings: Settings, bot: Bot, clock: MovableClock, count: int) -> None:
+    """A job made through the API, and `count` notices for it stored as a change would."""
+    async with backend(_with_bot(settings, bot, clock)) as client:
+        ref = (await create_job(client))["reference"]
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            job = await session.scalar(select(Job).where(Job.reference == ref))
+            assert job is not None
+            for i in range(count):
+                await store_notice(session, job, ASSIGNED, {"job_reference": ref, "n": i}, clock())
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
 async def test_a_notice_waits_while_rasa_is_away_and_is_sent_once_it_answers(
     settings: Settings, fake_graph: tuple[FakeGraph, str], bot: Bot
 ) -> None:
@@ -241,16 +257,9 @@ async def test_two_processes_never_send_one_notice_twice(
 ) -> None:
     bot.delay = 0.01
     clock = MovableClock()
-    async with backend(_with_bot(settings, bot, clock)) as client:
-        ref = (await create_job(client))["reference"]
+    await _job_with_notices(settings, bot, clock, 40)
     engines = [make_engine(settings.database_url) for _ in range(2)]
     try:
-        async with make_sessionmaker(engines[0])() as session:
-            job = await session.scalar(select(Job).where(Job.reference == ref))
-            assert job is not None
-            for i in range(40):
-                await store_notice(session, job, ASSIGNED, {"job_reference": ref, "n": i}, clock())
-            await session.commit()
         async with aiohttp.ClientSession() as http:
             rasa = RasaClient(http, bot.url, "")
             senders = [NoticeSender(make_sessionmaker(e), rasa, clock) for e in engines]
@@ -270,15 +279,9 @@ async def test_a_notice_left_unanswered_is_asked_about_only_after_a_busy_turn_wo
     # A busy bot: it takes the notice and tells the customer, but after the client gave up.
     bot.delay = 1.0
     clock = MovableClock()
-    async with backend(_with_bot(settings, bot, clock)) as client:
-        ref = (await create_job(client))["reference"]
+    await _job_with_notices(settings, bot, clock, 1)
     engine = make_engine(settings.database_url)
     try:
-        async with make_sessionmaker(engine)() as session:
-            job = await session.scalar(select(Job).where(Job.reference == ref))
-            assert job is not None
-            await store_notice(session, job, ASSIGNED, {"job_reference": ref}, clock())
-            await session.commit()
         async with aiohttp.ClientSession() as http:
             sender = NoticeSender(
                 make_sessionmaker(engine), RasaClient(http, bot.url, "", 0.2), clock
