@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import aiohttp
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Offer, utcnow
+from backend.adapters.orm import InboxEvent, Offer, utcnow
 from backend.domain.friends import validate_friend_request
 from backend.domain.jobs import validate_job_request
 from backend.domain.packages import load_packages
@@ -77,6 +78,19 @@ async def seed_friends(session: AsyncSession, count: int, prefix: str) -> dict[s
     await record_inbound(session, FRIENDS_PAGE, set(created), utcnow())
     await session.commit()
     return created
+
+
+async def unhandled_events(database_url: str) -> int:
+    """Friends' webhook events stored (acknowledged) and not yet handled."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(InboxEvent).where(InboxEvent.handled_at.is_(None))
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
 
 
 def job_request_body(psid: str = CUSTOMER_PSID) -> dict[str, Any]:

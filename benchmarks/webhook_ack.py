@@ -26,10 +26,8 @@ import time
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import func, select
 
-from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import InboxEvent
+from benchmarks.backend_processes import unhandled_events
 from benchmarks.claim_storm import database
 from simulator.webhook_bodies import encode_signed, page_body, text_event
 from tests.e2e.conftest import free_port
@@ -70,18 +68,6 @@ def _backends(url: str, graph_url: str, topology: str, logs: Path) -> list[Servi
     ]
 
 
-async def _unhandled(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            count = await session.scalar(
-                select(func.count()).select_from(InboxEvent).where(InboxEvent.handled_at.is_(None))
-            )
-    finally:
-        await engine.dispose()
-    return int(count or 0)
-
-
 async def _post_all(base: str, requests: int, batch: int, concurrency: int) -> dict[str, float]:
     bodies = [
         encode_signed(
@@ -119,7 +105,7 @@ async def _post_all(base: str, requests: int, batch: int, concurrency: int) -> d
 async def _drained_after(url: str, limit: float = 300.0) -> float:
     started = time.perf_counter()
     for _ in range(int(limit / 0.1)):
-        if not await _unhandled(url):
+        if not await unhandled_events(url):
             break
         await asyncio.sleep(0.1)
     return time.perf_counter() - started

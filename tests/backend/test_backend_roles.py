@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
 
-from backend.adapters.db import make_engine, make_sessionmaker, migrate, wait_for_schema
-from backend.adapters.orm import InboxEvent
+from backend.adapters.db import migrate, wait_for_schema
 from backend.app import create_app
 from backend.config import Settings
+from benchmarks.backend_processes import unhandled_events
 from simulator.fake_graph import FakeGraph
 from tests.backend.conftest import api_headers
 from tests.backend.helpers import (
@@ -32,18 +31,6 @@ Graph = tuple[FakeGraph, str]
 NOTICED_WITHIN = 2.5
 
 
-async def _unhandled(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            count = await session.scalar(
-                select(func.count()).select_from(InboxEvent).where(InboxEvent.handled_at.is_(None))
-            )
-    finally:
-        await engine.dispose()
-    return int(count or 0)
-
-
 async def test_the_web_role_stores_and_a_worker_handles_and_sends(
     settings: Settings, fake_graph: Graph
 ) -> None:
@@ -55,7 +42,7 @@ async def test_the_web_role_stores_and_a_worker_handles_and_sends(
         assert await post_friends_webhook(web, [say("stranger", "hallo")]) == 200
         await asyncio.sleep(0.5)
         assert graph.calls() == [], "the web process handled or sent something itself"
-        assert await _unhandled(settings.database_url) == 2
+        assert await unhandled_events(settings.database_url) == 2
 
         async with TestClient(TestServer(worker_app)) as worker:
             health = await worker.get("/healthz")
@@ -66,7 +53,7 @@ async def test_the_web_role_stores_and_a_worker_handles_and_sends(
             # Stored before the worker ran (as after a crash): handled once it runs.
             await wait_for(graph, lambda c: c.recipient == "stranger")
             await wait_for(graph, lambda c: c.recipient == "friend-anna")
-            assert await _unhandled(settings.database_url) == 0
+            assert await unhandled_events(settings.database_url) == 0
             await asyncio.sleep(0.5)  # the worker's rounds are idle now
 
             # An event stored while the worker waits, and offers queued by the web process.
