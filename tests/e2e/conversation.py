@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -328,6 +328,27 @@ async def friends_webhook(system: System, event: dict[str, Any]) -> None:
 
 # Customers whose answers are known to work with the trained model, with no psid of their
 # own: callers give each run one (dataclasses.replace). The load test plays them by turns.
+# Frankfurt: no Friend of the other tests is near, so no offers of theirs mix in.
+FRANKFURT_TV_CUSTOMER = Customer(
+    psid="",
+    greeting="Hallo",
+    description="Der Fernseher findet keine Sender mehr",
+    category="tv_entertainment",
+    postal_code="60311",
+    city="Frankfurt am Main",
+    package="quick_help",
+    street="Zeil 10",
+    time="morgen Vormittag",
+    name="Gerda Schubert",
+    phone="069 1234567",
+)
+
+
+def playing(template: Customer, psid: str) -> Customer:
+    """The scripted customer's answers for another Messenger sender (with its own `asked`)."""
+    return replace(template, psid=psid, asked=[])
+
+
 SCRIPTED_CUSTOMERS: tuple[Customer, ...] = (
     Customer(
         psid="",
@@ -398,17 +419,5 @@ SCRIPTED_CUSTOMERS: tuple[Customer, ...] = (
         phone="030 2345678",
         location=(52.5219, 13.4132),
     ),
-    Customer(
-        psid="",
-        greeting="Hallo",
-        description="Der Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="60311",
-        city="Frankfurt am Main",
-        package="quick_help",
-        street="Zeil 10",
-        time="morgen Vormittag",
-        name="Gerda Schubert",
-        phone="069 1234567",
-    ),
+    FRANKFURT_TV_CUSTOMER,
 )

@@ -10,16 +10,17 @@ from simulator.graph_client import wait_for_calls
 from simulator.webhook_bodies import quick_reply_event, text_event
 from tests.e2e.conftest import SECRETS, System
 from tests.e2e.conversation import (
+    FRANKFURT_TV_CUSTOMER,
     FRIENDS_TOKEN,
     TURN_SECONDS,
     Call,
-    Customer,
     api,
     book,
     buttons,
     friends_tap,
     friends_webhook,
     payload_entities,
+    playing,
     quick_replies,
     quick_reply_titles,
     text,
@@ -56,19 +57,7 @@ async def test_friend_finishes_and_the_customer_rates_the_job(system: System) ->
     }
     await api(system, "POST", "/api/v1/friends", ADMIN, json=friend)
     await friends_webhook(system, text_event(friend_psid, "friends-page", "online"))
-    customer = Customer(
-        psid="e2e-rating-customer",
-        greeting="Hallo",
-        description="Der Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="60311",
-        city="Frankfurt am Main",
-        package="quick_help",
-        street="Zeil 10",
-        time="morgen Vormittag",
-        name="Gerda Schubert",
-        phone="069 1234567",
-    )
+    customer = playing(FRANKFURT_TV_CUSTOMER, "e2e-rating-customer")
     booking = await book(system, customer)
     [job] = await api(system, "GET", f"/api/v1/jobs?customer_psid={customer.psid}", API)
     ref = job["reference"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from tests.e2e.conversation import (
     buttons,
     friends_tap,
     friends_webhook,
+    playing,
     text,
 )
 from tools.prodlike import ProdLike, start_prod_like
@@ -107,7 +107,7 @@ async def test_a_booking_through_the_proxy_exists_once_and_every_replica_served(
         await api(system, "POST", "/api/v1/friends", admin, json=friend)
         await friends_webhook(system, text_event(messenger_id, "friends-page", "online"))
 
-    customer = replace(SCRIPTED_CUSTOMERS[0], psid="prodlike-erika", asked=[])
+    customer = playing(SCRIPTED_CUSTOMERS[0], "prodlike-erika")
     booking = await book(system, customer)
     api_token = SECRETS["BACKEND_API_TOKEN"]
     jobs = await api(system, "GET", f"/api/v1/jobs?customer_psid={customer.psid}", api_token)

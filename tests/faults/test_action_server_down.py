@@ -18,7 +18,18 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import SECRETS, System
-from tests.e2e.conversation import Call, Chat, Customer, api, book, question, quick_replies, text
+from tests.e2e.conversation import (
+    FRANKFURT_TV_CUSTOMER,
+    Call,
+    Chat,
+    Customer,
+    api,
+    book,
+    playing,
+    question,
+    quick_replies,
+    text,
+)
 from tools.stack import Service
 
 pytestmark = pytest.mark.faults
@@ -70,20 +81,7 @@ class StopsAtStreet(Chat):
 
 
 def _customer(psid: str) -> Customer:
-    # Frankfurt: no Friend of the other fault tests is near, so no offers mix in.
-    return Customer(
-        psid=psid,
-        greeting="Hallo",
-        description="Der Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="60311",
-        city="Frankfurt am Main",
-        package="quick_help",
-        street="Zeil 10",
-        time="morgen Vormittag",
-        name="Gerda Schubert",
-        phone="069 1234567",
-    )
+    return playing(FRANKFURT_TV_CUSTOMER, psid)
 
 
 async def _up_to_the_summary(system: System, psid: str) -> StopsAtConfirm:
