@@ -349,6 +349,11 @@ def playing(template: Customer, psid: str) -> Customer:
     return replace(template, psid=psid, asked=[])
 
 
+def scripted(name: str, psid: str) -> Customer:
+    """The scripted customer of that name (SCRIPTED_CUSTOMERS), playing as `psid`."""
+    return playing(next(c for c in SCRIPTED_CUSTOMERS if c.name == name), psid)
+
+
 SCRIPTED_CUSTOMERS: tuple[Customer, ...] = (
     Customer(
         psid="",

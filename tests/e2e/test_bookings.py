@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.e2e.conftest import SECRETS, System
-from tests.e2e.conversation import Booking, Customer, api, book, text
+from tests.e2e.conversation import Booking, api, book, scripted, text
 
 API_TOKEN = SECRETS["BACKEND_API_TOKEN"]
 
@@ -48,20 +48,7 @@ def _all_text(booking: Booking, question: str) -> str:
 async def test_swiss_customer_books_in_chf_with_a_swiss_phone_number(system: System) -> None:
     zurich = ZoneInfo("Europe/Zurich")
     started = datetime.now(zurich)
-    customer = Customer(
-        psid="e2e-vreni",
-        greeting="Grüezi",
-        description="Min Samsung Fernseher findet keine Sender mehr",
-        category="tv_entertainment",
-        postal_code="8001",
-        city="Zürich",
-        package="quick_help",
-        street="Bahnhofstrasse 12",
-        time="morgen Vormittag",
-        name="Vreni Meier",
-        phone="079 123 45 67",
-        locale="de_CH",
-    )
+    customer = scripted("Vreni Meier", "e2e-vreni")
     booking = await book(system, customer)
 
     assert "Grüezi" in _all_text(booking, "category")  # the welcome greets back in kind
@@ -97,20 +84,7 @@ async def test_swiss_customer_books_in_chf_with_a_swiss_phone_number(system: Sys
 async def test_austrian_customer_picks_vienna_among_the_places_named_1010(system: System) -> None:
     vienna = ZoneInfo("Europe/Vienna")
     started = datetime.now(vienna)
-    customer = Customer(
-        psid="e2e-franz",
-        greeting="Servus",
-        description="Mein tado Thermostat reagiert nicht mehr",
-        category="smart_home",
-        postal_code="1010",
-        city="Wien",
-        package="setup",
-        street="Stephansplatz 3",
-        time="morgen Nachmittag",
-        name="Franz Huber",
-        phone="0664 1234567",
-        locale="de_AT",
-    )
+    customer = scripted("Franz Huber", "e2e-franz")
     booking = await book(system, customer)
 
     assert "Grüß Gott" in _all_text(booking, "category")
@@ -145,20 +119,7 @@ async def test_austrian_customer_picks_vienna_among_the_places_named_1010(system
 async def test_english_customer_in_germany_books_for_tomorrow_morning(system: System) -> None:
     berlin = ZoneInfo("Europe/Berlin")
     started = datetime.now(berlin)
-    customer = Customer(
-        psid="e2e-oliver",
-        greeting="Hello there",
-        description="My HP printer has stopped printing, it's rather annoying",
-        category="printer",
-        postal_code="80331",
-        city="München",
-        package="quick_help",
-        street="Sendlinger Straße 7",
-        time="tomorrow morning",
-        name="Oliver Bennett",
-        phone="0171 2345678",
-        locale="en_GB",
-    )
+    customer = scripted("Oliver Bennett", "e2e-oliver")
     booking = await book(system, customer)
 
     assert "Hello" in _all_text(booking, "category")
@@ -190,20 +151,7 @@ async def test_english_customer_in_germany_books_for_tomorrow_morning(system: Sy
 
 
 async def test_a_shared_location_gives_the_nearest_postal_code(system: System) -> None:
-    customer = Customer(
-        psid="e2e-helga",
-        greeting="Guten Tag",
-        description="Mein Laptop startet nicht mehr",
-        category="computer",
-        postal_code="",  # not typed: the customer taps "share location" near Alexanderplatz
-        city="Berlin",
-        package="setup",
-        street="Alexanderstraße 7",
-        time="so schnell wie möglich",
-        name="Helga Brandt",
-        phone="030 2345678",
-        location=(52.5219, 13.4132),
-    )
+    customer = scripted("Helga Brandt", "e2e-helga")
     booking = await book(system, customer)
 
     # Asked once and answered by the location (book() fails on a repeated question).
