@@ -66,6 +66,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # DIET instead of the linear SVM, on the same features, with the settings that did best
     # for it on the held-out fifth (30 epochs, fully connected sparse input layer).
     "diet": {
+        "bot.sentence_embeddings.SentenceEmbeddingFeaturizer#0": {"scale": 20.0},
         "bot.intent_classifier.LinearIntentClassifier#0": {
             "name": "DIETClassifier",
             "number_of_transformer_layers": 0,
@@ -365,11 +366,6 @@ def _labels(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in report.items() if k not in summary and isinstance(v, dict)}
 
 
-def _entity_macro(report: dict[str, Any]) -> float:
-    labels = _labels(report)
-    return sum(v["f1-score"] for v in labels.values()) / len(labels) if labels else float("nan")
-
-
 def _load_json(path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -450,20 +446,17 @@ def _ruler_table(ruler: dict[str, Any], title: str) -> list[str]:
 def render() -> str:
     lines = [START, "", "### Cross-validation: configurations compared", ""]
     lines += [
-        "| variant | intent macro-F1 | intent weighted-F1 | intent accuracy "
-        "| DIET entity macro-F1 | 5 folds took |",
-        "|---|---|---|---|---|---|",
+        "| variant | intent macro-F1 | intent weighted-F1 | intent accuracy | 5 folds took |",
+        "|---|---|---|---|---|",
     ]
     for name in [*VARIANTS, FINAL]:
         intents = _load_json(OUT / name / "intent_report.json")
         if intents is None:
             continue  # not measured (yet)
-        diet = _load_json(OUT / name / "DIETClassifier_report.json")
-        diet_f1 = f"{_entity_macro(diet):.3f}" if diet else "– (DIET extracts no entities)"
         lines.append(
             f"| {name}{' (chosen)' if name == CHOSEN else ''} | {_macro(intents):.3f} "
             f"| {intents['weighted avg']['f1-score']:.3f} | {intents['accuracy']:.3f} "
-            f"| {diet_f1} | {_minutes(OUT / name / 'timing.json')} |"
+            f"| {_minutes(OUT / name / 'timing.json')} |"
         )
     shown = FINAL if (OUT / FINAL / "intent_report.json").exists() else CHOSEN
     chosen = _load_json(OUT / shown / "intent_report.json")

@@ -9,7 +9,7 @@ SPACY_DIR=var/spacy/techfriends_de
 
 fingerprint=$(
   { find data -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum config.yml domain.yml bot/spacy_pipeline.py bot/sentence_embeddings.py bot/requirements.lock
+    sha256sum config.yml domain.yml bot/spacy_pipeline.py bot/sentence_embeddings.py bot/intent_classifier.py bot/requirements.lock
   } | sha256sum | cut -d' ' -f1
 )
 if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] && [ -d "$SPACY_DIR" ]; then
