@@ -181,7 +181,8 @@ def run_standin(nlu: Path = ROOT / "data", merge: dict[str, str] | None = None) 
     pipeline (words 1-2, char_wb 1-4, lower-cased), the same stratified 5 folds for every run.
 
     Seconds instead of minutes, so data changes can be tried one by one; the pipeline is then
-    checked with ``cv``. (It has no sentence encoder: it measures the data, not the model.) Intents with fewer than 5 examples are left out as rasa does. ``merge`` maps an
+    checked with ``cv`` (the stand-in has no sentence encoder: it measures the data, not the
+    model). Intents with fewer than 5 examples are left out as rasa does. ``merge`` maps an
     intent to another label, to measure what merging intents (retrieval intents) would give.
     """
     from sklearn.feature_extraction.text import CountVectorizer
