@@ -123,6 +123,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.weights = weights
+        self._vocabulary = frozenset(weights["vocabulary"].tolist()) if weights else frozenset()
 
     @classmethod
     def create(
@@ -155,11 +156,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("LinearIntentClassifier: fewer than two intents, nothing trained")
             return self._resource
         x = scipy.sparse.vstack(rows, format="csr")
-        y = np.array([classes.index(label) for label in labels])
-        svm = self._svm().fit(x, y)
-        coef, intercept = svm.coef_, svm.intercept_
-        if len(classes) == 2:  # sklearn keeps one score for two classes: the second's
-            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        index = {label: i for i, label in enumerate(classes)}
+        y = np.array([index[label] for label in labels])
+        coef, intercept = self._fit(x, y)
         self.weights = {
             "coef": coef.astype(np.float32),
             "intercept": intercept.astype(np.float32),
@@ -167,9 +166,19 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "temperature": np.array([self._temperature(x, y)]),
             "vocabulary": np.array(sorted(vocabulary), dtype=str),
         }
+        self._vocabulary = frozenset(vocabulary)
         with self._model_storage.write_to(self._resource) as directory:
             np.savez_compressed(directory / _FILE, **self.weights)
         return self._resource
+
+    def _fit(self, x: scipy.sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The SVM's weights and intercepts, one row per class in ``y``. For two classes
+        sklearn keeps one row (the second class's score); the first gets its negation."""
+        svm = self._svm().fit(x, y)
+        coef, intercept = svm.coef_, svm.intercept_
+        if len(svm.classes_) == 2:
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        return coef, intercept
 
     def _temperature(self, x: scipy.sparse.csr_matrix, y: np.ndarray) -> float:
         """Fit the softmax temperature on scores of examples the SVM did not see. Intents with
@@ -185,12 +194,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         scores, truth = [], []
         for train, test in splitter.split(keep, y[keep]):
             train_rows, test_rows = keep[train], keep[test]
-            svm = self._svm().fit(x[train_rows], y[train_rows])
-            fold_scores = svm.decision_function(x[test_rows])
-            if fold_scores.ndim == 1:  # two classes: one score, the second's
-                fold_scores = np.column_stack([-fold_scores, fold_scores])
-            scores.append(fold_scores)
-            truth.append(np.searchsorted(svm.classes_, y[test_rows]))
+            coef, intercept = self._fit(x[train_rows], y[train_rows])
+            scores.append(np.asarray(x[test_rows] @ coef.T) + intercept)
+            truth.append(np.searchsorted(np.unique(y[train_rows]), y[test_rows]))
         return fit_temperature(np.vstack(scores), np.concatenate(truth))
 
     @classmethod
@@ -215,9 +221,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def _reject_score(self, text: str) -> float | None:
         """The "none of these" score for ``text``, or None when it has a known word."""
-        assert self.weights is not None
         tokens = words(text)
-        if not tokens or np.isin(tokens, self.weights["vocabulary"]).any():
+        if not tokens or not self._vocabulary.isdisjoint(tokens):
             return None
         return float(self.config["reject_score"])
 

