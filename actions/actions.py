@@ -30,10 +30,12 @@ from actions.jobs import (
     idempotency_key,
     missing_fields,
 )
-from actions.language import DEFAULT_LANGUAGE, detect_language
+from actions.language import detect_language
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
 from actions.phone import display_phone, normalise_phone
 from actions.time_window import PAST, TOO_FAR, describe_iso, describe_window, parse_time_window
+from product.countries import COUNTRIES as ALL_COUNTRIES
+from product.languages import or_default, supported
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +45,6 @@ MAX_DESCRIPTION = 1000
 # language signal, so the language only changes on a clear majority of cue words.
 QUIET_SLOTS = ("postal_code", "package", "street", "customer_name", "phone")
 MAX_PLACE_OPTIONS = 10
-COUNTRY_IN = {
-    "DE": {"de": "in Deutschland", "en": "in Germany"},
-    "AT": {"de": "in Österreich", "en": "in Austria"},
-    "CH": {"de": "in der Schweiz", "en": "in Switzerland"},
-}
 # Answers to "What is your name?" with these intents are not names.
 NO_NAME_INTENTS = ("affirm", "deny", "thanks", "goodbye")
 _YES = {"ja", "jo", "jawohl", "ok", "okay", "einverstanden", "gerne", "gern", "yes", "yeah", "sure"}
@@ -55,8 +52,7 @@ _NO = {"nein", "nee", "nö", "noe", "nöd", "no", "nope", "nicht"}
 
 
 def _language(tracker: Tracker) -> str:
-    language = tracker.get_slot("language")
-    return language if language in ("de", "en") else DEFAULT_LANGUAGE
+    return or_default(tracker.get_slot("language"))
 
 
 def _intent(tracker: Tracker) -> Optional[Text]:
@@ -95,7 +91,7 @@ async def _job_language(tracker: Tracker) -> Optional[Text]:
         return None
     customer = (job or {}).get("customer")
     language = customer.get("language") if isinstance(customer, dict) else None
-    return language if language in ("de", "en") else None
+    return supported(language)
 
 
 def _language_was_set(tracker: Tracker) -> bool:
@@ -292,7 +288,7 @@ class ValidateSlotMappings(ValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        return {"language": slot_value if slot_value in ("de", "en") else DEFAULT_LANGUAGE}
+        return {"language": or_default(slot_value)}
 
     async def validate_friend_rating(
         self,
@@ -750,7 +746,8 @@ def _place_by_name(options: List[Dict[Text, Any]], text: Text) -> Optional[Dict[
         return None
     for place in options:
         names = {place.get("city") or "", place.get("country") or ""}
-        names.update(postal.COUNTRY_NAMES.get(place.get("country") or "", {}).values())
+        country = ALL_COUNTRIES.get(place.get("country") or "")
+        names.update(country.names.values() if country else ())
         if wanted in {categories.normalise(name) for name in names if name}:
             return place
     return None
@@ -877,7 +874,7 @@ class ActionTellPrice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         country = tracker.get_slot("country")
-        if country not in COUNTRY_IN:
+        if country not in ALL_COUNTRIES:
             dispatcher.utter_message(response="utter_prices_general")
             return []
         options = tracker.get_slot("package_options") or []
@@ -891,7 +888,7 @@ class ActionTellPrice(Action):
         language = _language(tracker)
         dispatcher.utter_message(
             response="utter_prices",
-            country_in=COUNTRY_IN[country][language],
+            country_in=ALL_COUNTRIES[country].in_country[language],
             package_list=packages.price_lines(options, language),
         )
         return [SlotSet("package_options", options)]

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from actions.time_window import zone_for
+from product.languages import from_locale, or_default
 
 # Job statuses from the backend; "claimed" is the older name of "assigned".
 CANCELLABLE = ("open", "assigned", "claimed", "contacted", "unassigned")
@@ -272,7 +273,7 @@ def rejected_fields(errors: dict[str, str]) -> list[str]:
 
 def field_names(parts: list[str], language: str) -> str:
     """ "Ihre Adresse und Ihre Telefonnummer" / "your address and your phone number"."""
-    lang = language if language in ("de", "en") else "de"
+    lang = or_default(language)
     names = [FIELD_NAMES[part][lang] for part in parts]
     if len(names) <= 1:
         return "".join(names)
@@ -285,7 +286,4 @@ def field_names(parts: list[str], language: str) -> str:
 
 def language_from_locale(locale: Any) -> str | None:
     """ "de_CH" → "de", "en_GB" → "en"; None for other languages and missing values."""
-    if not isinstance(locale, str):
-        return None
-    prefix = locale.strip().lower().replace("-", "_").split("_")[0]
-    return prefix if prefix in ("de", "en") else None
+    return from_locale(locale)

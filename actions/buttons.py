@@ -13,6 +13,7 @@ import json
 from actions.fields import FIELD_TITLES, FIELDS
 from actions.fields import payload as field_payload
 from product.categories import CATEGORIES, CATEGORY_LABELS
+from product.languages import or_default as _lang
 
 Button = dict[str, str]
 TITLE_LIMIT = 20
@@ -22,10 +23,6 @@ def intent_payload(intent: str, **entities: str) -> str:
     if not entities:
         return f"/{intent}"
     return f"/{intent}" + json.dumps(entities, separators=(",", ":"), ensure_ascii=False)
-
-
-def _lang(language: str | None) -> str:
-    return language if language in ("de", "en") else "de"
 
 
 def category_buttons(language: str | None) -> list[Button]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "de"
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def _cues(words: str) -> frozenset[str]:

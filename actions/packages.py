@@ -13,11 +13,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from product.countries import CURRENCY_SYMBOLS as _CURRENCY_SYMBOLS
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
+from product.languages import or_default as _language
+
 # Messenger: at most 13 quick replies, titles cut at 20 characters.
 MAX_QUICK_REPLIES = 13
 MAX_TITLE = 20
-
-_CURRENCY_SYMBOLS = {"EUR": "€"}
 
 
 def valid_packages(data: Any) -> list[dict[str, Any]]:
@@ -36,8 +38,8 @@ def valid_packages(data: Any) -> list[dict[str, Any]]:
             {
                 "id": package["id"],
                 "name": {
-                    "de": str(names.get("de") or package["id"]),
-                    "en": str(names.get("en") or names.get("de") or package["id"]),
+                    lang: str(names.get(lang) or names.get(DEFAULT_LANGUAGE) or package["id"])
+                    for lang in LANGUAGES
                 },
                 "minutes": package.get("minutes"),
                 "price": {
@@ -55,10 +57,6 @@ def _decimal(value: Any) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
-
-
-def _language(language: str | None) -> str:
-    return language if language in ("de", "en") else "de"
 
 
 def name_of(package: dict[str, Any], language: str | None) -> str:
@@ -166,8 +164,8 @@ def match_package(value: Any, packages: list[dict[str, Any]]) -> str | None:
     # A name (with or without its explanation) inside the answer.
     found = []
     for package in packages:
-        names = {_words(package["name"].get(lang, "")) for lang in ("de", "en")}
-        names |= {_words(short_name(package, lang)) for lang in ("de", "en")}
+        names = {_words(package["name"].get(lang, "")) for lang in LANGUAGES}
+        names |= {_words(short_name(package, lang)) for lang in LANGUAGES}
         if any(name and re.search(rf"\b{re.escape(name)}\b", words) for name in names):
             found.append(package["id"])
     if len(found) == 1:
@@ -175,8 +173,8 @@ def match_package(value: Any, packages: list[dict[str, Any]]) -> str | None:
     # The first word of a name ("schnelle", "einrichtung", "quick", "setup").
     found = []
     for package in packages:
-        firsts = {_words(short_name(package, lang)).split(" ")[0] for lang in ("de", "en")}
-        firsts |= {_words(short_name(package, lang)).replace(" ", "") for lang in ("de", "en")}
+        firsts = {_words(short_name(package, lang)).split(" ")[0] for lang in LANGUAGES}
+        firsts |= {_words(short_name(package, lang)).replace(" ", "") for lang in LANGUAGES}
         if any(first and re.search(rf"\b{re.escape(first)}\b", words) for first in firsts):
             found.append(package["id"])
     if len(found) == 1:

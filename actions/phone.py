@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import phonenumbers
 
-SUPPORTED_REGIONS = ("DE", "AT", "CH")
-DEFAULT_REGION = "DE"
+from product.countries import COUNTRY_CODES, DEFAULT_COUNTRY
+
+SUPPORTED_REGIONS = COUNTRY_CODES
+DEFAULT_REGION = DEFAULT_COUNTRY
 
 
 def _region(region: str | None) -> str:

@@ -11,27 +11,20 @@ import json
 import re
 from typing import Any
 
-COUNTRIES = ("DE", "AT", "CH")
-COUNTRY_NAMES = {
-    "DE": {"de": "Deutschland", "en": "Germany"},
-    "AT": {"de": "Österreich", "en": "Austria"},
-    "CH": {"de": "Schweiz", "en": "Switzerland"},
-}
+from product.countries import COUNTRIES as ALL_COUNTRIES
+from product.countries import COUNTRY_CODES, country_name
 
-_PREFIXES = {"D": "DE", "DE": "DE", "A": "AT", "AT": "AT", "CH": "CH"}
-_COUNTRY_WORDS = {
-    "deutschland": "DE",
-    "germany": "DE",
-    "österreich": "AT",
-    "oesterreich": "AT",
-    "austria": "AT",
-    "schweiz": "CH",
-    "switzerland": "CH",
-    "suisse": "CH",
-    "svizzera": "CH",
-}
+COUNTRIES = COUNTRY_CODES
+_PREFIXES = {prefix: code for code, c in ALL_COUNTRIES.items() for prefix in c.postal_prefixes}
+_COUNTRY_WORDS = {word: code for code, c in ALL_COUNTRIES.items() for word in c.words}
+_DIGITS = sorted({c.postal_digits for c in ALL_COUNTRIES.values()})
 _CODE = re.compile(
-    r"(?<![\d+])(?:\b(?P<prefix>ch|de|at|d|a)\s?-\s?)?(?P<code>\d{4,5})(?!\d)", re.IGNORECASE
+    r"(?<![\d+])(?:\b(?P<prefix>"
+    + "|".join(sorted(_PREFIXES, key=len, reverse=True))
+    + r")\s?-\s?)?(?P<code>\d{"
+    + f"{_DIGITS[0]},{_DIGITS[-1]}"
+    + r"})(?!\d)",
+    re.IGNORECASE,
 )
 
 # Messenger cuts quick-reply titles at 20 characters.
@@ -70,11 +63,8 @@ def extract_postal_code(text: str | None) -> tuple[str | None, str | None]:
 
 def matches_country(code: str, country: str) -> bool:
     """Whether the code has the length that ``country`` uses."""
-    if country == "DE":
-        return len(code) == 5
-    if country in ("AT", "CH"):
-        return len(code) == 4
-    return False
+    known = ALL_COUNTRIES.get(country)
+    return known is not None and len(code) == known.postal_digits
 
 
 def possible_countries(code: str) -> tuple[str, ...]:
@@ -136,8 +126,7 @@ def place_title(place: dict[str, Any], language: str) -> str:
         if len(title) > MAX_TITLE:
             title = f"{code} {city}"
         return title[:MAX_TITLE]
-    names = COUNTRY_NAMES.get(place["country"], {})
-    return f"{code} {names.get(language, place['country'])}"[:MAX_TITLE]
+    return f"{code} {country_name(place['country'], language)}"[:MAX_TITLE]
 
 
 def place_payload(place: dict[str, Any]) -> str:

@@ -26,9 +26,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from actions.greetings import GREETING
-
-TIME_ZONES = {"DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich"}
-DEFAULT_COUNTRY = "DE"
+from product.countries import DEFAULT_COUNTRY, TIME_ZONES
+from product.languages import or_default
 
 PART_HOURS = {
     "morning": (8, 12),
@@ -505,7 +504,7 @@ def _hours_en(start: datetime, end: datetime) -> str:
 
 def describe_window(start: datetime, end: datetime, now: datetime, language: str) -> str:
     """ "morgen, Sa 29.11., 13–18 Uhr" / "tomorrow, Sat 29 Nov, 1–6 pm"."""
-    language = language if language in ("de", "en") else "de"
+    language = or_default(language)
     if end - start >= ASAP - timedelta(hours=1):
         if language == "en":
             return "as soon as possible (within 24 hours)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from product.languages import DEFAULT_LANGUAGE
+
 TEXTS: dict[str, dict[str, str]] = {
     "offer": {
         "de": (
@@ -415,4 +417,4 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def text(key: str, language: str, **values: Any) -> str:
     variants = TEXTS[key]
-    return variants.get(language, variants["de"]).format(**values)
+    return variants.get(language, variants[DEFAULT_LANGUAGE]).format(**values)

@@ -1,8 +1,16 @@
-"""Job categories and how they are called in each language."""
+"""Job categories and how they are called in each language.
+
+Adding a category: append it to ``CATEGORIES`` (never reorder: the position is its bit in the
+Friends' matching index, see ``product.bits``), give it labels here, then training data and the
+texts that name it; the tests in tests/product name every table that is still missing it.
+"""
 
 from __future__ import annotations
 
-CATEGORIES = (
+from product.languages import DEFAULT_LANGUAGE
+
+# Append only: a category's position is stored in the database as a bit.
+CATEGORIES: tuple[str, ...] = (
     "internet_wifi",
     "smart_home",
     "tv_entertainment",
@@ -26,4 +34,4 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
 
 def category_label(category: str, language: str) -> str:
     labels = CATEGORY_LABELS.get(category, CATEGORY_LABELS["other"])
-    return labels.get(language, labels["de"])
+    return labels.get(language, labels[DEFAULT_LANGUAGE])

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.console.models import StaffAccount, StaffSession
+from product.languages import or_default
 
 ROLES = ("agent", "admin")
-LANGUAGES = ("de", "en")
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
@@ -69,7 +69,7 @@ async def create_staff(
         email=normalise_email(email),
         password_hash=hash_password(password),
         role=role,
-        language=language if language in LANGUAGES else "de",
+        language=or_default(language),
         active=True,
         failed_logins=0,
     )

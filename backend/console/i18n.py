@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("de", "en")
+from product.languages import LANGUAGES, or_default
 
-TEXTS: dict[str, tuple[str, str]] = {
+# key: one text per language, in the order of product.languages.LANGUAGES (tests/product
+# checks that every entry has them all).
+TEXTS: dict[str, tuple[str, ...]] = {
     # key: (Deutsch, English)
     "title": ("Support-Konsole", "Support console"),
     "login": ("Anmelden", "Log in"),
@@ -188,11 +190,15 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _in(language: str, texts: tuple[str, ...]) -> str:
+    return texts[LANGUAGES.index(or_default(language))]
+
+
 def translate(language: str, key: str, **values: object) -> str:
-    pair = TEXTS.get(key)
-    if pair is None:
+    texts = TEXTS.get(key)
+    if texts is None:
         return key
-    text = pair[1] if language == "en" else pair[0]
+    text = _in(language, texts)
     return text.format(**values) if values else text
 
 
@@ -205,8 +211,8 @@ class _Blank(dict[str, object]):
 
 def alert_text(language: str, kind: str, detail: object) -> str:
     """An alert in words; a kind without its own text shows as the kind itself."""
-    pair = TEXTS.get(f"alert_{kind}")
-    if pair is None:
+    texts = TEXTS.get(f"alert_{kind}")
+    if texts is None:
         return kind
     values = _Blank(detail) if isinstance(detail, dict) else _Blank()
-    return (pair[1] if language == "en" else pair[0]).format_map(values)
+    return _in(language, texts).format_map(values)

@@ -20,6 +20,7 @@ from backend.console.web import (
     staff,
     t,
 )
+from product.languages import LANGUAGES
 
 routes = web.RouteTableDef()
 
@@ -96,7 +97,7 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
     """The staff member's own choice, kept on the account."""
     form = await read_form(request)
     chosen = str(form.get("language", ""))
-    if chosen not in auth.LANGUAGES:
+    if chosen not in LANGUAGES:
         return redirect("/console/conversations")
     async with runtime(request).sessions() as session:
         account = await session.get(StaffAccount, staff(request).id)

@@ -21,6 +21,7 @@ from backend.services.dispatch import dispatch_job
 from backend.services.jobs import get_job, record_event
 from backend.services.lifecycle import LifecycleError, cancel_job
 from backend.services.outbox import FRIENDS_PAGE, can_message
+from product.languages import DEFAULT_LANGUAGE, first_of
 
 routes = web.RouteTableDef()
 
@@ -162,7 +163,11 @@ async def assign(request: web.Request) -> web.StreamResponse:
         if job is None or friend is None:
             return message_page(request, "not_found", 404)
         messenger_id = friend.messenger_id
-        language = "de" if "de" in friend.languages or not friend.languages else "en"
+        language = (
+            DEFAULT_LANGUAGE
+            if DEFAULT_LANGUAGE in friend.languages or not friend.languages
+            else first_of(friend.languages)
+        )
         status = job.status
         if not await board.prepare_assignment(session, job, friend, _actor(request), now):
             return message_page(request, "not_possible", 409, why=status)

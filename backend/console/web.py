@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.adapters.messenger import MessengerClient
 from backend.console import auth, summaries
-from backend.console.i18n import LANGUAGES, TEXTS, alert_text, translate
+from backend.console.i18n import TEXTS, alert_text, translate
 from backend.console.summaries import STAFF_TIME_ZONE
 from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
+from product.languages import LANGUAGES, from_accept_language
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tf_console"
@@ -100,8 +101,7 @@ def language(request: web.Request) -> str:
         return chosen
     if STAFF in request:
         return staff(request).language
-    accept = request.headers.get("Accept-Language", "")
-    return "en" if accept.lower().startswith("en") else "de"
+    return from_accept_language(request.headers.get("Accept-Language", ""))
 
 
 def t(request: web.Request, key: str, **values: object) -> str:

@@ -1,24 +1,16 @@
 """Skills and languages as bit sets, so matching tests them inside the Friends' index.
 
 The JSON lists on a Friend stay the truth; these integers mirror them for the one query that
-must be fast. Bits are stored in the database, so a value's bit never changes: new skills or
-languages get new bits at the end.
+must be fast. Bits are stored in the database, so a value's bit never changes: it is the
+value's position in product/'s append-only tuples (product/bits.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-SKILL_BITS: dict[str, int] = {
-    "internet_wifi": 1 << 0,
-    "smart_home": 1 << 1,
-    "tv_entertainment": 1 << 2,
-    "computer": 1 << 3,
-    "phone_tablet": 1 << 4,
-    "printer": 1 << 5,
-    "other": 1 << 6,
-}
-LANGUAGE_BITS: dict[str, int] = {"de": 1 << 0, "en": 1 << 1}
+from product.bits import CATEGORY_BITS as SKILL_BITS
+from product.bits import LANGUAGE_BITS
 
 
 def skill_bits(skills: Iterable[str] | None) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.domain.jobs import COUNTRIES, LANGUAGES, MAX_PSID, MAX_SHORT_TEXT
+from backend.domain.jobs import MAX_PSID, MAX_SHORT_TEXT
 from product.categories import CATEGORIES
+from product.countries import COUNTRY_CODES
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended", "rejected")
 MAX_RADIUS_KM = 100.0
@@ -50,8 +52,8 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
         else:
             strings[key] = value.strip()
     country = strings.get("country", "").upper()
-    if country and country not in COUNTRIES:
-        errors["country"] = f"must be one of {', '.join(COUNTRIES)}"
+    if country and country not in COUNTRY_CODES:
+        errors["country"] = f"must be one of {', '.join(COUNTRY_CODES)}"
     radius = data.get("radius_km", 15)
     if isinstance(radius, bool) or not isinstance(radius, int | float):
         errors["radius_km"] = "must be a number"
@@ -59,7 +61,7 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
     elif not 1 <= radius <= MAX_RADIUS_KM:
         errors["radius_km"] = f"must be between 1 and {MAX_RADIUS_KM:g}"
     skills = _choices(data.get("skills"), CATEGORIES, "skills", errors)
-    languages = _choices(data.get("languages", ["de"]), LANGUAGES, "languages", errors)
+    languages = _choices(data.get("languages", [DEFAULT_LANGUAGE]), LANGUAGES, "languages", errors)
     status = data.get("status", "applicant")
     if status not in FRIEND_STATUSES:
         errors["status"] = f"must be one of {', '.join(FRIEND_STATUSES)}"
@@ -99,7 +101,7 @@ def validate_friend_filters(query: dict[str, str]) -> tuple[dict[str, str] | Non
         "status": FRIEND_STATUSES,
         "skill": CATEGORIES,
         "language": LANGUAGES,
-        "country": COUNTRIES,
+        "country": COUNTRY_CODES,
     }
     errors: dict[str, str] = {}
     filters: dict[str, str] = {}

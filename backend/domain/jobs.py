@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from product.categories import CATEGORIES
+from product.countries import COUNTRY_CODES, time_zone
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 STATUSES = ("open", "assigned", "contacted", "completed", "cancelled", "unassigned")
 # A Friend has the job: claimed it, maybe already called the customer.
 WITH_FRIEND = ("assigned", "contacted")
-COUNTRIES = ("DE", "AT", "CH")
-LANGUAGES = ("de", "en")
-TIME_ZONES = {"DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich"}
 # Without a stated time the customer wants help as soon as possible: the next 24 hours.
 ASAP_HOURS = 24
 MAX_DESCRIPTION = 2000
@@ -127,7 +126,7 @@ def _image_urls(raw: Any, errors: dict[str, str]) -> tuple[str, ...]:
 def _parse_window(
     raw: Any, country: str, now: datetime, errors: dict[str, str]
 ) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(TIME_ZONES.get(country, "Europe/Berlin"))
+    zone = ZoneInfo(time_zone(country))
     default = (now.astimezone(zone), (now + timedelta(hours=ASAP_HOURS)).astimezone(zone))
     if raw is None:
         return default
@@ -167,8 +166,8 @@ def validate_job_request(
     if package not in package_ids:
         errors["package"] = f"must be one of {', '.join(sorted(package_ids))}"
     country = _text(data, "country", errors, required=True).upper()
-    if country and country not in COUNTRIES:
-        errors["country"] = f"must be one of {', '.join(COUNTRIES)}"
+    if country and country not in COUNTRY_CODES:
+        errors["country"] = f"must be one of {', '.join(COUNTRY_CODES)}"
     postal_code = _text(data, "postal_code", errors, required=True).replace(" ", "")
     if postal_code and not (postal_code.isdigit() and len(postal_code) in (4, 5)):
         errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE) digits"
@@ -187,7 +186,7 @@ def validate_job_request(
         psid = _text(raw_customer, "psid", sub, required=True, limit=MAX_PSID)
         name = _text(raw_customer, "name", sub, required=True, limit=MAX_SHORT_TEXT)
         phone_raw = _text(raw_customer, "phone", sub, required=True)
-        language = _text(raw_customer, "language", sub, required=False) or "de"
+        language = _text(raw_customer, "language", sub, required=False) or DEFAULT_LANGUAGE
         if language not in LANGUAGES:
             sub["language"] = f"must be one of {', '.join(LANGUAGES)}"
         phone = normalise_phone(phone_raw, country or "DE") if phone_raw else None

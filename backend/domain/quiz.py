@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from backend.domain.jobs import LANGUAGES
 from product.categories import CATEGORIES
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 BANK_FILE = Path(__file__).resolve().parent.parent / "quiz.yml"
 LETTERS = "ABCDEF"
@@ -26,7 +26,7 @@ class Question:
     texts: dict[str, tuple[str, tuple[str, ...]]]
 
     def prompt(self, language: str) -> tuple[str, tuple[str, ...]]:
-        return self.texts.get(language, self.texts["de"])
+        return self.texts.get(language, self.texts[DEFAULT_LANGUAGE])
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
 from messenger_platform.send_policy import OutsideWindowError
+from product.languages import first_of
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ class DeadlineSweep:
         )
         record_event(session, job, "system", "missed_deadline", friend_id=friend_id)
         if friend is not None:
-            language = friend.languages[0] if friend.languages else "de"
+            language = first_of(friend.languages)
             told = await self._say(
                 session,
                 friend,
@@ -236,7 +237,7 @@ class DeadlineSweep:
         if claimed is None or friend is None:
             await session.rollback()
             return None
-        language = friend.languages[0] if friend.languages else "de"
+        language = first_of(friend.languages)
         message = button_message(
             text(
                 "contact_reminder",

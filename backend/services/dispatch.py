@@ -48,7 +48,6 @@ from backend.domain.geo import (
     haversine_km,
     lat_bands,
 )
-from backend.domain.jobs import TIME_ZONES
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
 from backend.domain.ranking import (
@@ -71,6 +70,8 @@ from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
 from backend.texts import text
 from product.categories import category_label
+from product.countries import time_zone
+from product.languages import first_of, or_default
 
 log = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ async def find_candidates(
 
 
 def _window_text(job: Job, language: str) -> str:
-    zone = ZoneInfo(TIME_ZONES.get(job.country, "Europe/Berlin"))
+    zone = ZoneInfo(time_zone(job.country))
     start, end = job.window_start.astimezone(zone), job.window_end.astimezone(zone)
     if (end - start).total_seconds() >= 20 * 3600:
         return text("asap", language)
@@ -394,7 +395,7 @@ async def _offer_wave(
             unreachable += 1
             continue
         await session.flush()
-        friend_language = friend.languages[0] if friend.languages else "de"
+        friend_language = first_of(friend.languages)
         message = button_message(
             offer_text(job, packages.get(job.package), friend_language),
             [
@@ -469,7 +470,7 @@ async def advance_wave(
         await session.rollback()
         return WaveResult("skipped")
     customer = await session.get(Customer, job.customer_id)
-    language = customer.language if customer else "de"
+    language = or_default(customer.language if customer else None)
     wave = seen_wave + 1
     total_queued = total_unreachable = 0
     while True:

@@ -34,7 +34,7 @@ from backend.domain.claims import ClaimOutcome
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.friend_commands import Command, from_payload, parse
 from backend.domain.geo import bounding_box, haversine_km
-from backend.domain.jobs import TIME_ZONES, WITH_FRIEND
+from backend.domain.jobs import WITH_FRIEND
 from backend.domain.money import format_money
 from backend.domain.packages import Package
 from backend.domain.quiz import QuizPolicy
@@ -55,6 +55,8 @@ from backend.texts import text
 from messenger_platform.events import InboundEvent
 from messenger_platform.send_policy import OutsideWindowError
 from product.categories import CATEGORIES, category_label
+from product.countries import time_zone
+from product.languages import first_of
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +125,7 @@ class FriendChat:
             # Not (yet) a Friend who takes jobs: sign-up, quiz, or waiting for activation.
             await self.signup.handle(event, friend)
             return
-        language = friend.languages[0] if friend.languages else "de"
+        language = first_of(friend.languages)
         checked_in = await self._check_in(friend, language)
         action, _, argument = event.payload.partition(":")
         reference = argument.split(":", 1)[0]
@@ -248,7 +250,7 @@ class FriendChat:
         """The first message of a (local) day from an active Friend: online, and a greeting with
         the open jobs nearby. True when the greeting went out."""
         now = self.clock()
-        zone = ZoneInfo(TIME_ZONES.get(friend.country, "Europe/Berlin"))
+        zone = ZoneInfo(time_zone(friend.country))
         seen = friend.checked_in_at
         if seen is not None and seen.astimezone(zone).date() == now.astimezone(zone).date():
             return False
@@ -386,7 +388,7 @@ class FriendChat:
         return ""
 
     async def _my_jobs(self, friend: Friend, language: str) -> None:
-        zone = ZoneInfo(TIME_ZONES.get(friend.country, "Europe/Berlin"))
+        zone = ZoneInfo(time_zone(friend.country))
         async with self.sessions() as session:
             rows = (
                 await session.execute(

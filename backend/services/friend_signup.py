@@ -21,25 +21,30 @@ from backend.adapters.messenger import quick_replies, text_message
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.domain import quiz as quiz_rules
 from backend.domain.friend_commands import normalise
-from backend.domain.jobs import TIME_ZONES, normalise_phone
+from backend.domain.jobs import normalise_phone
 from backend.domain.signup import RADIUS_CHOICES, clean_name, postal_code_in, radius_in
 from backend.services import postcodes
 from backend.texts import text
 from messenger_platform.events import InboundEvent
 from product.categories import CATEGORIES, category_label
+from product.countries import COUNTRIES, country_name, time_zone
+from product.languages import LANGUAGE_NAMES, LANGUAGES, first_of
 
 log = logging.getLogger(__name__)
 
 Say = Callable[[str, dict[str, Any]], Awaitable[None]]
-LANGUAGE_LABELS = {
-    "de": {"de": "Deutsch", "en": "Englisch"},
-    "en": {"de": "German", "en": "English"},
+
+
+# What a Friend may type to name a language: its names in every language, and its code.
+_LANGUAGE_WORDS = {
+    code: {normalise(name) for name in names.values()} | {code}
+    for code, names in LANGUAGE_NAMES.items()
 }
-PHONE_EXAMPLES = {"DE": "0171 1234567", "AT": "0664 1234567", "CH": "079 123 45 67"}
-COUNTRY_NAMES = {
-    "de": {"DE": "Deutschland", "AT": "Österreich", "CH": "Schweiz"},
-    "en": {"DE": "Germany", "AT": "Austria", "CH": "Switzerland"},
-}
+
+
+def _phone_example(country: str) -> str:
+    known = COUNTRIES.get(country)
+    return known.phone_example if known else ""
 
 
 def skills_text(skills: list[str], language: str) -> str:
@@ -47,7 +52,9 @@ def skills_text(skills: list[str], language: str) -> str:
 
 
 def languages_text(languages: list[str], language: str) -> str:
-    return ", ".join(LANGUAGE_LABELS[language].get(code, code) for code in languages)
+    return ", ".join(
+        LANGUAGE_NAMES[code][language] if code in LANGUAGE_NAMES else code for code in languages
+    )
 
 
 def radius_replies(language: str) -> list[tuple[str, str]]:
@@ -62,25 +69,19 @@ def skill_replies(chosen: list[str], language: str, finish: bool) -> list[tuple[
 
 
 def language_replies(language: str) -> list[tuple[str, str]]:
-    return [
-        (LANGUAGE_LABELS[language]["de"], "LANGS:de"),
-        (LANGUAGE_LABELS[language]["en"], "LANGS:en"),
-        (text("languages_both", language), "LANGS:de,en"),
+    return [(LANGUAGE_NAMES[code][language], f"LANGS:{code}") for code in LANGUAGES] + [
+        (text("languages_both", language), "LANGS:" + ",".join(LANGUAGES))
     ]
 
 
 def languages_from(answer: str) -> list[str] | None:
     if answer.startswith("LANGS:"):
-        codes = [c for c in answer[6:].split(",") if c in ("de", "en")]
+        codes = [c for c in answer[6:].split(",") if c in LANGUAGES]
         return codes or None
     words = set(normalise(answer).split())
-    found = [
-        code
-        for code, names in (("de", {"deutsch", "german", "de"}), ("en", {"englisch", "english"}))
-        if words & names
-    ]
+    found = [code for code in LANGUAGES if words & _LANGUAGE_WORDS[code]]
     if words & {"beides", "both", "beide"}:
-        found = ["de", "en"]
+        found = list(LANGUAGES)
     return found or None
 
 
@@ -89,7 +90,7 @@ def skill_from(answer: str, language: str) -> str | None:
         return answer[6:]
     typed = normalise(answer)
     for skill in CATEGORIES:
-        labels = {normalise(category_label(skill, lang)) for lang in ("de", "en")}
+        labels = {normalise(category_label(skill, lang)) for lang in LANGUAGES}
         if typed and any(typed in label or label in typed for label in labels):
             return skill
     return None
@@ -112,7 +113,7 @@ class FriendSignup:
                 friend = await session.get(Friend, friend.id)
             conversation = await session.get(FriendConversation, psid)
             if conversation is None:
-                language = friend.languages[0] if friend and friend.languages else "de"
+                language = first_of(friend.languages if friend else None)
                 conversation = FriendConversation(
                     psid=psid, step="start", language=language, data={}, updated_at=self.clock()
                 )
@@ -193,7 +194,7 @@ class FriendSignup:
                 goto("country", postal_code=code)
                 return chips(
                     "signup_ask_country",
-                    [(COUNTRY_NAMES[lang][p.country], f"COUNTRY:{p.country}") for p in places],
+                    [(country_name(p.country, lang), f"COUNTRY:{p.country}") for p in places],
                     postal_code=code,
                 )
             place = places[0]
@@ -237,7 +238,7 @@ class FriendSignup:
             country = str(data.get("country", "DE"))
             phone = normalise_phone(answer, country)
             if phone is None:
-                return say("signup_phone_again", example=PHONE_EXAMPLES.get(country, ""))
+                return say("signup_phone_again", example=_phone_example(country))
             goto("consent", phone=phone)
             return chips(
                 "signup_ask_consent",
@@ -400,5 +401,5 @@ class FriendSignup:
         return [text_message(text("quiz_failed_retry", conv.language, when=when, **values))]
 
     def _when(self, at: datetime, country: str) -> str:
-        local = at.astimezone(ZoneInfo(TIME_ZONES.get(country, "Europe/Berlin")))
+        local = at.astimezone(ZoneInfo(time_zone(country)))
         return f"{local:%d.%m.%Y %H:%M}"

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
-from backend.domain.jobs import TIME_ZONES, JobRequest, new_reference
+from backend.domain.jobs import JobRequest, new_reference
 from backend.services import postcodes
+from product.countries import time_zone
 
 
 class JobError(Exception):
@@ -144,7 +145,7 @@ async def jobs_json(session: AsyncSession, jobs: list[Job]) -> list[dict[str, An
 
 
 def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> dict[str, Any]:
-    zone = ZoneInfo(TIME_ZONES.get(job.country, "Europe/Berlin"))
+    zone = ZoneInfo(time_zone(job.country))
     return {
         "reference": job.reference,
         "status": job.status,

@@ -10,7 +10,6 @@ from backend.domain.friends import (
     validate_friend_status,
 )
 from backend.domain.jobs import (
-    COUNTRIES,
     validate_cancellation,
     validate_job_request,
     validate_rating,
@@ -20,6 +19,8 @@ from backend.services.dispatch import dispatch_job
 from backend.texts import text
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
+from product.countries import COUNTRY_CODES as COUNTRIES
+from product.languages import first_of
 
 routes = web.RouteTableDef()
 MAX_IDEMPOTENCY_KEY = 200
@@ -95,7 +96,7 @@ async def cancel_job(request: web.Request) -> web.Response:
         body = await jobs.job_json(session, cancelled.job)
     if cancelled.friend is not None:
         friend = cancelled.friend
-        language = friend.languages[0] if friend.languages else "de"
+        language = first_of(friend.languages)
         message = text("job_cancelled", language, reference=cancelled.job.reference)
         rt.spawn(rt.friend_chat.say_text(friend.messenger_id, message), name="tell Friend")
     return web.json_response(body)

@@ -7,8 +7,10 @@ from typing import Any
 from aiohttp import web
 
 from backend.domain.friends import FRIEND_STATUSES
-from backend.domain.jobs import COUNTRIES, LANGUAGES, STATUSES
+from backend.domain.jobs import STATUSES
 from product.categories import CATEGORIES
+from product.countries import COUNTRY_CODES as COUNTRIES
+from product.languages import LANGUAGES
 
 routes = web.RouteTableDef()
 
