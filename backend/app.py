@@ -17,14 +17,14 @@ from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.domain.packages import load_packages
-from backend.observability import routes as observability
 from backend.observability.event_ids import with_event_ids
+from backend.observability.routes import webhook_ack_middleware
+from backend.routes import setup_routes
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
 from backend.services.friend_chat import FriendChat
 from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
-from backend.web import api, openapi, webhooks
 from backend.web.middleware import (
     SETTINGS,
     auth_middleware,
@@ -166,7 +166,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
             request_id_middleware,
-            observability.webhook_ack_middleware,
+            webhook_ack_middleware,
             error_middleware,
             auth_middleware,
         ],
@@ -176,13 +176,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(runtime_ctx)
     if settings.role != "web":
         app.cleanup_ctx.append(background_ctx)
-    app.add_routes(observability.routes)
-    if settings.role == "worker":
-        # Only what a supervisor and Prometheus ask for; nothing public.
-        app.router.add_get("/healthz", api.healthz)
-        return app
-    app.add_routes(api.routes)
-    app.add_routes(openapi.routes)
-    app.add_routes(webhooks.routes)
-    setup_console(app)  # the support console: /console/…
+    if settings.role != "worker":
+        setup_console(app)  # the support console's templates and connections
+    setup_routes(app, settings.role)  # backend/routes.py: every path, who may call it
     return app

@@ -1,4 +1,4 @@
-"""Wiring the console into the backend's app: routes, templates, static files, background work."""
+"""Wiring the console into the backend's app: templates, connections, background work."""
 
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ from aiohttp import web
 
 from backend.adapters.messenger import MessengerClient
 from backend.console import privacy, summaries
-from backend.console.routes_auth import routes as auth_routes
-from backend.console.routes_conversations import routes as conversation_routes
-from backend.console.routes_jobs import routes as job_routes
-from backend.console.routes_privacy import routes as privacy_routes
-from backend.console.routes_takeover import routes as takeover_routes
 from backend.console.takeover import CUSTOMERS_PAGE
 from backend.console.tracker import make_tracker_engine
-from backend.console.web import CONSOLE, HERE, JINJA, Console, jinja_environment
+from backend.console.web import CONSOLE, JINJA, Console, jinja_environment
 from backend.services import outbox
 from backend.web.runtime import RUNTIME, Runtime
 
@@ -79,8 +74,6 @@ async def console_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 def setup_console(app: web.Application) -> None:
+    """Templates and the console's own connections; its pages are in the URL map."""
     app[JINJA] = jinja_environment()
     app.cleanup_ctx.append(console_ctx)
-    for routes in (auth_routes, conversation_routes, takeover_routes, job_routes, privacy_routes):
-        app.add_routes(routes)
-    app.router.add_static("/console/static/", HERE / "static")

@@ -14,15 +14,12 @@ from backend.console.web import (
     read_form,
     redirect,
     render,
-    require_staff,
     runtime,
     set_cookie,
     staff,
     t,
 )
 from product.languages import LANGUAGES
-
-routes = web.RouteTableDef()
 
 
 def _safe_next(target: str) -> str:
@@ -48,12 +45,10 @@ def _login_page(request: web.Request, error: str = "", status: int = 200) -> web
     return response
 
 
-@routes.get("/console/login")
 async def login_form(request: web.Request) -> web.StreamResponse:
     return _login_page(request)
 
 
-@routes.post("/console/login")
 async def login(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     # Double submit: the form's token must equal the cookie set with the form.
@@ -80,8 +75,6 @@ async def login(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@routes.post("/console/logout")
-@require_staff()
 async def logout(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     async with rt.sessions() as session:
@@ -91,8 +84,6 @@ async def logout(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@routes.post("/console/language")
-@require_staff()
 async def choose_language(request: web.Request) -> web.StreamResponse:
     """The staff member's own choice, kept on the account."""
     form = await read_form(request)
@@ -109,7 +100,5 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@routes.get("/console")
-@routes.get("/console/")
 async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/console/conversations")

@@ -23,18 +23,13 @@ from backend.console.web import (
     message_page,
     redirect,
     render,
-    require_staff,
     runtime,
     staff,
     sync_now,
 )
 from backend.services.jobs import jobs_for_customer
 
-routes = web.RouteTableDef()
 
-
-@routes.get("/console/conversations")
-@require_staff()
 async def conversation_list(request: web.Request) -> web.StreamResponse:
     await sync_now(request)
     filters = summaries.Filters.from_query(request.query)
@@ -64,8 +59,6 @@ async def conversation_list(request: web.Request) -> web.StreamResponse:
     )
 
 
-@routes.get("/console/conversations/{sender}")
-@require_staff()
 async def conversation(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     await sync_now(request)
@@ -113,16 +106,12 @@ async def conversation(request: web.Request) -> web.StreamResponse:
     )
 
 
-@routes.get("/console/conversations/{sender}/latest")
-@require_staff()
 async def latest(request: web.Request) -> web.StreamResponse:
     """The newest event id, which the transcript page polls to know when to reload."""
     last = await tracker.last_event_id(console(request).tracker, request.match_info["sender"])
     return web.json_response({"last_event_id": last})
 
 
-@routes.post("/console/conversations/{sender}/review")
-@require_staff()
 async def review(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     rt = runtime(request)
@@ -136,8 +125,6 @@ async def review(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id))
 
 
-@routes.post("/console/conversations/{sender}/notes")
-@require_staff()
 async def add_note(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     text = await form_text(request, "text", 5000)
@@ -161,8 +148,6 @@ def _tag(raw: str) -> str:
     return " ".join(raw.split())[:50].lower()
 
 
-@routes.post("/console/conversations/{sender}/tags")
-@require_staff()
 async def add_tag(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     tag = _tag(await form_text(request, "tag", 50))
@@ -174,8 +159,6 @@ async def add_tag(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id))
 
 
-@routes.post("/console/conversations/{sender}/tags/remove")
-@require_staff()
 async def remove_tag(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     tag = _tag(await form_text(request, "tag", 50))
@@ -189,8 +172,6 @@ async def remove_tag(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id))
 
 
-@routes.post("/console/conversations/{sender}/flag")
-@require_staff()
 async def flag(request: web.Request) -> web.StreamResponse:
     """Mark a customer message as misunderstood, with the intent it should have had."""
     sender_id = request.match_info["sender"]
@@ -232,8 +213,6 @@ async def flag(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id) + f"#e{event_id}")
 
 
-@routes.get("/console/corrections.yml")
-@require_staff()
 async def export_corrections(request: web.Request) -> web.StreamResponse:
     async with runtime(request).sessions() as session:
         rows = (

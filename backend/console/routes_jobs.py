@@ -13,7 +13,6 @@ from backend.console.web import (
     message_page,
     redirect,
     render,
-    require_staff,
     runtime,
     staff,
 )
@@ -23,15 +22,11 @@ from backend.services.lifecycle import LifecycleError, cancel_job
 from backend.services.outbox import FRIENDS_PAGE, can_message
 from product.languages import DEFAULT_LANGUAGE, first_of
 
-routes = web.RouteTableDef()
-
 
 def _actor(request: web.Request) -> str:
     return f"support:{staff(request).email}"
 
 
-@routes.get("/console/jobs")
-@require_staff()
 async def jobs_board(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     now = rt.settings.clock()
@@ -41,8 +36,6 @@ async def jobs_board(request: web.Request) -> web.StreamResponse:
     return render(request, "jobs.html", {"rows": rows, "alerts": alerts, "now": now})
 
 
-@routes.get("/console/jobs/{reference}")
-@require_staff()
 async def job_detail(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     async with rt.sessions() as session:
@@ -91,8 +84,6 @@ def _job_url(reference: str) -> str:
     return f"/console/jobs/{reference}"
 
 
-@routes.post("/console/jobs/{reference}/cancel")
-@require_staff()
 async def cancel(request: web.Request) -> web.StreamResponse:
     reference = request.match_info["reference"]
     reason = await form_text(request, "reason", 500)
@@ -112,8 +103,6 @@ async def cancel(request: web.Request) -> web.StreamResponse:
     return redirect(_job_url(reference), "cancelled")
 
 
-@routes.post("/console/jobs/{reference}/note")
-@require_staff()
 async def note(request: web.Request) -> web.StreamResponse:
     reference = request.match_info["reference"]
     text = await form_text(request, "text", 2000)
@@ -128,8 +117,6 @@ async def note(request: web.Request) -> web.StreamResponse:
     return redirect(_job_url(reference), "note_saved")
 
 
-@routes.post("/console/jobs/{reference}/redispatch")
-@require_staff()
 async def redispatch(request: web.Request) -> web.StreamResponse:
     reference = request.match_info["reference"]
     rt = runtime(request)
@@ -147,8 +134,6 @@ async def redispatch(request: web.Request) -> web.StreamResponse:
     return redirect(_job_url(reference), "redispatched")
 
 
-@routes.post("/console/jobs/{reference}/assign")
-@require_staff()
 async def assign(request: web.Request) -> web.StreamResponse:
     """Give the job to a Friend chosen by support, through the ordinary claim path."""
     reference = request.match_info["reference"]
@@ -182,8 +167,6 @@ async def assign(request: web.Request) -> web.StreamResponse:
     return redirect(_job_url(reference), "assigned" if reachable else "assigned_call_friend")
 
 
-@routes.post("/console/alerts/{alert_id:\\d+}/resolve")
-@require_staff()
 async def resolve_alert(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     async with rt.sessions() as session:
@@ -191,8 +174,6 @@ async def resolve_alert(request: web.Request) -> web.StreamResponse:
     return redirect("/console/jobs")
 
 
-@routes.get("/console/friends")
-@require_staff()
 async def friends(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     async with rt.sessions() as session:
@@ -209,8 +190,6 @@ async def friends(request: web.Request) -> web.StreamResponse:
     )
 
 
-@routes.post("/console/friends/{friend_id:\\d+}/{action:activate|reject|suspend}")
-@require_staff(admin=True)
 async def friend_action(request: web.Request) -> web.StreamResponse:
     async with runtime(request).sessions() as session:
         status = await board.change_friend_status(

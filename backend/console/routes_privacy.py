@@ -12,15 +12,10 @@ from backend.console.web import (
     form_text,
     redirect,
     render,
-    require_staff,
     runtime,
 )
 
-routes = web.RouteTableDef()
 
-
-@routes.get("/console/privacy")
-@require_staff()
 async def privacy_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
@@ -32,8 +27,6 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
     )
 
 
-@routes.get("/console/privacy/export")
-@require_staff()
 async def export(request: web.Request) -> web.StreamResponse:
     psid = request.query.get("psid", "").strip()[:255]
     if not psid:
@@ -47,8 +40,6 @@ async def export(request: web.Request) -> web.StreamResponse:
     )
 
 
-@routes.post("/console/privacy/erase")
-@require_staff(admin=True)
 async def erase(request: web.Request) -> web.StreamResponse:
     psid = await form_text(request, "psid", 255)
     confirm = await form_text(request, "confirm", 255)

@@ -12,13 +12,10 @@ from backend.console.web import (
     form_text,
     message_page,
     redirect,
-    require_staff,
     runtime,
     staff,
     sync_now,
 )
-
-routes = web.RouteTableDef()
 
 
 async def _append(request: web.Request, sender_id: str, events: list[dict[str, object]]) -> bool:
@@ -28,8 +25,6 @@ async def _append(request: web.Request, sender_id: str, events: list[dict[str, o
     )
 
 
-@routes.post("/console/conversations/{sender}/takeover")
-@require_staff()
 async def take_over(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     rt = runtime(request)
@@ -48,8 +43,6 @@ async def take_over(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id), "taken_over")
 
 
-@routes.post("/console/conversations/{sender}/reply")
-@require_staff()
 async def reply(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     text = await form_text(request, "text", takeover.MAX_REPLY)
@@ -78,8 +71,6 @@ async def reply(request: web.Request) -> web.StreamResponse:
     return redirect(conversation_url(sender_id), "reply_queued" if recorded else "not_recorded")
 
 
-@routes.post("/console/conversations/{sender}/handback")
-@require_staff()
 async def hand_back(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
     if not await _append(request, sender_id, takeover.resume_events()):

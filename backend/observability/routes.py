@@ -1,4 +1,4 @@
-"""GET /metrics and the timing of the Friends' webhook acknowledgement."""
+"""The /metrics handler and the timing of the Friends' webhook acknowledgement."""
 
 from __future__ import annotations
 
@@ -17,13 +17,10 @@ from backend.web.runtime import RUNTIME
 
 log = logging.getLogger(__name__)
 
-METRICS_PATH = "/metrics"
 WEBHOOK_PATH = "/webhooks/friends"
-routes = web.RouteTableDef()
 _expose = make_aiohttp_handler()
 
 
-@routes.get(METRICS_PATH)
 async def scrape(request: web.Request) -> web.StreamResponse:
     rt = request.app[RUNTIME]
     expected = rt.settings.metrics_token

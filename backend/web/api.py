@@ -22,11 +22,9 @@ from backend.web.runtime import RUNTIME
 from product.countries import COUNTRY_CODES as COUNTRIES
 from product.languages import first_of
 
-routes = web.RouteTableDef()
 MAX_IDEMPOTENCY_KEY = 200
 
 
-@routes.post("/api/v1/jobs")
 async def create_job(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -53,7 +51,6 @@ async def create_job(request: web.Request) -> web.Response:
     return web.json_response(body, status=201 if created else 200)
 
 
-@routes.get("/api/v1/jobs/{reference}")
 async def get_job(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     async with rt.sessions() as session:
@@ -63,7 +60,6 @@ async def get_job(request: web.Request) -> web.Response:
         return web.json_response(await jobs.job_json(session, job))
 
 
-@routes.get("/api/v1/jobs")
 async def list_jobs(request: web.Request) -> web.Response:
     # `customer` is the short form the bot uses; `customer_psid` the original one.
     psid = (request.query.get("customer") or request.query.get("customer_psid") or "").strip()
@@ -77,7 +73,6 @@ async def list_jobs(request: web.Request) -> web.Response:
         return web.json_response(await jobs.jobs_json(session, found))
 
 
-@routes.post("/api/v1/jobs/{reference}/cancel")
 async def cancel_job(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     parsed, errors = validate_cancellation(await read_json(request))
@@ -102,7 +97,6 @@ async def cancel_job(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-@routes.post("/api/v1/jobs/{reference}/rating")
 async def rate_job(request: web.Request) -> web.Response:
     parsed, errors = validate_rating(await read_json(request))
     if parsed is None:
@@ -120,7 +114,6 @@ async def rate_job(request: web.Request) -> web.Response:
     return web.json_response({"stars": rating.stars, "comment": rating.comment}, status=201)
 
 
-@routes.get("/api/v1/packages")
 async def list_packages(request: web.Request) -> web.Response:
     country = request.query.get("country", "").upper()
     if country not in COUNTRIES:
@@ -143,7 +136,6 @@ async def list_packages(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/api/v1/postal-codes")
 async def lookup_postal_code(request: web.Request) -> web.Response:
     code = request.query.get("code", "").replace(" ", "")
     if not code.isdigit() or not 4 <= len(code) <= 5:
@@ -156,7 +148,6 @@ async def lookup_postal_code(request: web.Request) -> web.Response:
     return web.json_response([p.as_json() for p in places])
 
 
-@routes.get("/api/v1/postal-codes/nearest")
 async def nearest_postal_code(request: web.Request) -> web.Response:
     try:
         lat = float(request.query["latitude"])
@@ -172,7 +163,6 @@ async def nearest_postal_code(request: web.Request) -> web.Response:
     return web.json_response(place.as_json())
 
 
-@routes.post("/api/v1/friends")
 async def create_friend(request: web.Request) -> web.Response:
     friend_request, errors = validate_friend_request(await read_json(request))
     if friend_request is None:
@@ -185,7 +175,6 @@ async def create_friend(request: web.Request) -> web.Response:
         return web.json_response(friends.friend_json(friend), status=201)
 
 
-@routes.get("/api/v1/friends")
 async def list_friends(request: web.Request) -> web.Response:
     filters, errors = validate_friend_filters(dict(request.query))
     if filters is None:
@@ -200,7 +189,6 @@ def _friend_id(request: web.Request) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-@routes.get("/api/v1/friends/{friend_id}")
 async def get_friend(request: web.Request) -> web.Response:
     friend_id = _friend_id(request)
     async with request.app[RUNTIME].sessions() as session:
@@ -210,7 +198,6 @@ async def get_friend(request: web.Request) -> web.Response:
         return web.json_response(friends.friend_json(friend))
 
 
-@routes.patch("/api/v1/friends/{friend_id}")
 async def update_friend(request: web.Request) -> web.Response:
     status, errors = validate_friend_status(await read_json(request))
     if status is None:
@@ -223,7 +210,6 @@ async def update_friend(request: web.Request) -> web.Response:
         return web.json_response(friends.friend_json(friend))
 
 
-@routes.get("/api/v1/ledger")
 async def list_ledger(request: web.Request) -> web.Response:
     raw = request.query.get("friend_id", "")
     if raw and not (raw.isdigit() and len(raw) < 10):
@@ -233,7 +219,6 @@ async def list_ledger(request: web.Request) -> web.Response:
     return web.json_response(entries)
 
 
-@routes.get("/api/v1/support-alerts")
 async def list_support_alerts(request: web.Request) -> web.Response:
     include = request.query.get("include_resolved", "false").lower()
     if include not in ("true", "false"):
@@ -245,6 +230,5 @@ async def list_support_alerts(request: web.Request) -> web.Response:
     return web.json_response(alerts)
 
 
-@routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "service": "backend"})

@@ -12,20 +12,12 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.config import Settings
 from backend.web.json import NUL_MESSAGE, error, validation_error
+from backend.web.routing import TOKEN_RULES
 from messenger_platform import logs
 
 log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
-PUBLIC_API_PATHS = {"/api/v1/openapi.json"}
-ADMIN_ROUTES = {
-    ("POST", "/api/v1/friends"),
-    ("GET", "/api/v1/friends"),
-    ("GET", "/api/v1/friends/{friend_id}"),
-    ("PATCH", "/api/v1/friends/{friend_id}"),
-    ("GET", "/api/v1/ledger"),
-    ("GET", "/api/v1/support-alerts"),
-}
 
 
 def _bearer(request: web.Request) -> str:
@@ -59,14 +51,16 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The bearer tokens of the JSON API, by the access column of the URL map."""
     path = request.path
-    if not path.startswith("/api/") or path in PUBLIC_API_PATHS:
+    rules = request.app[TOKEN_RULES]
+    if not path.startswith("/api/") or path in rules.public_paths:
         return await handler(request)
     settings = request.app[SETTINGS]
     token = _bearer(request)
     route = request.match_info.route.resource
     canonical = route.canonical if route is not None else path
-    if (request.method, canonical) in ADMIN_ROUTES:
+    if (request.method, canonical) in rules.admin_routes:
         if not _matches(token, settings.admin_token):
             return error(401, "admin token required (Authorization: Bearer …)")
     elif not (_matches(token, settings.api_token) or _matches(token, settings.admin_token)):

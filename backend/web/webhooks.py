@@ -12,10 +12,8 @@ from messenger_platform import signature
 from messenger_platform.events import MAX_BODY_BYTES, MalformedWebhook, parse_body
 
 log = logging.getLogger(__name__)
-routes = web.RouteTableDef()
 
 
-@routes.get("/webhooks/friends")
 async def verify(request: web.Request) -> web.Response:
     challenge = signature.verify_subscription(
         dict(request.query), request.app[RUNTIME].settings.friends_verify_token
@@ -25,7 +23,6 @@ async def verify(request: web.Request) -> web.Response:
     return web.Response(text=challenge)
 
 
-@routes.post("/webhooks/friends")
 async def receive(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:

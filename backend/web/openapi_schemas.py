@@ -1,0 +1,251 @@
+"""The JSON API's schemas for the OpenAPI document: one named table per body the API reads or
+writes, and the helpers that refer to them from an operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.domain.friends import FRIEND_STATUSES
+from backend.domain.jobs import STATUSES
+from product.categories import CATEGORIES
+from product.countries import COUNTRY_CODES, CURRENCIES
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_response(name: str, description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": ref(name)}}}
+
+
+def array_response(name: str, description: str) -> Schema:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"type": "array", "items": ref(name)}}},
+    }
+
+
+def body(schema: Schema) -> Schema:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def enum(values: tuple[str, ...] | list[str]) -> Schema:
+    return {"type": "string", "enum": list(values)}
+
+
+def strings(*names: str) -> Schema:
+    """Properties that are plain strings."""
+    return {name: {"type": "string"} for name in names}
+
+
+NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+MONEY: Schema = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
+
+PLACE: Schema = {
+    "type": "object",
+    "properties": {
+        "country": enum(COUNTRY_CODES),
+        "postal_code": {"type": "string"},
+        "city": {"type": "string"},
+        "latitude": {"type": "number"},
+        "longitude": {"type": "number"},
+    },
+}
+
+WINDOW: Schema = {
+    "type": "object",
+    "required": ["start", "end"],
+    "properties": {"start": TIME, "end": TIME},
+}
+
+JOB_REQUEST: Schema = {
+    "type": "object",
+    "required": ["category", "description", "country", "postal_code", "customer"],
+    "properties": {
+        "category": enum(CATEGORIES),
+        "description": {"type": "string", "maxLength": 2000},
+        "package": {"type": "string", "default": "quick_help"},
+        "country": enum(COUNTRY_CODES),
+        "postal_code": {"type": "string"},
+        "street": {"type": "string"},
+        "device": {"type": "string"},
+        "brand": {"type": "string"},
+        "time_window": {
+            "oneOf": [WINDOW, {"type": "null"}],
+            "description": "omitted or null: as soon as possible (the next 24 hours)",
+        },
+        "image_urls": {
+            "type": "array",
+            "maxItems": 5,
+            "items": {"type": "string", "format": "uri", "pattern": "^https://"},
+            "description": "photos the customer sent (https); the winning Friend sees them",
+        },
+        "customer": {
+            "type": "object",
+            "required": ["psid", "name", "phone"],
+            "properties": {
+                "psid": {"type": "string", "description": "Messenger id on the customers' page"},
+                "name": {"type": "string"},
+                "phone": {"type": "string", "description": "normalised to E.164"},
+                "language": enum(LANGUAGES) | {"default": DEFAULT_LANGUAGE},
+            },
+        },
+    },
+}
+
+_RATING: Schema = {"type": ["number", "null"]}
+_STEPS = ("claimed", "contact_deadline", "contacted", "completed", "cancelled", "unassigned")
+
+JOB: Schema = {
+    "type": "object",
+    "properties": {
+        "reference": {"type": "string", "example": "TF-7K2Q"},
+        "status": enum(STATUSES),
+        "category": enum(CATEGORIES),
+        **strings("description", "device", "brand", "package"),
+        **strings("country", "postal_code", "city", "street"),
+        "time_window": WINDOW,
+        "customer": {
+            "type": "object",
+            "properties": strings("psid", "name", "phone", "language"),
+        },
+        "assigned_friend": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "messenger_id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "rating": _RATING,
+                    },
+                },
+                {"type": "null"},
+            ]
+        },
+        "friend": {
+            "description": "what the customer may see of the assigned Friend",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {"first_name": {"type": "string"}, "rating": _RATING},
+                },
+                {"type": "null"},
+            ],
+        },
+        "image_urls": {"type": "array", "items": {"type": "string"}},
+        "wave": {"type": "integer", "description": "offer waves sent so far"},
+        "created_at": TIME,
+        # When each step of the lifecycle happened; null until it has.
+        **{f"{step}_at": NULLABLE_TIME for step in _STEPS},
+    },
+}
+
+FRIEND: Schema = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "messenger_id": {"type": "string"},
+        "postal_code": {"type": "string"},
+        "country": {"type": "string"},
+        "radius_km": {"type": "number"},
+        "skills": {"type": "array", "items": {"type": "string"}},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "status": enum(FRIEND_STATUSES),
+        "online": {"type": "boolean", "description": "offers go only to online Friends"},
+        "phone": {"type": "string", "description": "E.164, given at sign-up by chat"},
+        "rating": _RATING,
+        "rating_count": {"type": "integer"},
+        "reliability": {"type": "number", "minimum": 0, "maximum": 1},
+        "counters": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "claims, contacted_in_time, missed_deadlines, hand_backs, "
+            "declines, completed_jobs",
+        },
+    },
+}
+
+FRIEND_REQUEST: Schema = {
+    "type": "object",
+    "required": ["name", "messenger_id", "postal_code", "country", "skills"],
+    "properties": {
+        "name": {"type": "string"},
+        "messenger_id": {"type": "string", "description": "id on the Friends' page"},
+        "postal_code": {"type": "string"},
+        "country": enum(COUNTRY_CODES),
+        "radius_km": {"type": "number", "minimum": 1, "maximum": 100, "default": 15},
+        "skills": {"type": "array", "items": enum(CATEGORIES)},
+        "languages": {"type": "array", "items": enum(LANGUAGES)},
+        "status": enum(FRIEND_STATUSES) | {"default": "applicant"},
+    },
+}
+
+LEDGER_ENTRY: Schema = {
+    "type": "object",
+    "description": "price = package + extra time; commission = 20% of the price rounded "
+    "half-up to the cent; payout = price - commission",
+    "properties": {
+        "id": {"type": "integer"},
+        "job_reference": {"type": "string"},
+        "friend_id": {"type": "integer"},
+        "friend_name": {"type": "string"},
+        "package": {"type": "string"},
+        "extra_minutes": {"type": "integer"},
+        "currency": enum(CURRENCIES),
+        "price": MONEY,
+        "commission": MONEY,
+        "payout": MONEY,
+        "paid_via": enum(["cash", "platform"]),
+        "created_at": TIME,
+    },
+}
+
+SUPPORT_ALERT: Schema = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": enum(["nobody_found", "missed_deadline", "handed_back", "customer_not_told"]),
+        "job_reference": {"type": ["string", "null"]},
+        "friend_id": {"type": ["integer", "null"]},
+        "detail": {"type": "object"},
+        "created_at": TIME,
+        "resolved_at": NULLABLE_TIME,
+    },
+}
+
+ERROR: Schema = {"type": "object", "properties": {"error": {"type": "string"}}}
+
+VALIDATION: Schema = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+COMPONENTS: Schema = {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "schemas": {
+        "Job": JOB,
+        "JobRequest": JOB_REQUEST,
+        "Place": PLACE,
+        "FriendRequest": FRIEND_REQUEST,
+        "Friend": FRIEND,
+        "LedgerEntry": LEDGER_ENTRY,
+        "SupportAlert": SUPPORT_ALERT,
+        "Error": ERROR,
+    },
+    "responses": {
+        "Error": json_response("Error", "error with a reason"),
+        "Validation": {
+            "description": "field-level validation messages",
+            "content": {"application/json": {"schema": VALIDATION}},
+        },
+    },
+}
