@@ -11,12 +11,12 @@ import aiohttp
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from backend.adapters.config_files import load_packages
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.messenger import MessengerClient
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
-from backend.domain.packages import load_packages
 from backend.observability.event_ids import with_event_ids
 from backend.observability.routes import webhook_ack_middleware
 from backend.routes import setup_routes

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from backend.adapters.config_files import PACKAGES_FILE
 from backend.adapters.orm import utcnow
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
@@ -47,7 +48,7 @@ class Settings:
     geonames_dir: Path | None
     host: str = "127.0.0.1"
     port: int = 8000
-    packages_file: Path = ROOT / "backend" / "packages.yml"
+    packages_file: Path = PACKAGES_FILE
     # Friends beyond the last wave's radius are never considered, whatever radius they set.
     waves: WavePolicy = field(default_factory=WavePolicy)
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)

@@ -25,11 +25,11 @@ import aiohttp
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.adapters.config_files import load_packages
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import InboxEvent, Offer, utcnow
 from backend.domain.friends import validate_friend_request
 from backend.domain.jobs import validate_job_request
-from backend.domain.packages import load_packages
 from backend.services import claims, friends, jobs
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
 from simulator.webhook_bodies import encode_signed, page_body, postback_event

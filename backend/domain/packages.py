@@ -1,12 +1,10 @@
-"""Service packages and their prices per country, read from configuration."""
+"""Service packages and their prices per country (adapters/config_files.py reads the file)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-
-import yaml
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,8 +30,8 @@ def _prices(raw: dict[str, dict[str, object]] | None) -> dict[str, Price]:
     }
 
 
-def load_packages(path: Path) -> dict[str, Package]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["packages"]
+def packages_from(raw: dict[str, Any]) -> dict[str, Package]:
+    """The packages of packages.yml's `packages` mapping, by id."""
     return {
         pid: Package(
             id=pid,

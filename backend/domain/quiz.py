@@ -5,15 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from product.categories import CATEGORIES
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
-BANK_FILE = Path(__file__).resolve().parent.parent / "quiz.yml"
 LETTERS = "ABCDEF"
 
 
@@ -43,16 +39,16 @@ class BankError(ValueError):
     """The question bank file is not usable; raised at start-up, not mid-quiz."""
 
 
-def load_bank(path: Path = BANK_FILE, minimum: int = 6) -> dict[str, Question]:
-    """Every question by id; checks each skill has enough questions in every language."""
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+def bank_from(raw: Any, source: str, minimum: int = 6) -> dict[str, Question]:
+    """Every question of the bank's data (from `source`, named in errors) by id; checks each
+    skill has enough questions in every language."""
     if not isinstance(raw, dict):
-        raise BankError(f"{path}: expected a mapping of skill → questions")
+        raise BankError(f"{source}: expected a mapping of skill → questions")
     bank: dict[str, Question] = {}
     for skill in CATEGORIES:
         items = raw.get(skill) or []
         if len(items) < minimum:
-            raise BankError(f"{path}: {skill} has {len(items)} questions, needs {minimum}")
+            raise BankError(f"{source}: {skill} has {len(items)} questions, needs {minimum}")
         for item in items:
             texts: dict[str, tuple[str, tuple[str, ...]]] = {}
             for language in LANGUAGES:
@@ -61,7 +57,7 @@ def load_bank(path: Path = BANK_FILE, minimum: int = 6) -> dict[str, Question]:
             counts = {len(options) for _, options in texts.values()}
             answer = int(item["answer"])
             if len(counts) != 1 or not 0 <= answer < counts.pop():
-                raise BankError(f"{path}: {item['id']}: options or answer do not fit")
+                raise BankError(f"{source}: {item['id']}: options or answer do not fit")
             bank[str(item["id"])] = Question(str(item["id"]), skill, answer, texts)
     return bank
 

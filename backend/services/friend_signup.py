@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.adapters.config_files import load_bank
 from backend.adapters.messenger import quick_replies, text_message
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.domain import quiz as quiz_rules
@@ -101,7 +102,7 @@ class FriendSignup:
     sessions: async_sessionmaker[AsyncSession]
     say: Say
     clock: Callable[[], datetime]
-    bank: dict[str, quiz_rules.Question] = field(default_factory=quiz_rules.load_bank)
+    bank: dict[str, quiz_rules.Question] = field(default_factory=load_bank)
     policy: quiz_rules.QuizPolicy = field(default_factory=quiz_rules.QuizPolicy)
 
     async def handle(self, event: InboundEvent, friend: Friend | None) -> None:

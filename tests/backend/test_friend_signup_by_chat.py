@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from backend.adapters.config_files import load_bank
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.config import Settings
-from backend.domain.quiz import load_bank
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import MovableClock, backend, clocked
 from tests.backend.conftest import admin_headers

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from backend.adapters.config_files import load_packages
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import JobEvent, Offer, OutboxMessage, utcnow
 from backend.config import Settings
 from backend.domain.jobs import validate_job_request
-from backend.domain.packages import load_packages
 from backend.services import jobs, outbox
 from backend.services.claims import withdraw_offers
 from backend.services.outbox import FRIENDS_PAGE

@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.adapters.config_files import load_packages
 from backend.adapters.orm import (
     CustomerNotice,
     Friend,
@@ -40,7 +41,6 @@ from backend.adapters.orm import (
 )
 from backend.domain.claims import ClaimOutcome
 from backend.domain.jobs import validate_job_request
-from backend.domain.packages import load_packages
 from backend.services import claims, jobs
 from benchmarks.backend_processes import (
     PACKAGES,

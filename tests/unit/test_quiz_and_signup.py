@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from backend.adapters.config_files import load_bank
 from backend.config import Settings
 from backend.domain.jobs import normalise_phone
-from backend.domain.quiz import BankError, QuizPolicy, draw, load_bank, parse_answer, score
+from backend.domain.quiz import BankError, QuizPolicy, draw, parse_answer, score
 from backend.domain.signup import clean_name, postal_code_in, radius_in
 from product.categories import CATEGORIES
 
