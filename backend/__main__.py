@@ -79,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure("backend", env=load_environment())  # LOG_FORMAT=json: JSON lines
     try:
         settings = Settings.from_env()
-    except ValueError as exc:  # e.g. BACKEND_ROLE or a number that is not one
-        parser.error(str(exc))
+    except ValueError as exc:  # BACKEND_ROLE, DATABASE_URL, a number that is not one …
+        # One line that names the variable: the usage text would only hide it.
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve" and args.role:
         settings = dataclasses.replace(settings, role=args.role)
     if args.command in ("serve", "migrate"):

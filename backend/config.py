@@ -11,6 +11,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from backend.adapters.config_files import PACKAGES_FILE
+from backend.adapters.db import DatabaseUrlError, async_url
 from backend.adapters.orm import utcnow
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
@@ -31,6 +32,15 @@ def load_environment(env_file: Path | None = None) -> dict[str, str]:
     )
     values.update(os.environ)
     return values
+
+
+def database_url(name: str, value: str) -> str:
+    """The variable's database URL for our async engine; a form we cannot use is refused with
+    one line that names the variable, before the process starts anything."""
+    try:
+        return async_url(value)
+    except DatabaseUrlError as exc:
+        raise ValueError(f"{name} {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,13 @@ class Settings:
         e = load_environment() if env is None else env
         var = ROOT / "var"
         geonames = e.get("GEONAMES_DIR", "")
+        tracker_store_url = e.get("TRACKER_STORE_URL") or f"sqlite:///{var / 'tracker.db'}"
+        # Kept in Rasa's form (the console maps it when it connects), but checked now.
+        database_url("TRACKER_STORE_URL", tracker_store_url)
         return cls(
-            database_url=e.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var / 'backend.db'}",
+            database_url=database_url(
+                "DATABASE_URL", e.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var / 'backend.db'}"
+            ),
             api_token=e.get("BACKEND_API_TOKEN", ""),
             admin_token=e.get("BACKEND_ADMIN_TOKEN", ""),
             graph_url=(e.get("MESSENGER_GRAPH_URL") or "https://graph.facebook.com").rstrip("/"),
@@ -116,7 +131,7 @@ class Settings:
                 retry_after=timedelta(hours=float(e.get("QUIZ_RETRY_HOURS") or 24)),
             ),
             sweep_seconds=float(e.get("DEADLINE_SWEEP_SECONDS") or 5),
-            tracker_store_url=e.get("TRACKER_STORE_URL") or f"sqlite:///{var / 'tracker.db'}",
+            tracker_store_url=tracker_store_url,
             # The same variables the bot reads, so both point at the same store.
             channel_store_url=e.get("MESSENGER_STORE_URL")
             or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",

@@ -11,8 +11,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +25,38 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from backend.adapters.sqlite_writes import queue_writers
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The asyncio engine needs an async driver; people (and Rasa's tracker store) write the plain
+# forms. Each database we support, by the schemes that name it, and its async driver.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",  # Heroku's and libpq's short form
+}
+EXPECTED_FORM = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/database"
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL we cannot use; says the form we expect, never the URL (it may hold a
+    password)."""
+
+
+def async_url(url: str) -> str:
+    """`sqlite:///…`, `postgresql://…`, `postgres://…` (with or without a driver such as
+    psycopg2) as the URL of the async driver we install; such a URL stays as it is."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError(f"must look like {EXPECTED_FORM}") from None
+    database = parsed.drivername.partition("+")[0]
+    if database not in ASYNC_DRIVERS:
+        raise DatabaseUrlError(
+            f"must look like {EXPECTED_FORM}; {database!r} databases are not supported"
+        )
+    if parsed.drivername == ASYNC_DRIVERS[database]:
+        return url
+    # Only the scheme changes: the rest stays as written (rendering it anew would re-escape a
+    # path with spaces or ":memory:").
+    return f"{ASYNC_DRIVERS[database]}://{url.partition('://')[2]}"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -37,6 +70,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def make_engine(url: str) -> AsyncEngine:
+    url = async_url(url)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -55,7 +89,8 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def _alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # A config file value: "%" (in an escaped password) must be doubled.
+    config.set_main_option("sqlalchemy.url", async_url(url).replace("%", "%%"))
     return config
 
 

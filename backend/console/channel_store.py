@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, column, delete, inspect, table
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from backend.console.tracker import async_url
+from backend.adapters.db import async_url
 
 # Table and the column naming the customer, as bot/messenger_store.py creates them.
 _ROWS_OF = (

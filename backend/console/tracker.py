@@ -24,9 +24,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from backend.adapters.db import async_url
 
 metadata = MetaData()
 events = Table(
@@ -53,16 +54,8 @@ class TrackerEvent:
     data: dict[str, Any]
 
 
-def async_url(url: str) -> str:
-    """Rasa's synchronous URL (sqlite:///…, postgresql://…) as an async driver URL."""
-    parsed = make_url(url)
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
-        parsed.drivername.split("+")[0], parsed.drivername
-    )
-    return parsed.set(drivername=driver).render_as_string(hide_password=False)
-
-
 def make_tracker_engine(url: str) -> AsyncEngine:
+    """Over Rasa's synchronous URL (sqlite:///…, postgresql://…), mapped to the async driver."""
     return create_async_engine(async_url(url))
 
 

@@ -8,12 +8,13 @@ from typing import Any, cast
 
 import yaml
 
+from backend.adapters.db import async_url
 from backend.adapters.orm import Job
 from backend.console.auth import MAX_FAILURES, after_failure, validate_new_staff
 from backend.console.board import urgency
 from backend.console.corrections import nlu_yaml, valid_intent
 from backend.console.summaries import Filters, decode_cursor, fold, new_summary
-from backend.console.tracker import REDACTED, TrackerEvent, async_url, redact_event
+from backend.console.tracker import REDACTED, TrackerEvent, redact_event
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
