@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.adapters.db import DatabaseUrlError, async_url
+from backend.adapters.db import DatabaseUrlError, _alembic_config, async_url
 from backend.config import Settings
 
 
@@ -52,3 +52,9 @@ def test_the_tracker_store_url_is_checked_but_kept_in_rasas_form() -> None:
     assert settings.tracker_store_url == "postgresql://rasa@db/tracker"
     with pytest.raises(ValueError, match=r"^TRACKER_STORE_URL must look like"):
         Settings.from_env({"TRACKER_STORE_URL": "mongodb://rasa@db/tracker"})
+
+
+def test_an_escaped_password_reaches_the_migrations_unchanged() -> None:
+    # Alembic keeps the URL in a config file's section, where "%" starts an interpolation.
+    config = _alembic_config("postgresql://tf:s%40fe@db/tf")
+    assert config.get_main_option("sqlalchemy.url") == "postgresql+asyncpg://tf:s%40fe@db/tf"
