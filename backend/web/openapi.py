@@ -21,6 +21,7 @@ from backend.web.openapi_schemas import (
     body,
     enum,
     json_response,
+    obj,
     ref,
 )
 from product.categories import CATEGORIES
@@ -62,6 +63,15 @@ def in_path(name: str, schema: Schema) -> Schema:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def one_by_id(summary: str, parameter: Schema, schema: str, description: str) -> Operation:
+    """A GET of one thing by its id in the path: the thing, or 404."""
+    return Operation(
+        summary,
+        parameters=(parameter,),
+        responses={"200": json_response(schema, description), "404": ERROR},
+    )
+
+
 REFERENCE = in_path("reference", {"type": "string"})
 FRIEND_ID = in_path("friend_id", {"type": "integer", "minimum": 1})
 
@@ -80,36 +90,30 @@ LIST_JOBS = Operation(
     parameters=(query("customer"), query("customer_psid")),
     responses={"200": array_response("Job", "jobs")},
 )
-GET_JOB = Operation(
-    "One job",
-    parameters=(REFERENCE,),
-    responses={"200": json_response("Job", "the job"), "404": ERROR},
-)
+GET_JOB = one_by_id("One job", REFERENCE, "Job", "the job")
 CANCEL_JOB = Operation(
     "Cancel a job that is not completed; the assigned Friend is told",
     parameters=(REFERENCE,),
-    body={
-        "type": "object",
-        "required": ["reason"],
-        "properties": {
+    body=obj(
+        {
             "reason": {"type": "string", "maxLength": 500},
             "by": enum(CANCELLED_BY) | {"default": "customer"},
         },
-    },
+        required=("reason",),
+    ),
     responses={"200": json_response("Job", "the cancelled job"), "404": ERROR, "409": ERROR},
 )
 RATE_JOB = Operation(
     "The customer rates a completed job (1-5 stars, once)",
     parameters=(REFERENCE,),
-    body={
-        "type": "object",
-        "required": ["stars", "customer_psid"],
-        "properties": {
+    body=obj(
+        {
             "stars": {"type": "integer", "minimum": 1, "maximum": 5},
             "comment": {"type": "string", "maxLength": 2000},
             "customer_psid": {"type": "string"},
         },
-    },
+        required=("stars", "customer_psid"),
+    ),
     responses={"201": {"description": "rating stored"}, "404": ERROR, "409": ERROR},
 )
 LIST_PACKAGES = Operation(
@@ -145,20 +149,13 @@ LIST_FRIENDS = Operation(
     ),
     responses={"200": array_response("Friend", "Friends")},
 )
-GET_FRIEND = Operation(
-    "One Friend with reliability counters (admin token)",
-    parameters=(FRIEND_ID,),
-    responses={"200": json_response("Friend", "the Friend"), "404": ERROR},
+GET_FRIEND = one_by_id(
+    "One Friend with reliability counters (admin token)", FRIEND_ID, "Friend", "the Friend"
 )
 UPDATE_FRIEND = Operation(
     "Change a Friend's status (admin token); only active Friends get offers",
     parameters=(FRIEND_ID,),
-    body={
-        "type": "object",
-        "required": ["status"],
-        "additionalProperties": False,
-        "properties": {"status": enum(FRIEND_STATUSES)},
-    },
+    body=obj({"status": enum(FRIEND_STATUSES)}, required=("status",), additionalProperties=False),
     responses={
         "200": json_response("Friend", "the updated Friend"),
         "400": ERROR,

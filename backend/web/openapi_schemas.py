@@ -42,6 +42,15 @@ def strings(*names: str) -> Schema:
     return {name: {"type": "string"} for name in names}
 
 
+def obj(properties: Schema, required: tuple[str, ...] = (), **more: Any) -> Schema:
+    """An object with these properties, these of them required."""
+    found: Schema = (
+        {"type": "object", "required": list(required)} if required else {"type": "object"}
+    )
+    return found | more | {"properties": properties}
+
+
+INTEGER: Schema = {"type": "integer"}
 NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 TIME: Schema = {"type": "string", "format": "date-time"}
 MONEY: Schema = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
@@ -148,11 +157,8 @@ JOB: Schema = {
 FRIEND: Schema = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "messenger_id": {"type": "string"},
-        "postal_code": {"type": "string"},
-        "country": {"type": "string"},
+        "id": INTEGER,
+        **strings("name", "messenger_id", "postal_code", "country"),
         "radius_km": {"type": "number"},
         "skills": {"type": "array", "items": {"type": "string"}},
         "languages": {"type": "array", "items": {"type": "string"}},
@@ -160,11 +166,11 @@ FRIEND: Schema = {
         "online": {"type": "boolean", "description": "offers go only to online Friends"},
         "phone": {"type": "string", "description": "E.164, given at sign-up by chat"},
         "rating": _RATING,
-        "rating_count": {"type": "integer"},
+        "rating_count": INTEGER,
         "reliability": {"type": "number", "minimum": 0, "maximum": 1},
         "counters": {
             "type": "object",
-            "additionalProperties": {"type": "integer"},
+            "additionalProperties": INTEGER,
             "description": "claims, contacted_in_time, missed_deadlines, hand_backs, "
             "declines, completed_jobs",
         },
@@ -191,12 +197,11 @@ LEDGER_ENTRY: Schema = {
     "description": "price = package + extra time; commission = 20% of the price rounded "
     "half-up to the cent; payout = price - commission",
     "properties": {
-        "id": {"type": "integer"},
-        "job_reference": {"type": "string"},
-        "friend_id": {"type": "integer"},
-        "friend_name": {"type": "string"},
-        "package": {"type": "string"},
-        "extra_minutes": {"type": "integer"},
+        "id": INTEGER,
+        **strings("job_reference"),
+        "friend_id": INTEGER,
+        **strings("friend_name", "package"),
+        "extra_minutes": INTEGER,
         "currency": enum(CURRENCIES),
         "price": MONEY,
         "commission": MONEY,
@@ -209,7 +214,7 @@ LEDGER_ENTRY: Schema = {
 SUPPORT_ALERT: Schema = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"},
+        "id": INTEGER,
         "kind": enum(["nobody_found", "missed_deadline", "handed_back", "customer_not_told"]),
         "job_reference": {"type": ["string", "null"]},
         "friend_id": {"type": ["integer", "null"]},

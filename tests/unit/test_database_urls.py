@@ -8,22 +8,23 @@ import pytest
 from backend.adapters.db import DatabaseUrlError, _alembic_config, async_url
 from backend.config import Settings
 
+# As written (README, Rasa's tracker store, hosting providers) → what the async engine gets.
+WRITTEN_AND_USED = {
+    "written": "used",
+    "sqlite:///var/backend.db": "sqlite+aiosqlite:///var/backend.db",
+    "sqlite:////srv/tf/backend.db": "sqlite+aiosqlite:////srv/tf/backend.db",
+    "sqlite+pysqlite:///var/backend.db": "sqlite+aiosqlite:///var/backend.db",
+    "sqlite:///:memory:": "sqlite+aiosqlite:///:memory:",
+    "sqlite:///var/my data/backend.db": "sqlite+aiosqlite:///var/my data/backend.db",
+    "postgresql://tf:s%40fe@db:5432/tf": "postgresql+asyncpg://tf:s%40fe@db:5432/tf",
+    "postgresql+psycopg2://tf@db/tf": "postgresql+asyncpg://tf@db/tf",
+    "postgres://tf:pw@db/tf?ssl=require": "postgresql+asyncpg://tf:pw@db/tf?ssl=require",
+    "postgresql+asyncpg://tf@db/tf": "postgresql+asyncpg://tf@db/tf",
+    "sqlite+aiosqlite:///var/backend.db": "sqlite+aiosqlite:///var/backend.db",
+}
 
-@pytest.mark.parametrize(
-    ("written", "used"),
-    [
-        ("sqlite:///var/backend.db", "sqlite+aiosqlite:///var/backend.db"),
-        ("sqlite:////srv/tf/backend.db", "sqlite+aiosqlite:////srv/tf/backend.db"),
-        ("sqlite+pysqlite:///var/backend.db", "sqlite+aiosqlite:///var/backend.db"),
-        ("sqlite:///:memory:", "sqlite+aiosqlite:///:memory:"),
-        ("sqlite:///var/my data/backend.db", "sqlite+aiosqlite:///var/my data/backend.db"),
-        ("postgresql://tf:s%40fe@db:5432/tf", "postgresql+asyncpg://tf:s%40fe@db:5432/tf"),
-        ("postgresql+psycopg2://tf@db/tf", "postgresql+asyncpg://tf@db/tf"),
-        ("postgres://tf:pw@db/tf?ssl=require", "postgresql+asyncpg://tf:pw@db/tf?ssl=require"),
-        ("postgresql+asyncpg://tf@db/tf", "postgresql+asyncpg://tf@db/tf"),
-        ("sqlite+aiosqlite:///var/backend.db", "sqlite+aiosqlite:///var/backend.db"),
-    ],
-)
+
+@pytest.mark.parametrize(("written", "used"), list(WRITTEN_AND_USED.items()))
 def test_the_written_form_becomes_the_async_drivers(written: str, used: str) -> None:
     assert async_url(written) == used
 
