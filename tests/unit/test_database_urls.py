@@ -10,7 +10,6 @@ from backend.config import Settings
 
 # As written (README, Rasa's tracker store, hosting providers) → what the async engine gets.
 WRITTEN_AND_USED = {
-    "written": "used",
     "sqlite:///var/backend.db": "sqlite+aiosqlite:///var/backend.db",
     "sqlite:////srv/tf/backend.db": "sqlite+aiosqlite:////srv/tf/backend.db",
     "sqlite+pysqlite:///var/backend.db": "sqlite+aiosqlite:///var/backend.db",
