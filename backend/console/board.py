@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import (
@@ -51,24 +51,21 @@ def urgency(job: Job, now: datetime) -> tuple[int, float]:
     return rank, due.timestamp() if due else float("inf")
 
 
+def _jobs_with_names(statuses: tuple[str, ...]) -> Select[Job, str, str]:
+    """Jobs in these statuses, with the customer's psid and the assigned Friend's name."""
+    return (
+        select(Job, Customer.psid, Friend.name)
+        .join(Customer, Job.customer_id == Customer.id)
+        .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
+        .where(Job.status.in_(statuses))
+    )
+
+
 async def board(session: AsyncSession, now: datetime, closed_limit: int = 50) -> list[BoardRow]:
-    active = (
-        await session.execute(
-            select(Job, Customer.psid, Friend.name)
-            .join(Customer, Job.customer_id == Customer.id)
-            .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
-            .where(Job.status.in_(OPEN_STATUSES))
-            .limit(1000)
-        )
-    ).all()
+    active = (await session.execute(_jobs_with_names(OPEN_STATUSES).limit(1000))).all()
     closed = (
         await session.execute(
-            select(Job, Customer.psid, Friend.name)
-            .join(Customer, Job.customer_id == Customer.id)
-            .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
-            .where(Job.status.in_(CLOSED_STATUSES))
-            .order_by(Job.id.desc())
-            .limit(closed_limit)
+            _jobs_with_names(CLOSED_STATUSES).order_by(Job.id.desc()).limit(closed_limit)
         )
     ).all()
     rows = sorted(active, key=lambda r: urgency(r[0], now)) + list(closed)

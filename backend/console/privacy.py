@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, JobEvent, Offer, OutboxMessage, Rating
 from backend.console import channel_store, tracker
+from backend.console.annotations import notes_of, tags_of
 from backend.console.models import (
     ConversationNote,
     ConversationSummary,
-    ConversationTag,
     ConversationWord,
     NluCorrection,
 )
@@ -43,16 +43,8 @@ async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str)
         )
     ).all()
     ratings = (await session.scalars(select(Rating).where(Rating.job_id.in_(job_ids)))).all()
-    notes = (
-        await session.scalars(
-            select(ConversationNote)
-            .where(ConversationNote.sender_id == psid)
-            .order_by(ConversationNote.id)
-        )
-    ).all()
-    tags = (
-        await session.scalars(select(ConversationTag.tag).where(ConversationTag.sender_id == psid))
-    ).all()
+    notes = await notes_of(session, psid)
+    tags = await tags_of(session, psid)
     replies = (
         await session.scalars(
             select(OutboxMessage)

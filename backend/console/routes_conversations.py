@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy import delete, select
 
 from backend.console import corrections, summaries, tracker
+from backend.console.annotations import notes_of, tags_of
 from backend.console.models import (
     ConversationNote,
     ConversationSummary,
@@ -67,20 +68,8 @@ async def conversation(request: web.Request) -> web.StreamResponse:
         return message_page(request, "not_found", 404)
     async with runtime(request).sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
-        notes = (
-            await session.scalars(
-                select(ConversationNote)
-                .where(ConversationNote.sender_id == sender_id)
-                .order_by(ConversationNote.id)
-            )
-        ).all()
-        tags = (
-            await session.scalars(
-                select(ConversationTag.tag)
-                .where(ConversationTag.sender_id == sender_id)
-                .order_by(ConversationTag.tag)
-            )
-        ).all()
+        notes = await notes_of(session, sender_id)
+        tags = await tags_of(session, sender_id)
         flagged = {
             c.event_id: c.correct_intent
             for c in await session.scalars(

@@ -25,17 +25,21 @@ async def _append(request: web.Request, sender_id: str, events: list[dict[str, o
     )
 
 
+async def _known(request: web.Request, sender_id: str) -> bool:
+    """Whether the conversation is in the tracker (its summary exists once the newest events
+    are folded in)."""
+    await sync_now(request)
+    async with runtime(request).sessions() as session:
+        return await session.get(ConversationSummary, sender_id) is not None
+
+
 async def take_over(request: web.Request) -> web.StreamResponse:
     sender_id = request.match_info["sender"]
-    rt = runtime(request)
-    await sync_now(request)
-    async with rt.sessions() as session:
-        summary = await session.get(ConversationSummary, sender_id)
-        if summary is None:
-            return message_page(request, "not_found", 404)
+    if not await _known(request, sender_id):
+        return message_page(request, "not_found", 404)
     if not await _append(request, sender_id, takeover.pause_events()):
         return redirect(conversation_url(sender_id), "rasa_down")
-    async with console(request).sync_lock, rt.sessions() as session:
+    async with console(request).sync_lock, runtime(request).sessions() as session:
         summary = await session.get(ConversationSummary, sender_id)
         if summary is not None:
             summary.handed_off, summary.taken_over_by = True, staff(request).email

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Float,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -73,25 +74,27 @@ def _event(row: Any) -> TrackerEvent:
     )
 
 
-async def events_after(engine: AsyncEngine, last_id: int, limit: int) -> list[TrackerEvent]:
-    """The next events after `last_id`; empty while Rasa has not created its table yet."""
-    query = select(events).where(events.c.id > last_id).order_by(events.c.id).limit(limit)
+async def _events(engine: AsyncEngine, query: Select[Any]) -> list[TrackerEvent]:
+    """The events the query selects; none while Rasa has not created its table yet."""
     try:
         async with engine.connect() as connection:
             rows = (await connection.execute(query)).all()
     except (OperationalError, ProgrammingError):
         return []
     return [_event(r) for r in rows]
+
+
+async def events_after(engine: AsyncEngine, last_id: int, limit: int) -> list[TrackerEvent]:
+    """The next events after `last_id`."""
+    return await _events(
+        engine, select(events).where(events.c.id > last_id).order_by(events.c.id).limit(limit)
+    )
 
 
 async def conversation(engine: AsyncEngine, sender_id: str) -> list[TrackerEvent]:
-    query = select(events).where(events.c.sender_id == sender_id).order_by(events.c.id)
-    try:
-        async with engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
-    except (OperationalError, ProgrammingError):
-        return []
-    return [_event(r) for r in rows]
+    return await _events(
+        engine, select(events).where(events.c.sender_id == sender_id).order_by(events.c.id)
+    )
 
 
 async def last_event_id(engine: AsyncEngine, sender_id: str) -> int:
