@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.geo import lat_band
+from product.languages import DEFAULT_LANGUAGE
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -365,7 +366,7 @@ class FriendConversation(Base):
     __tablename__ = "friend_conversations"
     psid: Mapped[str] = mapped_column(String(64), primary_key=True)
     step: Mapped[str] = mapped_column(String(40))
-    language: Mapped[str] = mapped_column(String(5), default="de")
+    language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

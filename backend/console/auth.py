@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.console.models import StaffAccount, StaffSession
-from product.languages import or_default
+from product.languages import DEFAULT_LANGUAGE, or_default
 
 ROLES = ("agent", "admin")
 MAX_FAILURES = 5
@@ -60,7 +60,7 @@ def validate_new_staff(email: str, role: str, password: str) -> dict[str, str]:
 
 
 async def create_staff(
-    session: AsyncSession, email: str, role: str, password: str, language: str = "de"
+    session: AsyncSession, email: str, role: str, password: str, language: str = DEFAULT_LANGUAGE
 ) -> StaffAccount:
     errors = validate_new_staff(email, role, password)
     if errors:

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.adapters.orm import Base, utcnow
+from product.languages import DEFAULT_LANGUAGE
 
 
 class StaffAccount(Base):
@@ -16,7 +17,7 @@ class StaffAccount(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))  # agent | admin
-    language: Mapped[str] = mapped_column(String(2), default="de")
+    language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Lockout lives on the account: five failures in a row lock it for a while.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -119,6 +119,7 @@ def render(
     lang = language(request)
     base: dict[str, Any] = {
         "lang": lang,
+        "languages": LANGUAGES,
         "t": lambda key, **values: translate(lang, key, **values),
         "alert_text": lambda kind, detail: alert_text(lang, kind, detail),
         "skill_label": lambda skill: category_label(skill, lang),

@@ -19,10 +19,12 @@ from backend.services.dispatch import dispatch_job
 from backend.texts import text
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
-from product.countries import COUNTRY_CODES as COUNTRIES
+from product.countries import COUNTRIES, COUNTRY_CODES
 from product.languages import first_of
 
 MAX_IDEMPOTENCY_KEY = 200
+# How long a postal code is in the countries we serve (a code alone may be in several).
+POSTAL_DIGITS = sorted({country.postal_digits for country in COUNTRIES.values()})
 
 
 async def create_job(request: web.Request) -> web.Response:
@@ -116,8 +118,8 @@ async def rate_job(request: web.Request) -> web.Response:
 
 async def list_packages(request: web.Request) -> web.Response:
     country = request.query.get("country", "").upper()
-    if country not in COUNTRIES:
-        return validation_error({"country": f"must be one of {', '.join(COUNTRIES)}"})
+    if country not in COUNTRY_CODES:
+        return validation_error({"country": f"must be one of {', '.join(COUNTRY_CODES)}"})
     rt = request.app[RUNTIME]
     return web.json_response(
         [
@@ -138,11 +140,12 @@ async def list_packages(request: web.Request) -> web.Response:
 
 async def lookup_postal_code(request: web.Request) -> web.Response:
     code = request.query.get("code", "").replace(" ", "")
-    if not code.isdigit() or not 4 <= len(code) <= 5:
-        return validation_error({"code": "must be 4 or 5 digits"})
+    if not code.isdigit() or len(code) not in POSTAL_DIGITS:
+        digits = " or ".join(str(n) for n in POSTAL_DIGITS)
+        return validation_error({"code": f"must be {digits} digits"})
     country = request.query.get("country", "").upper() or None
-    if country is not None and country not in COUNTRIES:
-        return validation_error({"country": f"must be one of {', '.join(COUNTRIES)}"})
+    if country is not None and country not in COUNTRY_CODES:
+        return validation_error({"country": f"must be one of {', '.join(COUNTRY_CODES)}"})
     async with request.app[RUNTIME].sessions() as session:
         places = await postcodes.lookup(session, code, country)
     return web.json_response([p.as_json() for p in places])

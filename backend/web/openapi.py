@@ -25,7 +25,7 @@ from backend.web.openapi_schemas import (
     ref,
 )
 from product.categories import CATEGORIES
-from product.countries import COUNTRY_CODES
+from product.countries import COUNTRIES, COUNTRY_CODES
 from product.languages import LANGUAGES
 
 DOCUMENT = web.AppKey("openapi_document", dict)
@@ -72,6 +72,7 @@ def one_by_id(summary: str, parameter: Schema, schema: str, description: str) ->
     )
 
 
+FOUR_DIGITS = [code for code, country in COUNTRIES.items() if country.postal_digits == 4]
 REFERENCE = in_path("reference", {"type": "string"})
 FRIEND_ID = in_path("friend_id", {"type": "integer", "minimum": 1})
 
@@ -122,7 +123,7 @@ LIST_PACKAGES = Operation(
     responses={"200": {"description": "packages"}},
 )
 LOOKUP_POSTAL_CODE = Operation(
-    "Places for a postal code (a 4-digit code may exist in AT and CH)",
+    f"Places for a postal code (a 4-digit code may exist in {' and '.join(FOUR_DIGITS)})",
     parameters=(query("code", required=True), query("country")),
     responses={"200": array_response("Place", "matching places, maybe none")},
 )
