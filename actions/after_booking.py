@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actions.categories import label as category_label
+from actions.formatting import join_list
 from actions.time_window import zone_for
 from product.languages import from_locale, or_default
 
@@ -121,6 +123,18 @@ def cancellable(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key=_created,
         reverse=True,
     )
+
+
+SUMMARY_DESCRIPTION = 60
+
+
+def job_summary(job: dict[str, Any], language: str) -> str:
+    """ "Internet & WLAN – Mein WLAN bricht ständig ab": a job in one short line."""
+    description = " ".join(str(job.get("description") or "").split())
+    if len(description) > SUMMARY_DESCRIPTION:
+        description = description[: SUMMARY_DESCRIPTION - 1].rstrip() + "…"
+    area = category_label(job.get("category"), language)
+    return f"{area} – {description}" if description else area
 
 
 # --- rating -----------------------------------------------------------------------------------
@@ -274,11 +288,7 @@ def rejected_fields(errors: dict[str, str]) -> list[str]:
 def field_names(parts: list[str], language: str) -> str:
     """ "Ihre Adresse und Ihre Telefonnummer" / "your address and your phone number"."""
     lang = or_default(language)
-    names = [FIELD_NAMES[part][lang] for part in parts]
-    if len(names) <= 1:
-        return "".join(names)
-    joiner = " und " if lang == "de" else " and "
-    return ", ".join(names[:-1]) + joiner + names[-1]
+    return join_list([FIELD_NAMES[part][lang] for part in parts], lang)
 
 
 # --- language from the Messenger locale ---------------------------------------------------------

@@ -31,7 +31,9 @@ _SWISS = re.compile(rf"^\s*(?:{SWISS})\b", re.IGNORECASE)
 _AUSTRIAN = re.compile(rf"^\s*(?:{AUSTRIAN})\b", re.IGNORECASE)
 _STANDARD = re.compile(rf"^\s*(?:{STANDARD})\b", re.IGNORECASE)
 
+# The styles of greeting the bot answers in; the first is the plain German "Hallo", the default.
 GREETING_STYLES = ("de", "ch", "at")
+DEFAULT_GREETING_STYLE = GREETING_STYLES[0]
 
 
 def strip_greeting(text: str) -> str:
