@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from actions.categories import label as category_label
+from actions.fields import FIELD_NAMES, FIELDS
 from actions.formatting import join_list
 from actions.time_window import zone_for
 from product.languages import from_locale, or_default
@@ -138,6 +139,9 @@ def job_summary(job: dict[str, Any], language: str) -> str:
 
 
 # --- rating -----------------------------------------------------------------------------------
+
+# {friend_name} in the rating's sentences when the backend did not name the Friend.
+THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
 
 _STAR_WORDS = {
     "eins": 1,
@@ -265,24 +269,13 @@ _FIELD_OF_ERROR = {
     "customer.phone": "phone",
     "customer": "name",
 }
-_ORDER = ("problem", "package", "address", "time", "name", "phone")
-
-# How each part is called when the assistant asks for it again.
-FIELD_NAMES = {
-    "problem": {"de": "die Beschreibung Ihres Problems", "en": "the description of your problem"},
-    "package": {"de": "das Paket", "en": "the package"},
-    "address": {"de": "Ihre Adresse", "en": "your address"},
-    "time": {"de": "der gewünschte Termin", "en": "the time you chose"},
-    "name": {"de": "Ihr Name", "en": "your name"},
-    "phone": {"de": "Ihre Telefonnummer", "en": "your phone number"},
-}
 
 
 def rejected_fields(errors: dict[str, str]) -> list[str]:
     """The parts of the conversation to ask again for the backend's field errors, in the order
     the form asks them; [] when none of the errors is something the customer can fix."""
     parts = {_FIELD_OF_ERROR[key] for key in errors if key in _FIELD_OF_ERROR}
-    return [part for part in _ORDER if part in parts]
+    return [part for part in FIELDS if part in parts]
 
 
 def field_names(parts: list[str], language: str) -> str:

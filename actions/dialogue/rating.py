@@ -19,8 +19,6 @@ from actions.dialogue.tracker import entity, intent, is_news, language
 
 logger = logging.getLogger(__name__)
 
-# {friend_name} when the backend did not name the Friend.
-THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
 # rating_stars when the customer left the rating ("später", "abbrechen").
 RATING_SKIPPED = "skipped"
 RATING_SLOTS = (
@@ -35,7 +33,8 @@ RATING_SLOTS = (
 def _about_the_job(tracker: Tracker) -> Slots:
     """The variables naming the job and its Friend in the rating's sentences."""
     return {
-        "friend_name": tracker.get_slot("rating_friend_name") or THE_TECHNICIAN[language(tracker)],
+        "friend_name": tracker.get_slot("rating_friend_name")
+        or after_booking.THE_TECHNICIAN[language(tracker)],
         "job_reference": tracker.get_slot("rating_reference") or "",
     }
 
