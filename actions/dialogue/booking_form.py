@@ -40,6 +40,7 @@ from actions.dialogue.tracker import (
     previous_value,
     text,
 )
+from actions.fields import FIELD_SLOTS
 from actions.greetings import strip_greeting
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
 from actions.phone import display_phone, normalise_phone
@@ -55,14 +56,10 @@ _YES = {"ja", "jo", "jawohl", "ok", "okay", "einverstanden", "gerne", "gern", "y
 _NO = {"nein", "nee", "nö", "noe", "nöd", "no", "nope", "nicht"}
 # Why the time answer was not taken, and what the customer is told.
 _TIME_PROBLEMS = {PAST: "utter_time_in_past", TOO_FAR: "utter_time_too_far"}
-_NO_TIME: Slots = {
-    "time_window": None,
-    "window_start": None,
-    "window_end": None,
-    "window_label": None,
-}
-_NO_PHONE: Slots = {"phone": None, "phone_display": None}
-_NO_PACKAGE: Slots = {"package": None, "package_label": None}
+# What an answer that was not taken clears: the field's slots (as "Change something" does).
+_NO_TIME: Slots = dict.fromkeys(FIELD_SLOTS["time"])
+_NO_PHONE: Slots = dict.fromkeys(FIELD_SLOTS["phone"])
+_NO_PACKAGE: Slots = dict.fromkeys(FIELD_SLOTS["package"])
 
 
 # --- corrections ---------------------------------------------------------------------------
