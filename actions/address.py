@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from actions.greetings import strip_lead_in
+
 MAX_STREET = 120
 MISSING_NUMBER = "missing_number"
 INVALID = "invalid"
@@ -56,13 +58,7 @@ def clean_street(text: str | None) -> tuple[str | None, str | None]:
     street = " ".join(text.split())
     if not street or street.startswith("/"):
         return None, INVALID
-    lowered = street.lower()
-    for lead_in in _LEAD_INS:
-        if lowered.startswith(lead_in + " ") or (
-            lead_in.endswith(":") and lowered.startswith(lead_in)
-        ):
-            street = street[len(lead_in) :].strip()
-            break
+    street = strip_lead_in(street, _LEAD_INS)
     street = street.strip(" .,;:!?\"'“”„()")
     # Keep "Hauptstr. 5a" from "Hauptstr. 5a, 10115 Berlin"; only when a number stays.
     shorter = _PLACE_TAIL.sub("", street).strip(" ,;")

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actions.categories import label as category_label
+from actions.fields import FIELD_NAMES, FIELDS
+from actions.formatting import join_list
 from actions.time_window import zone_for
 from product.languages import from_locale, or_default
 
@@ -123,7 +126,22 @@ def cancellable(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
+SUMMARY_DESCRIPTION = 60
+
+
+def job_summary(job: dict[str, Any], language: str) -> str:
+    """ "Internet & WLAN – Mein WLAN bricht ständig ab": a job in one short line."""
+    description = " ".join(str(job.get("description") or "").split())
+    if len(description) > SUMMARY_DESCRIPTION:
+        description = description[: SUMMARY_DESCRIPTION - 1].rstrip() + "…"
+    area = category_label(job.get("category"), language)
+    return f"{area} – {description}" if description else area
+
+
 # --- rating -----------------------------------------------------------------------------------
+
+# {friend_name} in the rating's sentences when the backend did not name the Friend.
+THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
 
 _STAR_WORDS = {
     "eins": 1,
@@ -251,34 +269,19 @@ _FIELD_OF_ERROR = {
     "customer.phone": "phone",
     "customer": "name",
 }
-_ORDER = ("problem", "package", "address", "time", "name", "phone")
-
-# How each part is called when the assistant asks for it again.
-FIELD_NAMES = {
-    "problem": {"de": "die Beschreibung Ihres Problems", "en": "the description of your problem"},
-    "package": {"de": "das Paket", "en": "the package"},
-    "address": {"de": "Ihre Adresse", "en": "your address"},
-    "time": {"de": "der gewünschte Termin", "en": "the time you chose"},
-    "name": {"de": "Ihr Name", "en": "your name"},
-    "phone": {"de": "Ihre Telefonnummer", "en": "your phone number"},
-}
 
 
 def rejected_fields(errors: dict[str, str]) -> list[str]:
     """The parts of the conversation to ask again for the backend's field errors, in the order
     the form asks them; [] when none of the errors is something the customer can fix."""
     parts = {_FIELD_OF_ERROR[key] for key in errors if key in _FIELD_OF_ERROR}
-    return [part for part in _ORDER if part in parts]
+    return [part for part in FIELDS if part in parts]
 
 
 def field_names(parts: list[str], language: str) -> str:
     """ "Ihre Adresse und Ihre Telefonnummer" / "your address and your phone number"."""
     lang = or_default(language)
-    names = [FIELD_NAMES[part][lang] for part in parts]
-    if len(names) <= 1:
-        return "".join(names)
-    joiner = " und " if lang == "de" else " and "
-    return ", ".join(names[:-1]) + joiner + names[-1]
+    return join_list([FIELD_NAMES[part][lang] for part in parts], lang)
 
 
 # --- language from the Messenger locale ---------------------------------------------------------

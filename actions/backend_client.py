@@ -131,7 +131,9 @@ class BackendClient:
         assert last_error is not None
         raise last_error
 
-    async def lookup_postal_code(self, code: str, country: str | None = None) -> list[dict]:
+    async def lookup_postal_code(
+        self, code: str, country: str | None = None
+    ) -> list[dict[str, Any]]:
         """All places with this postal code (optionally only in ``country``); [] when unknown."""
         params = {"code": code}
         if country:
@@ -141,7 +143,7 @@ class BackendClient:
             raise BackendError("GET /api/v1/postal-codes: expected a JSON array")
         return [place for place in data if isinstance(place, dict)]
 
-    async def nearest_postal_code(self, latitude: float, longitude: float) -> dict | None:
+    async def nearest_postal_code(self, latitude: float, longitude: float) -> dict[str, Any] | None:
         """The place nearest to a shared location, or None when nothing is within reach."""
         params = {"latitude": str(latitude), "longitude": str(longitude)}
         data = await self._request(
@@ -151,13 +153,13 @@ class BackendClient:
             raise BackendError("GET /api/v1/postal-codes/nearest: expected a JSON object")
         return data
 
-    async def list_packages(self, country: str) -> list[dict]:
+    async def list_packages(self, country: str) -> list[dict[str, Any]]:
         data = await self._request("GET", "/api/v1/packages", params={"country": country})
         if not isinstance(data, list):
             raise BackendError("GET /api/v1/packages: expected a JSON array")
         return [package for package in data if isinstance(package, dict)]
 
-    async def create_job(self, request: dict[str, Any], idempotency_key: str) -> dict:
+    async def create_job(self, request: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         """Post a job; returns the job (201, or 200 when the key was seen before)."""
         data = await self._request(
             "POST",
@@ -170,7 +172,7 @@ class BackendClient:
             raise BackendError("POST /api/v1/jobs: answer has no job reference")
         return data
 
-    async def get_job(self, reference: str) -> dict | None:
+    async def get_job(self, reference: str) -> dict[str, Any] | None:
         """One job, or None when the backend knows no job with this reference."""
         data = await self._request(
             "GET", f"/api/v1/jobs/{quote(reference, safe='')}", none_on=(404,)
@@ -179,7 +181,7 @@ class BackendClient:
             raise BackendError("GET /api/v1/jobs/{reference}: expected a JSON object")
         return data
 
-    async def list_jobs(self, customer_psid: str) -> list[dict]:
+    async def list_jobs(self, customer_psid: str) -> list[dict[str, Any]]:
         """The customer's jobs (any status)."""
         data = await self._request(
             "GET",
@@ -191,7 +193,7 @@ class BackendClient:
             raise BackendError("GET /api/v1/jobs: expected a JSON array")
         return [job for job in data if isinstance(job, dict)]
 
-    async def cancel_job(self, reference: str, reason: str) -> dict:
+    async def cancel_job(self, reference: str, reason: str) -> dict[str, Any]:
         """Cancel a job for the customer; BackendError with status 409 when it is too late."""
         data = await self._request(
             "POST",
@@ -202,7 +204,9 @@ class BackendClient:
             raise BackendError("POST /api/v1/jobs/{reference}/cancel: expected a JSON object")
         return data
 
-    async def rate_job(self, reference: str, stars: int, comment: str, customer_psid: str) -> dict:
+    async def rate_job(
+        self, reference: str, stars: int, comment: str, customer_psid: str
+    ) -> dict[str, Any]:
         """Rate a completed job; BackendError with status 409 when it was rated already."""
         data = await self._request(
             "POST",

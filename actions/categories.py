@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from product.categories import CATEGORIES, CATEGORY_LABELS
+from product.categories import CATEGORIES, CATEGORY_LABELS, category_label
 
 # keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
 # towards it but also occur elsewhere ("Passwort", "Update", "Telefon").
@@ -468,5 +468,4 @@ def match_choice(text: str | None) -> str | None:
 
 def label(category: str | None, language: str) -> str:
     """Human-readable category name in the customer's language."""
-    labels = CATEGORY_LABELS.get(category or "other", CATEGORY_LABELS["other"])
-    return labels.get(language, labels["de"])
+    return category_label(category or "other", language)

@@ -8,8 +8,10 @@ ordinary answer is never mistaken for a correction.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from actions.postal import extract_postal_code
+from actions.time_window import parse_time_window
 
 # "nein, …", "sorry, …", "Korrektur: …" in front of the correction.
 _NO = (
@@ -86,3 +88,14 @@ def correction_for_other_slot(
     if found is None or found[0] == requested_slot:
         return None
     return found
+
+
+def correction_at_summary(text: str, country: str | None, now: datetime) -> str | None:
+    """The slot a message typed at the summary gives a new value for, if any: a named field
+    ("meine Nummer ist 0171 1234567") or a time on its own ("lieber Samstag Vormittag")."""
+    found = find_correction(text)
+    if found:
+        return found[0]
+    if parse_time_window(text, now, country).window is not None:
+        return "time_window"
+    return None

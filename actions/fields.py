@@ -8,19 +8,117 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
-# Field -> slots cleared so that job_form asks for them again (in the form's order).
-FIELD_SLOTS: dict[str, tuple[str, ...]] = {
-    "problem": ("description", "category", "category_label", "device", "brand"),
-    "package": ("package", "package_label"),
-    # The country stays: when the new postal code is in another country, the package is asked
-    # again with that country's prices.
-    "address": ("postal_code", "postal_code_options", "city", "street"),
-    "time": ("time_window", "window_start", "window_end", "window_label"),
-    "name": ("customer_name",),
-    "phone": ("phone", "phone_display"),
+
+@dataclass(frozen=True)
+class Field:
+    """A part of the summary."""
+
+    # Cleared so that job_form asks for them again (in the form's order).
+    slots: tuple[str, ...]
+    # Its quick reply (at most 20 characters), and how the assistant names it in a sentence
+    # when asking for it again after the backend refused it.
+    title: dict[str, str]
+    called: dict[str, str]
+    # Words of a typed answer to "What would you like to change?" that name it.
+    words: tuple[str, ...]
+
+
+_FIELDS: dict[str, Field] = {
+    "problem": Field(
+        slots=("description", "category", "category_label", "device", "brand"),
+        title={"de": "Problem", "en": "Problem"},
+        called={"de": "die Beschreibung Ihres Problems", "en": "the description of your problem"},
+        words=(
+            "problem",
+            "beschreibung",
+            "fehler",
+            "bereich",
+            "kategorie",
+            "description",
+            "issue",
+            "category",
+            "gerät",
+        ),
+    ),
+    "package": Field(
+        slots=("package", "package_label"),
+        title={"de": "Paket", "en": "Package"},
+        called={"de": "das Paket", "en": "the package"},
+        words=("paket", "packet", "package", "preis", "price", "leistung"),
+    ),
+    "address": Field(
+        # The country stays: when the new postal code is in another country, the package is
+        # asked again with that country's prices.
+        slots=("postal_code", "postal_code_options", "city", "street"),
+        title={"de": "Adresse", "en": "Address"},
+        called={"de": "Ihre Adresse", "en": "your address"},
+        words=(
+            "adresse",
+            "addresse",
+            "anschrift",
+            "straße",
+            "strasse",
+            "str",
+            "hausnummer",
+            "plz",
+            "postleitzahl",
+            "ort",
+            "wohnort",
+            "address",
+            "street",
+            "postcode",
+            "zip",
+        ),
+    ),
+    "time": Field(
+        slots=("time_window", "window_start", "window_end", "window_label"),
+        title={"de": "Termin", "en": "Time"},
+        called={"de": "der gewünschte Termin", "en": "the time you chose"},
+        words=(
+            "termin",
+            "zeit",
+            "uhrzeit",
+            "datum",
+            "tag",
+            "wann",
+            "zeitraum",
+            "time",
+            "date",
+            "day",
+            "when",
+            "appointment",
+        ),
+    ),
+    "name": Field(
+        slots=("customer_name",),
+        title={"de": "Name", "en": "Name"},
+        called={"de": "Ihr Name", "en": "your name"},
+        words=("name", "namen", "vorname", "nachname"),
+    ),
+    "phone": Field(
+        slots=("phone", "phone_display"),
+        title={"de": "Telefon", "en": "Phone"},
+        called={"de": "Ihre Telefonnummer", "en": "your phone number"},
+        words=(
+            "telefon",
+            "telefonnummer",
+            "nummer",
+            "handynummer",
+            "handy",
+            "tel",
+            "natel",
+            "phone",
+            "number",
+            "mobile",
+        ),
+    ),
 }
-FIELDS = tuple(FIELD_SLOTS)
+FIELDS = tuple(_FIELDS)
+FIELD_SLOTS: dict[str, tuple[str, ...]] = {name: f.slots for name, f in _FIELDS.items()}
+FIELD_TITLES: dict[str, dict[str, str]] = {name: f.title for name, f in _FIELDS.items()}
+FIELD_NAMES: dict[str, dict[str, str]] = {name: f.called for name, f in _FIELDS.items()}
 
 # A correction typed at the summary ("meine Nummer ist 0171 1234567") replaces one slot: these
 # are cleared so that job_form takes the new value from the same message.
@@ -30,75 +128,6 @@ CORRECTED_SLOTS: dict[str, tuple[str, ...]] = {
     "time_window": ("time_window", "window_start", "window_end", "window_label"),
     "customer_name": ("customer_name",),
     "phone": ("phone", "phone_display"),
-}
-
-# Quick-reply titles (at most 20 characters).
-FIELD_TITLES: dict[str, dict[str, str]] = {
-    "problem": {"de": "Problem", "en": "Problem"},
-    "package": {"de": "Paket", "en": "Package"},
-    "address": {"de": "Adresse", "en": "Address"},
-    "time": {"de": "Termin", "en": "Time"},
-    "name": {"de": "Name", "en": "Name"},
-    "phone": {"de": "Telefon", "en": "Phone"},
-}
-
-_WORDS: dict[str, tuple[str, ...]] = {
-    "problem": (
-        "problem",
-        "beschreibung",
-        "fehler",
-        "bereich",
-        "kategorie",
-        "description",
-        "issue",
-        "category",
-        "gerät",
-    ),
-    "package": ("paket", "packet", "package", "preis", "price", "leistung"),
-    "address": (
-        "adresse",
-        "addresse",
-        "anschrift",
-        "straße",
-        "strasse",
-        "str",
-        "hausnummer",
-        "plz",
-        "postleitzahl",
-        "ort",
-        "wohnort",
-        "address",
-        "street",
-        "postcode",
-        "zip",
-    ),
-    "time": (
-        "termin",
-        "zeit",
-        "uhrzeit",
-        "datum",
-        "tag",
-        "wann",
-        "zeitraum",
-        "time",
-        "date",
-        "day",
-        "when",
-        "appointment",
-    ),
-    "name": ("name", "namen", "vorname", "nachname"),
-    "phone": (
-        "telefon",
-        "telefonnummer",
-        "nummer",
-        "handynummer",
-        "handy",
-        "tel",
-        "natel",
-        "phone",
-        "number",
-        "mobile",
-    ),
 }
 
 
@@ -120,7 +149,7 @@ def match_field(text: str | None) -> str | None:
     if stripped in FIELD_SLOTS:
         return stripped
     tokens = set(re.findall(r"[a-zäöüß]+", stripped.lower()))
-    found = [field for field, words in _WORDS.items() if tokens & set(words)]
+    found = [name for name, field in _FIELDS.items() if tokens & set(field.words)]
     # "Telefonnummer" names the phone, even though "nummer" alone could be a house number.
     return found[0] if len(found) == 1 else None
 

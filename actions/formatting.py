@@ -1,11 +1,18 @@
 """Small language-aware formatting helpers for values shown inside responses.
 
-Pure module (no Rasa imports). Whole sentences live in domain.yml; these only format numbers.
+Pure module (no Rasa imports). Whole sentences live in domain.yml; these only format numbers
+and lists.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from product.languages import or_default
+
+_DECIMAL_SEPARATORS = {"de": ",", "en": "."}
+# The word before a list's last item: "A, B und C", "A or B".
+_CONJUNCTIONS = {"and": {"de": "und", "en": "and"}, "or": {"de": "oder", "en": "or"}}
 
 
 def format_rating(value: Any, language: str) -> str | None:
@@ -22,5 +29,13 @@ def format_rating(value: Any, language: str) -> str | None:
         return None
     if not 0 <= number <= 5:
         return None
-    text = f"{number:.1f}"
-    return text.replace(".", ",") if language == "de" else text
+    return f"{number:.1f}".replace(".", _DECIMAL_SEPARATORS.get(language, "."))
+
+
+def join_list(items: list[str], language: str | None, conjunction: str = "and") -> str:
+    """ "Ihre Adresse und Ihre Telefonnummer", "Wien or Lausanne": items as a sentence says
+    them; "" for none."""
+    if len(items) <= 1:
+        return "".join(items)
+    word = _CONJUNCTIONS[conjunction][or_default(language)]
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

@@ -1,5 +1,5 @@
-"""Greetings people put in front of what they say ("Grüezi, min Fernseh gaht nüm"), and which
-greeting the bot answers with.
+"""What people put in front of what they say: greetings ("Grüezi, min Fernseh gaht nüm"), and
+which greeting the bot answers with; lead-ins before an answer ("ich heiße …", "Adresse: …").
 
 Pure module (no Rasa imports).
 """
@@ -31,7 +31,9 @@ _SWISS = re.compile(rf"^\s*(?:{SWISS})\b", re.IGNORECASE)
 _AUSTRIAN = re.compile(rf"^\s*(?:{AUSTRIAN})\b", re.IGNORECASE)
 _STANDARD = re.compile(rf"^\s*(?:{STANDARD})\b", re.IGNORECASE)
 
+# The styles of greeting the bot answers in; the first is the plain German "Hallo", the default.
 GREETING_STYLES = ("de", "ch", "at")
+DEFAULT_GREETING_STYLE = GREETING_STYLES[0]
 
 
 def strip_greeting(text: str) -> str:
@@ -54,3 +56,15 @@ def greeting_style(text: str | None) -> str | None:
     if _STANDARD.match(text):
         return "de"
     return None
+
+
+def strip_lead_in(text: str, lead_ins: tuple[str, ...]) -> str:
+    """``text`` without the first of ``lead_ins`` (lower case) it starts with: "Ich heiße Hans
+    Müller" → "Hans Müller". A lead-in ending in ":" needs no space after it."""
+    lowered = text.lower()
+    for lead_in in lead_ins:
+        if lowered.startswith(lead_in + " ") or (
+            lead_in.endswith(":") and lowered.startswith(lead_in)
+        ):
+            return text[len(lead_in) :].strip()
+    return text

@@ -9,6 +9,8 @@ import hashlib
 import json
 from typing import Any
 
+from product.languages import DEFAULT_LANGUAGE
+
 DEFAULT_PACKAGE = "quick_help"
 # Slots that make up one job; cleared after the job was posted or cancelled.
 JOB_SLOTS = (
@@ -19,6 +21,7 @@ JOB_SLOTS = (
     "brand",
     "postal_code",
     "postal_code_options",
+    "place_question_count",
     "country",
     "city",
     "package",
@@ -68,7 +71,7 @@ def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
             "psid": sender_id,
             "name": slots.get("customer_name"),
             "phone": slots.get("phone"),
-            "language": slots.get("language") or "de",
+            "language": slots.get("language") or DEFAULT_LANGUAGE,
         },
     }
     images = [url for url in slots.get("image_urls") or [] if isinstance(url, str)]

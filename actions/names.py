@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from actions.greetings import GREETING
+from actions.greetings import GREETING, strip_lead_in
 
 MAX_NAME = 80
 
@@ -132,13 +132,7 @@ def clean_customer_name(text: str | None) -> str | None:
     later = _NAME_LATER.search(name)
     if later:
         name = later.group("name").strip()
-    lowered = name.lower()
-    for lead_in in _LEAD_INS:
-        if lowered.startswith(lead_in + " ") or (
-            lead_in.endswith(":") and lowered.startswith(lead_in)
-        ):
-            name = name[len(lead_in) :].strip()
-            break
+    name = strip_lead_in(name, _LEAD_INS)
     name = name.strip(" .,;:!?\"'“”„()-")
     if len(name) < 2 or len(name) > MAX_NAME:
         return None

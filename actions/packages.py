@@ -33,7 +33,8 @@ def valid_packages(data: Any) -> list[dict[str, Any]]:
         price = package.get("price")
         if not isinstance(price, dict) or _decimal(price.get("amount")) is None:
             continue
-        names = package.get("name") if isinstance(package.get("name"), dict) else {}
+        given = package.get("name")
+        names: dict[str, Any] = given if isinstance(given, dict) else {}
         result.append(
             {
                 "id": package["id"],

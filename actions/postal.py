@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from actions.categories import normalise
+from actions.formatting import join_list
 from product.countries import COUNTRIES as ALL_COUNTRIES
 from product.countries import COUNTRY_CODES, country_name
 
@@ -126,7 +128,42 @@ def place_title(place: dict[str, Any], language: str) -> str:
         if len(title) > MAX_TITLE:
             title = f"{code} {city}"
         return title[:MAX_TITLE]
-    return f"{code} {country_name(place['country'], language)}"[:MAX_TITLE]
+    return f"{code} {place_name(place, language)}"[:MAX_TITLE]
+
+
+def place_name(place: dict[str, Any], language: str) -> str:
+    """How a customer would write the place: its town, or its country when the town is unknown
+    (places found without the backend)."""
+    return str(place.get("city") or country_name(place["country"], language))
+
+
+def place_names(places: list[dict[str, Any]], language: str) -> str:
+    """ "Wien oder Lausanne": the places to choose from, as the customer may write them."""
+    names = list(dict.fromkeys(place_name(place, language) for place in places))
+    return join_list(names, language, "or")
+
+
+def _names(place: dict[str, Any]) -> set[str]:
+    names = {place.get("city") or "", place.get("country") or ""}
+    country = ALL_COUNTRIES.get(place.get("country") or "")
+    names.update(country.names.values() if country else ())
+    return {normalise(name) for name in names if name}
+
+
+def place_by_name(places: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The place an answer to "which place?" names: the whole answer is its town, country or
+    country code ("Wien", "Schweiz", "AT"), or its words hold the town or country ("1010 Wien",
+    "in Lausanne bitte"). None when it names none, or places in more than one country."""
+    wanted = normalise(text)
+    if not wanted:
+        return None
+    for place in places:
+        if wanted in _names(place):
+            return place
+    # Within a sentence a two-letter code is too often a word ("at home").
+    words = f" {wanted} "
+    named = [p for p in places if any(f" {n} " in words for n in _names(p) if len(n) > 2)]
+    return named[0] if len(distinct_countries(named)) == 1 else None
 
 
 def place_payload(place: dict[str, Any]) -> str:

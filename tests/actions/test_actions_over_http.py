@@ -820,3 +820,83 @@ async def test_news_the_bot_was_given_before_are_not_told_again(action_server: s
         answer = await run_action(action_server, name, again)
         assert answer["responses"] == [], name
         assert [e["event"] for e in answer["events"]] == ["rewind"], name
+
+
+# --- "which place?" answered with the same postal code again ------------------------------------
+
+
+async def _answer_postal_code(
+    action_server: str, text: str, slots: dict[str, Any], language: str = "de"
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The customer answers the postal-code question with ``text``: job_form's validation, then
+    (when the code is still open) the form's question. Returns the slots after the turn and the
+    question's response."""
+    state = tracker(
+        "psid-place",
+        intent="inform",
+        text=text,
+        slots=slots | {"requested_slot": "postal_code", "postal_code": text, "language": language},
+        active_loop="job_form",
+        extracted={"postal_code": text},
+    )
+    validated = await run_action(action_server, "validate_job_form", state)
+    after = slots | slot_events(validated)
+    if after.get("postal_code"):
+        return after, None
+    asked = await run_action(
+        action_server,
+        "action_ask_postal_code",
+        tracker("psid-place", slots=after | {"language": language}),
+    )
+    [question] = asked["responses"]
+    return after, question
+
+
+async def test_repeating_an_ambiguous_postal_code_is_told_how_to_answer_then_offered_a_person(
+    action_server: str, backend: Backend
+) -> None:
+    slots: dict[str, Any] = {}
+    questions = []
+    for _ in range(4):
+        slots, question = await _answer_postal_code(action_server, "1010", slots)
+        assert question is not None and slots["postal_code"] is None
+        questions.append(question)
+    assert [q["response"] for q in questions] == [
+        "utter_choose_place",
+        "utter_choose_place_how",  # the second time: tap a place or type its name
+        "utter_choose_place_or_person",  # the third time: and a person from our team
+        "utter_choose_place_or_person",
+    ]
+    places = [
+        '/inform{"postal_code":"1010","country":"AT"}',
+        '/inform{"postal_code":"1010","country":"CH"}',
+    ]
+    for question in questions[:2]:
+        assert sorted(b["payload"] for b in question["buttons"]) == sorted(places)
+    for question in questions[2:]:
+        payloads = [b["payload"] for b in question["buttons"]]
+        assert sorted(payloads[:-1]) == sorted(places)
+        assert payloads[-1] == "/human_handoff"  # the hand-off's own quick reply
+    assert questions[1]["place_names"] in ("Wien oder Lausanne", "Lausanne oder Wien")
+    assert slots["place_question_count"] == 4.0
+
+    # Typing the place's name, alone or with the code, answers the question.
+    for answer in ("Wien", "1010 Wien"):
+        found, question = await _answer_postal_code(action_server, answer, slots)
+        assert question is None, answer
+        assert (found["postal_code"], found["country"], found["city"]) == ("1010", "AT", "Wien")
+        assert found["postal_code_options"] is None and found["place_question_count"] is None
+
+
+async def test_a_new_ambiguous_postal_code_is_a_new_question_and_english_gets_english_words(
+    action_server: str, backend: Backend
+) -> None:
+    slots, first = await _answer_postal_code(action_server, "1010", {}, language="en")
+    assert first is not None and first["response"] == "utter_choose_place"
+    slots, again = await _answer_postal_code(action_server, "1010", slots, language="en")
+    assert again is not None and again["response"] == "utter_choose_place_how"
+    assert again["place_names"] in ("Wien or Lausanne", "Lausanne or Wien")
+    # Another code that exists twice starts the count again.
+    slots, other = await _answer_postal_code(action_server, "1020", slots, language="en")
+    assert other is not None and other["response"] == "utter_choose_place"
+    assert slots["place_question_count"] == 1.0

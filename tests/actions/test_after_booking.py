@@ -13,6 +13,7 @@ from actions import after_booking, buttons
 from actions.fields import FIELD_SLOTS, match_field
 from actions.jobs import build_job_request, idempotency_key
 from product.categories import CATEGORIES
+from product.languages import LANGUAGES
 
 # Friday 28 Nov 2026, 10:00 in Berlin.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -325,3 +326,16 @@ def test_short_wishes_to_stop_end_the_rating(text: str) -> None:
 )
 def test_answers_and_long_comments_are_no_wish_to_stop(text: str | None) -> None:
     assert not after_booking.wants_to_stop(text)
+
+
+def test_a_job_in_one_short_line() -> None:
+    job = {"category": "printer", "description": "Der  Drucker druckt nicht"}
+    assert after_booking.job_summary(job, "de") == "Drucker & Scanner – Der Drucker druckt nicht"
+    long = after_booking.job_summary({"category": None, "description": "x" * 100}, "en")
+    assert long.startswith("Something else – x") and long.endswith("…")
+    assert len(long) == len("Something else – ") + after_booking.SUMMARY_DESCRIPTION
+    assert after_booking.job_summary({"category": "computer"}, "en") == "Computer & laptop"
+
+
+def test_the_stand_in_for_an_unnamed_friend_speaks_every_language() -> None:
+    assert set(after_booking.THE_TECHNICIAN) == set(LANGUAGES)

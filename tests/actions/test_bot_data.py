@@ -1,12 +1,16 @@
-"""Consistency of domain.yml, data/nlu.yml and bot/spacy_pipeline.py (no Rasa needed)."""
+"""Consistency of domain.yml, data/nlu.yml, bot/spacy_pipeline.py and the action classes (Rasa
+only for the one test that registers the actions as the action server does)."""
 
 from __future__ import annotations
 
 import ast
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from actions.buttons import category_buttons
@@ -87,22 +91,61 @@ def test_entity_patterns_are_lower_case_token_patterns() -> None:
             assert token["LOWER"] == token["LOWER"].lower()
 
 
-def _action_names_in_code() -> set[str]:
-    """The ``name()`` of every action class in actions/actions.py (read with ast: rasa_sdk is not
-    installed in this venv)."""
-    tree = ast.parse((ROOT / "actions" / "actions.py").read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == "name":
-            for statement in ast.walk(node):
-                if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant):
-                    names.add(statement.value.value)
-    return names
+# Registers the `actions` package as the action server does (rasa_sdk.endpoint.create_app) and
+# prints what the executor registered and the name() of every action class it found.
+_REGISTER = """
+import inspect, json
+from rasa_sdk import utils
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import Action
+executor = ActionExecutor()
+executor.register_package("actions")
+classes = [
+    c for c in utils.all_subclasses(Action)
+    if c.__module__.startswith("actions.") and not inspect.isabstract(c)
+]
+names = [c().name() for c in classes]
+print(json.dumps({"registered": sorted(executor.actions), "classes": names}))
+"""
+
+
+def _registered_actions() -> dict[str, list[str]]:
+    """What rasa-sdk's executor registers from the `actions` package (run in .venv-bot: rasa_sdk
+    is not installed in this venv)."""
+    python = ROOT / ".venv-bot" / "bin" / "python"
+    if not python.exists():
+        pytest.fail(f"{python} missing: run `make venvs` first")
+    found = subprocess.run(
+        [str(python), "-c", _REGISTER],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    registered: dict[str, list[str]] = json.loads(found.stdout.strip().splitlines()[-1])
+    return registered
 
 
 def test_every_custom_action_has_one_class() -> None:
     domain = _load("domain.yml")
-    assert set(domain["actions"]) == _action_names_in_code()
+    found = _registered_actions()
+    assert set(domain["actions"]) == set(found["registered"])
+    assert sorted(found["classes"]) == sorted(found["registered"])  # one class per name
+
+
+def test_only_the_dialogue_modules_import_rasa() -> None:
+    """The modules directly in actions/ are the pure decisions, tested without Rasa."""
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            assert not any(m.split(".")[0] in ("rasa", "rasa_sdk") for m in modules), path.name
 
 
 def test_at_most_13_quick_replies_per_message() -> None:

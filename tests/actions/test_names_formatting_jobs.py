@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.formatting import format_rating
+from actions.formatting import format_rating, join_list
 from actions.greetings import strip_greeting
 from actions.jobs import build_job_request, idempotency_key, missing_fields
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
@@ -153,3 +153,11 @@ def test_messages_that_introduce_a_name() -> None:
 )
 def test_only_yes_no_thanks_words_make_an_answer_a_reply(text: str, reply: bool) -> None:
     assert is_a_reply_not_a_name(text) is reply
+
+
+def test_lists_are_joined_as_a_sentence_says_them() -> None:
+    assert join_list([], "de") == ""
+    assert join_list(["Wien"], "en") == "Wien"
+    assert join_list(["A", "B", "C"], "de") == "A, B und C"
+    assert join_list(["A", "B"], "en", "or") == "A or B"
+    assert join_list(["A", "B"], None, "or") == "A oder B"  # the default language

@@ -4,12 +4,13 @@ greeting styles of actions/greetings.py."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from actions import fields, packages
 from actions.address import INVALID, MISSING_NUMBER, clean_street
-from actions.corrections import correction_for_other_slot, find_correction
+from actions.corrections import correction_at_summary, correction_for_other_slot, find_correction
 from actions.greetings import greeting_style, strip_greeting
 
 # What GET /api/v1/packages answers (backend/packages.yml).
@@ -209,6 +210,13 @@ def test_only_other_slots_are_corrected_and_never_while_describing() -> None:
     assert correction_for_other_slot(text, "postal_code") is None
     assert correction_for_other_slot("Mein Handy zeigt die Nummer 0171 1234 nicht", None) is None
     assert correction_for_other_slot("meine Nummer ist 0171 1234567", "description") is None
+
+
+def test_at_the_summary_a_named_field_or_a_time_alone_is_a_correction() -> None:
+    now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    assert correction_at_summary("meine Nummer ist 0171 1234567", "DE", now) == "phone"
+    assert correction_at_summary("lieber Samstag Vormittag", "DE", now) == "time_window"
+    assert correction_at_summary("ja bitte", "DE", now) is None
 
 
 # --- greetings -----------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ from actions.postal import (
     extract_postal_code,
     filter_places,
     offline_places,
+    place_by_name,
+    place_name,
+    place_names,
     place_payload,
     place_title,
     possible_countries,
@@ -77,3 +80,35 @@ def test_quick_reply_for_a_place() -> None:
     assert place_title(no_city, "en") == "8000 Switzerland"
     long_city = {"country": "CH", "postal_code": "3000", "city": "Bern Bundeshaus Nord West"}
     assert len(place_title(long_city, "de")) <= 20
+
+
+VIENNA = {"country": "AT", "postal_code": "1010", "city": "Wien"}
+LAUSANNE = {"country": "CH", "postal_code": "1010", "city": "Lausanne"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wien", VIENNA),
+        ("lausanne", LAUSANNE),
+        ("Schweiz", LAUSANNE),
+        ("AT", VIENNA),
+        ("1010 Wien", VIENNA),
+        ("in Lausanne bitte", LAUSANNE),
+        ("1010", None),
+        ("Graz", None),
+        ("Wien oder Lausanne", None),  # two countries: still open
+        ("I am at home in Lausanne", LAUSANNE),  # "at" in a sentence is no country
+        ("", None),
+    ],
+)
+def test_the_place_an_answer_names(text: str, expected: dict[str, str] | None) -> None:
+    assert place_by_name([VIENNA, LAUSANNE], text) == expected
+
+
+def test_places_to_choose_from_in_words() -> None:
+    assert place_names([VIENNA, LAUSANNE], "de") == "Wien oder Lausanne"
+    assert place_names([VIENNA, LAUSANNE], "en") == "Wien or Lausanne"
+    offline = offline_places("1010")
+    assert place_names(offline, "de") == "Österreich oder Schweiz"
+    assert place_name(offline[1], "en") == "Switzerland"
