@@ -17,11 +17,11 @@ from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.domain.packages import load_packages
+from backend.friends_chat.router import FriendChat
 from backend.observability import routes as observability
 from backend.observability.event_ids import with_event_ids
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
-from backend.services.friend_chat import FriendChat
 from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web import api, openapi, webhooks

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
+from backend.domain.friends import first_name
 from backend.domain.jobs import JobRequest, new_reference
+from backend.domain.statuses import JobStatus
 from backend.services import postcodes
 from product.countries import time_zone
 
@@ -65,7 +67,7 @@ async def create_job(
         job = Job(
             reference=new_reference(),
             idempotency_key=idempotency_key or None,
-            status="open",
+            status=JobStatus.OPEN,
             category=request.category,
             description=request.description,
             device=request.device,
@@ -176,7 +178,7 @@ def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> di
         # What the customer may see of their Friend: first name and rating, nothing more.
         "friend": (
             {
-                "first_name": friend.name.split()[0] if friend.name.strip() else "",
+                "first_name": first_name(friend.name),
                 "rating": friend.rating,
             }
             if friend

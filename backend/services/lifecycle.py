@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, Rating, utcnow
-from backend.domain.jobs import CANCELLABLE
+from backend.domain.statuses import JobStatus, sources_of
 from backend.services.claims import withdraw_offers
 from backend.services.jobs import record_event
 
@@ -39,9 +39,9 @@ async def cancel_job(
     job_id = job.id  # read now: a rollback expires the object
     cancelled_id = await session.scalar(
         update(Job)
-        .where(Job.id == job.id, Job.status.in_(CANCELLABLE))
+        .where(Job.id == job.id, Job.status.in_(sources_of(JobStatus.CANCELLED)))
         .values(
-            status="cancelled",
+            status=JobStatus.CANCELLED,
             cancelled_at=now,
             cancel_reason=reason,
             next_wave_at=None,
@@ -73,7 +73,7 @@ async def rate_job(
     )
     if job is None:
         return None
-    if job.status != "completed" or job.assigned_friend_id is None:
+    if job.status != JobStatus.COMPLETED or job.assigned_friend_id is None:
         raise LifecycleError("only a completed job can be rated")
     rating = Rating(job_id=job.id, friend_id=job.assigned_friend_id, stars=stars, comment=comment)
     session.add(rating)
