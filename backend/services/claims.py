@@ -11,19 +11,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import (
-    Customer,
-    Friend,
-    Job,
-    JobEvent,
-    Offer,
-    OutboxMessage,
-    SupportAlert,
-    utcnow,
-)
+from backend.adapters.orm import Customer, Friend, Job, Offer, OutboxMessage, SupportAlert, utcnow
 from backend.domain.claims import ClaimOutcome, may_try_to_claim
 from backend.domain.deadlines import DeadlinePolicy, contact_deadlines
 from backend.domain.statuses import (
@@ -36,7 +27,7 @@ from backend.domain.statuses import (
 from backend.observability.metrics import CLAIM_SECONDS
 from backend.services.customer_news import assigned_news, friend_news, store_notice
 from backend.services.friends import friend_by_psid
-from backend.services.jobs import record_event
+from backend.services.jobs import count_events, record_event
 
 # After this many recorded failed calls, support takes over reaching the customer.
 UNREACHABLE_ATTEMPTS = 5
@@ -266,16 +257,7 @@ async def customer_unreachable(
     if job is None:
         return None
     actor = f"friend:{friend.id}"
-    earlier = await session.scalar(
-        select(func.count())
-        .select_from(JobEvent)
-        .where(
-            JobEvent.job_id == job.id,
-            JobEvent.kind == "customer_unreachable",
-            JobEvent.actor == actor,
-        )
-    )
-    count = int(earlier or 0) + 1
+    count = await count_events(session, job, actor, "customer_unreachable") + 1
     record_event(session, job, actor, "customer_unreachable", attempt=count)
     if count == UNREACHABLE_ATTEMPTS:
         session.add(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,16 @@ class JobError(Exception):
 
 def record_event(session: AsyncSession, job: Job, actor: str, kind: str, **detail: Any) -> None:
     session.add(JobEvent(job_id=job.id, actor=actor, kind=kind, detail=detail))
+
+
+async def count_events(session: AsyncSession, job: Job, actor: str, kind: str) -> int:
+    """How often this actor's event of this kind is in the job's log."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(JobEvent)
+        .where(JobEvent.job_id == job.id, JobEvent.kind == kind, JobEvent.actor == actor)
+    )
+    return int(count or 0)
 
 
 async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Customer:
