@@ -20,7 +20,7 @@ from backend.domain.money import Settlement, format_money, friend_payout
 from backend.domain.packages import Package
 from backend.domain.signup import RADIUS_CHOICES
 from backend.domain.statuses import FriendStatus, JobStatus
-from backend.friends_chat.texts import text
+from backend.friends_chat.texts import TEXTS, text
 from product.categories import CATEGORIES, category_label
 from product.countries import time_zone
 from product.languages import LANGUAGE_NAMES, LANGUAGES, OWN_NAMES
@@ -32,9 +32,6 @@ EXTRA_CHOICES = (0, 15, 30, 60)
 OFFER_DESCRIPTION = 200
 # A window this long means "as soon as possible" (the customer named no time).
 ASAP_WINDOW_HOURS = 20
-# Greetings of the day where the country says it differently (before 11: morning, from 18:
-# evening).
-_DAY_GREETINGS = {"CH": "greeting_day_ch", "AT": "greeting_day_at"}
 
 
 def hours(span: timedelta) -> str:
@@ -237,7 +234,10 @@ def check_in(friend: Friend, language: str, now: datetime, count: int) -> Messag
     elif hour >= 18:
         greeting = "greeting_evening"
     else:
-        greeting = _DAY_GREETINGS.get(friend.country, "greeting_day")
+        # A country that greets its own way has its own text ("greeting_day_ch": Grüezi).
+        greeting = f"greeting_day_{friend.country.lower()}"
+        if greeting not in TEXTS:
+            greeting = "greeting_day"
     return menu(
         text(
             "check_in",

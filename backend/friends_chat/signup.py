@@ -34,7 +34,7 @@ from backend.friends_chat.quiz import Quiz, Replies
 from backend.friends_chat.texts import text
 from backend.services import postcodes
 from messenger_platform.events import InboundEvent
-from product.countries import COUNTRIES, country_name
+from product.countries import COUNTRIES, DEFAULT_COUNTRY, country_name
 from product.languages import first_of
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ class FriendSignup:
         return a.say("signup_ask_phone")
 
     async def _phone(self, a: Answer) -> Replies:
-        country = str(a.data.get("country", "DE"))
+        country = str(a.data.get("country", DEFAULT_COUNTRY))
         phone = normalise_phone(a.said, country)
         if phone is None:
             known = COUNTRIES.get(country)

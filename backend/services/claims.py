@@ -27,7 +27,7 @@ from backend.domain.statuses import (
 from backend.observability.metrics import CLAIM_SECONDS
 from backend.services.customer_news import assigned_news, friend_news, store_notice
 from backend.services.friends import friend_by_psid
-from backend.services.jobs import count_events, record_event
+from backend.services.jobs import count_events, move_job, record_event
 
 # After this many recorded failed calls, support takes over reaching the customer.
 UNREACHABLE_ATTEMPTS = 5
@@ -109,18 +109,15 @@ async def _decide_claim(
 
     now = now or utcnow()
     reminder_at, deadline_at = contact_deadlines(now, policy or DeadlinePolicy())
-    won = await session.scalar(
-        update(Job)
-        .where(Job.id == job.id, Job.status.in_(sources_of(JobStatus.ASSIGNED)))
-        .values(
-            status=JobStatus.ASSIGNED,
-            assigned_friend_id=friend.id,
-            claimed_at=now,
-            next_wave_at=None,
-            contact_reminder_at=reminder_at,
-            contact_deadline_at=deadline_at,
-        )
-        .returning(Job.id)
+    won = await move_job(
+        session,
+        JobStatus.ASSIGNED,
+        Job.id == job.id,
+        assigned_friend_id=friend.id,
+        claimed_at=now,
+        next_wave_at=None,
+        contact_reminder_at=reminder_at,
+        contact_deadline_at=deadline_at,
     )
     if won is None:
         await session.rollback()
@@ -218,20 +215,14 @@ async def mark_contacted(
     friend = await friend_by_psid(session, messenger_id)
     if friend is None:
         return False
-    job_id = await session.scalar(
-        update(Job)
-        .where(
-            Job.reference == reference.upper(),
-            Job.assigned_friend_id == friend.id,
-            Job.status.in_(sources_of(JobStatus.CONTACTED)),
-        )
-        .values(
-            status=JobStatus.CONTACTED,
-            contacted_at=now or utcnow(),
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-        )
-        .returning(Job.id)
+    job_id = await move_job(
+        session,
+        JobStatus.CONTACTED,
+        Job.reference == reference.upper(),
+        Job.assigned_friend_id == friend.id,
+        contacted_at=now or utcnow(),
+        contact_reminder_at=None,
+        contact_deadline_at=None,
     )
     if job_id is None:
         await session.rollback()
@@ -282,23 +273,17 @@ async def release_job(
     the same meaning goes up, and they are never offered this job again. False (the caller
     rolls back) when the Friend no longer holds the job.
     """
-    released = await session.scalar(
-        update(Job)
-        .where(
-            Job.id == job.id,
-            Job.assigned_friend_id == friend_id,
-            Job.status.in_(sources_of(JobStatus.OPEN)),
-        )
-        .values(
-            status=JobStatus.OPEN,
-            assigned_friend_id=None,
-            claimed_at=None,
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-            wave=0,
-            next_wave_at=now,
-        )
-        .returning(Job.id)
+    released = await move_job(
+        session,
+        JobStatus.OPEN,
+        Job.id == job.id,
+        Job.assigned_friend_id == friend_id,
+        assigned_friend_id=None,
+        claimed_at=None,
+        contact_reminder_at=None,
+        contact_deadline_at=None,
+        wave=0,
+        next_wave_at=now,
     )
     if released is None:
         return False

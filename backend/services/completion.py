@@ -13,10 +13,10 @@ from backend.adapters.orm import Customer, Friend, Job, JobEvent, LedgerEntry
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.money import MAX_EXTRA_MINUTES, Settlement, settle
 from backend.domain.packages import Package
-from backend.domain.statuses import WITH_FRIEND, JobStatus, sources_of
+from backend.domain.statuses import WITH_FRIEND, JobStatus
 from backend.services.claims import held_job
 from backend.services.customer_news import friend_news, store_notice
-from backend.services.jobs import record_event
+from backend.services.jobs import move_job, record_event
 
 # The job's log remembers the package chosen, so a number typed next finds its job.
 PACKAGE_CHOSEN = "done_package_chosen"
@@ -65,21 +65,15 @@ async def complete_job(
     if job is None:
         raise CompletionError("done_refused")
     settlement, currency = _settle(job, package, extra_minutes)
-    done = await session.scalar(
-        update(Job)
-        .where(
-            Job.id == job.id,
-            Job.assigned_friend_id == job.assigned_friend_id,
-            Job.status.in_(sources_of(JobStatus.COMPLETED)),
-        )
-        .values(
-            status=JobStatus.COMPLETED,
-            completed_at=now,
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-            rating_reminder_at=now + policy.rating_reminder,
-        )
-        .returning(Job.id)
+    done = await move_job(
+        session,
+        JobStatus.COMPLETED,
+        Job.id == job.id,
+        Job.assigned_friend_id == job.assigned_friend_id,
+        completed_at=now,
+        contact_reminder_at=None,
+        contact_deadline_at=None,
+        rating_reminder_at=now + policy.rating_reminder,
     )
     if done is None:  # cancelled or completed in the meantime
         await session.rollback()

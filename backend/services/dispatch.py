@@ -48,16 +48,12 @@ from backend.domain.geo import (
 )
 from backend.domain.packages import Package
 from backend.domain.ranking import (
-    DECLINE_WEIGHT,
-    MISSED_DEADLINE_WEIGHT,
     NEUTRAL_RATING,
-    RATING_PRIOR_COUNT,
-    RELIABILITY_PRIOR_BAD,
-    RELIABILITY_PRIOR_GOOD,
     WEIGHT_DISTANCE,
-    WEIGHT_RATING,
-    WEIGHT_RELIABILITY,
     closeness_score,
+    merit_of,
+    promises,
+    pulled_to_neutral,
 )
 from backend.domain.statuses import FriendStatus, JobStatus, OfferStatus, sources_of
 from backend.domain.waves import WavePolicy, wave_radius
@@ -65,7 +61,7 @@ from backend.friends_chat import messages
 from backend.services import outbox
 from backend.services.claims import withdraw_offers
 from backend.services.customer_news import store_notice
-from backend.services.jobs import record_event
+from backend.services.jobs import move_job, record_event
 from backend.services.outbox import FRIENDS_PAGE
 from product.languages import first_of, or_default
 
@@ -129,24 +125,11 @@ def _merit() -> ColumnElement[float]:
     tests/backend/test_matching_ranking.py holds it equal to the Python functions."""
     rated = Friend.rating.is_not(None) & (Friend.rating_count > 0)
     smoothed = case(
-        (
-            rated,
-            (Friend.rating * Friend.rating_count + NEUTRAL_RATING * RATING_PRIOR_COUNT)
-            / (Friend.rating_count + RATING_PRIOR_COUNT),
-        ),
+        (rated, pulled_to_neutral(Friend.rating, Friend.rating_count)),
         else_=literal(NEUTRAL_RATING),
     )
-    good = Friend.contacted_in_time + Friend.completed_jobs + RELIABILITY_PRIOR_GOOD
-    bad = (
-        MISSED_DEADLINE_WEIGHT * Friend.missed_deadlines
-        + Friend.hand_backs
-        + DECLINE_WEIGHT * Friend.declines
-        + RELIABILITY_PRIOR_BAD
-    )
     # As float: SQLAlchemy's true division would give PostgreSQL NUMERIC (Decimal) here.
-    return cast(
-        WEIGHT_RATING * (smoothed - 1.0) / 4.0 + WEIGHT_RELIABILITY * good / (good + bad), Float
-    )
+    return cast(merit_of(smoothed, *promises(Friend)), Float)
 
 
 @functools.cache
@@ -430,11 +413,8 @@ async def _give_up(
 ) -> WaveResult:
     """Every wave passed unclaimed: the job is unassigned, support alerted, the customer told."""
     waves = job.wave
-    gone = await session.scalar(
-        update(Job)
-        .where(*guard, Job.status.in_(sources_of(JobStatus.UNASSIGNED)))
-        .values(status=JobStatus.UNASSIGNED, unassigned_at=now, next_wave_at=None)
-        .returning(Job.id)
+    gone = await move_job(
+        session, JobStatus.UNASSIGNED, *guard, unassigned_at=now, next_wave_at=None
     )
     if gone is None:
         await session.rollback()
