@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,9 +85,6 @@ class FriendChat:
             self.sessions, self.wake_outbox, self.notices, self.clock, self.packages, self.deadlines
         )
         self.signup = FriendSignup(self.sessions, self.chat.say, self.clock, policy=self.quiz)
-
-    async def say(self, recipient: str, message: dict[str, Any]) -> None:
-        await self.chat.say(recipient, message)
 
     async def say_text(self, recipient: str, body: str) -> None:
         await self.chat.say_text(recipient, body)
