@@ -17,12 +17,12 @@ from backend.adapters.messenger import MessengerClient
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
 from backend.console.app import setup_console
+from backend.friends_chat.router import FriendChat
 from backend.observability.event_ids import with_event_ids
 from backend.observability.routes import webhook_ack_middleware
 from backend.routes import setup_routes
 from backend.services import outbox
 from backend.services.deadlines import DeadlineSweep
-from backend.services.friend_chat import FriendChat
 from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web.middleware import (

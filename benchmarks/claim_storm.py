@@ -28,8 +28,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
+from backend.friends_chat.texts import text
 from backend.services.postcodes import import_geonames
-from backend.texts import text
 from benchmarks.backend_processes import (
     claim_in_processes,
     seed_claim_storm,

@@ -50,8 +50,8 @@ from backend.adapters.db import make_engine, make_sessionmaker, migrate
 from backend.adapters.orm import Customer as CustomerRow
 from backend.adapters.orm import Friend, Job, JobEvent, Offer
 from backend.domain.geo import haversine_km
+from backend.friends_chat.texts import text as backend_text
 from backend.services.postcodes import Place, import_geonames, read_geonames
-from backend.texts import text as backend_text
 from product.categories import CATEGORIES
 from simulator.webhook_bodies import (
     encode_signed,

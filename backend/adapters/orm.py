@@ -134,6 +134,7 @@ class Friend(Base):
     # defaults (plain inserts) and the validators below (ORM changes).
     skill_bits: Mapped[int] = mapped_column(Integer, default=_skill_bits, server_default="0")
     language_bits: Mapped[int] = mapped_column(Integer, default=_language_bits, server_default="0")
+    # A FriendStatus (backend/domain/statuses.py).
     status: Mapped[str] = mapped_column(String(20), index=True)
     rating: Mapped[float | None] = mapped_column(Float, default=None)
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -188,6 +189,7 @@ class Job(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # A JobStatus (backend/domain/statuses.py), stored as its word.
     status: Mapped[str] = mapped_column(String(20), index=True)
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(Text)
@@ -227,7 +229,7 @@ class Offer(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     friend_id: Mapped[int] = mapped_column(ForeignKey("friends.id"), index=True)
     wave: Mapped[int] = mapped_column(Integer, default=1)
-    # pending → sent | failed; later won | lost | declined | withdrawn
+    # An OfferStatus; backend/domain/statuses.py has the moves between them.
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,18 +19,48 @@ from backend.adapters.orm import (
     SupportAlert,
 )
 from backend.domain import quiz as quiz_rules
+from backend.domain.statuses import (
+    FINAL_JOB_STATUSES,
+    WITH_FRIEND,
+    FriendStatus,
+    JobStatus,
+    OfferStatus,
+    can_move,
+    sources_of,
+)
 from backend.services.jobs import record_event
 
-OPEN_STATUSES = ("unassigned", "open", "assigned", "contacted")
-CLOSED_STATUSES = ("completed", "cancelled")
-REDISPATCHABLE = ("open", "unassigned")
+# Unassigned first: those need support most.
+OPEN_STATUSES: tuple[JobStatus, ...] = (
+    JobStatus.UNASSIGNED,
+    JobStatus.OPEN,
+    *WITH_FRIEND,
+)
+CLOSED_STATUSES = FINAL_JOB_STATUSES
+# Back to wave 0: an unassigned job moves to open, an open one starts its waves again.
+REDISPATCHABLE: tuple[JobStatus, ...] = (
+    JobStatus.OPEN,
+    *sources_of(JobStatus.OPEN) - {*WITH_FRIEND},
+)
 # Friends whose quiz results support looks at before activating or rejecting them.
-VETTING_STATUSES = ("applicant", "vetted")
+VETTING_STATUSES = (FriendStatus.APPLICANT, FriendStatus.VETTED)
 # What support may do to a Friend, by the Friend's current status.
-FRIEND_ACTIONS = {
-    "activate": (("applicant", "vetted", "paused", "suspended", "rejected"), "active"),
-    "reject": (("applicant", "vetted"), "rejected"),
-    "suspend": (("active", "paused", "vetted"), "suspended"),
+FRIEND_ACTIONS: dict[str, tuple[tuple[FriendStatus, ...], FriendStatus]] = {
+    "activate": (
+        (
+            FriendStatus.APPLICANT,
+            FriendStatus.VETTED,
+            FriendStatus.PAUSED,
+            FriendStatus.SUSPENDED,
+            FriendStatus.REJECTED,
+        ),
+        FriendStatus.ACTIVE,
+    ),
+    "reject": ((FriendStatus.APPLICANT, FriendStatus.VETTED), FriendStatus.REJECTED),
+    "suspend": (
+        (FriendStatus.ACTIVE, FriendStatus.PAUSED, FriendStatus.VETTED),
+        FriendStatus.SUSPENDED,
+    ),
 }
 
 
@@ -47,7 +77,7 @@ def urgency(job: Job, now: datetime) -> tuple[int, float]:
     """Sort key: unassigned first, then overdue, then the nearest deadline."""
     due = job.contact_deadline_at or job.next_wave_at
     overdue = job.contact_deadline_at is not None and job.contact_deadline_at < now
-    rank = 0 if job.status == "unassigned" else 1 if overdue else 2
+    rank = 0 if job.status == JobStatus.UNASSIGNED else 1 if overdue else 2
     return rank, due.timestamp() if due else float("inf")
 
 
@@ -101,7 +131,7 @@ async def reopen_for_dispatch(session: AsyncSession, job: Job, by: str, now: dat
     reopened = await session.scalar(
         update(Job)
         .where(Job.id == job.id, Job.status.in_(REDISPATCHABLE))
-        .values(status="open", wave=0, next_wave_at=now, unassigned_at=None)
+        .values(status=JobStatus.OPEN, wave=0, next_wave_at=now, unassigned_at=None)
         .returning(Job.id)
     )
     if reopened is None:
@@ -211,7 +241,8 @@ async def resolve_alert(session: AsyncSession, alert_id: int, now: datetime) -> 
     return resolved is not None
 
 
-ASSIGNABLE = ("open", "unassigned")
+# Support may hand a job to a Friend while nobody holds it.
+ASSIGNABLE = REDISPATCHABLE
 
 
 async def prepare_assignment(
@@ -221,25 +252,31 @@ async def prepare_assignment(
 
     The claim itself (and telling the Friend and the customer) is the ordinary claim path.
     """
-    if job.status not in ASSIGNABLE or friend.status != "active":
+    if job.status not in ASSIGNABLE or friend.status != FriendStatus.ACTIVE:
         return False
-    job.status = "open"
     offer = await session.scalar(
         select(Offer).where(Offer.job_id == job.id, Offer.friend_id == friend.id)
     )
+    if (
+        offer is not None
+        and offer.status != OfferStatus.SENT
+        and not can_move(OfferStatus(offer.status), OfferStatus.SENT)
+    ):
+        return False
+    job.status = JobStatus.OPEN
     if offer is None:
         session.add(
             Offer(
                 job_id=job.id,
                 friend_id=friend.id,
                 wave=max(job.wave, 1),
-                status="sent",
+                status=OfferStatus.SENT,
                 created_at=now,
                 sent_at=now,
             )
         )
     else:
-        offer.status = "sent"
+        offer.status = OfferStatus.SENT
     record_event(session, job, by, "assigned_by_support", friend=friend.name)
     await session.commit()
     return True
@@ -249,7 +286,10 @@ async def active_friends(session: AsyncSession) -> list[Friend]:
     return list(
         (
             await session.scalars(
-                select(Friend).where(Friend.status == "active").order_by(Friend.name).limit(500)
+                select(Friend)
+                .where(Friend.status == FriendStatus.ACTIVE)
+                .order_by(Friend.name)
+                .limit(500)
             )
         ).all()
     )

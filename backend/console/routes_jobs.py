@@ -16,6 +16,7 @@ from backend.console.web import (
     runtime,
     staff,
 )
+from backend.domain.statuses import FriendStatus
 from backend.services.dispatch import dispatch_job
 from backend.services.jobs import get_job, record_event
 from backend.services.lifecycle import LifecycleError, cancel_job
@@ -158,7 +159,7 @@ async def assign(request: web.Request) -> web.StreamResponse:
             return message_page(request, "not_possible", 409, why=status)
         reachable = await can_message(session, FRIENDS_PAGE, messenger_id, now)
     # The claim, the Friend's "it is yours" message and the customer's news: FriendChat's path.
-    await rt.friend_chat._claim(messenger_id, reference, language)
+    await rt.friend_chat.claim(messenger_id, reference, language)
     async with rt.sessions() as session:
         job = await get_job(session, reference)
         won = job is not None and job.assigned_friend_id == friend_id
@@ -184,8 +185,8 @@ async def friends(request: web.Request) -> web.StreamResponse:
         "friends.html",
         {
             "applicants": [r for r in rows if r.friend.status in vetting],
-            "active": [r for r in rows if r.friend.status == "active"],
-            "others": [r for r in rows if r.friend.status not in (*vetting, "active")],
+            "active": [r for r in rows if r.friend.status == FriendStatus.ACTIVE],
+            "others": [r for r in rows if r.friend.status not in (*vetting, FriendStatus.ACTIVE)],
         },
     )
 

@@ -22,6 +22,7 @@ from backend.adapters.messenger import MessengerClient
 from backend.console import auth, summaries
 from backend.console.i18n import TEXTS, alert_text, translate
 from backend.console.summaries import STAFF_TIME_ZONE
+from backend.domain.statuses import FINAL_JOB_STATUSES, JobStatus
 from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
 from product.languages import LANGUAGES, from_accept_language
@@ -245,4 +246,7 @@ def jinja_environment() -> jinja2.Environment:
         enable_async=False,
     )
     env.filters["local"] = local_time
+    # Templates compare statuses by name, not by a word that could drift from the enum.
+    env.globals["JobStatus"] = JobStatus
+    env.globals["FINAL_JOB_STATUSES"] = FINAL_JOB_STATUSES
     return env

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from backend.domain.statuses import FriendStatus
+
 
 class ClaimOutcome(Enum):
     WON = "won"
@@ -13,7 +15,7 @@ class ClaimOutcome(Enum):
     NO_SUCH_JOB = "no_such_job"
 
 
-CLAIMABLE_FRIEND_STATUSES = ("active",)
+CLAIMABLE_FRIEND_STATUSES = (FriendStatus.ACTIVE,)
 
 
 def may_try_to_claim(friend_status: str, was_offered: bool) -> ClaimOutcome | None:

@@ -1,8 +1,9 @@
-"""What a Friend means by a typed message: a small German/English parser that tolerates typos.
+"""What a Friend means by a message: a tapped button's payload or typed words, as one Command.
 
 Friends type on their phones, in a hurry: "kontacktiert", "erledigt!", "my jbos". Words are
 normalised (lower case, umlauts folded, punctuation dropped) and compared with each command's
-phrases by similarity, so one or two wrong letters still find the command.
+phrases by similarity, so one or two wrong letters still find the command. Buttons send
+payloads ("CLAIM:TF-7K2Q"); `from_tap` reads those and `tap` writes them, from one table.
 """
 
 from __future__ import annotations
@@ -50,6 +51,26 @@ PAYLOADS = {
     "PAUSE": "pause",
     "START": "help",
 }
+# Button payloads that name a job (or a profile setting) after a colon: "CLAIM:TF-7K2Q",
+# "DONEPKG:TF-7K2Q:setup", "SKILL:computer".
+TAPS = {
+    "CLAIM": "claim",
+    "DECLINE": "decline",
+    "CONTACTED": "contacted",
+    "DONE": "done",
+    "DONEPKG": "done_package",
+    "DONEEXTRA": "done_extra",
+    "HANDBACK": "hand_back",
+    "UNREACHABLE": "unreachable",
+    "PROFILE_EDIT": "profile_edit",
+    "RADIUS": "radius",
+    "SKILL": "skill",
+    "LANGS": "languages",
+}
+_TAP_OF = {kind: action for action, kind in TAPS.items()}
+# Settings, not jobs: the whole rest of the payload is the argument ("LANGS:de,en").
+_SETTINGS = ("profile_edit", "radius", "skill", "languages")
+_MINUTES = re.compile(r"^\s*(\d{1,3})\s*(min\.?|minuten|minutes|m)?\s*$", re.IGNORECASE)
 # How alike a typed word and a phrase word of 6+ letters must be (difflib ratio):
 # "kontaktirt" ≈ 0.95, "online" vs "offline" ≈ 0.77, so the two never swap.
 SIMILAR = 0.8
@@ -64,9 +85,13 @@ _CANDIDATES = sorted(
 
 @dataclass(frozen=True)
 class Command:
-    kind: str  # one of PHRASES' keys, or "unknown"
-    reference: str = ""  # an upper-case job reference when the message named one
-    number: int | None = None  # a number that came with it ("Umkreis 20" → 20)
+    kind: str  # one of PHRASES' keys, one of TAPS' values, or "unknown"
+    # The job reference the message named: upper case when typed, as sent when tapped.
+    reference: str = ""
+    # A number that came with it ("Umkreis 20" → 20; a completion's extra minutes, -1 if garbled)
+    number: int | None = None
+    # What a tapped payload carries besides the reference: a package, a skill, languages.
+    argument: str = ""
 
 
 def normalise(raw: str) -> str:
@@ -135,3 +160,31 @@ def from_payload(payload: str) -> Command | None:
     """A persistent-menu payload (MY_JOBS, GO_ONLINE, …) as a command; None if it is not one."""
     kind = PAYLOADS.get(payload.strip().upper())
     return Command(kind) if kind else None
+
+
+def from_tap(payload: str) -> Command:
+    """Any button or chip payload as a command; "unknown" for one we never send."""
+    action, _, argument = payload.partition(":")
+    kind = TAPS.get(action)
+    if kind is None or not argument.split(":", 1)[0]:
+        return from_payload(payload) or Command("unknown")
+    if kind in _SETTINGS:
+        return Command(kind, argument=argument)
+    reference, *rest = argument.split(":")
+    if kind == "done_package":
+        return Command(kind, reference, argument=argument.partition(":")[2])
+    if kind == "done_extra":
+        minutes = int(rest[1]) if len(rest) == 2 and rest[1].isdecimal() else -1
+        return Command(kind, reference, minutes, rest[0] if rest else "")
+    return Command(kind, reference)
+
+
+def tap(kind: str, *parts: object) -> str:
+    """The payload of a button that means `kind`: tap("claim", "TF-7K2Q") → "CLAIM:TF-7K2Q"."""
+    return ":".join((_TAP_OF[kind], *(str(p) for p in parts)))
+
+
+def parse_minutes(raw: str) -> int | None:
+    """Typed extra time: "45", "45 min", "30 Minuten" → minutes; anything else None."""
+    match = _MINUTES.match(raw)
+    return int(match.group(1)) if match else None

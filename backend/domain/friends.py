@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.domain.jobs import MAX_PSID, MAX_SHORT_TEXT
+from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
 from product.countries import COUNTRY_CODES
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
-FRIEND_STATUSES = ("applicant", "vetted", "active", "paused", "suspended", "rejected")
+FRIEND_STATUSES: tuple[FriendStatus, ...] = tuple(FriendStatus)
 MAX_RADIUS_KM = 100.0
 # Column widths (backend/adapters/orm.py); a postal code is looked up, so 10 is plenty.
 MAX_LENGTHS = {"name": MAX_SHORT_TEXT, "messenger_id": MAX_PSID, "postal_code": 10, "country": 2}
@@ -26,6 +27,11 @@ class FriendRequest:
     skills: list[str]
     languages: list[str]
     status: str
+
+
+def first_name(full_name: str) -> str:
+    """What a customer (or a greeting) calls a Friend: "Anna Schmidt" → "Anna"."""
+    return full_name.split()[0] if full_name.strip() else ""
 
 
 def _choices(value: Any, allowed: tuple[str, ...], key: str, errors: dict[str, str]) -> list[str]:
@@ -62,7 +68,7 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
         errors["radius_km"] = f"must be between 1 and {MAX_RADIUS_KM:g}"
     skills = _choices(data.get("skills"), CATEGORIES, "skills", errors)
     languages = _choices(data.get("languages", [DEFAULT_LANGUAGE]), LANGUAGES, "languages", errors)
-    status = data.get("status", "applicant")
+    status = data.get("status", FriendStatus.APPLICANT)
     if status not in FRIEND_STATUSES:
         errors["status"] = f"must be one of {', '.join(FRIEND_STATUSES)}"
     if errors:

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from backend.domain.statuses import WITH_FRIEND as WITH_FRIEND
+from backend.domain.statuses import JobStatus
 from product.categories import CATEGORIES
 from product.countries import COUNTRY_CODES, time_zone
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
-STATUSES = ("open", "assigned", "contacted", "completed", "cancelled", "unassigned")
-# A Friend has the job: claimed it, maybe already called the customer.
-WITH_FRIEND = ("assigned", "contacted")
+# The lifecycle lives in backend/domain/statuses.py; these names stay for their readers.
+STATUSES: tuple[JobStatus, ...] = tuple(JobStatus)
 # Without a stated time the customer wants help as soon as possible: the next 24 hours.
 ASAP_HOURS = 24
 MAX_DESCRIPTION = 2000
@@ -217,7 +218,6 @@ def validate_job_request(
     )
 
 
-CANCELLABLE = ("open", "assigned", "contacted", "unassigned")
 CANCELLED_BY = ("customer", "support", "partner")
 MAX_REASON = 500
 

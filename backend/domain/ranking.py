@@ -9,6 +9,7 @@ so a new Friend is neither first nor last).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 WEIGHT_DISTANCE = 0.5
 WEIGHT_RATING = 0.25
@@ -39,23 +40,42 @@ class Track:
 
 def reliability(track: Track) -> float:
     """Between 0 and 1: kept promises over all promises, with a prior for newcomers."""
-    good = track.contacted_in_time + track.completed_jobs + RELIABILITY_PRIOR_GOOD
-    bad = (
-        MISSED_DEADLINE_WEIGHT * track.missed_deadlines
-        + track.hand_backs
-        + DECLINE_WEIGHT * track.declines
-        + RELIABILITY_PRIOR_BAD
-    )
-    return good / (good + bad)
+    kept, broken = promises(track)
+    return float(kept / (kept + broken))
 
 
 def smoothed_rating(rating: float | None, rating_count: int) -> float:
     """The mean rating pulled towards NEUTRAL_RATING while there are few ratings."""
     if rating is None or rating_count <= 0:
         return NEUTRAL_RATING
+    return float(pulled_to_neutral(rating, rating_count))
+
+
+# The formulas below take numbers, or the Friend table's columns: dispatch has the database
+# compute a Friend's merit with them (backend/services/dispatch.py), so it is written once.
+
+
+def promises(counters: Any) -> tuple[Any, Any]:
+    """(kept, broken) promises, weighted, each with its prior: from a Track or the columns."""
+    kept = counters.contacted_in_time + counters.completed_jobs + RELIABILITY_PRIOR_GOOD
+    broken = (
+        MISSED_DEADLINE_WEIGHT * counters.missed_deadlines
+        + counters.hand_backs
+        + DECLINE_WEIGHT * counters.declines
+        + RELIABILITY_PRIOR_BAD
+    )
+    return kept, broken
+
+
+def pulled_to_neutral(rating: Any, rating_count: Any) -> Any:
     return (rating * rating_count + NEUTRAL_RATING * RATING_PRIOR_COUNT) / (
         rating_count + RATING_PRIOR_COUNT
     )
+
+
+def merit_of(smoothed: Any, kept: Any, broken: Any) -> Any:
+    """The rating's part (1 to 5 stars as 0 to 1) and reliability's, weighted."""
+    return WEIGHT_RATING * ((smoothed - 1.0) / 4.0) + WEIGHT_RELIABILITY * (kept / (kept + broken))
 
 
 def closeness_score(distance_km: float, radius_km: float) -> float:
@@ -66,8 +86,7 @@ def closeness_score(distance_km: float, radius_km: float) -> float:
 
 def merit(rating: float | None, rating_count: int, track: Track) -> float:
     """The part of the score that is the Friend's own, whatever the job."""
-    stars = (smoothed_rating(rating, rating_count) - 1.0) / 4.0
-    return WEIGHT_RATING * stars + WEIGHT_RELIABILITY * reliability(track)
+    return float(merit_of(smoothed_rating(rating, rating_count), *promises(track)))
 
 
 def score(

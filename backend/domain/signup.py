@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 
+from backend.domain.friend_commands import normalise
+from product.categories import CATEGORIES, category_label
+from product.languages import LANGUAGE_NAMES, LANGUAGES
+
 RADIUS_CHOICES = (5, 10, 15, 25, 50)
 MAX_RADIUS_KM = 100
 _NUMBER = re.compile(r"(\d{1,3})")
 _POSTAL_CODE = re.compile(r"\b(\d{4,5})\b")
+# What a Friend may type to name a language: its names in every language, and its code.
+_LANGUAGE_WORDS = {
+    code: {normalise(name) for name in names.values()} | {code}
+    for code, names in LANGUAGE_NAMES.items()
+}
+_ALL_LANGUAGES = {"beides", "both", "beide"}
 
 
 def clean_name(raw: str) -> str | None:
@@ -33,3 +43,27 @@ def radius_in(raw: str) -> int | None:
         return None
     km = int(match.group(1))
     return km if 1 <= km <= MAX_RADIUS_KM else None
+
+
+def languages_from(answer: str) -> list[str] | None:
+    """The languages of a "LANGS:de,en" chip or of typed names ("Deutsch", "beides")."""
+    if answer.startswith("LANGS:"):
+        codes = [c for c in answer[6:].split(",") if c in LANGUAGES]
+        return codes or None
+    words = set(normalise(answer).split())
+    found = [code for code in LANGUAGES if words & _LANGUAGE_WORDS[code]]
+    if words & _ALL_LANGUAGES:
+        found = list(LANGUAGES)
+    return found or None
+
+
+def skill_from(answer: str) -> str | None:
+    """The category of a "SKILL:computer" chip, or the one whose name the Friend typed."""
+    if answer.startswith("SKILL:") and answer[6:] in CATEGORIES:
+        return answer[6:]
+    typed = normalise(answer)
+    for skill in CATEGORIES:
+        labels = {normalise(category_label(skill, lang)) for lang in LANGUAGES}
+        if typed and any(typed in label or label in typed for label in labels):
+            return skill
+    return None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.adapters.orm import Job, OutboxMessage
 from backend.domain.jobs import STATUSES
+from backend.domain.statuses import JobStatus, OfferStatus
 
 # A `_created` timestamp per series doubles what is scraped and no alert here needs it.
 disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in 0.26
@@ -75,15 +76,15 @@ WEBHOOK_ACK_SECONDS = Histogram(
     buckets=FAST_BUCKETS,
 )
 
-for _outcome in ("sent", "failed"):
+for _outcome in (OfferStatus.SENT, OfferStatus.FAILED):
     OFFERS.labels(_outcome)
 
 # Each deadline the sweep handles, with the job status it applies to (deadlines.DeadlineSweep).
 DEADLINE_COLUMNS: tuple[tuple[InstrumentedAttribute[datetime | None], str], ...] = (
-    (Job.contact_deadline_at, "assigned"),
-    (Job.contact_reminder_at, "assigned"),
-    (Job.next_wave_at, "open"),
-    (Job.rating_reminder_at, "completed"),
+    (Job.contact_deadline_at, JobStatus.ASSIGNED),
+    (Job.contact_reminder_at, JobStatus.ASSIGNED),
+    (Job.next_wave_at, JobStatus.OPEN),
+    (Job.rating_reminder_at, JobStatus.COMPLETED),
 )
 
 

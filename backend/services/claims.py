@@ -1,4 +1,9 @@
-"""First claim wins: one conditional UPDATE decides, never a read-modify-write."""
+"""First claim wins: one conditional UPDATE decides, never a read-modify-write.
+
+Also what follows the claim while the Friend holds the job: the call to the customer (or the
+failed attempts), giving the job back, losing it at the contact deadline. Each status change
+is guarded by the statuses backend/domain/statuses.py allows to move there.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +14,37 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.adapters.orm import Friend, Job, Offer, OutboxMessage, SupportAlert, utcnow
+from backend.adapters.orm import Customer, Friend, Job, Offer, OutboxMessage, SupportAlert, utcnow
 from backend.domain.claims import ClaimOutcome, may_try_to_claim
 from backend.domain.deadlines import DeadlinePolicy, contact_deadlines
-from backend.domain.jobs import WITH_FRIEND
+from backend.domain.statuses import (
+    LIVE_OFFERS,
+    WITH_FRIEND,
+    JobStatus,
+    OfferStatus,
+    sources_of,
+)
 from backend.observability.metrics import CLAIM_SECONDS
-from backend.services.customer_news import assigned_news, first_name, store_notice
-from backend.services.jobs import record_event
+from backend.services.customer_news import assigned_news, friend_news, store_notice
+from backend.services.friends import friend_by_psid
+from backend.services.jobs import count_events, move_job, record_event
 
-LIVE_OFFERS = ("queued", "sent")
-# The Friend had the job and lost it or gave it back: they may not claim it again.
-REFUSED_OFFERS = ("missed", "handed_back")
+# After this many recorded failed calls, support takes over reaching the customer.
+UNREACHABLE_ATTEMPTS = 5
 
 
 async def withdraw_offers(
     session: AsyncSession, job_id: int, now: datetime, keep_friend_id: int | None = None
 ) -> None:
     """Live offers of the job are withdrawn; offer messages still queued are not sent."""
-    query = update(Offer).where(Offer.job_id == job_id, Offer.status.in_(LIVE_OFFERS))
+    query = update(Offer).where(
+        Offer.job_id == job_id, Offer.status.in_(sources_of(OfferStatus.WITHDRAWN))
+    )
     if keep_friend_id is not None:
         query = query.where(Offer.friend_id != keep_friend_id)
-    withdrawn = (await session.scalars(query.values(status="withdrawn").returning(Offer.id))).all()
+    withdrawn = (
+        await session.scalars(query.values(status=OfferStatus.WITHDRAWN).returning(Offer.id))
+    ).all()
     if withdrawn:
         await session.execute(
             update(OutboxMessage)
@@ -74,7 +89,7 @@ async def _decide_claim(
     now: datetime | None,
     policy: DeadlinePolicy | None,
 ) -> ClaimResult:
-    friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
+    friend = await friend_by_psid(session, messenger_id)
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
     if job is None:
         return ClaimResult(ClaimOutcome.NO_SUCH_JOB, None, friend)
@@ -85,36 +100,30 @@ async def _decide_claim(
     offer = await session.scalar(
         select(Offer).where(Offer.job_id == job.id, Offer.friend_id == friend.id)
     )
-    # A withdrawn offer still counts: that Friend saw it and is told it is taken.
-    was_offered = offer is not None and offer.status not in ("not_reachable", *REFUSED_OFFERS)
-    refusal = may_try_to_claim(friend.status, was_offered)
+    # A withdrawn offer still counts: that Friend saw it and is told it is taken. Whoever
+    # missed the deadline, gave the job back or was never reached was not offered it.
+    winnable = sources_of(OfferStatus.WON)
+    refusal = may_try_to_claim(friend.status, offer is not None and offer.status in winnable)
     if refusal is not None:
         return ClaimResult(refusal, job, friend)
 
     now = now or utcnow()
     reminder_at, deadline_at = contact_deadlines(now, policy or DeadlinePolicy())
-    won = await session.scalar(
-        update(Job)
-        .where(Job.id == job.id, Job.status == "open")
-        .values(
-            status="assigned",
-            assigned_friend_id=friend.id,
-            claimed_at=now,
-            next_wave_at=None,
-            contact_reminder_at=reminder_at,
-            contact_deadline_at=deadline_at,
-        )
-        .returning(Job.id)
+    won = await move_job(
+        session,
+        JobStatus.ASSIGNED,
+        Job.id == job.id,
+        assigned_friend_id=friend.id,
+        claimed_at=now,
+        next_wave_at=None,
+        contact_reminder_at=reminder_at,
+        contact_deadline_at=deadline_at,
     )
     if won is None:
         await session.rollback()
         return ClaimResult(ClaimOutcome.ALREADY_TAKEN, job, friend)
     await withdraw_offers(session, job.id, now, keep_friend_id=friend.id)
-    await session.execute(
-        update(Offer)
-        .where(Offer.job_id == job.id, Offer.friend_id == friend.id)
-        .values(status="won")
-    )
+    await _move_offer(session, job.id, friend.id, OfferStatus.WON)
     await session.execute(
         update(Friend).where(Friend.id == friend.id).values(claims=Friend.claims + 1)
     )
@@ -126,47 +135,94 @@ async def _decide_claim(
     return ClaimResult(ClaimOutcome.WON, job, friend)
 
 
+async def _move_offer(
+    session: AsyncSession, job_id: int, friend_id: int, target: OfferStatus
+) -> bool:
+    """The Friend's offer for the job moves to `target` if the table allows it from where it is."""
+    moved = await session.execute(
+        update(Offer)
+        .where(
+            Offer.job_id == job_id,
+            Offer.friend_id == friend_id,
+            Offer.status.in_(sources_of(target)),
+        )
+        .values(status=target)
+    )
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
+
+
 async def decline_offer(session: AsyncSession, reference: str, messenger_id: str) -> bool:
-    friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
+    friend = await friend_by_psid(session, messenger_id)
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
     if friend is None or job is None:
         return False
-    result = await session.execute(
-        update(Offer)
-        .where(Offer.job_id == job.id, Offer.friend_id == friend.id)
-        .where(Offer.status.in_(LIVE_OFFERS))
-        .values(status="declined")
-    )
-    if result.rowcount:  # type: ignore[attr-defined]
+    declined = await _move_offer(session, job.id, friend.id, OfferStatus.DECLINED)
+    if declined:
         await session.execute(
             update(Friend).where(Friend.id == friend.id).values(declines=Friend.declines + 1)
         )
         record_event(session, job, f"friend:{friend.id}", "declined")
     await session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return declined
+
+
+async def held_job(session: AsyncSession, reference: str, messenger_id: str) -> Job | None:
+    """The job if this Friend holds it now (assigned or contacted), else None."""
+    return await session.scalar(
+        select(Job)
+        .join(Friend, Job.assigned_friend_id == Friend.id)
+        .where(
+            Job.reference == reference.upper(),
+            Friend.messenger_id == messenger_id,
+            Job.status.in_(WITH_FRIEND),
+        )
+    )
+
+
+async def held_jobs(session: AsyncSession, friend_id: int) -> list[tuple[Job, Customer]]:
+    """The jobs the Friend holds, with their customers, claimed first first."""
+    rows = await session.execute(
+        select(Job, Customer)
+        .join(Customer, Customer.id == Job.customer_id)
+        .where(Job.assigned_friend_id == friend_id, Job.status.in_(WITH_FRIEND))
+        .order_by(Job.claimed_at)
+    )
+    return [(job, customer) for job, customer in rows.all()]
+
+
+async def offered_references(session: AsyncSession, friend_id: int) -> list[str]:
+    """The open jobs the Friend holds a live offer for, newest offer first."""
+    return list(
+        (
+            await session.scalars(
+                select(Job.reference)
+                .join(Offer, Offer.job_id == Job.id)
+                .where(
+                    Offer.friend_id == friend_id,
+                    Offer.status.in_(LIVE_OFFERS),
+                    Job.status == JobStatus.OPEN,
+                )
+                .order_by(Offer.id.desc())
+            )
+        ).all()
+    )
 
 
 async def mark_contacted(
     session: AsyncSession, reference: str, messenger_id: str, now: datetime | None = None
 ) -> bool:
     """The Friend has called the customer: the contact deadline is met and cleared."""
-    friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
+    friend = await friend_by_psid(session, messenger_id)
     if friend is None:
         return False
-    job_id = await session.scalar(
-        update(Job)
-        .where(
-            Job.reference == reference.upper(),
-            Job.assigned_friend_id == friend.id,
-            Job.status == "assigned",
-        )
-        .values(
-            status="contacted",
-            contacted_at=now or utcnow(),
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-        )
-        .returning(Job.id)
+    job_id = await move_job(
+        session,
+        JobStatus.CONTACTED,
+        Job.reference == reference.upper(),
+        Job.assigned_friend_id == friend.id,
+        contacted_at=now or utcnow(),
+        contact_reminder_at=None,
+        contact_deadline_at=None,
     )
     if job_id is None:
         await session.rollback()
@@ -183,63 +239,74 @@ async def mark_contacted(
     return True
 
 
-async def release_job(
-    session: AsyncSession, job: Job, friend_id: int, offer_status: str, now: datetime
-) -> None:
-    """The job goes back to dispatch from wave 1, without this Friend (caller guards, commits).
-
-    offer_status is "missed" (contact deadline passed) or "handed_back"; the Friend's counter of
-    the same meaning goes up, and they are never offered this job again.
-    """
-    await session.execute(
-        update(Job)
-        .where(Job.id == job.id)
-        .values(
-            status="open",
-            assigned_friend_id=None,
-            claimed_at=None,
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-            wave=0,
-            next_wave_at=now,
+async def customer_unreachable(
+    session: AsyncSession, reference: str, friend: Friend, now: datetime
+) -> tuple[Job, int] | None:
+    """One more failed attempt to reach the customer, and how many there were; at the limit,
+    support is alerted. None when the Friend does not hold the job."""
+    job = await held_job(session, reference, friend.messenger_id)
+    if job is None:
+        return None
+    actor = f"friend:{friend.id}"
+    count = await count_events(session, job, actor, "customer_unreachable") + 1
+    record_event(session, job, actor, "customer_unreachable", attempt=count)
+    if count == UNREACHABLE_ATTEMPTS:
+        session.add(
+            SupportAlert(
+                kind="customer_unreachable",
+                job_id=job.id,
+                friend_id=friend.id,
+                detail={"reference": job.reference, "attempts": count},
+                created_at=now,
+            )
         )
+    await session.commit()
+    return job, count
+
+
+async def release_job(
+    session: AsyncSession, job: Job, friend_id: int, offer_status: OfferStatus, now: datetime
+) -> bool:
+    """The job goes back to dispatch from wave 1, without this Friend (the caller commits).
+
+    offer_status is MISSED (contact deadline passed) or HANDED_BACK; the Friend's counter of
+    the same meaning goes up, and they are never offered this job again. False (the caller
+    rolls back) when the Friend no longer holds the job.
+    """
+    released = await move_job(
+        session,
+        JobStatus.OPEN,
+        Job.id == job.id,
+        Job.assigned_friend_id == friend_id,
+        assigned_friend_id=None,
+        claimed_at=None,
+        contact_reminder_at=None,
+        contact_deadline_at=None,
+        wave=0,
+        next_wave_at=now,
     )
-    await session.execute(
-        update(Offer)
-        .where(Offer.job_id == job.id, Offer.friend_id == friend_id)
-        .values(status=offer_status)
-    )
-    counter = Friend.missed_deadlines if offer_status == "missed" else Friend.hand_backs
+    if released is None:
+        return False
+    await _move_offer(session, job.id, friend_id, offer_status)
+    counter = Friend.missed_deadlines if offer_status == OfferStatus.MISSED else Friend.hand_backs
     await session.execute(
         update(Friend).where(Friend.id == friend_id).values({counter: counter + 1})
     )
+    return True
 
 
 async def hand_back(
     session: AsyncSession, reference: str, messenger_id: str, now: datetime | None = None
 ) -> Job | None:
-    """The assigned Friend gives the job back before finishing it; None when it is not theirs."""
+    """The Friend gives the job back before finishing it; None when they do not hold it."""
     now = now or utcnow()
-    friend = await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
-    if friend is None:
+    friend = await friend_by_psid(session, messenger_id)
+    job = await held_job(session, reference, messenger_id) if friend else None
+    if friend is None or job is None:
         return None
-    job_id = await session.scalar(
-        update(Job)
-        .where(
-            Job.reference == reference.upper(),
-            Job.assigned_friend_id == friend.id,
-            Job.status.in_(WITH_FRIEND),
-        )
-        # Claims the row; release_job sets the rest.
-        .values(status="open")
-        .returning(Job.id)
-    )
-    if job_id is None:
-        await session.rollback()
+    if not await release_job(session, job, friend.id, OfferStatus.HANDED_BACK, now):
+        await session.rollback()  # completed, cancelled or given back in the meantime
         return None
-    job = await session.get(Job, job_id)
-    assert job is not None
-    await release_job(session, job, friend.id, "handed_back", now)
     session.add(
         SupportAlert(
             kind="handed_back",
@@ -251,13 +318,7 @@ async def hand_back(
     )
     record_event(session, job, f"friend:{friend.id}", "handed_back")
     # The customer was told this Friend would come; they hear that we look again.
-    await store_notice(
-        session,
-        job,
-        "EXTERNAL_friend_handed_back",
-        {"job_reference": job.reference, "friend_name": first_name(friend)},
-        now,
-    )
+    await store_notice(session, job, "EXTERNAL_friend_handed_back", friend_news(job, friend), now)
     await session.commit()
     await session.refresh(job)
     return job

@@ -11,11 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, LedgerEntry
 from backend.domain.deadlines import DeadlinePolicy
-from backend.domain.jobs import WITH_FRIEND
 from backend.domain.money import MAX_EXTRA_MINUTES, Settlement, settle
 from backend.domain.packages import Package
-from backend.services.customer_news import first_name, store_notice
-from backend.services.jobs import record_event
+from backend.domain.statuses import WITH_FRIEND, JobStatus
+from backend.services.claims import held_job
+from backend.services.customer_news import friend_news, store_notice
+from backend.services.jobs import move_job, record_event
+
+# The job's log remembers the package chosen, so a number typed next finds its job.
+PACKAGE_CHOSEN = "done_package_chosen"
 
 
 class CompletionError(Exception):
@@ -23,7 +27,7 @@ class CompletionError(Exception):
 
     def __init__(self, key: str) -> None:
         super().__init__(key)
-        self.key = key  # a backend/texts.py key
+        self.key = key  # a backend/friends_chat/texts.py key
 
 
 @dataclass(frozen=True)
@@ -35,17 +39,13 @@ class Completed:
     currency: str
 
 
-async def assigned_job(session: AsyncSession, reference: str, messenger_id: str) -> Job | None:
-    """The job if this Friend has it now (assigned or contacted), else None."""
-    return await session.scalar(
-        select(Job)
-        .join(Friend, Job.assigned_friend_id == Friend.id)
-        .where(
-            Job.reference == reference.upper(),
-            Friend.messenger_id == messenger_id,
-            Job.status.in_(WITH_FRIEND),
-        )
-    )
+def _settle(job: Job, package: Package, extra_minutes: int) -> tuple[Settlement, str]:
+    """The money for the job in its country, and the currency; CompletionError if none."""
+    price = package.prices.get(job.country)
+    rate = package.extra_per_15_min.get(job.country)
+    if price is None or (extra_minutes and rate is None):
+        raise CompletionError("done_package_invalid")
+    return settle(price.amount, extra_minutes, rate.amount if rate else Decimal(0)), price.currency
 
 
 async def complete_job(
@@ -61,41 +61,61 @@ async def complete_job(
     """Settle and complete in one transaction; CompletionError when not possible."""
     if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
         raise CompletionError("done_extra_invalid")
-    job = await assigned_job(session, reference, messenger_id)
+    job = await held_job(session, reference, messenger_id)
     if job is None:
         raise CompletionError("done_refused")
-    price = package.prices.get(job.country)
-    rate = package.extra_per_15_min.get(job.country)
-    if price is None or (extra_minutes and rate is None):
-        raise CompletionError("done_package_invalid")
-    settlement = settle(price.amount, extra_minutes, rate.amount if rate else Decimal(0))
-    done = await session.scalar(
-        update(Job)
-        .where(
-            Job.id == job.id,
-            Job.assigned_friend_id == job.assigned_friend_id,
-            Job.status.in_(WITH_FRIEND),
-        )
-        .values(
-            status="completed",
-            completed_at=now,
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-            rating_reminder_at=now + policy.rating_reminder,
-        )
-        .returning(Job.id)
+    settlement, currency = _settle(job, package, extra_minutes)
+    done = await move_job(
+        session,
+        JobStatus.COMPLETED,
+        Job.id == job.id,
+        Job.assigned_friend_id == job.assigned_friend_id,
+        completed_at=now,
+        contact_reminder_at=None,
+        contact_deadline_at=None,
+        rating_reminder_at=now + policy.rating_reminder,
     )
     if done is None:  # cancelled or completed in the meantime
         await session.rollback()
         raise CompletionError("done_refused")
     assert job.assigned_friend_id is not None
+    friend_id = job.assigned_friend_id
+    _book(session, job, friend_id, package, extra_minutes, settlement, currency, now, paid_via)
+    await session.execute(
+        update(Friend)
+        .where(Friend.id == friend_id)
+        .values(completed_jobs=Friend.completed_jobs + 1)
+    )
+    friend = await session.get(Friend, friend_id)
+    await store_notice(session, job, "EXTERNAL_job_completed", friend_news(job, friend), now)
+    await session.commit()
+    await session.refresh(job)
+    friend = await session.get(Friend, friend_id)
+    customer = await session.get(Customer, job.customer_id)
+    assert friend is not None and customer is not None
+    await session.refresh(friend)
+    return Completed(job, friend, customer, settlement, currency)
+
+
+def _book(
+    session: AsyncSession,
+    job: Job,
+    friend_id: int,
+    package: Package,
+    extra_minutes: int,
+    settlement: Settlement,
+    currency: str,
+    now: datetime,
+    paid_via: str,
+) -> None:
+    """The ledger entry and the job's log of the money, in the completion's transaction."""
     session.add(
         LedgerEntry(
             job_id=job.id,
-            friend_id=job.assigned_friend_id,
+            friend_id=friend_id,
             package=package.id,
             extra_minutes=extra_minutes,
-            currency=price.currency,
+            currency=currency,
             price=settlement.price,
             commission=settlement.commission,
             payout=settlement.payout,
@@ -103,38 +123,37 @@ async def complete_job(
             created_at=now,
         )
     )
-    await session.execute(
-        update(Friend)
-        .where(Friend.id == job.assigned_friend_id)
-        .values(completed_jobs=Friend.completed_jobs + 1)
-    )
     record_event(
         session,
         job,
-        f"friend:{job.assigned_friend_id}",
+        f"friend:{friend_id}",
         "completed",
         package=package.id,
         extra_minutes=extra_minutes,
         price=str(settlement.price),
         commission=str(settlement.commission),
         payout=str(settlement.payout),
-        currency=price.currency,
+        currency=currency,
     )
-    friend = await session.get(Friend, job.assigned_friend_id)
-    await store_notice(
-        session,
-        job,
-        "EXTERNAL_job_completed",
-        {"job_reference": job.reference, "friend_name": first_name(friend)},
-        now,
+
+
+async def choose_package(
+    session: AsyncSession, reference: str, messenger_id: str, package: Package | None
+) -> Job:
+    """Remember the package the Friend did, so that a number typed next is its extra time.
+
+    CompletionError when the Friend does not hold the job or the package has no price there.
+    """
+    job = await held_job(session, reference, messenger_id)
+    if job is None:
+        raise CompletionError("done_refused")
+    if package is None or job.country not in package.prices:
+        raise CompletionError("done_package_invalid")
+    record_event(
+        session, job, f"friend:{job.assigned_friend_id}", PACKAGE_CHOSEN, package=package.id
     )
     await session.commit()
-    await session.refresh(job)
-    friend = await session.get(Friend, job.assigned_friend_id)
-    customer = await session.get(Customer, job.customer_id)
-    assert friend is not None and customer is not None
-    await session.refresh(friend)
-    return Completed(job, friend, customer, settlement, price.currency)
+    return job
 
 
 async def pending_completion(session: AsyncSession, messenger_id: str) -> tuple[str, str] | None:
@@ -153,7 +172,7 @@ async def pending_completion(session: AsyncSession, messenger_id: str) -> tuple[
     for job in jobs:
         event = await session.scalar(
             select(JobEvent)
-            .where(JobEvent.job_id == job.id, JobEvent.kind == "done_package_chosen")
+            .where(JobEvent.job_id == job.id, JobEvent.kind == PACKAGE_CHOSEN)
             .order_by(JobEvent.id.desc())
             .limit(1)
         )

@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, SupportAlert, utcnow
 from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient
+from backend.adapters.sweeping import next_untried
+from backend.domain.friends import first_name as friend_first_name
 from backend.services.jobs import record_event
 from messenger_platform.send_policy import backoff_seconds
 
@@ -41,12 +43,17 @@ BATCH = 200
 
 
 def first_name(friend: Friend | None) -> str:
-    return friend.name.split()[0] if friend and friend.name.strip() else ""
+    return friend_first_name(friend.name) if friend else ""
+
+
+def friend_news(job: Job, friend: Friend | None) -> dict[str, Any]:
+    """The entities of a notice about the job and its Friend (by first name only)."""
+    return {"job_reference": job.reference, "friend_name": first_name(friend)}
 
 
 def assigned_news(job: Job, friend: Friend) -> dict[str, Any]:
     """The entities of EXTERNAL_friend_assigned: the bot's rules tell with or without a rating."""
-    entities = {"friend_name": first_name(friend), "job_reference": job.reference}
+    entities = friend_news(job, friend)
     if friend.rating is not None:
         entities["friend_rating"] = f"{friend.rating:.1f}"
     return entities
@@ -119,15 +126,9 @@ class NoticeSender:
                 )
                 if job_id is not None:
                     query = query.where(CustomerNotice.job_id == job_id)
-                if tried:
-                    query = query.where(CustomerNotice.id.not_in(tried))
-                if session.get_bind().dialect.name == "postgresql":
-                    # A notice another process is taking right now is skipped, not waited for.
-                    query = query.with_for_update(skip_locked=True)
-                row = await session.scalar(query)
+                row = await next_untried(session, query, CustomerNotice.id, tried)
                 if row is None:
                     return None
-                tried.add(row.id)
                 # The conditional UPDATE is the claim (on SQLite the only one): just one process
                 # moves on the attempt time it saw.
                 attempts = await session.scalar(

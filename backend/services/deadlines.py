@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
-from backend.adapters.messenger import button_message, postback_button, text_message
+from backend.adapters.messenger import text_message
 from backend.adapters.orm import (
     CustomerNotice,
     Friend,
@@ -30,16 +30,18 @@ from backend.adapters.orm import (
     SupportAlert,
 )
 from backend.adapters.rasa import RasaClient
+from backend.adapters.sweeping import next_untried
 from backend.config import Settings
 from backend.domain.packages import Package
+from backend.domain.statuses import JobStatus, OfferStatus
+from backend.friends_chat import messages
 from backend.observability.metrics import SWEEP_LAG, record_deadline
 from backend.services import outbox
 from backend.services.claims import release_job
-from backend.services.customer_news import NoticeSender, first_name, store_notice
+from backend.services.customer_news import NoticeSender, friend_news, store_notice
 from backend.services.dispatch import advance_wave
 from backend.services.jobs import record_event
 from backend.services.outbox import FRIENDS_PAGE
-from backend.texts import text
 from messenger_platform.send_policy import OutsideWindowError
 from product.languages import first_of
 
@@ -85,20 +87,20 @@ class DeadlineSweep:
         # and it comes back with a due wave that the wave step then sends.
         counts = {
             "contact_deadline": await self._each_due(
-                Job.contact_deadline_at, "assigned", now, self._missed_deadline
+                Job.contact_deadline_at, JobStatus.ASSIGNED, now, self._missed_deadline
             ),
             # Not for a job whose deadline has passed too (more were due than one sweep takes):
             # the next sweep takes it away, a reminder now would only confuse.
             "contact_reminder": await self._each_due(
                 Job.contact_reminder_at,
-                "assigned",
+                JobStatus.ASSIGNED,
                 now,
                 self._contact_reminder,
                 or_(Job.contact_deadline_at.is_(None), Job.contact_deadline_at > now),
             ),
-            "wave": await self._each_due(Job.next_wave_at, "open", now, self._wave),
+            "wave": await self._each_due(Job.next_wave_at, JobStatus.OPEN, now, self._wave),
             "rating_reminder": await self._each_due(
-                Job.rating_reminder_at, "completed", now, self._rating_reminder
+                Job.rating_reminder_at, JobStatus.COMPLETED, now, self._rating_reminder
             ),
             "retention": await self._retention(now),
             # What could not be told right away (Rasa away, a process killed after a commit).
@@ -112,7 +114,7 @@ class DeadlineSweep:
     async def _each_due(
         self,
         column: InstrumentedAttribute[datetime | None],
-        status: str,
+        status: JobStatus,
         now: datetime,
         handle: Handler,
         *also: ColumnElement[bool],
@@ -128,14 +130,9 @@ class DeadlineSweep:
                     .order_by(column, Job.id)
                     .limit(1)
                 )
-                if tried:
-                    query = query.where(Job.id.not_in(tried))
-                if session.get_bind().dialect.name == "postgresql":
-                    query = query.with_for_update(skip_locked=True)
-                job = await session.scalar(query)
+                job = await next_untried(session, query, Job.id, tried)
                 if job is None:
                     return fired
-                tried.add(job.id)
                 due = getattr(job, column.key)  # read now: handling expires the object
                 try:
                     fired_here = await handle(session, job, now)
@@ -163,25 +160,19 @@ class DeadlineSweep:
         self._queued = True
         return True
 
-    @staticmethod
-    def _hours(span: timedelta) -> str:
-        return f"{span.total_seconds() / 3600:g}"
-
     async def _missed_deadline(
         self, session: AsyncSession, job: Job, now: datetime
     ) -> Fired | None:
-        seen, friend_id = job.contact_deadline_at, job.assigned_friend_id
-        claimed = await session.scalar(
-            update(Job)
-            .where(Job.id == job.id, Job.status == "assigned", Job.contact_deadline_at == seen)
-            .values(contact_deadline_at=None)
-            .returning(Job.id)
-        )
-        if claimed is None or friend_id is None:
+        friend_id = job.assigned_friend_id
+        taken = await _take(session, job, Job.contact_deadline_at, JobStatus.ASSIGNED)
+        if (
+            not taken
+            or friend_id is None
+            or not await release_job(session, job, friend_id, OfferStatus.MISSED, now)
+        ):
             await session.rollback()
             return None
         friend = await session.get(Friend, friend_id)
-        await release_job(session, job, friend_id, "missed", now)
         session.add(
             SupportAlert(
                 kind="missed_deadline",
@@ -194,18 +185,9 @@ class DeadlineSweep:
         record_event(session, job, "system", "missed_deadline", friend_id=friend_id)
         if friend is not None:
             language = first_of(friend.languages)
+            deadline = self.settings.deadlines.contact_deadline
             told = await self._say(
-                session,
-                friend,
-                text_message(
-                    text(
-                        "lost_job",
-                        language,
-                        reference=job.reference,
-                        hours=self._hours(self.settings.deadlines.contact_deadline),
-                    )
-                ),
-                now,
+                session, friend, text_message(messages.lost_job(job, language, deadline)), now
             )
             if not told:
                 record_event(session, job, "system", "friend_not_reachable", message="lost_job")
@@ -223,32 +205,14 @@ class DeadlineSweep:
     async def _contact_reminder(
         self, session: AsyncSession, job: Job, now: datetime
     ) -> Fired | None:
-        claimed = await session.scalar(
-            update(Job)
-            .where(
-                Job.id == job.id,
-                Job.status == "assigned",
-                Job.contact_reminder_at == job.contact_reminder_at,
-            )
-            .values(contact_reminder_at=None)
-            .returning(Job.id)
-        )
+        claimed = await _take(session, job, Job.contact_reminder_at, JobStatus.ASSIGNED)
         friend = await session.get(Friend, job.assigned_friend_id or 0)
-        if claimed is None or friend is None:
+        if not claimed or friend is None:
             await session.rollback()
             return None
-        language = first_of(friend.languages)
-        message = button_message(
-            text(
-                "contact_reminder",
-                language,
-                reference=job.reference,
-                hours=self._hours(
-                    self.settings.deadlines.contact_deadline
-                    - self.settings.deadlines.contact_reminder
-                ),
-            ),
-            [postback_button(text("button_contacted", language), f"CONTACTED:{job.reference}")],
+        policy = self.settings.deadlines
+        message = messages.contact_reminder(
+            job, first_of(friend.languages), policy.contact_deadline - policy.contact_reminder
         )
         told = await self._say(session, friend, message, now)
         record_event(session, job, "system", "contact_reminder", sent=told)
@@ -267,17 +231,7 @@ class DeadlineSweep:
     async def _rating_reminder(
         self, session: AsyncSession, job: Job, now: datetime
     ) -> Fired | None:
-        claimed = await session.scalar(
-            update(Job)
-            .where(
-                Job.id == job.id,
-                Job.status == "completed",
-                Job.rating_reminder_at == job.rating_reminder_at,
-            )
-            .values(rating_reminder_at=None)
-            .returning(Job.id)
-        )
-        if claimed is None:
+        if not await _take(session, job, Job.rating_reminder_at, JobStatus.COMPLETED):
             await session.rollback()
             return None
         rated = await session.scalar(select(Rating.id).where(Rating.job_id == job.id))
@@ -285,11 +239,7 @@ class DeadlineSweep:
         if rated is None:
             record_event(session, job, "system", "rating_reminder")
             await store_notice(
-                session,
-                job,
-                "EXTERNAL_rating_reminder",
-                {"job_reference": job.reference, "friend_name": first_name(friend)},
-                now,
+                session, job, "EXTERNAL_rating_reminder", friend_news(job, friend), now
             )
         await session.commit()
         return None if rated is not None else Fired(told=True)
@@ -312,3 +262,20 @@ class DeadlineSweep:
             await session.commit()
         counts: list[int | None] = [inbox.rowcount, sent.rowcount, told.rowcount]  # type: ignore[attr-defined]
         return sum(n or 0 for n in counts)
+
+
+async def _take(
+    session: AsyncSession,
+    job: Job,
+    column: InstrumentedAttribute[datetime | None],
+    status: JobStatus,
+) -> bool:
+    """Claim the job's due deadline: clear it, conditional on the status and the value seen, so
+    it fires once however many sweeps saw it. The caller rolls back when this is False."""
+    claimed = await session.scalar(
+        update(Job)
+        .where(Job.id == job.id, Job.status == status, column == getattr(job, column.key))
+        .values({column: None})
+        .returning(Job.id)
+    )
+    return claimed is not None

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,7 +36,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.messenger import button_message, postback_button
 from backend.adapters.orm import FRIEND_REACH, Customer, Friend, Job, Offer, SupportAlert
 from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.deadlines import is_due
@@ -48,36 +46,30 @@ from backend.domain.geo import (
     haversine_km,
     lat_bands,
 )
-from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
 from backend.domain.ranking import (
-    DECLINE_WEIGHT,
-    MISSED_DEADLINE_WEIGHT,
     NEUTRAL_RATING,
-    RATING_PRIOR_COUNT,
-    RELIABILITY_PRIOR_BAD,
-    RELIABILITY_PRIOR_GOOD,
     WEIGHT_DISTANCE,
-    WEIGHT_RATING,
-    WEIGHT_RELIABILITY,
     closeness_score,
+    merit_of,
+    promises,
+    pulled_to_neutral,
 )
+from backend.domain.statuses import FriendStatus, JobStatus, OfferStatus, sources_of
 from backend.domain.waves import WavePolicy, wave_radius
+from backend.friends_chat import messages
 from backend.services import outbox
 from backend.services.claims import withdraw_offers
 from backend.services.customer_news import store_notice
-from backend.services.jobs import record_event
+from backend.services.jobs import move_job, record_event
 from backend.services.outbox import FRIENDS_PAGE
-from backend.texts import text
-from product.categories import category_label
-from product.countries import time_zone
 from product.languages import first_of, or_default
 
 log = logging.getLogger(__name__)
 
 WAVE_SIZE = WavePolicy().size
 # Offers in these states may be made again in a later round: the Friend never refused the job.
-REOFFERABLE = ("withdrawn", "not_reachable")
+REOFFERABLE = sources_of(OfferStatus.QUEUED)
 # The flat-map radius test in SQL is rough (about 1% at 50 km): it may let a few Friends too
 # many through, which the exact distance then drops, but never one too few.
 FLAT_MAP_SPARE = 1.1
@@ -133,24 +125,11 @@ def _merit() -> ColumnElement[float]:
     tests/backend/test_matching_ranking.py holds it equal to the Python functions."""
     rated = Friend.rating.is_not(None) & (Friend.rating_count > 0)
     smoothed = case(
-        (
-            rated,
-            (Friend.rating * Friend.rating_count + NEUTRAL_RATING * RATING_PRIOR_COUNT)
-            / (Friend.rating_count + RATING_PRIOR_COUNT),
-        ),
+        (rated, pulled_to_neutral(Friend.rating, Friend.rating_count)),
         else_=literal(NEUTRAL_RATING),
     )
-    good = Friend.contacted_in_time + Friend.completed_jobs + RELIABILITY_PRIOR_GOOD
-    bad = (
-        MISSED_DEADLINE_WEIGHT * Friend.missed_deadlines
-        + Friend.hand_backs
-        + DECLINE_WEIGHT * Friend.declines
-        + RELIABILITY_PRIOR_BAD
-    )
     # As float: SQLAlchemy's true division would give PostgreSQL NUMERIC (Decimal) here.
-    return cast(
-        WEIGHT_RATING * (smoothed - 1.0) / 4.0 + WEIGHT_RELIABILITY * good / (good + bad), Float
-    )
+    return cast(merit_of(smoothed, *promises(Friend)), Float)
 
 
 @functools.cache
@@ -167,7 +146,7 @@ def _candidates_statement(exclude_offered: bool) -> Executable:
     query = select(
         Friend.id, Friend.latitude, Friend.longitude, Friend.radius_km, _merit().label("merit")
     ).where(
-        Friend.status == "active",
+        Friend.status == FriendStatus.ACTIVE,
         Friend.lat_band.in_(bindparam("bands", expanding=True)),
         Friend.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
         Friend.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
@@ -328,32 +307,6 @@ async def find_candidates(
     return [Candidate(friends[i], distance, -neg) for neg, distance, i in top if i in friends]
 
 
-def _window_text(job: Job, language: str) -> str:
-    zone = ZoneInfo(time_zone(job.country))
-    start, end = job.window_start.astimezone(zone), job.window_end.astimezone(zone)
-    if (end - start).total_seconds() >= 20 * 3600:
-        return text("asap", language)
-    return f"{start:%d.%m.}, {start:%H:%M}–{end:%H:%M}"
-
-
-def offer_text(job: Job, package: Package | None, language: str) -> str:
-    price = package.prices.get(job.country) if package else None
-    payout = format_money(friend_payout(price.amount), price.currency, language) if price else "–"
-    description = job.description if len(job.description) <= 200 else job.description[:197] + "…"
-    return text(
-        "offer",
-        language,
-        reference=job.reference,
-        category=category_label(job.category, language),
-        postal_code=job.postal_code,
-        city=job.city,
-        window=_window_text(job, language),
-        package=package.names.get(language, job.package) if package else job.package,
-        payout=payout,
-        description=description,
-    )
-
-
 @dataclass(frozen=True)
 class WaveResult:
     # offered: a wave went out; unassigned: every wave passed unclaimed; skipped: not due,
@@ -384,7 +337,7 @@ async def _offer_wave(
     for candidate in candidates:
         friend = candidate.friend
         reachable = await outbox.can_message(session, FRIENDS_PAGE, friend.messenger_id, now)
-        status = "queued" if reachable else "not_reachable"
+        status = OfferStatus.QUEUED if reachable else OfferStatus.NOT_REACHABLE
         offer = earlier.get(friend.id)
         if offer is None:
             offer = Offer(job_id=job.id, friend_id=friend.id, wave=wave, status=status)
@@ -395,16 +348,7 @@ async def _offer_wave(
             unreachable += 1
             continue
         await session.flush()
-        friend_language = first_of(friend.languages)
-        message = button_message(
-            offer_text(job, packages.get(job.package), friend_language),
-            [
-                postback_button(text("button_claim", friend_language), f"CLAIM:{job.reference}"),
-                postback_button(
-                    text("button_decline", friend_language), f"DECLINE:{job.reference}"
-                ),
-            ],
-        )
+        message = messages.offer(job, packages.get(job.package), first_of(friend.languages))
         await outbox.enqueue(
             session, FRIENDS_PAGE, friend.messenger_id, message, now, offer_id=offer.id
         )
@@ -424,45 +368,17 @@ async def advance_wave(
     A wave that finds nobody new is skipped at once for the next, wider one; only the last
     wave always waits its timeout, so Friends who check in meanwhile still get the job.
     """
-    if job.status != "open" or not is_due(job.next_wave_at, now):
+    if job.status != JobStatus.OPEN or not is_due(job.next_wave_at, now):
         return WaveResult("skipped")
     seen_wave, seen_at = job.wave, job.next_wave_at
-    guard = (
-        Job.id == job.id,
-        Job.status == "open",
-        Job.wave == seen_wave,
-        Job.next_wave_at == seen_at,
-    )
+    # Conditional on the wave and the time seen: another dispatcher that saw them too finds
+    # the row changed and skips it.
+    guard = (Job.id == job.id, Job.wave == seen_wave, Job.next_wave_at == seen_at)
     if seen_wave >= policy.last_wave:
-        gone = await session.scalar(
-            update(Job)
-            .where(*guard)
-            .values(status="unassigned", unassigned_at=now, next_wave_at=None)
-            .returning(Job.id)
-        )
-        if gone is None:
-            await session.rollback()
-            return WaveResult("skipped")
-        await withdraw_offers(session, job.id, now)
-        session.add(
-            SupportAlert(
-                kind="nobody_found",
-                job_id=job.id,
-                detail={"reference": job.reference, "waves": seen_wave},
-                created_at=now,
-            )
-        )
-        record_event(session, job, "system", "unassigned", waves=seen_wave)
-        await store_notice(
-            session, job, "EXTERNAL_nobody_found", {"job_reference": job.reference}, now
-        )
-        await session.commit()
-        log.info("job %s: nobody claimed it in %d waves", job.reference, seen_wave)
-        return WaveResult("unassigned", wave=seen_wave)
-
+        return await _give_up(session, job, guard, now)
     claimed = await session.scalar(
         update(Job)
-        .where(*guard)
+        .where(*guard, Job.status == JobStatus.OPEN)
         .values(wave=seen_wave + 1, next_wave_at=now + policy.timeout)
         .returning(Job.id)
     )
@@ -471,7 +387,65 @@ async def advance_wave(
         return WaveResult("skipped")
     customer = await session.get(Customer, job.customer_id)
     language = or_default(customer.language if customer else None)
-    wave = seen_wave + 1
+    wave, queued, unreachable = await _offer_waves(
+        session, packages, policy, job, language, seen_wave + 1, now
+    )
+    if wave != seen_wave + 1:
+        await session.execute(update(Job).where(Job.id == job.id).values(wave=wave))
+    try:
+        await session.commit()
+    except IntegrityError:
+        # Another dispatcher made an offer to the same Friend first; it sent this wave.
+        await session.rollback()
+        return WaveResult("skipped")
+    log.info(
+        "job %s wave %d: %d offers queued, %d Friends not reachable",
+        job.reference,
+        wave,
+        queued,
+        unreachable,
+    )
+    return WaveResult("offered", wave, queued, unreachable)
+
+
+async def _give_up(
+    session: AsyncSession, job: Job, guard: tuple[ColumnElement[bool], ...], now: datetime
+) -> WaveResult:
+    """Every wave passed unclaimed: the job is unassigned, support alerted, the customer told."""
+    waves = job.wave
+    gone = await move_job(
+        session, JobStatus.UNASSIGNED, *guard, unassigned_at=now, next_wave_at=None
+    )
+    if gone is None:
+        await session.rollback()
+        return WaveResult("skipped")
+    await withdraw_offers(session, job.id, now)
+    session.add(
+        SupportAlert(
+            kind="nobody_found",
+            job_id=job.id,
+            detail={"reference": job.reference, "waves": waves},
+            created_at=now,
+        )
+    )
+    record_event(session, job, "system", "unassigned", waves=waves)
+    await store_notice(session, job, "EXTERNAL_nobody_found", {"job_reference": job.reference}, now)
+    await session.commit()
+    log.info("job %s: nobody claimed it in %d waves", job.reference, waves)
+    return WaveResult("unassigned", wave=waves)
+
+
+async def _offer_waves(
+    session: AsyncSession,
+    packages: dict[str, Package],
+    policy: WavePolicy,
+    job: Job,
+    language: str,
+    wave: int,
+    now: datetime,
+) -> tuple[int, int, int]:
+    """Offers from `wave` on, wider and wider until one reaches somebody new or the last one
+    is out: (the wave reached, offers queued, Friends not reachable)."""
     total_queued = total_unreachable = 0
     while True:
         radius = wave_radius(policy, wave)
@@ -492,24 +466,8 @@ async def advance_wave(
             not_reachable=unreachable,
         )
         if queued or wave >= policy.last_wave:
-            break
+            return wave, total_queued, total_unreachable
         wave += 1
-    if wave != seen_wave + 1:
-        await session.execute(update(Job).where(Job.id == job.id).values(wave=wave))
-    try:
-        await session.commit()
-    except IntegrityError:
-        # Another dispatcher made an offer to the same Friend first; it sent this wave.
-        await session.rollback()
-        return WaveResult("skipped")
-    log.info(
-        "job %s wave %d: %d offers queued, %d Friends not reachable",
-        job.reference,
-        wave,
-        total_queued,
-        total_unreachable,
-    )
-    return WaveResult("offered", wave, total_queued, total_unreachable)
 
 
 async def dispatch_job(

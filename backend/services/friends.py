@@ -1,4 +1,4 @@
-"""Creating and listing Friends (sign-up and vetting by chat: backend/services/friend_signup.py)."""
+"""Creating and listing Friends (sign-up and vetting by chat: backend/friends_chat/signup.py)."""
 
 from __future__ import annotations
 
@@ -107,6 +107,11 @@ async def list_friends(
 
 async def get_friend(session: AsyncSession, friend_id: int) -> Friend | None:
     return await session.get(Friend, friend_id)
+
+
+async def friend_by_psid(session: AsyncSession, messenger_id: str) -> Friend | None:
+    """The Friend who writes to the Friends' page as `messenger_id`, if there is one."""
+    return await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
 
 
 async def set_status(session: AsyncSession, friend_id: int, status: str) -> Friend | None:

@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
+from backend.domain.friends import first_name
 from backend.domain.jobs import JobRequest, new_reference
+from backend.domain.statuses import JobStatus, sources_of
 from backend.services import postcodes
 from product.countries import time_zone
 
@@ -24,6 +26,31 @@ class JobError(Exception):
 
 def record_event(session: AsyncSession, job: Job, actor: str, kind: str, **detail: Any) -> None:
     session.add(JobEvent(job_id=job.id, actor=actor, kind=kind, detail=detail))
+
+
+async def move_job(
+    session: AsyncSession, target: JobStatus, *where: ColumnElement[bool], **values: Any
+) -> int | None:
+    """Moves the job that `where` finds to `target`, with `values`, if its status now is one
+    backend/domain/statuses.py allows to move there: one conditional UPDATE, so of two racing
+    changes exactly one wins. The job's id, or None (the caller rolls back)."""
+    moved: int | None = await session.scalar(
+        update(Job)
+        .where(*where, Job.status.in_(sources_of(target)))
+        .values(status=target, **values)
+        .returning(Job.id)
+    )
+    return moved
+
+
+async def count_events(session: AsyncSession, job: Job, actor: str, kind: str) -> int:
+    """How often this actor's event of this kind is in the job's log."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(JobEvent)
+        .where(JobEvent.job_id == job.id, JobEvent.kind == kind, JobEvent.actor == actor)
+    )
+    return int(count or 0)
 
 
 async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Customer:
@@ -65,7 +92,7 @@ async def create_job(
         job = Job(
             reference=new_reference(),
             idempotency_key=idempotency_key or None,
-            status="open",
+            status=JobStatus.OPEN,
             category=request.category,
             description=request.description,
             device=request.device,
@@ -176,7 +203,7 @@ def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> di
         # What the customer may see of their Friend: first name and rating, nothing more.
         "friend": (
             {
-                "first_name": friend.name.split()[0] if friend.name.strip() else "",
+                "first_name": first_name(friend.name),
                 "rating": friend.rating,
             }
             if friend

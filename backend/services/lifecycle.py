@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, Rating, utcnow
-from backend.domain.jobs import CANCELLABLE
+from backend.domain.statuses import JobStatus
 from backend.services.claims import withdraw_offers
-from backend.services.jobs import record_event
+from backend.services.jobs import move_job, record_event
 
 
 class LifecycleError(Exception):
@@ -37,18 +37,16 @@ async def cancel_job(
     if job is None:
         return None
     job_id = job.id  # read now: a rollback expires the object
-    cancelled_id = await session.scalar(
-        update(Job)
-        .where(Job.id == job.id, Job.status.in_(CANCELLABLE))
-        .values(
-            status="cancelled",
-            cancelled_at=now,
-            cancel_reason=reason,
-            next_wave_at=None,
-            contact_reminder_at=None,
-            contact_deadline_at=None,
-        )
-        .returning(Job.id)
+    # The table says which statuses may still be cancelled.
+    cancelled_id = await move_job(
+        session,
+        JobStatus.CANCELLED,
+        Job.id == job.id,
+        cancelled_at=now,
+        cancel_reason=reason,
+        next_wave_at=None,
+        contact_reminder_at=None,
+        contact_deadline_at=None,
     )
     if cancelled_id is None:
         await session.rollback()
@@ -73,7 +71,7 @@ async def rate_job(
     )
     if job is None:
         return None
-    if job.status != "completed" or job.assigned_friend_id is None:
+    if job.status != JobStatus.COMPLETED or job.assigned_friend_id is None:
         raise LifecycleError("only a completed job can be rated")
     rating = Rating(job_id=job.id, friend_id=job.assigned_friend_id, stars=stars, comment=comment)
     session.add(rating)

@@ -14,9 +14,9 @@ from backend.domain.jobs import (
     validate_job_request,
     validate_rating,
 )
+from backend.friends_chat.texts import text
 from backend.services import friends, jobs, ledger, lifecycle, postcodes
 from backend.services.dispatch import dispatch_job
-from backend.texts import text
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
 from product.countries import COUNTRIES, COUNTRY_CODES

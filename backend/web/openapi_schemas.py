@@ -7,6 +7,7 @@ from typing import Any
 
 from backend.domain.friends import FRIEND_STATUSES
 from backend.domain.jobs import STATUSES
+from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
 from product.countries import COUNTRY_CODES, CURRENCIES
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -188,7 +189,7 @@ FRIEND_REQUEST: Schema = {
         "radius_km": {"type": "number", "minimum": 1, "maximum": 100, "default": 15},
         "skills": {"type": "array", "items": enum(CATEGORIES)},
         "languages": {"type": "array", "items": enum(LANGUAGES)},
-        "status": enum(FRIEND_STATUSES) | {"default": "applicant"},
+        "status": enum(FRIEND_STATUSES) | {"default": str(FriendStatus.APPLICANT)},
     },
 }
 

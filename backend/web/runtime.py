@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.adapters.messenger import MessengerClient
 from backend.config import Settings
 from backend.domain.packages import Package
+from backend.friends_chat.router import FriendChat
 from backend.services.deadlines import DeadlineSweep
-from backend.services.friend_chat import FriendChat
 from backend.services.inbox import GroupCommit
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import Job, JobEvent, Offer
-from backend.texts import text
+from backend.friends_chat.texts import text
 from benchmarks.backend_processes import (
     Storm,
     claim_in_processes,

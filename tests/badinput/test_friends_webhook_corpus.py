@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.texts import text as say
+from backend.friends_chat.texts import text as say
 from messenger_platform import signature
 from simulator.fake_graph import FakeGraph
 from simulator.webhook_bodies import page_body, quick_reply_event, text_event

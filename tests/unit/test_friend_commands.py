@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from backend.domain.friend_commands import Command, from_payload, normalise, parse
+from backend.domain.friend_commands import (
+    PAYLOADS,
+    PHRASES,
+    TAPS,
+    Command,
+    from_payload,
+    from_tap,
+    normalise,
+    parse,
+    tap,
+)
+from backend.friends_chat.router import FIND_REFERENCE, HANDLERS
 
 
 @pytest.mark.parametrize(
@@ -87,3 +98,27 @@ def test_a_number_comes_with_the_command() -> None:
     assert parse("Umkreis 20 km") == Command("radius", number=20)
     assert parse("radius 5") == Command("radius", number=5)
     assert parse("Umkreis ändern").number is None
+
+
+def test_button_payloads_are_commands() -> None:
+    assert from_tap("CLAIM:TF-ABCD") == Command("claim", "TF-ABCD")
+    assert from_tap("HANDBACK:tf-abcd") == Command("hand_back", "tf-abcd")
+    assert from_tap("DONEPKG:TF-ABCD:setup") == Command("done_package", "TF-ABCD", argument="setup")
+    assert from_tap("DONEEXTRA:TF-ABCD:setup:30") == Command("done_extra", "TF-ABCD", 30, "setup")
+    assert from_tap("DONEEXTRA:TF-ABCD:setup:x") == Command("done_extra", "TF-ABCD", -1, "setup")
+    assert from_tap("LANGS:de,en") == Command("languages", argument="de,en")
+    assert from_tap("PROFILE_EDIT:RADIUS") == Command("profile_edit", argument="RADIUS")
+    assert from_tap("GO_ONLINE") == Command("online")
+    assert from_tap("CLAIM:") == Command("unknown")
+    assert from_tap("NO_SUCH_BUTTON:1") == Command("unknown")
+
+
+def test_the_payloads_the_chat_sends_read_back_as_their_commands() -> None:
+    for kind in TAPS.values():
+        assert from_tap(tap(kind, "TF-ABCD")).kind == kind
+
+
+def test_every_command_has_a_handler() -> None:
+    kinds = {*PHRASES, *TAPS.values(), *PAYLOADS.values(), "unknown"}
+    assert kinds == set(HANDLERS)
+    assert set(FIND_REFERENCE) <= set(HANDLERS)

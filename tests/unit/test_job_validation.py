@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+from backend.domain.friend_commands import parse_minutes
 from backend.domain.jobs import new_reference, normalise_phone, validate_job_request
-from backend.services.friend_chat import parse_minutes
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 PACKAGES = {"quick_help", "setup"}

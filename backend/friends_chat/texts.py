@@ -1,4 +1,4 @@
-"""What the backend says to Friends on Messenger, in German and English."""
+"""What the backend says to Friends on Messenger, in every language of product/languages.py."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "minutes_none": {"de": "Keine", "en": "None"},
     "minutes": {"de": "{minutes} Min.", "en": "{minutes} min"},
-    # Sign-up by chat (backend/services/friend_signup.py)
+    # Sign-up by chat (backend/friends_chat/signup.py)
     "signup_welcome": {
         "de": "Willkommen bei techfriends! Schön, dass Sie Friend werden möchten. In ein paar "
         "Schritten sind Sie angemeldet. In welcher Sprache sollen wir schreiben? / Welcome to "
@@ -233,7 +233,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "button_no": {"de": "Nein", "en": "No"},
     "button_finished": {"de": "Fertig", "en": "Done"},
     "languages_both": {"de": "Beides", "en": "Both"},
-    # The vetting quiz
+    # The vetting quiz (backend/friends_chat/quiz.py)
     "quiz_intro": {
         "de": "Danke, Sie sind angemeldet! Jetzt folgt ein kurzes Quiz: {count} Fragen zu Ihren "
         "Gebieten. Zum Bestehen brauchen Sie {mark} von {per_skill} richtigen Antworten je "
@@ -289,7 +289,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "support@techfriends.example.",
         "en": "Your account is currently blocked. Please contact support@techfriends.example.",
     },
-    # Working by chat (backend/services/friend_chat.py)
+    # Working by chat (backend/friends_chat/router.py and the handlers it names)
     "check_in": {
         "de": "{greeting}, {name}! Sie sind online. In Ihrer Nähe gibt es gerade {count} "
         "offene Aufträge.",
