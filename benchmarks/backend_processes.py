@@ -32,6 +32,7 @@ from backend.domain.friends import validate_friend_request
 from backend.domain.jobs import validate_job_request
 from backend.services import claims, friends, jobs
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
+from product.languages import DEFAULT_LANGUAGE
 from simulator.webhook_bodies import encode_signed, page_body, postback_event
 from tools.postgres import free_port
 
@@ -68,7 +69,7 @@ async def seed_friends(session: AsyncSession, count: int, prefix: str) -> dict[s
                 "country": "DE",
                 "radius_km": 15,
                 "skills": ["internet_wifi"],
-                "languages": ["de"],
+                "languages": [DEFAULT_LANGUAGE],
                 "status": "active",
             }
         )

@@ -38,6 +38,7 @@ from benchmarks.backend_processes import (
     stop_backends,
     wait_healthy,
 )
+from product.languages import DEFAULT_LANGUAGE
 from simulator.fake_graph import FakeGraph
 from simulator.fake_graph import create_app as create_graph_app
 from tools import postgres
@@ -121,7 +122,7 @@ async def webhook_storm(kind: str, friends: int) -> dict[str, float]:
         async with database(kind) as url:
             await _load_postcodes(url)
             storm = await seed_claim_storm(url, friends)
-            taken = text("already_taken", "de", reference=storm.reference)
+            taken = text("already_taken", DEFAULT_LANGUAGE, reference=storm.reference)
             with tempfile.TemporaryDirectory() as logs:
                 backends = spawn_backends(
                     2,

@@ -30,6 +30,7 @@ from backend.domain.geo import bounding_box
 from backend.services.dispatch import find_candidates
 from backend.services.postcodes import import_geonames
 from product.categories import CATEGORIES
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 RADII = (10.0, 50.0)
@@ -57,7 +58,7 @@ def friend_rows(
                 "longitude": lon + rng.uniform(-0.03, 0.03),
                 "radius_km": float(rng.choice((5, 10, 15, 20, 30, 50))),
                 "skills": rng.sample(CATEGORIES, rng.randint(1, 4)),
-                "languages": ["de", "en"] if rng.random() < 0.4 else ["de"],
+                "languages": list(LANGUAGES) if rng.random() < 0.4 else [DEFAULT_LANGUAGE],
                 "status": "active" if rng.random() < 0.8 else rng.choice(("paused", "vetted")),
                 "rating": round(rng.uniform(3.0, 5.0), 1) if rng.random() < 0.7 else None,
                 "rating_count": rng.randint(0, 40),
@@ -104,7 +105,8 @@ async def measure(
             for _ in range(queries):
                 lat, lon = rng.choice(places)
                 job = Job(latitude=lat, longitude=lon, category=rng.choice(CATEGORIES))
-                language = rng.choice(("de", "de", "en"))
+                # The default language twice as often as each other one.
+                language = rng.choice((DEFAULT_LANGUAGE, *LANGUAGES))
                 async with sessions() as session:
                     started, started_cpu = time.perf_counter(), time.process_time()
                     candidates = await find_candidates(session, job, language, radius, WAVE_SIZE)
@@ -147,7 +149,7 @@ async def measure(
         event.listen(engine.sync_engine, "before_cursor_execute", grab)
         async with sessions() as session:
             job = Job(latitude=52.52, longitude=13.40, category=CATEGORIES[0])
-            await find_candidates(session, job, "de", 50.0, WAVE_SIZE)
+            await find_candidates(session, job, DEFAULT_LANGUAGE, 50.0, WAVE_SIZE)
         event.remove(engine.sync_engine, "before_cursor_execute", grab)
         async with engine.connect() as conn:
             statement, parameters = statements[0]

@@ -60,11 +60,12 @@ def main() -> None:
     app = create_app("actions", cors_origins=None)
     logs.adopt_handlers("actions")  # anything Sanic set up for itself
 
-    @app.middleware("request")
     async def bind_ids(request: Request) -> None:
         # Set for every call (a keep-alive connection runs its requests in one task).
         request_id, conversation = ids_of_action_call(request.headers, _action_call(request))
         logs.bind(request=request_id, conversation=conversation)
+
+    app.register_middleware(bind_ids, "request")
 
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:

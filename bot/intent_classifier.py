@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,30 +45,52 @@ _FILE = "linear_intent_classifier.npz"
 # Temperatures tried for the softmax over SVM scores (scores are margins of about ±1).
 _TEMPERATURES = np.logspace(-0.5, 1.5, 41)
 _WORD = re.compile(r"\w+")
+# What a message gets when nothing can be predicted (no weights, no features): DIET's answer,
+# which the FallbackClassifier after this component turns into nlu_fallback.
+NO_INTENT: dict[str, Any] = {"name": None, "confidence": 0.0}
+
+Scores = npt.NDArray[np.float64]
+Labels = npt.NDArray[np.int_]
+Rows = scipy.sparse.csr_matrix
+
+# scipy 1.10 and scikit-learn 1.1 (Rasa's pins) ship no type hints: what is used of them here.
+_csr: Callable[[Any], Rows] = scipy.sparse.csr_matrix
+_stack_columns: Callable[..., Rows] = scipy.sparse.hstack
+_stack_rows: Callable[..., Rows] = scipy.sparse.vstack
+
+
+class _LinearSvm(Protocol):
+    coef_: Scores
+    intercept_: Scores
+    classes_: Labels
+
+    def fit(self, x: Rows, y: Labels) -> _LinearSvm: ...
+
+
+class _Folds(Protocol):
+    def split(self, x: Labels, y: Labels) -> Iterator[tuple[Labels, Labels]]: ...
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def features(message: Message, dense_weight: float) -> scipy.sparse.csr_matrix | None:
+def features(message: Message, dense_weight: float) -> Rows | None:
     """The message's sentence features as one row: sparse counts, then the dense vector times
     ``dense_weight`` (the encoder's vector is unit length; the counts are whole numbers)."""
     _, sparse = message.get_sparse_features(TEXT)
     _, dense = message.get_dense_features(TEXT)
-    parts: list[Any] = []
+    parts: list[Rows] = []
     if sparse is not None:
-        parts.append(scipy.sparse.csr_matrix(sparse.features))
+        parts.append(_csr(sparse.features))
     if dense is not None:
-        parts.append(scipy.sparse.csr_matrix(np.asarray(dense.features) * dense_weight))
+        parts.append(_csr(np.asarray(dense.features) * dense_weight))
     if not parts:
         return None
-    return scipy.sparse.hstack(parts, format="csr")
+    return _stack_columns(parts, format="csr")
 
 
-def softmax(
-    scores: np.ndarray, temperature: float, reject_score: float | None = None
-) -> np.ndarray:
+def softmax(scores: Scores, temperature: float, reject_score: float | None = None) -> Scores:
     """Probabilities per column of ``scores``; with ``reject_score`` a "none of these" column
     takes part and is dropped again, so the rows then sum to less than 1."""
     if reject_score is not None:
@@ -75,11 +99,11 @@ def softmax(
     z = scores * temperature
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    probabilities: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    probabilities: Scores = e / e.sum(axis=1, keepdims=True)
     return probabilities
 
 
-def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
+def fit_temperature(scores: Scores, truth: Labels) -> float:
     """The softmax temperature with the lowest log-loss of ``scores`` against column ``truth``."""
     best, best_loss = 1.0, np.inf
     for temperature in _TEMPERATURES:
@@ -117,7 +141,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        weights: dict[str, np.ndarray] | None = None,
+        weights: dict[str, npt.NDArray[Any]] | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -135,16 +159,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     ) -> LinearIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _svm(self) -> Any:
+    def _svm(self) -> _LinearSvm:
         from sklearn.svm import LinearSVC
 
-        return LinearSVC(
-            C=self.config["C"], max_iter=20_000, random_state=self.config["random_seed"]
-        )
+        svm: Callable[..., _LinearSvm] = LinearSVC
+        return svm(C=self.config["C"], max_iter=20_000, random_state=self.config["random_seed"])
 
     def train(self, training_data: TrainingData) -> Resource:
         weight = float(self.config["dense_weight"])
-        rows, labels, vocabulary = [], [], set()
+        rows: list[Rows] = []
+        labels: list[str] = []
+        vocabulary: set[str] = set()
         for example in training_data.intent_examples:
             row = features(example, weight)
             if row is not None:
@@ -155,7 +180,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len(classes) < 2:
             logger.warning("LinearIntentClassifier: fewer than two intents, nothing trained")
             return self._resource
-        x = scipy.sparse.vstack(rows, format="csr")
+        x = _stack_rows(rows, format="csr")
         index = {label: i for i, label in enumerate(classes)}
         y = np.array([index[label] for label in labels])
         coef, intercept = self._fit(x, y)
@@ -171,7 +196,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             np.savez_compressed(directory / _FILE, **self.weights)
         return self._resource
 
-    def _fit(self, x: scipy.sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _fit(self, x: Rows, y: Labels) -> tuple[Scores, Scores]:
         """The SVM's weights and intercepts, one row per class in ``y``. For two classes
         sklearn keeps one row (the second class's score); the first gets its negation."""
         svm = self._svm().fit(x, y)
@@ -180,7 +205,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
         return coef, intercept
 
-    def _temperature(self, x: scipy.sparse.csr_matrix, y: np.ndarray) -> float:
+    def _temperature(self, x: Rows, y: Labels) -> float:
         """Fit the softmax temperature on scores of examples the SVM did not see. Intents with
         fewer examples than folds (payload-only ones) are left out of this fit."""
         from sklearn.model_selection import StratifiedKFold
@@ -190,7 +215,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         keep = np.flatnonzero(counts[y] >= folds)
         if len(np.unique(y[keep])) < 2:
             return 1.0
-        splitter = StratifiedKFold(folds, shuffle=True, random_state=self.config["random_seed"])
+        stratified: Callable[..., _Folds] = StratifiedKFold
+        splitter = stratified(folds, shuffle=True, random_state=self.config["random_seed"])
         scores, truth = [], []
         for train, test in splitter.split(keep, y[keep]):
             train_rows, test_rows = keep[train], keep[test]
@@ -215,8 +241,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             ):
                 weights = {key: stored[key] for key in stored.files}
         except (ValueError, FileNotFoundError):
-            logger.debug("LinearIntentClassifier: no trained weights in %s", resource.name)
-            weights = None
+            # Trained on fewer than two intents, or the model lost the file: every message
+            # then gets NO_INTENT, so the FallbackClassifier answers all of them.
+            logger.warning(
+                "LinearIntentClassifier: no trained weights in %s; every message gets no intent",
+                resource.name,
+            )
+            return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, weights)
 
     def _reject_score(self, text: str) -> float | None:
@@ -226,22 +257,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return None
         return float(self.config["reject_score"])
 
+    def _ranking(self, message: Message) -> list[dict[str, Any]]:
+        """Intents by confidence, best first; empty without weights or features."""
+        row = features(message, float(self.config["dense_weight"]))
+        if self.weights is None or row is None:
+            return []
+        scores = np.asarray(row @ self.weights["coef"].T) + self.weights["intercept"]
+        reject = self._reject_score(message.get(TEXT) or "")
+        temperature = float(self.weights["temperature"][0])
+        probabilities = softmax(scores, temperature, reject)[0]
+        order = np.argsort(-probabilities)[:LABEL_RANKING_LENGTH]
+        classes = self.weights["classes"]
+        return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent: dict[str, Any] | None = None
-            ranking: list[dict[str, Any]] = []
-            row = features(message, float(self.config["dense_weight"]))
-            if self.weights is not None and row is not None:
-                scores = np.asarray(row @ self.weights["coef"].T) + self.weights["intercept"]
-                reject = self._reject_score(message.get(TEXT) or "")
-                temperature = float(self.weights["temperature"][0])
-                probabilities = softmax(scores, temperature, reject)[0]
-                order = np.argsort(-probabilities)[:LABEL_RANKING_LENGTH]
-                classes = self.weights["classes"]
-                ranking = [
-                    {"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order
-                ]
-                intent = ranking[0]
+            ranking = self._ranking(message)
+            intent = ranking[0] if ranking else dict(NO_INTENT)
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

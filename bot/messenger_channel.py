@@ -279,7 +279,6 @@ class MessengerInput(InputChannel):
         _add_request_ids_to_rasa_server()
         unreachable_actions.install()
 
-        @hook.listener("after_server_start")
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
             self._stopping = asyncio.Event()
             if not self.store.shared:
@@ -295,7 +294,6 @@ class MessengerInput(InputChannel):
             if self.store.shared:
                 self._spawn(self._answer_unanswered_loop(on_new_message))
 
-        @hook.listener("before_server_stop")
         async def stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
             self._stopping.set()
             if self._tasks:
@@ -303,11 +301,9 @@ class MessengerInput(InputChannel):
             await self.client.close()
             await self.profiles.close()
 
-        @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             params = {k: request.args.get(k) for k in request.args}
             challenge = signature.verify_subscription(params, self.verify_token)
@@ -315,7 +311,6 @@ class MessengerInput(InputChannel):
                 return response.text("verification failed", status=403)
             return response.text(challenge)
 
-        @hook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
@@ -343,6 +338,13 @@ class MessengerInput(InputChannel):
                     self._spawn(self._handle(event.dedupe_key, event, on_new_message))
             return response.json({"status": "received"})
 
+        # Registered by call, not as decorators: Sanic 21.12 types its decorators so that they
+        # would make the handlers untyped.
+        hook.listener(start, "after_server_start")
+        hook.listener(stop, "before_server_stop")
+        hook.add_route(health, "/", methods=["GET"])
+        hook.add_route(verify, "/webhook", methods=["GET"])
+        hook.add_route(webhook, "/webhook", methods=["POST"])
         return hook
 
     async def _answer_unanswered(

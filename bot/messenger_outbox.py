@@ -2,7 +2,13 @@
 
 A message is stored before it is sent, so one accepted while Meta is down goes out when Meta
 is back, in order per person. Retryable Send API errors wait with exponential backoff and
-jitter; permanent ones are recorded and not retried (messenger_platform/send_policy.py).
+jitter; permanent ones are recorded and not retried.
+
+The rules are the Friends' outbox's (backend/services/outbox.py): both judge an attempt with
+messenger_platform/send_policy.py's `outcome` and pause with its `pause`. The rows are not
+shared: this one runs in .venv-bot (Rasa pins SQLAlchemy 1.4) and keeps them in the channel's
+own store (bot/messenger_store.py, SQLite or PostgreSQL), while the backend's outbox row is
+written in the same SQLAlchemy 2 transaction as the change it reports.
 """
 
 from __future__ import annotations
@@ -13,21 +19,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.messenger_send import SendApiClient, graph_error
+from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore, OutboxItem
-from messenger_platform.send_policy import (
-    OutsideWindowError,
-    RateLimiter,
-    Verdict,
-    backoff_seconds,
-    classify,
-    within_window,
-)
+from messenger_platform import send_policy
+from messenger_platform.send_policy import OutsideWindowError, RateLimiter, within_window
 
 log = logging.getLogger(__name__)
 
 HUMAN_AGENT_WINDOW = timedelta(days=7)
-MAX_ATTEMPTS = 12  # with the 5-minute cap, about half an hour of Meta being down
 CONCURRENT_SENDS = 20
 
 
@@ -42,7 +41,7 @@ class Outbox:
         client: SendApiClient,
         limiter: RateLimiter | None = None,
         clock: Callable[[], datetime] = _now,
-        backoff: Callable[[int], float] = backoff_seconds,
+        backoff: Callable[[int], float] = send_policy.backoff_seconds,
     ) -> None:
         self.store, self.client = store, client
         self.limiter = limiter or RateLimiter()
@@ -58,6 +57,7 @@ class Outbox:
         """Check the window, store the message, wake the sender; returns the outbox id."""
         last = await asyncio.to_thread(self.store.last_inbound, recipient)
         now = self.clock()
+        body: dict[str, Any]
         if tag == "HUMAN_AGENT":
             # Only for messages a person in support typed; allowed up to 7 days.
             if last is None or now - last >= HUMAN_AGENT_WINDOW:
@@ -94,19 +94,23 @@ class Outbox:
     async def _attempt(self, item: OutboxItem) -> bool:
         await self.limiter.acquire()
         status, data = await self.client.post(item.body)
-        code, subcode, message = graph_error(data)
-        verdict = classify(status, code, subcode)
-        if verdict is Verdict.SENT:
+        outcome = send_policy.outcome(status, data, item.attempts, self.backoff)
+        if outcome.result == "sent":
             await asyncio.to_thread(self.store.mark_sent, item.id)
             return True
-        error = f"{status} {code}/{subcode}: {message}"
-        if verdict is Verdict.RETRY and item.attempts + 1 < MAX_ATTEMPTS:
-            wait = timedelta(seconds=self.backoff(item.attempts))
-            log.warning("message %s to %s: %s; retry in %s", item.id, item.recipient, error, wait)
-            await asyncio.to_thread(self.store.mark_retry, item.id, self.clock() + wait, error)
+        if outcome.result == "retry":
+            log.warning(
+                "message %s to %s: %s; retry in %s",
+                item.id,
+                item.recipient,
+                outcome.error,
+                outcome.retry_in,
+            )
+            next_at = self.clock() + outcome.retry_in
+            await asyncio.to_thread(self.store.mark_retry, item.id, next_at, outcome.error)
         else:
-            log.error("message %s to %s not delivered: %s", item.id, item.recipient, error)
-            await asyncio.to_thread(self.store.mark_failed, item.id, error)
+            log.error("message %s to %s not delivered: %s", item.id, item.recipient, outcome.error)
+            await asyncio.to_thread(self.store.mark_failed, item.id, outcome.error)
         return False
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -118,11 +122,5 @@ class Outbox:
             except Exception:  # the loop must survive a bad row or a full disk
                 log.exception("outbox delivery round failed")
             next_due = await asyncio.to_thread(self.store.next_due_at)
-            timeout = 5.0
-            if next_due is not None:
-                timeout = min(timeout, max(0.0, (next_due - self.clock()).total_seconds()))
-            wake = asyncio.ensure_future(self._wake.wait())
-            stop = asyncio.ensure_future(stopping.wait())
-            await asyncio.wait({wake, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            wake.cancel()
-            stop.cancel()
+            due_in = None if next_due is None else (next_due - self.clock()).total_seconds()
+            await send_policy.pause(self._wake, stopping, due_in)

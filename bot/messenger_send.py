@@ -45,17 +45,3 @@ class SendApiClient:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
-
-
-def graph_error(data: dict[str, Any]) -> tuple[int | None, int | None, str]:
-    """(code, subcode, message) of a Graph API error answer."""
-    error = data.get("error") if isinstance(data.get("error"), dict) else None
-    if error is None:
-        return None, None, ""
-    code = error.get("code")
-    subcode = error.get("error_subcode")
-    return (
-        int(code) if isinstance(code, int) else None,
-        int(subcode) if isinstance(subcode, int) else None,
-        str(error.get("message") or ""),
-    )

@@ -19,11 +19,12 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Protocol
 
 # Meta redelivers within hours; a week covers every retry and a long outage with room to spare.
 KEEP_HANDLED = timedelta(days=7)
@@ -93,6 +94,33 @@ def _ts(moment: datetime) -> float:
     return moment.timestamp()
 
 
+class _PgCursor(Protocol):
+    rowcount: int
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+    def __enter__(self) -> _PgCursor: ...
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class _PgConnection(Protocol):
+    """What is used of a psycopg2 connection (psycopg2 ships no type hints). Its DB-API
+    exceptions are attributes of the connection too."""
+
+    autocommit: bool
+    closed: int
+    OperationalError: type[Exception]
+    InterfaceError: type[Exception]
+
+    def cursor(self) -> _PgCursor: ...
+    def close(self) -> None: ...
+
+
 class MessengerStore:
     """MessengerStore(path) for SQLite, MessengerStore(url="postgresql://…") for PostgreSQL."""
 
@@ -103,61 +131,61 @@ class MessengerStore:
         self._path, self._url = path, url
         # Shared: other processes use the same store, so nothing unhandled is ours by default.
         self.shared = bool(url)
-        self._db: Any = None
-        self._connect()
+        self._sqlite: sqlite3.Connection | None = None
+        self._pg: _PgConnection | None = None
+        if path is not None:
+            self._sqlite = self._open_sqlite(path)
+        else:
+            self._pg = self._open_pg()
 
-    def _connect(self) -> None:
-        if self._path is not None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self._path), check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=10000")
-            db.executescript(SCHEMA)
-            for upgrade in SQLITE_UPGRADES:
-                try:
-                    db.execute(upgrade)
-                except sqlite3.OperationalError:
-                    pass  # the column is there already
-            self._db = db
-            return
+    @staticmethod
+    def _open_sqlite(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.executescript(SCHEMA)
+        for upgrade in SQLITE_UPGRADES:
+            try:
+                db.execute(upgrade)
+            except sqlite3.OperationalError:
+                pass  # the column is there already
+        return db
+
+    def _open_pg(self) -> _PgConnection:
         import psycopg2  # in .venv-bot; only the PostgreSQL mode needs it
 
+        connect: Callable[..., _PgConnection] = psycopg2.connect
         scheme, rest = self._url.split("://", 1)
-        db = psycopg2.connect(f"{scheme.split('+', 1)[0]}://{rest}", connect_timeout=5)
+        db = connect(f"{scheme.split('+', 1)[0]}://{rest}", connect_timeout=5)
         db.autocommit = True
         with db.cursor() as cursor:
             cursor.execute("BEGIN")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (PG_SCHEMA_LOCK,))
             cursor.execute(PG_SCHEMA)
             cursor.execute("COMMIT")
-        self._db = db
-
-    def _errors(self) -> tuple[type[BaseException], ...]:
-        if self._path is not None:
-            return ()
-        import psycopg2
-
-        return (psycopg2.OperationalError, psycopg2.InterfaceError)
+        return db
 
     def _run(
         self, sql: str, params: Sequence[Any] = (), fetch: bool = False
     ) -> tuple[int, list[tuple[Any, ...]]]:
         """One statement (under the lock): (rowcount, rows). A lost PostgreSQL connection is
         opened again on the next call; this call fails, so nothing is done twice."""
-        if self._path is not None:
-            cursor = self._db.execute(sql, params)
+        if self._sqlite is not None:
+            cursor = self._sqlite.execute(sql, params)
             rows = cursor.fetchall() if fetch else []
             return cursor.rowcount, rows
-        if self._db is None or self._db.closed:
-            self._connect()
+        if self._pg is None or self._pg.closed:
+            self._pg = self._open_pg()
+        db = self._pg
         try:
-            with self._db.cursor() as cursor:
-                cursor.execute(sql.replace("?", "%s"), params)
-                rows = cursor.fetchall() if fetch else []
-                return cursor.rowcount, rows
-        except self._errors():
-            self._db.close()
+            with db.cursor() as pg_cursor:
+                pg_cursor.execute(sql.replace("?", "%s"), params)
+                rows = pg_cursor.fetchall() if fetch else []
+                return pg_cursor.rowcount, rows
+        except (db.OperationalError, db.InterfaceError):
+            db.close()
             raise
 
     def _transaction(self, statements: list[tuple[str, Sequence[Any]]]) -> list[int]:
@@ -170,15 +198,17 @@ class MessengerStore:
                 counts.append(self._run(sql, params)[0])
             self._run("COMMIT")
         except BaseException:
-            if self._path is not None or not self._db.closed:
+            if self._pg is None or not self._pg.closed:
                 self._run("ROLLBACK")
             raise
         return counts
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.close()
+            if self._sqlite is not None:
+                self._sqlite.close()
+            if self._pg is not None:
+                self._pg.close()
 
     # --- inbound -------------------------------------------------------------------------
 

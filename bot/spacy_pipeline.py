@@ -259,6 +259,7 @@ def entity_patterns() -> list[dict[str, Any]]:
 def build(out_dir: str | Path) -> Path:
     """Create the pipeline and write it to ``out_dir``; returns the path."""
     import spacy
+    from spacy.pipeline import EntityRuler
 
     nlp = spacy.blank("de")
     try:
@@ -273,6 +274,7 @@ def build(out_dir: str | Path) -> Path:
         if "lemmatizer" in nlp.pipe_names:
             nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    assert isinstance(ruler, EntityRuler)  # add_pipe is typed to return any Pipe
     ruler.add_patterns(entity_patterns())
     ruler.add_patterns(
         [

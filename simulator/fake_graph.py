@@ -267,14 +267,23 @@ async def _json_object(request: web.Request) -> JSON | None:
     return data if isinstance(data, dict) else None
 
 
-async def send_message(request: web.Request) -> web.Response:
-    graph = request.app[GRAPH_KEY]
+async def _posted(request: web.Request) -> tuple[str, JSON] | web.Response:
+    """The access token and JSON object of a Graph API POST, or Meta's answer to a bad one."""
     token = request.query.get("access_token", "")
     if not token:
         return _missing_token()
     body = await _json_object(request)
     if body is None:
         return graph_error(400, 100, "(#100) The request body must be a JSON object.")
+    return token, body
+
+
+async def send_message(request: web.Request) -> web.Response:
+    graph = request.app[GRAPH_KEY]
+    posted = await _posted(request)
+    if isinstance(posted, web.Response):
+        return posted
+    token, body = posted
     recipient = body.get("recipient")
     if not isinstance(recipient, dict) or not recipient.get("id"):
         return graph_error(400, 100, "(#100) The parameter recipient is required")
@@ -299,12 +308,10 @@ async def send_message(request: web.Request) -> web.Response:
 
 
 async def messenger_profile(request: web.Request) -> web.Response:
-    token = request.query.get("access_token", "")
-    if not token:
-        return _missing_token()
-    body = await _json_object(request)
-    if body is None:
-        return graph_error(400, 100, "(#100) The request body must be a JSON object.")
+    posted = await _posted(request)
+    if isinstance(posted, web.Response):
+        return posted
+    token, body = posted
     request.app[GRAPH_KEY].record(request.method, request.path, token, body)
     return web.json_response({"result": "success"})
 

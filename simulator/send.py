@@ -8,16 +8,12 @@ from typing import Any
 
 import aiohttp
 
+from messenger_platform.events import MAX_ID
 from simulator import webhook_bodies as wb
 from simulator.settings import PAGES, PageConfig
 
 JSON = dict[str, Any]
-MAX_SENDER_LENGTH = 64
 MAX_IMAGE_URL = 2000
-
-
-class SendRequestError(ValueError):
-    """The browser (or a test) asked for something Messenger could not have sent."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,10 @@ class SendRequest:
         return self.text or self.payload
 
 
+class SendRequestError(ValueError):
+    """The browser (or a test) asked for something Messenger could not have sent."""
+
+
 def _optional_str(data: JSON, key: str) -> str | None:
     value = data.get(key)
     if value is None:
@@ -74,8 +74,9 @@ def parse_send_request(data: Any) -> SendRequest:
     page, sender = data.get("page"), data.get("sender")
     if page not in PAGES:
         raise SendRequestError(f"page must be one of {', '.join(PAGES)}")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
-        raise SendRequestError(f"sender must be a non-empty id of at most {MAX_SENDER_LENGTH}")
+    # As long as a page-scoped id may be: our webhooks refuse longer ones.
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_ID:
+        raise SendRequestError(f"sender must be a non-empty id of at most {MAX_ID}")
     sender = sender.strip()
     text = _optional_str(data, "text")
     quick_reply = _optional_str(data, "quick_reply_payload")

@@ -85,27 +85,19 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _button(raw: Any) -> JSON:
+# The fields the chat shows of a button and of a quick reply, with Messenger's defaults.
+_BUTTON = {"type": "postback", "title": "", "payload": "", "url": ""}
+_QUICK_REPLY = {"content_type": "text", "title": "", "payload": ""}
+
+
+def _strings(raw: Any, defaults: dict[str, str]) -> JSON:
+    """`defaults`' fields of `raw`: its strings, the default where it has none."""
     raw = raw if isinstance(raw, dict) else {}
-    return {
-        "type": _str(raw.get("type")) or "postback",
-        "title": _str(raw.get("title")),
-        "payload": _str(raw.get("payload")),
-        "url": _str(raw.get("url")),
-    }
+    return {key: _str(raw.get(key)) or default for key, default in defaults.items()}
 
 
 def _buttons(raw: Any) -> list[JSON]:
-    return [_button(b) for b in raw] if isinstance(raw, list) else []
-
-
-def _quick_reply(raw: Any) -> JSON:
-    raw = raw if isinstance(raw, dict) else {}
-    return {
-        "content_type": _str(raw.get("content_type")) or "text",
-        "title": _str(raw.get("title")),
-        "payload": _str(raw.get("payload")),
-    }
+    return [_strings(b, _BUTTON) for b in raw] if isinstance(raw, list) else []
 
 
 def outbound_item(call: RecordedCall) -> JSON | None:
@@ -118,7 +110,7 @@ def outbound_item(call: RecordedCall) -> JSON | None:
     item["text"] = _str(message.get("text"))
     quick_replies = message.get("quick_replies")
     if isinstance(quick_replies, list):
-        item["quick_replies"] = [_quick_reply(q) for q in quick_replies]
+        item["quick_replies"] = [_strings(q, _QUICK_REPLY) for q in quick_replies]
     attachment = message.get("attachment")
     if isinstance(attachment, dict):
         _add_attachment(item, attachment)

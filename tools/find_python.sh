@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Print the path of a Python interpreter whose version is one of the arguments (e.g. 3.11 3.10).
+# Print the path of a Python interpreter whose version is one of the arguments (e.g. 3.11 3.12).
 # Looks at python3, pythonX.Y and pyenv's installs; prints nothing and exits 1 when none fits.
 set -u
 wanted=("$@")

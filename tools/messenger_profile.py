@@ -17,85 +17,88 @@ from typing import Any
 import aiohttp
 
 from backend.config import load_environment
+from product.languages import DEFAULT_LANGUAGE
 
-CUSTOMER_PROFILE: dict[str, Any] = {
-    "get_started": {"payload": "/get_started"},
-    "greeting": [
-        {
-            "locale": "default",
-            "text": "Hallo {{user_first_name}}! Hier bekommen Sie schnelle Hilfe bei Technik "
-            "von geprüften Helfern in Ihrer Nähe. Ich bin ein automatischer Assistent.",
-        },
-        {
-            "locale": "en_US",
-            "text": "Hello {{user_first_name}}! Get quick help with technology from vetted "
-            "helpers near you. I am an automated assistant.",
-        },
-    ],
-    "persistent_menu": [
-        {
-            "locale": "default",
-            "composer_input_disabled": False,
-            "call_to_actions": [
-                {"type": "postback", "title": "Hilfe buchen", "payload": "/get_started"},
-                {"type": "postback", "title": "Meine Aufträge", "payload": "/my_jobs"},
-                {
-                    "type": "postback",
-                    "title": "Mit einem Menschen sprechen",
-                    "payload": "/human_handoff",
-                },
-            ],
-        },
-        {
-            "locale": "en_US",
-            "composer_input_disabled": False,
-            "call_to_actions": [
-                {"type": "postback", "title": "Book help", "payload": "/get_started"},
-                {"type": "postback", "title": "My jobs", "payload": "/my_jobs"},
-                {"type": "postback", "title": "Talk to a person", "payload": "/human_handoff"},
-            ],
-        },
-    ],
-}
+# Messenger's locale for each language's texts; the default language's texts are Messenger's
+# "default", shown to everyone whose locale has none of its own.
+MESSENGER_LOCALES = {"en": "en_US"}
 
-FRIENDS_PROFILE: dict[str, Any] = {
-    "get_started": {"payload": "START"},
-    "greeting": [
-        {
-            "locale": "default",
-            "text": "Willkommen bei techfriends! Hier bekommen Sie Aufträge aus Ihrer "
-            "Nachbarschaft.",
-        },
-        {
-            "locale": "en_US",
-            "text": "Welcome to techfriends! Get jobs from your neighbourhood here.",
-        },
-    ],
-    "persistent_menu": [
-        {
-            "locale": "default",
-            "composer_input_disabled": False,
-            "call_to_actions": [
-                {"type": "postback", "title": "Meine Aufträge", "payload": "MY_JOBS"},
-                {"type": "postback", "title": "Online gehen", "payload": "GO_ONLINE"},
-                {"type": "postback", "title": "Offline gehen", "payload": "GO_OFFLINE"},
-                {"type": "postback", "title": "Profil", "payload": "PROFILE"},
-                {"type": "postback", "title": "Hilfe", "payload": "HELP"},
-            ],
-        },
-        {
-            "locale": "en_US",
-            "composer_input_disabled": False,
-            "call_to_actions": [
-                {"type": "postback", "title": "My jobs", "payload": "MY_JOBS"},
-                {"type": "postback", "title": "Go online", "payload": "GO_ONLINE"},
-                {"type": "postback", "title": "Go offline", "payload": "GO_OFFLINE"},
-                {"type": "postback", "title": "Profile", "payload": "PROFILE"},
-                {"type": "postback", "title": "Help", "payload": "HELP"},
-            ],
-        },
-    ],
-}
+Menu = list[tuple[str, str]]  # (title, postback payload), in the order shown
+
+
+def _locale(language: str) -> str:
+    return "default" if language == DEFAULT_LANGUAGE else MESSENGER_LOCALES[language]
+
+
+def page_profile(
+    get_started: str, greetings: dict[str, str], menus: dict[str, Menu]
+) -> dict[str, Any]:
+    """A Messenger Profile API body: Get Started, the greeting and the persistent menu per
+    language."""
+    return {
+        "get_started": {"payload": get_started},
+        "greeting": [
+            {"locale": _locale(language), "text": text} for language, text in greetings.items()
+        ],
+        "persistent_menu": [
+            {
+                "locale": _locale(language),
+                "composer_input_disabled": False,
+                "call_to_actions": [
+                    {"type": "postback", "title": title, "payload": payload}
+                    for title, payload in menu
+                ],
+            }
+            for language, menu in menus.items()
+        ],
+    }
+
+
+CUSTOMER_PROFILE = page_profile(
+    "/get_started",
+    {
+        "de": "Hallo {{user_first_name}}! Hier bekommen Sie schnelle Hilfe bei Technik "
+        "von geprüften Helfern in Ihrer Nähe. Ich bin ein automatischer Assistent.",
+        "en": "Hello {{user_first_name}}! Get quick help with technology from vetted "
+        "helpers near you. I am an automated assistant.",
+    },
+    {
+        "de": [
+            ("Hilfe buchen", "/get_started"),
+            ("Meine Aufträge", "/my_jobs"),
+            ("Mit einem Menschen sprechen", "/human_handoff"),
+        ],
+        "en": [
+            ("Book help", "/get_started"),
+            ("My jobs", "/my_jobs"),
+            ("Talk to a person", "/human_handoff"),
+        ],
+    },
+)
+
+FRIENDS_PROFILE = page_profile(
+    "START",
+    {
+        "de": "Willkommen bei techfriends! Hier bekommen Sie Aufträge aus Ihrer Nachbarschaft.",
+        "en": "Welcome to techfriends! Get jobs from your neighbourhood here.",
+    },
+    {
+        "de": [
+            ("Meine Aufträge", "MY_JOBS"),
+            ("Online gehen", "GO_ONLINE"),
+            ("Offline gehen", "GO_OFFLINE"),
+            ("Profil", "PROFILE"),
+            ("Hilfe", "HELP"),
+        ],
+        "en": [
+            ("My jobs", "MY_JOBS"),
+            ("Go online", "GO_ONLINE"),
+            ("Go offline", "GO_OFFLINE"),
+            ("Profile", "PROFILE"),
+            ("Help", "HELP"),
+        ],
+    },
+)
 
 PAGES = {
     "customers": ("CUSTOMER_PAGE_ACCESS_TOKEN", CUSTOMER_PROFILE),

@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -58,6 +57,7 @@ from tools.stack import (
     process_env,
     rasa_service,
     simulator_service,
+    stop_all,
     wait_healthy,
     watch,
 )
@@ -144,16 +144,7 @@ class ProdLike:
         return data
 
     def stop(self, grace: float = 10.0) -> None:
-        for service in reversed(self.services):
-            service.stop(signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for service in self.services:
-            while service.exited() is None and time.monotonic() < deadline:
-                time.sleep(0.1)
-            if service.exited() is None:
-                service.stop(signal.SIGKILL)
-                if service.process is not None:
-                    service.process.wait(timeout=5)
+        stop_all(list(reversed(self.services)), grace)
         if self._server is not None:
             for name in self._drop:
                 try:
@@ -308,50 +299,76 @@ def _start(
     ports: dict[str, int],
 ) -> None:
     started = time.monotonic()
+    _start_redis(prod)
+    _set_urls(prod, ports)
+    env = prod.env = _environment(prod, ports, geonames, settings)
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        endpoints_yaml(
+            f"http://{HOST}:{ports['actions-lb']}/webhook",
+            prod.database_urls["tracker"],
+            prod.redis_url + f"?key_prefix=tf{os.getpid()}x{ports['proxy']}",
+        )
+    )
+    proxy_config = work / "proxy.json"
+    proxy_config.write_text(json.dumps(_proxy_config(prod, ports), indent=2))
+
+    # The schema first, once: two backends migrating at the same moment would race.
     log_dir = prod.log_dir
-    # Redis: the machine's when it answers, else our own (no persistence: locks are transient).
+    migrate = _run_backend(env, log_dir / "migrate.log", "migrate")
+    if migrate.wait(timeout=180) != 0:
+        raise RuntimeError(f"backend migrate failed; see {log_dir / 'migrate.log'}")
+    needs_postcodes = fresh or not postgres.run(_postcodes_loaded(server, names["backend"]))
+    importer = (
+        _run_backend(env, log_dir / "import-postcodes.log", "import-postcodes")
+        if needs_postcodes
+        else None
+    )
+    _start_servers(prod, server, names["tracker"], endpoints, proxy_config, ports)
+    remaining = max(30.0, timeout - (time.monotonic() - started))
+    wait_healthy(prod.services, remaining)
+    if importer is not None and importer.wait(timeout=remaining) != 0:
+        raise RuntimeError(f"postal-code import failed; see {log_dir / 'import-postcodes.log'}")
+
+
+def _start_redis(prod: ProdLike) -> None:
+    """The machine's Redis when it answers, else our own (no persistence: locks are
+    transient)."""
     if redis_answers(HOST, 6379):
         redis_port = 6379
     else:
         redis_port = postgres.free_port()
         redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
+        argv = [redis_bin, "--port", str(redis_port), "--bind", HOST]
+        argv += ["--save", "", "--appendonly", "no"]
         redis = RedisService(
             "redis",
-            [
-                redis_bin,
-                "--port",
-                str(redis_port),
-                "--bind",
-                HOST,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
+            argv,
             f"redis://{HOST}:{redis_port}",
             dict(os.environ),
-            log_dir / "redis.log",
+            prod.log_dir / "redis.log",
         )
         redis.start()
         prod.services.append(redis)
     # Each run its own key prefix: runs sharing the machine's Redis never see each other's locks.
     prod.redis_url = f"redis://{HOST}:{redis_port}/0"
 
-    public, admin = ports["proxy"], ports["proxy-admin"]
-    rasa_lb, actions_lb, sim_port = ports["rasa-lb"], ports["actions-lb"], ports["simulator"]
-    rasa_ports = [ports["rasa-1"], ports["rasa-2"]]
-    action_ports = [ports["actions-1"], ports["actions-2"]]
-    backend_ports = [ports["backend-1"], ports["backend-2"]]
-    prod.url = f"http://{HOST}:{public}"
-    prod.admin_url = f"http://{HOST}:{admin}"
-    prod.simulator_url = f"http://{HOST}:{sim_port}"
-    prod.graph_url = f"{prod.simulator_url}/graph"
-    prod.rasa_urls = [f"http://{HOST}:{p}" for p in rasa_ports]
-    prod.action_urls = [f"http://{HOST}:{p}" for p in action_ports]
-    prod.backend_urls = [f"http://{HOST}:{p}" for p in backend_ports]
 
+def _set_urls(prod: ProdLike, ports: dict[str, int]) -> None:
+    prod.url = f"http://{HOST}:{ports['proxy']}"
+    prod.admin_url = f"http://{HOST}:{ports['proxy-admin']}"
+    prod.simulator_url = f"http://{HOST}:{ports['simulator']}"
+    prod.graph_url = f"{prod.simulator_url}/graph"
+    prod.rasa_urls = [f"http://{HOST}:{ports[f'rasa-{i}']}" for i in (1, 2)]
+    prod.action_urls = [f"http://{HOST}:{ports[f'actions-{i}']}" for i in (1, 2)]
+    prod.backend_urls = [f"http://{HOST}:{ports[f'backend-{i}']}" for i in (1, 2)]
+
+
+def _environment(
+    prod: ProdLike, ports: dict[str, int], geonames: Path, settings: dict[str, str]
+) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if k not in prod.secrets}
-    env = process_env(
+    return process_env(
         {
             **base,
             **prod.secrets,
@@ -363,67 +380,56 @@ def _start(
             "LOCK_STORE_URL": prod.redis_url,
             # Inside the topology everything goes through the proxy, as between machines.
             "BACKEND_URL": prod.url,
-            "RASA_URL": f"http://{HOST}:{rasa_lb}",
+            "RASA_URL": f"http://{HOST}:{ports['rasa-lb']}",
             "GEONAMES_DIR": str(geonames),
             **settings,
         }
     )
-    prod.env = env
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        endpoints_yaml(
-            f"http://{HOST}:{actions_lb}/webhook",
-            prod.database_urls["tracker"],
-            prod.redis_url + f"?key_prefix=tf{os.getpid()}x{public}",
-        )
-    )
-    proxy_config = work / "proxy.json"
-    proxy_config.write_text(
-        json.dumps(
+
+
+def _proxy_config(prod: ProdLike, ports: dict[str, int]) -> dict[str, Any]:
+    """tools/proxy.py's configuration: the public port, the Rasa and action server balancers."""
+    return {
+        "pools": {
+            "rasa": prod.rasa_urls,
+            "actions": prod.action_urls,
+            "backend": prod.backend_urls,
+        },
+        "sites": [
             {
-                "pools": {
-                    "rasa": prod.rasa_urls,
-                    "actions": prod.action_urls,
-                    "backend": prod.backend_urls,
-                },
-                "sites": [
-                    {
-                        "port": public,
-                        "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]],
-                    },
-                    {"port": rasa_lb, "routes": [["/", "rasa"]]},
-                    {"port": actions_lb, "routes": [["/", "actions"]]},
-                ],
-                "admin_port": admin,
+                "port": ports["proxy"],
+                "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]],
             },
-            indent=2,
-        )
-    )
+            {"port": ports["rasa-lb"], "routes": [["/", "rasa"]]},
+            {"port": ports["actions-lb"], "routes": [["/", "actions"]]},
+        ],
+        "admin_port": ports["proxy-admin"],
+    }
 
-    # The schema first, once: two backends migrating at the same moment would race.
-    migrate = _run_backend(env, log_dir / "migrate.log", "migrate")
-    if migrate.wait(timeout=180) != 0:
-        raise RuntimeError(f"backend migrate failed; see {log_dir / 'migrate.log'}")
-    needs_postcodes = fresh or not postgres.run(_postcodes_loaded(server, names["backend"]))
-    importer = (
-        _run_backend(env, log_dir / "import-postcodes.log", "import-postcodes")
-        if needs_postcodes
-        else None
-    )
 
+def _start_servers(
+    prod: ProdLike,
+    server: postgres.Server,
+    tracker_database: str,
+    endpoints: Path,
+    proxy_config: Path,
+    ports: dict[str, int],
+) -> None:
+    """Start the servers (not waiting until they are healthy): the first Rasa server, then
+    everything else, then the second Rasa server once the first has made its tables."""
+    env, log_dir = prod.env, prod.log_dir
     rasa = [
-        rasa_service(env, p, endpoints, log_dir, name=f"rasa-{i + 1}")
-        for i, p in enumerate(rasa_ports)
+        rasa_service(env, ports[f"rasa-{i}"], endpoints, log_dir, name=f"rasa-{i}") for i in (1, 2)
     ]
     others = [
-        simulator_service({**env, "RASA_URL": prod.url}, sim_port, log_dir),
+        simulator_service({**env, "RASA_URL": prod.url}, ports["simulator"], log_dir),
         *(
-            actions_service(env, p, log_dir, name=f"actions-{i + 1}")
-            for i, p in enumerate(action_ports)
+            actions_service(env, ports[f"actions-{i}"], log_dir, name=f"actions-{i}")
+            for i in (1, 2)
         ),
         *(
-            backend_service(env, p, log_dir, name=f"backend-{i + 1}")
-            for i, p in enumerate(backend_ports)
+            backend_service(env, ports[f"backend-{i}"], log_dir, name=f"backend-{i}")
+            for i in (1, 2)
         ),
         Service(
             "proxy",
@@ -441,13 +447,9 @@ def _start(
         prod.services.append(service)
     # Rasa creates its tracker tables at start; the second server waits for them, since two
     # CREATE TABLEs at once collide in PostgreSQL's catalogue. The models then load in parallel.
-    _wait_for_table(server, names["tracker"], "events", rasa[0], timeout=120)
+    _wait_for_table(server, tracker_database, "events", rasa[0], timeout=120)
     rasa[1].start()
     prod.services.append(rasa[1])
-    remaining = max(30.0, timeout - (time.monotonic() - started))
-    wait_healthy(prod.services, remaining)
-    if importer is not None and importer.wait(timeout=remaining) != 0:
-        raise RuntimeError(f"postal-code import failed; see {log_dir / 'import-postcodes.log'}")
 
 
 async def _postcodes_loaded(server: postgres.Server, database: str) -> bool:

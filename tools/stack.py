@@ -82,30 +82,27 @@ def process_env(env: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _service(
+    kind: str, argv: list[str], env: dict[str, str], port: int, log_dir: Path, name: str, host: str
+) -> Service:
+    """One of our servers, healthy when its /healthz says it is `kind`."""
+    return Service(
+        name, argv, f"http://{host}:{port}/healthz", env, log_dir / f"{name}.log", kind=kind
+    )
+
+
 def actions_service(
     env: dict[str, str], port: int, log_dir: Path, name: str = "actions", host: str = "127.0.0.1"
 ) -> Service:
-    return Service(
-        name,
-        [str(BOT_PYTHON), "-m", "bot.action_server", "--host", host, "--port", str(port)],
-        f"http://{host}:{port}/healthz",
-        env,
-        log_dir / f"{name}.log",
-        kind="actions",
-    )
+    argv = [str(BOT_PYTHON), "-m", "bot.action_server", "--host", host, "--port", str(port)]
+    return _service("actions", argv, env, port, log_dir, name, host)
 
 
 def backend_service(
     env: dict[str, str], port: int, log_dir: Path, name: str = "backend", host: str = "127.0.0.1"
 ) -> Service:
-    return Service(
-        name,
-        [str(PY), "-m", "backend", "serve"],
-        f"http://{host}:{port}/healthz",
-        {**env, "BACKEND_PORT": str(port)},
-        log_dir / f"{name}.log",
-        kind="backend",
-    )
+    argv = [str(PY), "-m", "backend", "serve"]
+    return _service("backend", argv, {**env, "BACKEND_PORT": str(port)}, port, log_dir, name, host)
 
 
 def rasa_service(
@@ -116,46 +113,20 @@ def rasa_service(
     name: str = "rasa",
     host: str = "127.0.0.1",
 ) -> Service:
-    return Service(
-        name,
-        [
-            str(BOT_PYTHON),
-            "-m",
-            "rasa",
-            "run",
-            "--enable-api",
-            "--auth-token",
-            env.get("RASA_TOKEN", ""),
-            "--model",
-            # RASA_MODEL: another trained model (e.g. one trained to /tmp while models/ is busy).
-            env.get("RASA_MODEL") or str(MODEL),
-            "--credentials",
-            str(ROOT / "bot" / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
-            "--port",
-            str(port),
-            "--interface",
-            host,
-        ],
-        f"http://{host}:{port}/healthz",
-        env,
-        log_dir / f"{name}.log",
-        kind="rasa",
-    )
+    # RASA_MODEL: another trained model (e.g. one trained to /tmp while models/ is busy).
+    model = env.get("RASA_MODEL") or str(MODEL)
+    argv = [str(BOT_PYTHON), "-m", "rasa", "run", "--enable-api"]
+    argv += ["--auth-token", env.get("RASA_TOKEN", ""), "--model", model]
+    argv += ["--credentials", str(ROOT / "bot" / "credentials.yml"), "--endpoints", str(endpoints)]
+    argv += ["--port", str(port), "--interface", host]
+    return _service("rasa", argv, env, port, log_dir, name, host)
 
 
 def simulator_service(
     env: dict[str, str], port: int, log_dir: Path, name: str = "simulator", host: str = "127.0.0.1"
 ) -> Service:
-    return Service(
-        name,
-        [str(PY), "-m", "simulator", "--host", host, "--port", str(port)],
-        f"http://{host}:{port}/healthz",
-        env,
-        log_dir / f"{name}.log",
-        kind="simulator",
-    )
+    argv = [str(PY), "-m", "simulator", "--host", host, "--port", str(port)]
+    return _service("simulator", argv, env, port, log_dir, name, host)
 
 
 @dataclass
@@ -235,6 +206,20 @@ def wait_healthy(services: list[Service], timeout: float) -> None:
             time.sleep(0.5)
 
 
+def stop_all(services: list[Service], grace: float) -> None:
+    """SIGTERM to each in this order, SIGKILL to those still running after `grace` seconds."""
+    for service in services:
+        service.stop(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for service in services:
+        while service.exited() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if service.exited() is None:
+            service.stop(signal.SIGKILL)
+            if service.process is not None:
+                service.process.wait(timeout=5)
+
+
 def watch(services: list[Service], stop: Callable[[], None]) -> int:
     """Block until a service dies (its exit code) or Ctrl-C / SIGTERM (0); then `stop()`."""
     stopping = False
@@ -310,13 +295,4 @@ class Stack:
         return watch(self.services, self.stop)
 
     def stop(self, grace: float = 10.0) -> None:
-        for service in self.services:
-            service.stop(signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for service in self.services:
-            while service.exited() is None and time.monotonic() < deadline:
-                time.sleep(0.1)
-            if service.exited() is None:
-                service.stop(signal.SIGKILL)
-                if service.process is not None:
-                    service.process.wait(timeout=5)
+        stop_all(self.services, grace)

@@ -3,6 +3,11 @@
 `enqueue` adds the message to the caller's transaction, so the message exists exactly when the
 change it reports (an offer, a claim) is committed. `deliver_due` sends what is due, the oldest
 open message of each person first, so nobody's messages overtake each other.
+
+The rules are the customers' outbox's (bot/messenger_outbox.py): both judge an attempt with
+messenger_platform/send_policy.py's `outcome` and pause with its `pause`. The rows are not
+shared: the bot runs in .venv-bot (Rasa pins SQLAlchemy 1.4) with its own store, while here the
+row is written in the caller's SQLAlchemy 2 transaction and its outcome updates the offer.
 """
 
 from __future__ import annotations
@@ -13,26 +18,20 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, case, func, select, update
+from sqlalchemy import Row, Update, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import MessengerContact, Offer, OutboxMessage, utcnow
+from backend.domain.statuses import OfferStatus
 from backend.observability.metrics import OFFERS, OUTBOX_ATTEMPTS
-from messenger_platform.send_policy import (
-    OutsideWindowError,
-    RateLimiter,
-    Verdict,
-    backoff_seconds,
-    classify,
-    within_window,
-)
+from messenger_platform import send_policy
+from messenger_platform.send_policy import OutsideWindowError, RateLimiter, within_window
 
 log = logging.getLogger(__name__)
 
 FRIENDS_PAGE = "friends"
-MAX_ATTEMPTS = 12  # with the 5-minute cap, about half an hour of Meta being down
 # Longer than a round may take (the transport gives up on a send after 20 s).
 SEND_LEASE = timedelta(seconds=60)
 ROUND_SIZE = 100
@@ -97,7 +96,7 @@ async def deliver_due(
     transport: Transport,
     limiter: RateLimiter,
     now: Callable[[], datetime] = utcnow,
-    backoff: Callable[[int], float] = backoff_seconds,
+    backoff: Callable[[int], float] = send_policy.backoff_seconds,
 ) -> int:
     """Send every message that is due now; returns how many went out.
 
@@ -177,7 +176,6 @@ async def _record(
     backoff: Callable[[int], float],
 ) -> int:
     """Store the outcomes of answered sends in one transaction; returns how many went out."""
-    sent = 0
     results: list[str] = []
     offer_outcomes: dict[int, dict[str, Any]] = {}
     async with sessions() as session:
@@ -187,69 +185,72 @@ async def _record(
         # a withdrawal that won the race is never overwritten by "sent" or "failed".
         with session.no_autoflush:
             for row, (status, data) in batch:
-                raw_error = data.get("error")
-                error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-                code, subcode = error.get("code"), error.get("error_subcode")
-                verdict = classify(status, code, subcode)
                 fresh = await session.get(OutboxMessage, row.id)
                 if fresh is None:
                     continue
-                fresh.attempts += 1
-                if verdict is Verdict.SENT:
-                    fresh.sent_at = now()
-                    # A withdrawal while the send was in flight marked it "not sent"; Meta
-                    # took it, and what went out is what the record says.
-                    fresh.failed_at = None
-                    sent += 1
-                    results.append("sent")
-                    if fresh.offer_id is not None:
-                        offer_outcomes[fresh.offer_id] = {
-                            "status": "sent",
-                            "sent_at": fresh.sent_at,
-                        }
-                    continue
-                fresh.error = f"{status} {code}/{subcode}: {error.get('message', '')}"
-                if verdict is Verdict.RETRY and fresh.attempts < MAX_ATTEMPTS:
-                    fresh.next_attempt_at = now() + timedelta(seconds=backoff(fresh.attempts - 1))
-                    results.append("retry")
-                    log.warning("outbox %s to %s: %s; retrying", row.id, row.recipient, fresh.error)
-                else:
-                    fresh.failed_at = now()
-                    results.append("failed")
-                    log.error("outbox %s to %s failed: %s", row.id, row.recipient, fresh.error)
-                    if fresh.offer_id is not None:
-                        offer_outcomes[fresh.offer_id] = {"status": "failed", "error": fresh.error}
+                outcome = send_policy.outcome(status, data, fresh.attempts, backoff)
+                results.append(outcome.result)
+                offer_outcome = _apply(fresh, outcome, now())
+                if fresh.offer_id is not None and offer_outcome is not None:
+                    offer_outcomes[fresh.offer_id] = offer_outcome
             for offer_id in sorted(offer_outcomes):
-                outcome = offer_outcomes[offer_id]
-                if outcome["status"] == "sent":
-                    # Withdrawn while in flight: it stays withdrawn, but the Friend has seen
-                    # it, so the record says when it went out.
-                    statement = (
-                        update(Offer)
-                        .where(
-                            Offer.id == offer_id,
-                            Offer.status.in_(("queued", "withdrawn")),
-                            Offer.sent_at.is_(None),
-                        )
-                        .values(
-                            status=case((Offer.status == "queued", "sent"), else_=Offer.status),
-                            sent_at=outcome["sent_at"],
-                        )
-                    )
-                else:
-                    statement = (
-                        update(Offer)
-                        .where(Offer.id == offer_id, Offer.status == "queued")
-                        .values(**outcome)
-                    )
+                statement = _offer_update(offer_id, offer_outcomes[offer_id])
                 await session.execute(statement.execution_options(synchronize_session=False))
         await session.commit()
     # Counted once committed: outcomes lost to a crash are sent again, not counted twice.
     for result in results:
         OUTBOX_ATTEMPTS.labels(page, result).inc()
-    for outcome in offer_outcomes.values():
-        OFFERS.labels(outcome["status"]).inc()
-    return sent
+    for offer_outcome in offer_outcomes.values():
+        OFFERS.labels(offer_outcome["status"]).inc()
+    return results.count("sent")
+
+
+def _apply(
+    message: OutboxMessage, outcome: send_policy.Outcome, at: datetime
+) -> dict[str, Any] | None:
+    """Write one attempt's outcome on its row; what its offer becomes (None: unchanged)."""
+    message.attempts += 1
+    if outcome.result == "sent":
+        message.sent_at = at
+        # A withdrawal while the send was in flight marked it "not sent"; Meta took it, and
+        # what went out is what the record says.
+        message.failed_at = None
+        return {"status": OfferStatus.SENT, "sent_at": at}
+    message.error = outcome.error
+    if outcome.result == "retry":
+        message.next_attempt_at = at + outcome.retry_in
+        log.warning("outbox %s to %s: %s; retrying", message.id, message.recipient, outcome.error)
+        return None
+    message.failed_at = at
+    log.error("outbox %s to %s failed: %s", message.id, message.recipient, outcome.error)
+    return {"status": OfferStatus.FAILED, "error": outcome.error}
+
+
+def _offer_update(offer_id: int, outcome: dict[str, Any]) -> Update:
+    if outcome["status"] == OfferStatus.SENT:
+        # Withdrawn while in flight: it stays withdrawn, but the Friend has seen it, so the
+        # record says when it went out.
+        return (
+            update(Offer)
+            .where(
+                Offer.id == offer_id,
+                Offer.status.in_((OfferStatus.QUEUED, OfferStatus.WITHDRAWN)),
+                Offer.sent_at.is_(None),
+            )
+            .values(
+                status=case(
+                    (Offer.status == OfferStatus.QUEUED, OfferStatus.SENT), else_=Offer.status
+                ),
+                sent_at=outcome["sent_at"],
+            )
+        )
+    # Only an offer still waiting for its message takes the outcome (the table's queued →
+    # failed); one claimed or withdrawn meanwhile keeps what happened to it.
+    return (
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status == OfferStatus.QUEUED)
+        .values(**outcome)
+    )
 
 
 async def next_due_in(
@@ -284,9 +285,5 @@ async def run(
             wait = await next_due_in(sessions, page, clock)
         except Exception:  # the loop must outlive a bad row or a database hiccup
             log.exception("outbox round failed")
-            wait = 5.0
-        timeout = 5.0 if wait is None else min(5.0, wait)
-        waiters = {asyncio.ensure_future(wakeup.wait()), asyncio.ensure_future(stopping.wait())}
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        for waiter in waiters:
-            waiter.cancel()
+            wait = None
+        await send_policy.pause(wakeup, stopping, wait)

@@ -27,8 +27,18 @@ function safeUrl(url) {
   }
 }
 
+// The chat, typing dots and quick replies above a phone's action buttons, the composer and
+// status line below them: the same in both phones, so written once in index.html's template.
+function addPhoneParts(root) {
+  const parts = document.getElementById("phone-parts").content.cloneNode(true);
+  const actions = root.querySelector(".actions");
+  actions.before(...[".chat", ".typing", ".quick-replies"].map((s) => parts.querySelector(s)));
+  actions.after(...[".composer", ".status"].map((s) => parts.querySelector(s)));
+}
+
 class Pane {
   constructor(root) {
+    addPhoneParts(root);
     this.root = root;
     this.page = root.dataset.page;
     this.chat = root.querySelector(".chat");

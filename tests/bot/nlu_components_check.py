@@ -14,6 +14,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -137,11 +138,27 @@ def main() -> None:
         out["two_intents"] = [
             (r["name"], r["confidence"]) for r in message_two.get("intent_ranking")
         ]
-        out["untrained_intent"] = (
-            LinearIntentClassifier.load(config, storage, Resource("never_trained"), CONTEXT)
-            .process([featurized("Hallo", featurizer, words)])[0]
-            .get(INTENT)
+        untrained = LinearIntentClassifier.load(config, storage, Resource("never_trained"), CONTEXT)
+        out["untrained_intent"] = untrained.process([featurized("Hallo", featurizer, words)])[
+            0
+        ].get(INTENT)
+
+        # The FallbackClassifier after it (config.yml) reads every message's intent.
+        fallback = FallbackClassifier.create(
+            {**FallbackClassifier.get_default_config(), "threshold": 0.4},
+            storage,
+            Resource("fallback"),
+            CONTEXT,
         )
+        after_fallback = {
+            "untrained": untrained.process([featurized("Hallo", featurizer, words)]),
+            "no_features": loaded.process([Message(data={TEXT: "x"})]),
+            "trained": loaded.process([featurized("der Drucker druckt nicht", featurizer, words)]),
+        }
+        out["after_fallback"] = {
+            case: fallback.process(messages)[0].get(INTENT)["name"]
+            for case, messages in after_fallback.items()
+        }
     json.dump(out, sys.stdout)
 
 

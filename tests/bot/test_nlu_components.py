@@ -63,8 +63,19 @@ def test_a_message_without_a_known_word_keeps_some_confidence_for_none_of_these(
 
 
 def test_no_features_or_no_training_gives_no_intent(observed: dict[str, Any]) -> None:
-    assert observed["no_features_intent"] is None
-    assert observed["untrained_intent"] is None
+    # As DIET says it: no name, no confidence (None made the FallbackClassifier crash).
+    assert observed["no_features_intent"] == {"name": None, "confidence": 0.0}
+    assert observed["untrained_intent"] == {"name": None, "confidence": 0.0}
+
+
+def test_the_fallback_classifier_answers_when_there_is_no_intent(
+    observed: dict[str, Any],
+) -> None:
+    assert observed["after_fallback"] == {
+        "untrained": "nlu_fallback",
+        "no_features": "nlu_fallback",
+        "trained": "describe_problem",
+    }
 
 
 def test_two_intents_are_both_ranked(observed: dict[str, Any]) -> None:

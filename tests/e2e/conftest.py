@@ -23,6 +23,7 @@ import pytest
 from bot.messenger_store import MessengerStore
 from messenger_platform.events import InboundEvent
 from simulator.webhook_bodies import encode_signed, page_body
+from tools.prodlike import ProdLike
 from tools.stack import MODEL, ROOT, Stack
 
 CRASHED_SENDER = "e2e-before-restart"
@@ -54,6 +55,23 @@ class System:
     env: dict[str, str]
     log_dir: Path
     stack: Stack  # to stop, kill or restart one process (crash tests)
+
+
+def stack_system(stack: Stack, graph_url: str, simulator_url: str) -> System:
+    """The end-to-end helpers' view of a started Stack."""
+    env = stack.env
+    return System(
+        env["RASA_URL"], env["BACKEND_URL"], graph_url, simulator_url, env, stack.log_dir, stack
+    )
+
+
+def as_system(prod: ProdLike) -> System:
+    """The end-to-end helpers' view of the prod-like topology: Rasa and the backend are both
+    the proxy. Its Stack stops no single process; the helpers only want the URLs."""
+    stack = Stack(prod.env, prod.log_dir)
+    return System(
+        prod.url, prod.url, prod.graph_url, prod.simulator_url, prod.env, prod.log_dir, stack
+    )
 
 
 @pytest.fixture(scope="session")
@@ -100,15 +118,7 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
     try:
         stack.build()
         stack.start(timeout=400)
-        yield System(
-            rasa_url=stack.env["RASA_URL"],
-            backend_url=stack.env["BACKEND_URL"],
-            graph_url=graph_url,
-            simulator_url=simulator_url,
-            env=stack.env,
-            log_dir=log_dir,
-            stack=stack,
-        )
+        yield stack_system(stack, graph_url, simulator_url)
     finally:
         stack.stop()
         graph.terminate()

@@ -9,13 +9,10 @@ from sqlalchemy import select, update
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import Customer, Friend, Job, Offer
 from backend.domain.jobs import new_reference
-from benchmarks.load_test import (
-    LoadResult,
-    check_invariants,
-    report,
-    run_load,
-    target_from_system,
-)
+from benchmarks.load.figures import LoadResult, report
+from benchmarks.load.invariants import check_invariants
+from benchmarks.load.topologies import target_from_system
+from benchmarks.load_test import run_load
 from tests.e2e.conftest import System
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,7 @@ import pytest
 
 from simulator.graph_client import fetch_calls, wait_for_calls
 from simulator.webhook_bodies import encode_signed, page_body, text_event
-from tests.e2e.conftest import SECRETS, System
+from tests.e2e.conftest import SECRETS, as_system
 from tests.e2e.conversation import (
     FRIENDS_TOKEN,
     SCRIPTED_CUSTOMERS,
@@ -36,7 +36,7 @@ from tests.e2e.conversation import (
     text,
 )
 from tools.prodlike import ProdLike, start_prod_like
-from tools.stack import ROOT, Stack
+from tools.stack import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -63,19 +63,6 @@ def prod(tmp_path_factory: pytest.TempPathFactory, geonames_dir: Path) -> Iterat
         artifacts.mkdir(parents=True, exist_ok=True)
         for log in topology.log_dir.glob("*.log"):
             shutil.copy(log, artifacts / log.name)
-
-
-def as_system(prod: ProdLike) -> System:
-    """The end-to-end helpers' view: Rasa and the backend are both the proxy."""
-    return System(
-        rasa_url=prod.url,
-        backend_url=prod.url,
-        graph_url=prod.graph_url,
-        simulator_url=prod.simulator_url,
-        env=prod.env,
-        log_dir=prod.log_dir,
-        stack=Stack(prod.env, prod.log_dir),
-    )
 
 
 async def _rows(prod: ProdLike, sql: str, *args: Any) -> list[asyncpg.Record]:

@@ -1,10 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
 from messenger_platform.send_policy import (
+    MAX_ATTEMPTS,
+    Outcome,
     RateLimiter,
     Verdict,
     backoff_seconds,
     classify,
+    outcome,
     within_window,
 )
 
@@ -65,3 +68,16 @@ async def test_rate_limiter_lets_a_full_bucket_through_then_paces() -> None:
     # The next 50 wait one token (1/50 s) each: a second in all, never faster than the rate.
     assert len(sleeps) == 50
     assert abs(now[0] - 1.0) < 1e-9
+
+
+def test_an_attempt_is_sent_retried_after_its_backoff_or_failed_for_good() -> None:
+    assert outcome(200, {"message_id": "m.1"}, 0) == Outcome("sent")
+    down = {"error": {"code": 2, "message": "down"}}
+    assert outcome(503, down, 3, backoff=float) == Outcome(
+        "retry", "503 2/None: down", timedelta(seconds=3)
+    )
+    gone = {"error": {"code": 551, "error_subcode": 1545041, "message": "gone"}}
+    assert outcome(400, gone, 0) == Outcome("failed", "400 551/1545041: gone")
+    # The last allowed attempt is not retried, whatever the answer.
+    assert outcome(503, down, MAX_ATTEMPTS - 2, backoff=float).result == "retry"
+    assert outcome(503, down, MAX_ATTEMPTS - 1).result == "failed"
