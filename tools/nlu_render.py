@@ -59,25 +59,33 @@ def _footer(command: str, when: str) -> list[str]:
     return ["", f"*Command: `{COMMAND} {command}`; measured {when}.*"]
 
 
-def _intent_tables() -> list[str]:
-    lines = ["", f"### Intents: {FOLDS}-fold cross-validation, configurations compared", ""]
-    lines += [
-        "| variant | configuration | intent macro-F1 | weighted F1 | accuracy | 5 folds took "
-        "| measured |",
-        "|---|---|---|---|---|---|---|",
-    ]
+def _cv_table() -> list[str]:
+    rows = []
     for name in VARIANTS:
         intents = load_json(OUT / name / "intent_report.json")
         if intents is None:
             continue  # not measured
         timing = load_json(OUT / name / "timing.json")
         took = f"{timing['seconds'] / 60:.0f} min" if timing else "–"
-        lines.append(
+        rows.append(
             f"| {name} | {VARIANT_TITLES.get(name, '')} | {macro_f1(intents):.3f} "
             f"| {intents['weighted avg']['f1-score']:.3f} | {intents['accuracy']:.3f} | {took} "
             f"| {_measured(OUT / name / 'timing.json')} |"
         )
-    lines += _footer("cv <variant>", "as in the last column (the same seeded folds for every row)")
+    if not rows:
+        return []
+    lines = ["", f"### Intents: {FOLDS}-fold cross-validation, configurations compared", ""]
+    lines += [
+        "| variant | configuration | intent macro-F1 | weighted F1 | accuracy | 5 folds took "
+        "| measured |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+    return lines + _footer("cv <variant>", "as in the last column (the same seeded folds)")
+
+
+def _intent_tables() -> list[str]:
+    lines = _cv_table()
     chosen = load_json(OUT / CHOSEN / "intent_report.json")
     if chosen is None:
         return lines
@@ -160,27 +168,33 @@ def _names_table() -> list[str]:
     names = load_json(path)
     if names is None:
         return []
-    model = names["model"] + (
-        f" (fingerprint {names['model_fingerprint']}…)" if "model_fingerprint" in names else ""
+    model = f"`{names['model']}`" + (
+        f", fingerprint {names['model_fingerprint']}…" if "model_fingerprint" in names else ""
     )
     lines = ["", f"### Full names at the name question ({model})", ""]
-    lines += ["| set | file | names | read as inform | otherwise |", "|---|---|---|---|---|"]
+    lines += [
+        "| set | file | names | read as inform | lowest confidence of those | otherwise |",
+        "|---|---|---|---|---|---|",
+    ]
+    misread: list[str] = []
     for title in ("development names", "held-out names"):
         result = names[title]
         counts: dict[str, int] = result["counts"]
         others = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "inform") or "–"
+        lowest = min(
+            (r["confidence"] for r in result["read"] if r["intent"] == "inform"), default=0
+        )
         lines.append(
             f"| {title} | `{result['file']}` | {sum(counts.values())} "
-            f"| {counts.get('inform', 0)} | {others} |"
+            f"| {counts.get('inform', 0)} | {lowest:.2f} | {others} |"
         )
-        misread = [r for r in result["read"] if r["intent"] != "inform"]
-        if misread and title == "held-out names":
-            lines.append("")
-            lines.append(
-                "Held-out names not read as `inform`: "
-                + ", ".join(f"“{r['text']}” ({r['intent']} {r['confidence']:.2f})" for r in misread)
-                + "."
-            )
+        misread += [
+            f"“{r['text']}” ({title}: {r['intent']} {r['confidence']:.2f})"
+            for r in result["read"]
+            if r["intent"] != "inform"
+        ]
+    if misread:
+        lines += ["", f"Not read as `inform`: {', '.join(misread)}."]
     return lines + _footer("names", _measured(path))
 
 
