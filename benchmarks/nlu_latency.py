@@ -64,8 +64,9 @@ def main() -> None:
 
     from rasa.core.agent import Agent
 
-    from bot.sentence_embeddings import embed
+    from tools.nlu_common import untyped
 
+    embed = untyped("bot.sentence_embeddings").embed
     agent = Agent.load(str(args.model))
     loop = asyncio.new_event_loop()
     texts = sample_texts(args.messages)

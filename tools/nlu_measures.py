@@ -17,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tools.nlu_common import (
     ENTITY_LABELS,
     HELD_OUT_DIR,
     ROOT,
     build_spacy,
     load_nlu_data,
+    untyped,
     variant_config,
+    yaml_dump,
+    yaml_load,
 )
 
 # name -> (file or None for data/, what the set is), in the report's order.
@@ -101,12 +102,11 @@ def evaluate_ruler(data: Any) -> dict[str, Any]:
     """Token-level precision/recall/F1 of the ruler per label and their macro average (the
     way rasa scores entities), and every disagreement."""
     import spacy
-    from sklearn.metrics import precision_recall_fscore_support
 
     with tempfile.TemporaryDirectory() as directory:
         nlp = spacy.load(build_spacy(Path(directory)))
     targets, predictions, disagreements = _compare(nlp, data)
-    precision, recall, f1, support = precision_recall_fscore_support(
+    precision, recall, f1, support = untyped("sklearn.metrics").precision_recall_fscore_support(
         targets, predictions, labels=list(ENTITY_LABELS), zero_division=0
     )
     per_label = {
@@ -153,7 +153,7 @@ def parser(model: Path) -> Callable[[str], dict[str, Any]]:
 
 def _examples(path: Path) -> list[str]:
     """The example texts of a Rasa NLU file (names carry no annotations)."""
-    document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document: dict[str, Any] = yaml_load(path.read_text(encoding="utf-8"))
     return [
         line[2:].strip()
         for block in document["nlu"]
@@ -201,7 +201,7 @@ def _train_nlu(variant: str, directory: Path) -> Path:
 
     config = directory / f"{variant}.yml"
     settings = variant_config(variant, build_spacy(directory / "spacy"))
-    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    config.write_text(yaml_dump(settings, sort_keys=False), encoding="utf-8")
     model = train_nlu(str(config), str(ROOT / "data"), str(directory), fixed_model_name=variant)
     if model is None:
         raise RuntimeError(f"rasa trained no model for {variant}")
@@ -212,7 +212,7 @@ def evaluate_gibberish() -> dict[str, Any]:
     """Share of random letter strings the FallbackClassifier catches, with the "none of these"
     score of bot/intent_classifier.py (config.yml as it is) and without it (no_reject); both
     models trained on data/ here, in one process (the e5 vectors are computed once)."""
-    from bot.intent_classifier import words
+    words = untyped("bot.intent_classifier").words
 
     texts = letter_strings()
     # The score only applies to a message with no word from the training data.

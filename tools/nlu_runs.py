@@ -12,8 +12,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tools.nlu_common import (
     FOLD_SEED,
     FOLDS,
@@ -23,7 +21,9 @@ from tools.nlu_common import (
     build_spacy,
     load_nlu_data,
     save_json,
+    untyped,
     variant_config,
+    yaml_dump,
 )
 
 
@@ -43,7 +43,7 @@ def run_cv(name: str, nlu: Path = ROOT / "data", out_name: str | None = None) ->
     spacy_path = build_spacy(out / "spacy")
     config_path = out / "config.yml"
     config_path.write_text(
-        yaml.safe_dump(variant_config(name, spacy_path), sort_keys=False), encoding="utf-8"
+        yaml_dump(variant_config(name, spacy_path), sort_keys=False), encoding="utf-8"
     )
     numpy.random.seed(FOLD_SEED)
     from rasa.__main__ import main as rasa_main
@@ -68,11 +68,11 @@ def run_split(name: str, nlu: Path = ROOT / "data", out_name: str | None = None)
 
     out = _fresh(OUT / (out_name or f"split_{name}"))
     data = drop_intents_below_freq(load_nlu_data(nlu), FOLDS)
-    train, test = data.train_test_split(train_frac=0.8, random_seed=SPLIT_SEED)
-    RasaYAMLWriter().dump(out / "train.yml", train)
-    RasaYAMLWriter().dump(out / "test.yml", test)
+    training, testing = data.train_test_split(train_frac=0.8, random_seed=SPLIT_SEED)
+    RasaYAMLWriter().dump(out / "train.yml", training)
+    RasaYAMLWriter().dump(out / "test.yml", testing)
     config = variant_config(name, build_spacy(out / "spacy"))
-    (out / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (out / "config.yml").write_text(yaml_dump(config, sort_keys=False), encoding="utf-8")
     rasa = [sys.executable, "-m", "rasa"]
     train = ["train", "nlu", "-c", str(out / "config.yml"), "--nlu", str(out / "train.yml")]
     test = ["test", "nlu", "-m", str(out / "model.tar.gz"), "--nlu", str(out / "test.yml")]
@@ -93,27 +93,26 @@ def run_standin(nlu: Path = ROOT / "data", merge: dict[str, str] | None = None) 
     model). Intents with fewer than 5 examples are left out as rasa does. ``merge`` maps an
     intent to another label, to measure what merging intents (retrieval intents) would give.
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.metrics import classification_report
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.pipeline import make_pipeline, make_union
-    from sklearn.svm import LinearSVC
+    vectorizers = untyped("sklearn.feature_extraction.text")
+    metrics = untyped("sklearn.metrics")
+    selection, pipeline = untyped("sklearn.model_selection"), untyped("sklearn.pipeline")
+    svm = untyped("sklearn.svm")
 
     examples = [(m.get("text"), m.get("intent")) for m in load_nlu_data(nlu).intent_examples]
     counts = Counter(intent for _, intent in examples)
     examples = [(text, (merge or {}).get(i, i)) for text, i in examples if counts[i] >= FOLDS]
     texts = [text.lower() for text, _ in examples]
     labels = [intent for _, intent in examples]
-    model = make_pipeline(
-        make_union(
-            CountVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)),
-            CountVectorizer(analyzer="char_wb", ngram_range=(1, 4)),
+    model = pipeline.make_pipeline(
+        pipeline.make_union(
+            vectorizers.CountVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)),
+            vectorizers.CountVectorizer(analyzer="char_wb", ngram_range=(1, 4)),
         ),
-        LinearSVC(C=0.5, max_iter=5000),
+        svm.LinearSVC(C=0.5, max_iter=5000),
     )
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=FOLD_SEED)
-    predicted = cross_val_predict(model, texts, labels, cv=folds)
-    report: dict[str, Any] = classification_report(
+    folds = selection.StratifiedKFold(FOLDS, shuffle=True, random_state=FOLD_SEED)
+    predicted = selection.cross_val_predict(model, texts, labels, cv=folds)
+    report: dict[str, Any] = metrics.classification_report(
         labels, predicted, output_dict=True, zero_division=0
     )
     report["errors"] = [
