@@ -35,13 +35,14 @@ lint: $(VENV)
 	$(PY) -m ruff check --output-format concise .
 	$(PY) -m ruff format --check .
 
-# Two runs: the backend's packages against .venv, the bot's (actions/, bot/, the NLU report)
+# Two runs: the backend's packages against .venv, the bot's (actions/, bot/, the NLU report
+# and its latency benchmark)
 # against .venv-bot, where Rasa, rasa-sdk and spaCy live. They ship no type hints marker, so
 # mypy reads their sources (--follow-untyped-imports).
 typecheck: $(VENV) $(VENV_BOT)
 	$(PY) -m mypy
 	$(PY) -m mypy --python-executable .venv-bot/bin/python --follow-untyped-imports \
-		-p actions -p bot -m tools.nlu_report
+		-p actions -p bot -m tools.nlu_report -m benchmarks.nlu_latency
 
 validate: $(VENV_BOT)
 	.venv-bot/bin/python -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
