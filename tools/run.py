@@ -46,8 +46,10 @@ SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
 DEMO_STAFF = ("support@demo.techfriends", "demo-console-password")
 
 
-def _backend(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(PY), "-m", "backend", *args], cwd=ROOT, env=env, check=True)
+def _backend(env: dict[str, str], *args: str) -> int:
+    """Run a backend command; its exit code. The backend says itself what went wrong (e.g. one
+    line about DATABASE_URL), so a failure ends make demo/run without a second traceback."""
+    return subprocess.run([str(PY), "-m", "backend", *args], cwd=ROOT, env=env).returncode
 
 
 def _demo_staff(env: dict[str, str]) -> None:
@@ -128,8 +130,9 @@ def main() -> int:
         if not env.get("GEONAMES_DIR"):
             print("Set GEONAMES_DIR to a folder with DE.txt, AT.txt, CH.txt (see README).")
             return 2
-        _backend(env, "import-postcodes")
-        _backend(env, "load-demo-friends")
+        code = _backend(env, "import-postcodes") or _backend(env, "load-demo-friends")
+        if code:
+            return code
         _demo_staff(env)
     else:
         env = load_environment()
@@ -137,9 +140,11 @@ def main() -> int:
         if missing:
             print("make run needs these settings (environment or .env):", ", ".join(missing))
             return 2
-        _backend(env, "migrate")
-        if env.get("GEONAMES_DIR"):
-            _backend(env, "import-postcodes")
+        code = _backend(env, "migrate")
+        if not code and env.get("GEONAMES_DIR"):
+            code = _backend(env, "import-postcodes")
+        if code:
+            return code
 
     stack = Stack(env, log_dir, with_simulator=args.mode == "demo")
     stack.build()

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools import postgres
+from tools import postgres, run
 from tools.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,3 +91,20 @@ def test_an_unusable_scheme_ends_the_process_with_one_line(tmp_path: Path) -> No
         assert len(lines) == 1, refused.stderr
         assert "DATABASE_URL" in lines[0] and "postgresql://" in lines[0]
         assert "secret" not in refused.stderr
+
+
+def test_make_run_with_an_unusable_scheme_stops_with_the_backends_one_line() -> None:
+    # `make run` is `python -m tools.run run`: it migrates first, and that refusal must reach
+    # the person as the backend's line, not as a second traceback from the runner.
+    secrets = {name: "x" for name in run.REQUIRED_FOR_RUN}
+    refused = subprocess.run(
+        [sys.executable, "-m", "tools.run", "run"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **secrets, "DATABASE_URL": "mysql://db/tf"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert "DATABASE_URL" in refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
