@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -27,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from backend.domain.bitsets import language_bits, skill_bits
 from backend.domain.geo import lat_band
+from product.channels import DEFAULT_CHANNEL
 from product.languages import DEFAULT_LANGUAGE
 
 
@@ -53,6 +55,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_status_token() -> str:
+    """A job's status-page key: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime,
@@ -76,9 +83,18 @@ class PostalCode(Base):
 
 
 class Customer(Base):
+    """A person on one channel: (channel, channel_id) names them, channel_id being the
+    conversation's sender id in Rasa (a Messenger PSID, a web-chat session)."""
+
     __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("channel", "channel_id", name="uq_customers_channel_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    psid: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(
+        String(20), default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL
+    )
+    channel_id: Mapped[str] = mapped_column(String(64))
+    # Optional (asked on the website only): news goes there too when the chat cannot reach them.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
@@ -186,6 +202,7 @@ def is_modelled(name: str | None, type_: str, _parent_names: object) -> bool:
 
 class Job(Base):
     __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("status_token", name="uq_jobs_status_token"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -205,6 +222,12 @@ class Job(Base):
     window_start: Mapped[datetime]
     window_end: Mapped[datetime]
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    # The door the job came through; news about it goes back the same way.
+    channel: Mapped[str] = mapped_column(
+        String(20), default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL
+    )
+    # The private status page's key (/b/<token>): unguessable, never shown in lists.
+    status_token: Mapped[str | None] = mapped_column(String(64), default=new_status_token)
     assigned_friend_id: Mapped[int | None] = mapped_column(ForeignKey("friends.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
@@ -347,7 +370,11 @@ class CustomerNotice(Base):
     # Sent along as an entity: the bot drops a notice id it has handled before.
     notice_id: Mapped[str] = mapped_column(String(32), unique=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
-    psid: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(
+        String(20), default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL
+    )
+    # The customer's conversation in Rasa (their id on the channel).
+    conversation_id: Mapped[str] = mapped_column(String(64))
     intent: Mapped[str] = mapped_column(String(64))
     entities: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # pending → sent | failed (given up; support was alerted)
