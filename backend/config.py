@@ -74,6 +74,11 @@ class Settings:
     # The customers' channel store (bot/messenger_store.py): raw messages, replies, profiles.
     # Erasing a customer deletes their rows there too; "" when there is none to reach.
     channel_store_url: str = ""
+    # The website chat's own store (bot/webchat_store.py), erased the same way; "" for none.
+    webchat_store_url: str = ""
+    # Where customers reach this backend (the status page links /b/<token> in job JSON, chats
+    # and mails); behind a proxy, its public https origin.
+    public_base_url: str = "http://127.0.0.1:8000"
     customer_page_access_token: str = ""
     console_secure_cookies: bool = False
     transcript_retention_days: int = 0
@@ -135,6 +140,12 @@ class Settings:
             # The same variables the bot reads, so both point at the same store.
             channel_store_url=e.get("MESSENGER_STORE_URL")
             or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",
+            webchat_store_url=e.get("WEBCHAT_STORE_URL")
+            or f"sqlite:///{e.get('WEBCHAT_STORE_PATH') or var / 'webchat.db'}",
+            public_base_url=(
+                e.get("PUBLIC_BASE_URL")
+                or f"http://{e.get('BACKEND_HOST') or '127.0.0.1'}:{e.get('BACKEND_PORT') or 8000}"
+            ).rstrip("/"),
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),

@@ -85,7 +85,7 @@ async def seed(url: str, jobs: int) -> None:
     now = datetime.now(UTC)
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:
-        customer = Customer(psid="bench", name="B", phone="+49", language="de", country="DE")
+        customer = Customer(channel_id="bench", name="B", phone="+49", language="de", country="DE")
         session.add(customer)
         await session.flush()
         for start in range(0, jobs, CHUNK):

@@ -39,15 +39,17 @@ class RasaClient:
         return {**extra, "token": self._token} if self._token else extra
 
     async def trigger_intent(
-        self, conversation_id: str, intent: str, entities: dict[str, Any]
+        self, conversation_id: str, intent: str, entities: dict[str, Any], channel: str
     ) -> Delivery:
+        """Rasa runs the intent's turn and sends what the bot says through `channel`'s output
+        (the customer's own: Messenger's Send API, the website chat's socket)."""
         url = f"{self._base_url}/conversations/{conversation_id}/trigger_intent"
         # Rasa's log lines for this turn then name the request that caused it.
         headers = {**logs.outgoing_headers(), logs.CONVERSATION_ID_HEADER: conversation_id}
         try:
             async with self._http.post(
                 url,
-                params=self._params(output_channel="messenger"),
+                params=self._params(output_channel=channel),
                 json={"name": intent, "entities": entities},
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self._timeout),

@@ -67,7 +67,7 @@ FRIEND_ACTIONS: dict[str, tuple[tuple[FriendStatus, ...], FriendStatus]] = {
 @dataclass(frozen=True)
 class BoardRow:
     job: Job
-    customer_psid: str
+    customer_id: str  # their id on their channel: the conversation's id
     friend_name: str
     overdue: bool
     due_at: datetime | None
@@ -82,9 +82,9 @@ def urgency(job: Job, now: datetime) -> tuple[int, float]:
 
 
 def _jobs_with_names(statuses: tuple[str, ...]) -> Select[Job, str, str]:
-    """Jobs in these statuses, with the customer's psid and the assigned Friend's name."""
+    """Jobs in these statuses, with the customer's id and the assigned Friend's name."""
     return (
-        select(Job, Customer.psid, Friend.name)
+        select(Job, Customer.channel_id, Friend.name)
         .join(Customer, Job.customer_id == Customer.id)
         .outerjoin(Friend, Job.assigned_friend_id == Friend.id)
         .where(Job.status.in_(statuses))
@@ -102,7 +102,7 @@ async def board(session: AsyncSession, now: datetime, closed_limit: int = 50) ->
     return [
         BoardRow(
             job=job,
-            customer_psid=psid,
+            customer_id=customer_id,
             friend_name=name or "",
             overdue=job.contact_deadline_at is not None
             and job.contact_deadline_at < now
@@ -111,7 +111,7 @@ async def board(session: AsyncSession, now: datetime, closed_limit: int = 50) ->
             if job.status in OPEN_STATUSES
             else None,
         )
-        for job, psid, name in rows
+        for job, customer_id, name in rows
     ]
 
 

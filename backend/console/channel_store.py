@@ -1,9 +1,10 @@
-"""Erasure in the customers' channel store.
+"""Erasure in the channels' own stores.
 
-Our Messenger channel (bot/messenger_store.py) keeps each customer's raw webhook events (their
-texts), queued replies and Graph profile (first name, locale) in its own database, next to
-Rasa's tracker store. It forgets them by itself after a while; an erasure request must not
-wait for that.
+Each channel of the bot may keep rows about a customer in its own database, next to Rasa's
+tracker store: our Messenger channel (bot/messenger_store.py) their raw webhook events (their
+texts), queued replies and Graph profile (first name, locale); the website chat
+(bot/webchat_store.py) its sessions and messages. They forget them by themselves after a while;
+an erasure request must not wait for that.
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from sqlalchemy import bindparam, column, delete, inspect, table
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from backend.adapters.db import async_url
+from product.channels import MESSENGER, WEBCHAT
 
-# Table and the column naming the customer, as bot/messenger_store.py creates them.
-_ROWS_OF = (
-    ("inbox", "sender"),
-    ("outbox", "recipient"),
-    ("profiles", "psid"),
-    ("contacts", "psid"),
-)
+# Per channel: each table and the column naming the customer (their id on the channel), as
+# the channel's store creates them. A table that is not there (yet) is skipped.
+ROWS_OF: dict[str, tuple[tuple[str, str], ...]] = {
+    MESSENGER: (
+        ("inbox", "sender"),
+        ("outbox", "recipient"),
+        ("profiles", "psid"),
+        ("contacts", "psid"),
+    ),
+    WEBCHAT: (
+        ("webchat_messages", "conversation_id"),
+        ("webchat_sessions", "conversation_id"),
+    ),
+}
 
 
 def _engine(url: str) -> AsyncEngine | None:
@@ -37,9 +46,10 @@ def _engine(url: str) -> AsyncEngine | None:
     return create_async_engine(async_url(url))
 
 
-async def erase(url: str, psid: str) -> int:
-    """Delete every row of the customer's; returns how many. An engine per call: erasures are
-    rare, and the bot may create its store after the backend started."""
+async def erase(url: str, customer_id: str, channel: str = MESSENGER) -> int:
+    """Delete every row of the customer's in the store of their channel at `url`; returns how
+    many. An engine per call: erasures are rare, and the bot may create its store after the
+    backend started."""
     engine = _engine(url)
     if engine is None:
         return 0
@@ -47,11 +57,11 @@ async def erase(url: str, psid: str) -> int:
     try:
         async with engine.begin() as connection:
             present = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
-            for name, key in _ROWS_OF:
+            for name, key in ROWS_OF.get(channel, ()):
                 if name in present:
                     rows = table(name, column(key))
                     result = await connection.execute(
-                        delete(rows).where(rows.c[key] == bindparam("psid")), {"psid": psid}
+                        delete(rows).where(rows.c[key] == bindparam("who")), {"who": customer_id}
                     )
                     removed += max(result.rowcount, 0)
     finally:

@@ -72,6 +72,22 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "taken_over": ("Sie haben das Gespräch übernommen.", "You took over the conversation."),
     "handed_back": ("Das Gespräch ist wieder beim Bot.", "The bot has the conversation again."),
     "reply_queued": ("Antwort wird gesendet.", "Reply is being sent."),
+    "reply_delivered": (
+        "Antwort ist im Chat auf der Website angekommen.",
+        "The reply reached the chat on the website.",
+    ),
+    "reply_kept": (
+        "Gesendet. Der Kunde hat den Website-Chat gerade nicht offen; er sieht die Antwort, "
+        "sobald er ihn wieder öffnet.",
+        "Sent. The customer does not have the website chat open; they see the reply when they "
+        "open it again.",
+    ),
+    "reply_failed": (
+        "Die Antwort kam nicht an (der Website-Chat ist nicht erreichbar). Bitte später "
+        "nochmal senden.",
+        "The reply did not arrive (the website chat cannot be reached). Please send it again "
+        "later.",
+    ),
     "reply_empty": ("Bitte schreiben Sie eine Antwort.", "Please write a reply."),
     "reply_too_long": (
         "Die Antwort ist zu lang (höchstens 2000 Zeichen).",
@@ -175,7 +191,15 @@ TEXTS: dict[str, tuple[str, ...]] = {
     ),
     "erased": ("Kundendaten gelöscht.", "Customer data erased."),
     "erase_mismatch": ("Die ID stimmt nicht überein.", "The id does not match."),
-    "customer_id": ("Kunden-ID (Messenger PSID)", "Customer id (Messenger PSID)"),
+    "customer_id": (
+        "Kunden-ID (Gesprächs-ID: Messenger-PSID oder web-…)",
+        "Customer id (conversation id: Messenger PSID or web-…)",
+    ),
+    "channel": ("Kanal", "Channel"),
+    # The channels by their word in product/channels.py (channel_<word>).
+    "channel_messenger": ("Messenger", "Messenger"),
+    "channel_webchat": ("Website-Chat", "Website chat"),
+    "channel_by_id": ("aus der ID", "from the id"),
     "retention": (
         "Gesprächsverläufe werden nach {days} Tagen automatisch geschwärzt.",
         "Transcripts are redacted automatically after {days} days.",

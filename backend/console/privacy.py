@@ -7,13 +7,14 @@ postal codes, prices) for statistics.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backend.adapters.orm import Customer, JobEvent, Offer, OutboxMessage, Rating
+from backend.adapters.orm import JobEvent, Offer, OutboxMessage, Rating
 from backend.console import channel_store, tracker
 from backend.console.annotations import notes_of, tags_of
 from backend.console.models import (
@@ -23,7 +24,9 @@ from backend.console.models import (
     NluCorrection,
 )
 from backend.console.takeover import CUSTOMERS_PAGE
-from backend.services.jobs import jobs_for_customer, jobs_json
+from backend.domain.jobs import CustomerKey
+from backend.services.jobs import find_customer, jobs_for_customer, jobs_json
+from product.channels import MESSENGER
 
 ERASED = "[erased]"
 RETENTION_BATCH = 200
@@ -33,9 +36,20 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str) -> dict[str, Any]:
-    customer = await session.scalar(select(Customer).where(Customer.psid == psid))
-    jobs = await jobs_for_customer(session, psid)
+def _staff_replies(key: CustomerKey) -> ColumnElement[bool]:
+    """Staff replies in the outbox: only Messenger's go through it (takeover.py)."""
+    if key.channel != MESSENGER:
+        return false()
+    return and_(OutboxMessage.page == CUSTOMERS_PAGE, OutboxMessage.recipient == key.id)
+
+
+async def export_customer(
+    session: AsyncSession, engine: AsyncEngine, key: CustomerKey, public_base_url: str
+) -> dict[str, Any]:
+    """Everything about one customer; their conversation is the one named by their id."""
+    psid = key.id
+    customer = await find_customer(session, key)
+    jobs = await jobs_for_customer(session, key)
     job_ids = [j.id for j in jobs]
     events = (
         await session.scalars(
@@ -47,19 +61,19 @@ async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str)
     tags = await tags_of(session, psid)
     replies = (
         await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.page == CUSTOMERS_PAGE, OutboxMessage.recipient == psid)
-            .order_by(OutboxMessage.id)
+            select(OutboxMessage).where(_staff_replies(key)).order_by(OutboxMessage.id)
         )
     ).all()
     conversation = await tracker.conversation(engine, psid)
     references = {j.id: j.reference for j in jobs}
     return {
-        "customer_psid": psid,
+        "channel": key.channel,
+        "customer_id": key.id,
         "customer": (
             {
                 "name": customer.name,
                 "phone": customer.phone,
+                "email": customer.email,
                 "language": customer.language,
                 "country": customer.country,
                 "created_at": _iso(customer.created_at),
@@ -67,7 +81,7 @@ async def export_customer(session: AsyncSession, engine: AsyncEngine, psid: str)
             if customer
             else None
         ),
-        "jobs": await jobs_json(session, jobs),
+        "jobs": await jobs_json(session, jobs, public_base_url),
         "job_events": [
             {
                 "job": references[e.job_id],
@@ -109,15 +123,12 @@ async def _redact_summaries(session: AsyncSession, psids: list[str], now: dateti
 
 
 async def _redact_outbox(
-    session: AsyncSession, psid: str, job_ids: list[int], now: datetime
+    session: AsyncSession, key: CustomerKey, job_ids: list[int], now: datetime
 ) -> None:
     """Staff replies to the customer and offers about their jobs keep no text; unsent ones
     are not sent any more."""
     offers = select(Offer.id).where(Offer.job_id.in_(job_ids))
-    about_customer = or_(
-        and_(OutboxMessage.page == CUSTOMERS_PAGE, OutboxMessage.recipient == psid),
-        OutboxMessage.offer_id.in_(offers),
-    )
+    about_customer = or_(_staff_replies(key), OutboxMessage.offer_id.in_(offers))
     await session.execute(
         update(OutboxMessage)
         .where(about_customer, OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
@@ -129,18 +140,21 @@ async def _redact_outbox(
 async def erase_customer(
     sessions: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
-    psid: str,
+    key: CustomerKey,
     now: datetime,
-    channel_store_url: str = "",
+    store_urls: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Erase one customer; returns what was changed, for the confirmation."""
+    """Erase one customer; returns what was changed, for the confirmation. `store_urls`: the
+    channels' own stores by channel (channel_store.py), the customer's is emptied too."""
+    psid = key.id
     redacted_events = await tracker.redact_conversation(engine, [psid])
-    channel_rows = await channel_store.erase(channel_store_url, psid)
+    store_url = (store_urls or {}).get(key.channel, "")
+    channel_rows = await channel_store.erase(store_url, psid, key.channel)
     async with sessions() as session:
-        customer = await session.scalar(select(Customer).where(Customer.psid == psid))
-        jobs = await jobs_for_customer(session, psid)
+        customer = await find_customer(session, key)
+        jobs = await jobs_for_customer(session, key)
         if customer is not None:
-            customer.name, customer.phone = ERASED, ""
+            customer.name, customer.phone, customer.email = ERASED, "", ""
         for job in jobs:
             job.description, job.street = ERASED, ""
             job.device, job.brand, job.image_urls = "", "", []
@@ -153,7 +167,7 @@ async def erase_customer(
             await session.execute(
                 update(JobEvent).where(JobEvent.job_id.in_(job_ids)).values(detail={})
             )
-        await _redact_outbox(session, psid, job_ids, now)
+        await _redact_outbox(session, key, job_ids, now)
         await session.execute(delete(ConversationNote).where(ConversationNote.sender_id == psid))
         await _redact_summaries(session, [psid], now)
         await session.commit()

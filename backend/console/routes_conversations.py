@@ -28,7 +28,9 @@ from backend.console.web import (
     staff,
     sync_now,
 )
+from backend.domain.jobs import CustomerKey
 from backend.services.jobs import jobs_for_customer
+from product.channels import of_conversation
 
 
 async def conversation_list(request: web.Request) -> web.StreamResponse:
@@ -76,7 +78,7 @@ async def conversation(request: web.Request) -> web.StreamResponse:
                 select(NluCorrection).where(NluCorrection.sender_id == sender_id)
             )
         }
-        jobs = await jobs_for_customer(session, sender_id)
+        jobs = await jobs_for_customer(session, CustomerKey(of_conversation(sender_id), sender_id))
     return render(
         request,
         "transcript.html",

@@ -63,16 +63,19 @@ async def reply(request: web.Request) -> web.StreamResponse:
             return message_page(request, "not_found", 404)
         if not summary.taken_over_by:
             return redirect(conversation_url(sender_id), "take_over_first")
-        if not takeover.may_reply(summary.last_user_at, now):
+        if not takeover.may_reply(sender_id, summary.last_user_at, now):
             return redirect(conversation_url(sender_id), "outside_window")
-        # Stored before we answer: the outbox sends it even if Meta or we go down meanwhile.
-        takeover.queue_reply(session, sender_id, text, now)
-        await session.commit()
-    console(request).outbox_wakeup.set()
+    c = console(request)
+    routes = takeover.ReplyRoutes(
+        rt.sessions, c.http, rt.settings.rasa_url, rt.settings.rasa_token, c.outbox_wakeup.set
+    )
+    sent = await takeover.send_reply(routes, sender_id, text, now)
+    if not sent.reached:
+        return redirect(conversation_url(sender_id), sent.value)
     recorded = await _append(
         request, sender_id, [takeover.reply_event(text, staff(request).email, now)]
     )
-    return redirect(conversation_url(sender_id), "reply_queued" if recorded else "not_recorded")
+    return redirect(conversation_url(sender_id), sent.value if recorded else "not_recorded")
 
 
 async def hand_back(request: web.Request) -> web.StreamResponse:

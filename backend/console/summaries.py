@@ -2,6 +2,10 @@
 
 The list of conversations filters and pages over these rows only (indexed), never over the
 events themselves; `sync` remembers the last events.id it saw and folds only newer ones.
+
+A conversation's id is the customer's id on their channel (Customer.channel_id); ids of
+different channels never collide (product/channels.py names them so), which lets the set-wide
+look-ups below match on the id alone.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    not_,
     select,
     tuple_,
     union,
@@ -37,6 +42,8 @@ from backend.console.models import (
     ConversationWord,
 )
 from backend.console.tracker import TrackerEvent
+from product import channels
+from product.channels import of_conversation
 
 CURSOR_KEY = "tracker_last_event_id"
 BATCH = 5000
@@ -198,6 +205,7 @@ class Filters:
     has_job: bool = False
     search: str = ""
     tag: str = ""
+    channel: str = ""  # a word of product.channels, "" for all
 
     @classmethod
     def from_query(cls, query: Any) -> Filters:
@@ -222,7 +230,15 @@ class Filters:
             has_job=query.get("has_job") == "1",
             search=query.get("q", "").strip()[:200],
             tag=query.get("tag", "").strip()[:50],
+            channel=channels.supported(query.get("channel")) or "",
         )
+
+
+def of_channel(channel: str) -> ColumnElement[bool]:
+    """The conversations of one channel, told by their ids as product.channels.of_conversation
+    tells them (a prefix, so the primary key's index serves it; no column to keep in step)."""
+    web = ConversationSummary.sender_id.startswith(channels.WEBCHAT_ID_PREFIX, autoescape=True)
+    return web if channel == channels.WEBCHAT else not_(web)
 
 
 def _like(value: str) -> str:
@@ -250,11 +266,11 @@ def _search(raw: str) -> ColumnElement[bool]:
         if ranges
         else None
     )
-    booked = select(Customer.psid).where(
+    booked = select(Customer.channel_id).where(
         func.lower(Customer.name).like(_like(raw.lower()), escape="\\")
     )
     by_reference = (
-        select(Customer.psid)
+        select(Customer.channel_id)
         .join(Job, Job.customer_id == Customer.id)
         .where(Job.reference == raw.upper())
     )
@@ -294,6 +310,8 @@ async def page(
         query = query.where(s.last_event_at < end.astimezone(UTC))
     if filters.language:
         query = query.where(s.language == filters.language)
+    if filters.channel:
+        query = query.where(of_channel(filters.channel))
     if filters.intent:
         query = query.where(s.intents.like(_like(f" {filters.intent} "), escape="\\"))
     if filters.fallback:
@@ -304,7 +322,7 @@ async def page(
         query = query.where(s.handed_off.is_(True))
     if filters.has_job:
         query = query.where(
-            s.sender_id.in_(select(Customer.psid).join(Job, Job.customer_id == Customer.id))
+            s.sender_id.in_(select(Customer.channel_id).join(Job, Job.customer_id == Customer.id))
         )
     if filters.search:
         query = query.where(_search(filters.search))
@@ -338,12 +356,12 @@ async def job_counts(session: AsyncSession, sender_ids: list[str]) -> dict[str, 
     if not sender_ids:
         return {}
     rows = await session.execute(
-        select(Customer.psid, func.count(Job.id))
+        select(Customer.channel, Customer.channel_id, func.count(Job.id))
         .join(Job, Job.customer_id == Customer.id)
-        .where(Customer.psid.in_(sender_ids))
-        .group_by(Customer.psid)
+        .where(Customer.channel_id.in_(sender_ids))
+        .group_by(Customer.channel, Customer.channel_id)
     )
-    return {psid: count for psid, count in rows}
+    return {key: count for channel, key, count in rows if of_conversation(key) == channel}
 
 
 async def customer_names(session: AsyncSession, sender_ids: list[str]) -> dict[str, str]:
@@ -351,6 +369,8 @@ async def customer_names(session: AsyncSession, sender_ids: list[str]) -> dict[s
     if not sender_ids:
         return {}
     rows = await session.execute(
-        select(Customer.psid, Customer.name).where(Customer.psid.in_(sender_ids))
+        select(Customer.channel, Customer.channel_id, Customer.name).where(
+            Customer.channel_id.in_(sender_ids)
+        )
     )
-    return {psid: name for psid, name in rows}
+    return {key: name for channel, key, name in rows if of_conversation(key) == channel}

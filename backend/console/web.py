@@ -25,6 +25,7 @@ from backend.console.summaries import STAFF_TIME_ZONE
 from backend.domain.statuses import FINAL_JOB_STATUSES, JobStatus
 from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
+from product.channels import CHANNELS, of_conversation
 from product.languages import LANGUAGES, from_accept_language
 
 HERE = Path(__file__).resolve().parent
@@ -249,4 +250,7 @@ def jinja_environment() -> jinja2.Environment:
     # Templates compare statuses by name, not by a word that could drift from the enum.
     env.globals["JobStatus"] = JobStatus
     env.globals["FINAL_JOB_STATUSES"] = FINAL_JOB_STATUSES
+    # Every page names a conversation's channel the same way (its id tells it).
+    env.globals["CHANNELS"] = CHANNELS
+    env.globals["channel_of"] = of_conversation
     return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backend.domain.jobs import MAX_PSID, MAX_SHORT_TEXT
+from backend.domain.jobs import MAX_CHANNEL_ID, MAX_SHORT_TEXT
 from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
 from product.countries import COUNTRY_CODES
@@ -14,7 +14,12 @@ from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 FRIEND_STATUSES: tuple[FriendStatus, ...] = tuple(FriendStatus)
 MAX_RADIUS_KM = 100.0
 # Column widths (backend/adapters/orm.py); a postal code is looked up, so 10 is plenty.
-MAX_LENGTHS = {"name": MAX_SHORT_TEXT, "messenger_id": MAX_PSID, "postal_code": 10, "country": 2}
+MAX_LENGTHS = {
+    "name": MAX_SHORT_TEXT,
+    "messenger_id": MAX_CHANNEL_ID,
+    "postal_code": 10,
+    "country": 2,
+}
 
 
 @dataclass(frozen=True)

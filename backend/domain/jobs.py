@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +15,7 @@ import phonenumbers
 
 from backend.domain.statuses import WITH_FRIEND as WITH_FRIEND
 from backend.domain.statuses import JobStatus
+from product import channels
 from product.categories import CATEGORIES
 from product.countries import COUNTRY_CODES, time_zone
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -26,7 +29,11 @@ MAX_IMAGES = 5
 MAX_URL = 2000
 # The column widths (backend/adapters/orm.py): PostgreSQL refuses longer values.
 MAX_SHORT_TEXT = 200
-MAX_PSID = 64
+MAX_CHANNEL_ID = 64
+MAX_EMAIL = 254
+# A syntax check only (one @, a dot in the domain, no spaces or controls): whether the box
+# exists shows when the first mail is sent; a stricter rule would refuse real addresses.
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(\.[^@\s\x00-\x1f\x7f.]+)+")
 # Characters RFC 3986 never allows unencoded in a URL; a link holding them is not one.
 _NOT_IN_URLS = frozenset(' "<>\\^`{|}')
 
@@ -39,11 +46,20 @@ def new_reference() -> str:
 
 
 @dataclass(frozen=True)
+class CustomerKey:
+    """Who a customer is: their channel and their id there (the Rasa conversation id)."""
+
+    channel: str
+    id: str
+
+
+@dataclass(frozen=True)
 class CustomerRequest:
-    psid: str
+    key: CustomerKey
     name: str
     phone: str
     language: str
+    email: str = ""  # "" = none given
 
 
 @dataclass(frozen=True)
@@ -150,6 +166,52 @@ def _parse_window(
     return start, end
 
 
+def _customer_key(
+    raw: dict[str, Any], errors: dict[str, str], id_field: str = "id", psid_field: str = "psid"
+) -> CustomerKey | None:
+    """(channel, id) from `channel` + `id_field`, or the Messenger-only `psid_field` form the
+    bot used before there were channels (it keeps working)."""
+    if raw.get("channel") is None and raw.get(id_field) is None and raw.get(psid_field) is not None:
+        channel, field = channels.MESSENGER, psid_field
+    else:
+        channel, field = _text(raw, "channel", errors, required=True), id_field
+        if channel and channels.supported(channel) is None:
+            errors["channel"] = f"must be one of {', '.join(channels.CHANNELS)}"
+    channel_id = _text(raw, field, errors, required=True, limit=MAX_CHANNEL_ID)
+    if "\x00" in channel_id:  # PostgreSQL refuses NUL in text: a 500 there, so refuse it here
+        errors[field] = "must not contain NUL characters"
+    if "channel" in errors or field in errors:
+        return None
+    return CustomerKey(channel, channel_id)
+
+
+def valid_email(value: str) -> bool:
+    return len(value) <= MAX_EMAIL and _EMAIL.fullmatch(value) is not None
+
+
+def _customer(raw: Any, country: str) -> tuple[CustomerRequest | None, dict[str, str]]:
+    """The customer part of a job request; errors are named `customer.<field>`."""
+    if not isinstance(raw, dict):
+        return None, {"customer": "is required: an object with channel, id, name, phone, language"}
+    sub: dict[str, str] = {}
+    key = _customer_key(raw, sub)
+    name = _text(raw, "name", sub, required=True, limit=MAX_SHORT_TEXT)
+    phone_raw = _text(raw, "phone", sub, required=True)
+    language = _text(raw, "language", sub, required=False) or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        sub["language"] = f"must be one of {', '.join(LANGUAGES)}"
+    phone = normalise_phone(phone_raw, country or "DE") if phone_raw else None
+    if phone_raw and phone is None:
+        sub["phone"] = "is not a valid phone number"
+    email = _text(raw, "email", sub, required=False)
+    if email and not valid_email(email):
+        sub["email"] = "is not an e-mail address (like name@example.org)"
+    errors = {f"customer.{k}": v for k, v in sub.items()}
+    if errors or key is None:
+        return None, errors
+    return CustomerRequest(key, name, phone or "", language, email), {}
+
+
 def validate_job_request(
     data: Any, package_ids: set[str], now: datetime
 ) -> tuple[JobRequest | None, dict[str, str]]:
@@ -178,24 +240,8 @@ def validate_job_request(
     start, end = _parse_window(data.get("time_window"), country, now, errors)
     image_urls = _image_urls(data.get("image_urls"), errors)
 
-    raw_customer = data.get("customer")
-    customer: CustomerRequest | None = None
-    if not isinstance(raw_customer, dict):
-        errors["customer"] = "is required: an object with psid, name, phone, language"
-    else:
-        sub: dict[str, str] = {}
-        psid = _text(raw_customer, "psid", sub, required=True, limit=MAX_PSID)
-        name = _text(raw_customer, "name", sub, required=True, limit=MAX_SHORT_TEXT)
-        phone_raw = _text(raw_customer, "phone", sub, required=True)
-        language = _text(raw_customer, "language", sub, required=False) or DEFAULT_LANGUAGE
-        if language not in LANGUAGES:
-            sub["language"] = f"must be one of {', '.join(LANGUAGES)}"
-        phone = normalise_phone(phone_raw, country or "DE") if phone_raw else None
-        if phone_raw and phone is None:
-            sub["phone"] = "is not a valid phone number"
-        errors.update({f"customer.{k}": v for k, v in sub.items()})
-        if not sub:
-            customer = CustomerRequest(psid=psid, name=name, phone=phone or "", language=language)
+    customer, customer_errors = _customer(data.get("customer"), country)
+    errors.update(customer_errors)
 
     if errors or customer is None:
         return None, errors
@@ -236,8 +282,9 @@ def validate_cancellation(data: Any) -> tuple[tuple[str, str] | None, dict[str, 
     return (None, errors) if errors else ((reason, by), {})
 
 
-def validate_rating(data: Any) -> tuple[tuple[int, str, str] | None, dict[str, str]]:
-    """(stars, comment, customer_psid), or field-level messages."""
+def validate_rating(data: Any) -> tuple[tuple[int, str, CustomerKey] | None, dict[str, str]]:
+    """(stars, comment, who rates), or field-level messages. Who: `channel` + `customer_id`,
+    or `customer_psid` (Messenger)."""
     if not isinstance(data, dict):
         return None, {"body": "must be a JSON object"}
     errors: dict[str, str] = {}
@@ -247,8 +294,23 @@ def validate_rating(data: Any) -> tuple[tuple[int, str, str] | None, dict[str, s
     comment = _text(data, "comment", errors, required=False)
     if len(comment) > MAX_DESCRIPTION:
         errors["comment"] = f"must be at most {MAX_DESCRIPTION} characters"
-    psid = _text(data, "customer_psid", errors, required=True)
-    if errors:
+    key = _customer_key(data, errors, id_field="customer_id", psid_field="customer_psid")
+    if errors or key is None:
         return None, errors
     assert isinstance(stars, int)
-    return (stars, comment, psid), {}
+    return (stars, comment, key), {}
+
+
+def customer_of_query(query: Mapping[str, str]) -> tuple[CustomerKey | None, dict[str, str]]:
+    """Whose jobs a list asks for: `channel` + `customer_id`, or the Messenger-only `customer`
+    (the bot's short form) or `customer_psid` (the original one)."""
+    errors: dict[str, str] = {}
+    psid = query.get("customer") or query.get("customer_psid")
+    if query.get("channel") is None and query.get("customer_id") is None:
+        if not psid or not psid.strip():
+            return None, {"customer_id": "is required (with channel), or customer_psid"}
+        raw: dict[str, Any] = {"customer_psid": psid}
+    else:
+        raw = {k: query.get(k) for k in ("channel", "customer_id")}
+    key = _customer_key(raw, errors, id_field="customer_id", psid_field="customer_psid")
+    return key, errors

@@ -62,12 +62,14 @@ def assigned_news(job: Job, friend: Friend) -> dict[str, Any]:
 async def store_notice(
     session: AsyncSession, job: Job, intent: str, entities: dict[str, Any], now: datetime
 ) -> CustomerNotice:
-    """Add the notice to the caller's transaction (the caller commits)."""
-    psid = await session.scalar(select(Customer.psid).where(Customer.id == job.customer_id))
+    """Add the notice to the caller's transaction (the caller commits). It goes back through
+    the customer's own channel, into their conversation."""
+    customer = await session.get(Customer, job.customer_id)
     notice = CustomerNotice(
         notice_id=uuid.uuid4().hex,
         job_id=job.id,
-        psid=psid or "",
+        channel=customer.channel if customer else job.channel,
+        conversation_id=customer.channel_id if customer else "",
         intent=intent,
         entities=entities,
         status="pending",
@@ -85,7 +87,8 @@ class _Leased:
     id: int
     notice_id: str
     job_id: int
-    psid: str
+    channel: str
+    conversation_id: str
     intent: str
     entities: dict[str, Any]
     attempts: int
@@ -145,7 +148,8 @@ class NoticeSender:
                     row.id,
                     row.notice_id,
                     row.job_id,
-                    row.psid,
+                    row.channel,
+                    row.conversation_id,
                     row.intent,
                     dict(row.entities),
                     attempts or 0,
@@ -156,12 +160,16 @@ class NoticeSender:
 
     async def _send(self, notice: _Leased) -> bool:
         outcome: Delivery | None = None
-        if notice.attempts > 1 and await self.rasa.has_notice(notice.psid, notice.notice_id):
+        conversation = notice.conversation_id
+        if notice.attempts > 1 and await self.rasa.has_notice(conversation, notice.notice_id):
             outcome = Delivery.DELIVERED
             log.info("notice %s had reached the bot already", notice.notice_id)
         if outcome is None:
             outcome = await self.rasa.trigger_intent(
-                notice.psid, notice.intent, {**notice.entities, NOTICE_ENTITY: notice.notice_id}
+                conversation,
+                notice.intent,
+                {**notice.entities, NOTICE_ENTITY: notice.notice_id},
+                notice.channel,
             )
         await self._record(notice, outcome)
         return outcome is Delivery.DELIVERED

@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
 from backend.domain.friends import first_name
-from backend.domain.jobs import JobRequest, new_reference
+from backend.domain.jobs import CustomerKey, JobRequest, new_reference
 from backend.domain.statuses import JobStatus, sources_of
 from backend.services import postcodes
+from product.channels import MESSENGER
 from product.countries import time_zone
 
 
@@ -53,15 +54,28 @@ async def count_events(session: AsyncSession, job: Job, actor: str, kind: str) -
     return int(count or 0)
 
 
+def of_customer(key: CustomerKey) -> ColumnElement[bool]:
+    """The WHERE clause naming this customer (a join with Customer is the caller's)."""
+    return and_(Customer.channel == key.channel, Customer.channel_id == key.id)
+
+
+async def find_customer(session: AsyncSession, key: CustomerKey) -> Customer | None:
+    return await session.scalar(select(Customer).where(of_customer(key)))
+
+
 async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Customer:
     c = request.customer
-    customer = await session.scalar(select(Customer).where(Customer.psid == c.psid))
+    customer = await find_customer(session, c.key)
     if customer is None:
-        customer = Customer(psid=c.psid, name="", phone="", language="", country="")
+        customer = Customer(
+            channel=c.key.channel, channel_id=c.key.id, name="", phone="", language="", country=""
+        )
         session.add(customer)
     # The newest booking carries the customer's current details.
     customer.name, customer.phone = c.name, c.phone
     customer.language, customer.country = c.language, request.country
+    if c.email:  # a booking without the (optional) question keeps the address given before
+        customer.email = c.email
     await session.flush()
     return customer
 
@@ -107,6 +121,7 @@ async def create_job(
             window_start=request.window_start,
             window_end=request.window_end,
             customer_id=customer.id,
+            channel=customer.channel,
             image_urls=list(request.image_urls),
             created_at=now,
             wave=0,
@@ -135,23 +150,25 @@ async def get_job(session: AsyncSession, reference: str) -> Job | None:
     return await session.scalar(select(Job).where(Job.reference == reference.upper()))
 
 
-async def jobs_for_customer(session: AsyncSession, psid: str) -> list[Job]:
+async def jobs_for_customer(session: AsyncSession, key: CustomerKey) -> list[Job]:
     query = (
         select(Job)
         .join(Customer, Job.customer_id == Customer.id)
-        .where(Customer.psid == psid)
+        .where(of_customer(key))
         .order_by(Job.created_at.desc(), Job.id.desc())
     )
     return list((await session.scalars(query)).all())
 
 
-async def job_json(session: AsyncSession, job: Job) -> dict[str, Any]:
+async def job_json(session: AsyncSession, job: Job, public_base_url: str) -> dict[str, Any]:
     customer = await session.get(Customer, job.customer_id)
     friend = await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None
-    return render_job(job, customer, friend)
+    return render_job(job, customer, friend, public_base_url)
 
 
-async def jobs_json(session: AsyncSession, jobs: list[Job]) -> list[dict[str, Any]]:
+async def jobs_json(
+    session: AsyncSession, jobs: list[Job], public_base_url: str
+) -> list[dict[str, Any]]:
     customer_ids = {j.customer_id for j in jobs}
     friend_ids = {j.assigned_friend_id for j in jobs if j.assigned_friend_id}
     customers = {
@@ -166,16 +183,23 @@ async def jobs_json(session: AsyncSession, jobs: list[Job]) -> list[dict[str, An
             j,
             customers.get(j.customer_id),
             friends.get(j.assigned_friend_id) if j.assigned_friend_id else None,
+            public_base_url,
         )
         for j in jobs
     ]
 
 
-def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> dict[str, Any]:
+def render_job(
+    job: Job, customer: Customer | None, friend: Friend | None, public_base_url: str
+) -> dict[str, Any]:
+    """The job as the API shows it. `public_base_url`: where customers reach this backend,
+    for the private status page's link."""
     zone = ZoneInfo(time_zone(job.country))
     return {
         "reference": job.reference,
         "status": job.status,
+        "channel": job.channel,
+        "status_url": status_url(public_base_url, job.status_token),
         "category": job.category,
         "description": job.description,
         "device": job.device,
@@ -189,12 +213,7 @@ def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> di
             "start": job.window_start.astimezone(zone).isoformat(),
             "end": job.window_end.astimezone(zone).isoformat(),
         },
-        "customer": {
-            "psid": customer.psid if customer else None,
-            "name": customer.name if customer else None,
-            "phone": customer.phone if customer else None,
-            "language": customer.language if customer else None,
-        },
+        "customer": _customer_json(customer),
         "assigned_friend": (
             {"messenger_id": friend.messenger_id, "name": friend.name, "rating": friend.rating}
             if friend
@@ -219,6 +238,26 @@ def render_job(job: Job, customer: Customer | None, friend: Friend | None) -> di
         "cancelled_at": _iso(job.cancelled_at),
         "unassigned_at": _iso(job.unassigned_at),
     }
+
+
+def _customer_json(customer: Customer | None) -> dict[str, Any]:
+    if customer is None:
+        return dict.fromkeys(("channel", "id", "psid", "name", "phone", "language", "email"))
+    return {
+        "channel": customer.channel,
+        "id": customer.channel_id,
+        # What the bot read before there were channels; a PSID is only ever a Messenger id.
+        "psid": customer.channel_id if customer.channel == MESSENGER else None,
+        "name": customer.name,
+        "phone": customer.phone,
+        "language": customer.language,
+        "email": customer.email,
+    }
+
+
+def status_url(public_base_url: str, token: str | None) -> str | None:
+    """The customer's private status page for a job (None for a job without a token)."""
+    return f"{public_base_url.rstrip('/')}/b/{token}" if token else None
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, Rating, utcnow
+from backend.domain.jobs import CustomerKey
 from backend.domain.statuses import JobStatus
 from backend.services.claims import withdraw_offers
-from backend.services.jobs import move_job, record_event
+from backend.services.jobs import move_job, of_customer, record_event
 
 
 class LifecycleError(Exception):
@@ -61,13 +62,13 @@ async def cancel_job(
 
 
 async def rate_job(
-    session: AsyncSession, reference: str, stars: int, comment: str, customer_psid: str
+    session: AsyncSession, reference: str, stars: int, comment: str, customer: CustomerKey
 ) -> Rating | None:
     """None when there is no such job for this customer; LifecycleError when not ratable."""
     job = await session.scalar(
         select(Job)
         .join(Customer, Job.customer_id == Customer.id)
-        .where(Job.reference == reference.upper(), Customer.psid == customer_psid)
+        .where(Job.reference == reference.upper(), of_customer(customer))
     )
     if job is None:
         return None

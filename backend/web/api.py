@@ -10,6 +10,7 @@ from backend.domain.friends import (
     validate_friend_status,
 )
 from backend.domain.jobs import (
+    customer_of_query,
     validate_cancellation,
     validate_job_request,
     validate_rating,
@@ -41,7 +42,7 @@ async def create_job(request: web.Request) -> web.Response:
             job, created = await jobs.create_job(session, job_request, key, actor="api", now=now)
         except jobs.JobError as exc:
             return validation_error(exc.errors)
-        body = await jobs.job_json(session, job)
+        body = await jobs.job_json(session, job, rt.settings.public_base_url)
     if created:
         # Wave 1 goes out right after the response; the deadline sweep is the safety net.
         rt.spawn(
@@ -59,20 +60,17 @@ async def get_job(request: web.Request) -> web.Response:
         job = await jobs.get_job(session, request.match_info["reference"])
         if job is None:
             return error(404, "no job with this reference")
-        return web.json_response(await jobs.job_json(session, job))
+        return web.json_response(await jobs.job_json(session, job, rt.settings.public_base_url))
 
 
 async def list_jobs(request: web.Request) -> web.Response:
-    # `customer` is the short form the bot uses; `customer_psid` the original one.
-    psid = (request.query.get("customer") or request.query.get("customer_psid") or "").strip()
-    if not psid:
-        return validation_error({"customer": "is required (the customer's Messenger id)"})
-    if "\x00" in psid:  # PostgreSQL refuses NUL in text: a 500 there, so refuse it here
-        return validation_error({"customer": "must not contain NUL characters"})
+    customer, errors = customer_of_query(request.query)
+    if customer is None:
+        return validation_error(errors)
     rt = request.app[RUNTIME]
     async with rt.sessions() as session:
-        found = await jobs.jobs_for_customer(session, psid)
-        return web.json_response(await jobs.jobs_json(session, found))
+        found = await jobs.jobs_for_customer(session, customer)
+        return web.json_response(await jobs.jobs_json(session, found, rt.settings.public_base_url))
 
 
 async def cancel_job(request: web.Request) -> web.Response:
@@ -90,7 +88,7 @@ async def cancel_job(request: web.Request) -> web.Response:
             return error(409, str(exc))
         if cancelled is None:
             return error(404, "no job with this reference")
-        body = await jobs.job_json(session, cancelled.job)
+        body = await jobs.job_json(session, cancelled.job, rt.settings.public_base_url)
     if cancelled.friend is not None:
         friend = cancelled.friend
         language = first_of(friend.languages)
@@ -103,11 +101,11 @@ async def rate_job(request: web.Request) -> web.Response:
     parsed, errors = validate_rating(await read_json(request))
     if parsed is None:
         return validation_error(errors)
-    stars, comment, psid = parsed
+    stars, comment, customer = parsed
     async with request.app[RUNTIME].sessions() as session:
         try:
             rating = await lifecycle.rate_job(
-                session, request.match_info["reference"], stars, comment, psid
+                session, request.match_info["reference"], stars, comment, customer
             )
         except lifecycle.LifecycleError as exc:
             return error(409, str(exc))

@@ -16,6 +16,7 @@ from backend.domain.friends import FRIEND_STATUSES
 from backend.domain.jobs import CANCELLED_BY
 from backend.web.openapi_schemas import (
     COMPONENTS,
+    CUSTOMER_ID,
     Schema,
     array_response,
     body,
@@ -25,6 +26,7 @@ from backend.web.openapi_schemas import (
     ref,
 )
 from product.categories import CATEGORIES
+from product.channels import CHANNELS
 from product.countries import COUNTRIES, COUNTRY_CODES
 from product.languages import LANGUAGES
 
@@ -87,8 +89,14 @@ CREATE_JOB = Operation(
     },
 )
 LIST_JOBS = Operation(
-    "A customer's jobs, newest first (give customer or customer_psid)",
-    parameters=(query("customer"), query("customer_psid")),
+    "A customer's jobs, newest first (channel + customer_id; or, for Messenger, customer_psid "
+    "or its short form customer)",
+    parameters=(
+        query("channel", enum(CHANNELS)),
+        query("customer_id"),
+        query("customer"),
+        query("customer_psid"),
+    ),
     responses={"200": array_response("Job", "jobs")},
 )
 GET_JOB = one_by_id("One job", REFERENCE, "Job", "the job")
@@ -111,9 +119,12 @@ RATE_JOB = Operation(
         {
             "stars": {"type": "integer", "minimum": 1, "maximum": 5},
             "comment": {"type": "string", "maxLength": 2000},
-            "customer_psid": {"type": "string"},
+            "channel": enum(CHANNELS),
+            "customer_id": {"type": "string", "description": CUSTOMER_ID},
+            "customer_psid": {"type": "string", "description": "Messenger: instead of the two"},
         },
-        required=("stars", "customer_psid"),
+        required=("stars",),
+        anyOf=[{"required": ["channel", "customer_id"]}, {"required": ["customer_psid"]}],
     ),
     responses={"201": {"description": "rating stored"}, "404": ERROR, "409": ERROR},
 )

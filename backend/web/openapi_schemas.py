@@ -9,6 +9,7 @@ from backend.domain.friends import FRIEND_STATUSES
 from backend.domain.jobs import STATUSES
 from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
+from product.channels import CHANNELS
 from product.countries import COUNTRY_CODES, CURRENCIES
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -52,6 +53,7 @@ def obj(properties: Schema, required: tuple[str, ...] = (), **more: Any) -> Sche
 
 
 INTEGER: Schema = {"type": "integer"}
+CUSTOMER_ID = "the customer's id on the channel (the bot's conversation id): a PSID, web-<hex>"
 NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 TIME: Schema = {"type": "string", "format": "date-time"}
 MONEY: Schema = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
@@ -97,12 +99,25 @@ JOB_REQUEST: Schema = {
         },
         "customer": {
             "type": "object",
-            "required": ["psid", "name", "phone"],
+            "required": ["name", "phone"],
+            # Who: channel + id, or (Messenger only, the form from before channels) psid.
+            "anyOf": [{"required": ["channel", "id"]}, {"required": ["psid"]}],
             "properties": {
-                "psid": {"type": "string", "description": "Messenger id on the customers' page"},
+                "channel": enum(CHANNELS),
+                "id": {"type": "string", "maxLength": 64, "description": CUSTOMER_ID},
+                "psid": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "Messenger id on the customers' page (= channel messenger)",
+                },
                 "name": {"type": "string"},
                 "phone": {"type": "string", "description": "normalised to E.164"},
                 "language": enum(LANGUAGES) | {"default": DEFAULT_LANGUAGE},
+                "email": {
+                    "type": "string",
+                    "format": "email",
+                    "description": "optional; news about the job goes there too",
+                },
             },
         },
     },
@@ -119,10 +134,19 @@ JOB: Schema = {
         "category": enum(CATEGORIES),
         **strings("description", "device", "brand", "package"),
         **strings("country", "postal_code", "city", "street"),
+        "channel": enum(CHANNELS) | {"description": "the door the job came through"},
+        "status_url": {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "the customer's private status page (PUBLIC_BASE_URL/b/<token>)",
+        },
         "time_window": WINDOW,
         "customer": {
             "type": "object",
-            "properties": strings("psid", "name", "phone", "language"),
+            "properties": {
+                **strings("channel", "id", "name", "phone", "language", "email"),
+                "psid": {"type": ["string", "null"], "description": "Messenger customers only"},
+            },
         },
         "assigned_friend": {
             "oneOf": [

@@ -88,7 +88,7 @@ async def queued_offers(database_url: str, prefix: str) -> int:
                 select(func.count(Offer.id))
                 .join(Job, Job.id == Offer.job_id)
                 .join(CustomerRow, CustomerRow.id == Job.customer_id)
-                .where(CustomerRow.psid.like(f"{prefix}-c%"), Offer.status == "queued")
+                .where(CustomerRow.channel_id.like(f"{prefix}-c%"), Offer.status == "queued")
             )
             return int(count or 0)
     finally:
@@ -123,9 +123,9 @@ async def check_invariants(database_url: str, prefix: str, observed: Observed) -
 async def _stored(session: AsyncSession, prefix: str) -> Stored:
     rows = (
         await session.execute(
-            select(Job, CustomerRow.psid)
+            select(Job, CustomerRow.channel_id)
             .join(CustomerRow, CustomerRow.id == Job.customer_id)
-            .where(CustomerRow.psid.like(f"{prefix}-c%"))
+            .where(CustomerRow.channel_id.like(f"{prefix}-c%"))
         )
     ).all()
     jobs = {job.id: (job, psid) for job, psid in rows}

@@ -26,14 +26,14 @@ async def _plant_duplicate_job(database_url: str, psid: str) -> str:
             job = await session.scalar(
                 select(Job)
                 .join(Customer, Customer.id == Job.customer_id)
-                .where(Customer.psid == psid)
+                .where(Customer.channel_id == psid)
             )
             assert job is not None
             copy = Job(
                 **{
                     c.key: getattr(job, c.key)
                     for c in Job.__table__.columns
-                    if c.key not in ("id", "reference", "idempotency_key")
+                    if c.key not in ("id", "reference", "idempotency_key", "status_token")
                 },
                 reference=new_reference(),
             )

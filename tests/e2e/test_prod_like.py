@@ -135,7 +135,7 @@ async def test_a_booking_through_the_proxy_exists_once_and_every_replica_served(
         prod,
         "SELECT j.id, j.status, f.messenger_id FROM jobs j JOIN customers c "
         "ON c.id = j.customer_id LEFT JOIN friends f ON f.id = j.assigned_friend_id "
-        "WHERE c.psid = $1",
+        "WHERE c.channel_id = $1",
         customer.psid,
     )
     assert len(job_rows) == 1 and job_rows[0]["status"] == "assigned"
