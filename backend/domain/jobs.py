@@ -308,7 +308,7 @@ def customer_of_query(query: Mapping[str, str]) -> tuple[CustomerKey | None, dic
     psid = query.get("customer") or query.get("customer_psid")
     if query.get("channel") is None and query.get("customer_id") is None:
         if not psid or not psid.strip():
-            return None, {"customer_id": "is required (with channel), or customer_psid"}
+            return None, {"customer": "is required: channel and customer_id, or customer_psid"}
         raw: dict[str, Any] = {"customer_psid": psid}
     else:
         raw = {k: query.get(k) for k in ("channel", "customer_id")}

@@ -125,10 +125,10 @@ async def test_news_for_a_customer_carry_the_request_id_to_rasa(
     async with aiohttp.ClientSession() as http:
         rasa = RasaClient(http, url, "token")
         with logs.bound(request="claim-req-5"):
-            delivered = await rasa.trigger_intent("psid-7", "EXTERNAL_job_claimed", {})
+            delivered = await rasa.trigger_intent("psid-7", "EXTERNAL_job_claimed", {}, "messenger")
             assert delivered is Delivery.DELIVERED
         # A deadline sweep has no request: a fresh id, so Rasa's lines still group the turn.
-        delivered = await rasa.trigger_intent("psid-8", "EXTERNAL_nobody_found", {})
+        delivered = await rasa.trigger_intent("psid-8", "EXTERNAL_nobody_found", {}, "messenger")
         assert delivered is Delivery.DELIVERED
     assert (seen[0]["X-Request-ID"], seen[0]["X-Conversation-ID"]) == ("claim-req-5", "psid-7")
     assert seen[1]["X-Conversation-ID"] == "psid-8"

@@ -1,7 +1,15 @@
 from datetime import UTC, datetime, timedelta
 
 from backend.domain.friend_commands import parse_minutes
-from backend.domain.jobs import new_reference, normalise_phone, validate_job_request
+from backend.domain.jobs import (
+    CustomerKey,
+    customer_of_query,
+    new_reference,
+    normalise_phone,
+    valid_email,
+    validate_job_request,
+    validate_rating,
+)
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 PACKAGES = {"quick_help", "setup"}
@@ -92,3 +100,41 @@ def test_image_urls_are_optional_https_and_at_most_five() -> None:
     for bad in ([*photos, "https://cdn.example/6.jpg"], ["ftp://x/y"], ["https:// x"], {}):
         _, errors = validate_job_request(_valid() | {"image_urls": bad}, PACKAGES, NOW)
         assert set(errors) == {"image_urls"}, bad
+
+
+def test_the_customer_is_a_channel_and_an_id_and_a_psid_is_a_messenger_id() -> None:
+    web = {"channel": "webchat", "id": "web-" + "a" * 32, "name": "Karl", "phone": "030 1234567"}
+    request, errors = validate_job_request(_valid() | {"customer": web}, PACKAGES, NOW)
+    assert errors == {} and request is not None
+    assert request.customer.key == CustomerKey("webchat", "web-" + "a" * 32)
+    assert request.customer.email == ""
+    old, _ = validate_job_request(_valid(), PACKAGES, NOW)
+    assert old is not None and old.customer.key == CustomerKey("messenger", "c1")
+
+
+def test_an_email_address_is_checked_for_its_form_only() -> None:
+    for good in ("erika@example.org", "e.muster+hilfe@mail.example.de", "jörg@müller.de"):
+        assert valid_email(good), good
+    for bad in (
+        "erika",
+        "erika@",
+        "@example.org",
+        "erika@example",
+        "a b@example.org",
+        "erika@@example.org",
+        "erika@example..org",
+        "x" * 250 + "@example.org",
+    ):
+        assert not valid_email(bad), bad
+
+
+def test_ratings_and_lists_name_the_customer_either_way() -> None:
+    rating, _ = validate_rating({"stars": 3, "channel": "webchat", "customer_id": "web-1"})
+    assert rating == (3, "", CustomerKey("webchat", "web-1"))
+    rating, _ = validate_rating({"stars": 3, "customer_psid": "p-1"})
+    assert rating == (3, "", CustomerKey("messenger", "p-1"))
+    assert customer_of_query({"customer": "p-2"}) == (CustomerKey("messenger", "p-2"), {})
+    key, errors = customer_of_query({"channel": "sms", "customer_id": "1"})
+    assert key is None and set(errors) == {"channel"}
+    key, errors = customer_of_query({"customer_id": "web-1\x00"})
+    assert key is None and set(errors) == {"channel", "customer_id"}

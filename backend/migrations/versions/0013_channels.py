@@ -75,4 +75,7 @@ def downgrade() -> None:
         batch_op.drop_column("email")
         batch_op.drop_column("channel")
         batch_op.alter_column("channel_id", new_column_name="psid", existing_type=sa.String(64))
+    # A second pass, as in upgrade: in the first, SQLite's table copy lost the new constraint
+    # on the renamed column, and the next upgrade found none to drop.
+    with op.batch_alter_table("customers") as batch_op:
         batch_op.create_unique_constraint(_old_unique(), ["psid"])
