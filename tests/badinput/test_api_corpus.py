@@ -36,7 +36,8 @@ JOB: dict[str, Any] = {
     "device": "Fritzbox 7590",
     "brand": "AVM",
     "customer": {
-        "psid": "badinput-customer",
+        "channel": "messenger",
+        "id": "badinput-customer",
         "name": "Erika Muster",
         "phone": "0171 9876543",
         "language": "de",
@@ -58,7 +59,8 @@ REQUIRED_JOB_FIELDS = (
     "country",
     "postal_code",
     "customer",
-    "customer.psid",
+    "customer.channel",
+    "customer.id",
     "customer.name",
     "customer.phone",
 )
@@ -70,6 +72,7 @@ OPTIONAL_JOB_FIELDS = (
     "time_window",
     "image_urls",
     "customer.language",
+    "customer.email",
 )
 # Where any text is a legitimate value (the rest are codes, choices or numbers).
 FREE_TEXT_JOB_FIELDS = (
@@ -78,7 +81,7 @@ FREE_TEXT_JOB_FIELDS = (
     "device",
     "brand",
     "customer.name",
-    "customer.psid",
+    "customer.id",
 )
 CODED_JOB_FIELDS = (
     "category",
@@ -87,6 +90,8 @@ CODED_JOB_FIELDS = (
     "postal_code",
     "customer.phone",
     "customer.language",
+    "customer.channel",
+    "customer.email",
 )
 
 
@@ -226,8 +231,8 @@ async def test_job_requests(client: Client, engine: AsyncEngine) -> None:
     for dotted in FREE_TEXT_JOB_FIELDS:
         for name, value in VALID_TEXTS.items():
             body = with_field(JOB, dotted, value)
-            if dotted != "customer.psid":  # one customer per case: names would overwrite
-                body = with_field(body, "customer.psid", f"badinput-{dotted}-{name}")
+            if dotted != "customer.id":  # one customer per case: names would overwrite
+                body = with_field(body, "customer.id", f"badinput-{dotted}-{name}")
             reply = await send(client, "POST", "/api/v1/jobs", body=body)
             case = f"{dotted} {name}"
             if run.accepted(case, reply):
@@ -264,11 +269,16 @@ async def test_every_other_operation(client: Client, engine: AsyncEngine) -> Non
     rating = f"/api/v1/jobs/{reference}/rating"
     friend_path = f"/api/v1/friends/{friend_id}"
     valid_cancel = {"reason": "Hat sich erledigt", "by": "customer"}
-    valid_rating = {"stars": 5, "comment": "Super", "customer_psid": JOB["customer"]["psid"]}
+    valid_rating = {
+        "stars": 5,
+        "comment": "Super",
+        "channel": JOB["customer"]["channel"],
+        "customer_id": JOB["customer"]["id"],
+    }
     valid_patch = {"status": "paused"}
     json_operations = [
         ("POST", cancel, valid_cancel, ("reason", "by")),
-        ("POST", rating, valid_rating, ("stars", "comment", "customer_psid")),
+        ("POST", rating, valid_rating, ("stars", "comment", "channel", "customer_id")),
         ("POST", "/api/v1/friends", FRIEND | {"messenger_id": "badinput-new"}, tuple(FRIEND)),
         ("PATCH", friend_path, valid_patch, ("status",)),
     ]

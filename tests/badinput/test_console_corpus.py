@@ -137,13 +137,13 @@ async def test_forms_after_login(
         f"{conv}/takeover": {},
         f"{conv}/reply": {"text": "Hallo"},
         f"{conv}/handback": {},
-        "/console/privacy/erase": {"psid": CUSTOMER, "confirm": CUSTOMER},
+        "/console/privacy/erase": {"id": CUSTOMER, "confirm": CUSTOMER},
         "/console/language": {"language": "en"},
         f"/console/friends/{friend_id}/suspend": {},
         "/console/logout": {},
     }
     for path, data in forms.items():
-        where = path.replace(reference, "{ref}").replace(CUSTOMER, "{psid}")
+        where = path.replace(reference, "{ref}").replace(CUSTOMER, "{customer}")
         for name, token in {
             "no csrf": None,
             "wrong csrf": "forged",
@@ -164,7 +164,7 @@ async def test_forms_after_login(
             )
         await run.reject(
             f"privacy erase mismatch {name}",
-            post("/console/privacy/erase", {"psid": value, "confirm": value + "x"}),
+            post("/console/privacy/erase", {"id": value, "confirm": value + "x"}),
             refused,
         )
     for name, value in {"empty": "", "spaces": "   ", "nul only": "\x00"}.items():
@@ -182,15 +182,17 @@ async def test_forms_after_login(
         flag = {"intent": "greet", "event_id": value}
         await run.reject(f"flag event id {name}", post(f"{conv}/flag", flag), refused)
     for name, value in ABSURD_PHONES.items():
-        export = f"/console/privacy/export?psid={quote(str(value), safe='')}"
-        await run.read(f"privacy export psid {name}", partial(page, client, export))
+        export = f"/console/privacy/export?id={quote(str(value), safe='')}"
+        await run.read(f"privacy export id {name}", partial(page, client, export))
     for value in FORM_VALUES.values():
         quoted = quote(value, safe="")
         for path in (
             f"/console/jobs/{quoted}",
             f"/console/conversations/{quoted}",
             f"/console/conversations?after={quoted}",
-            f"/console/privacy?psid={quoted}",
+            f"/console/privacy?id={quoted}",
+            f"/console/privacy?channel={quoted}&id={CUSTOMER}",
+            f"/console/conversations?channel={quoted}",
             f"/console/jobs?lang={quoted}",
             f"/console/jobs?msg={quoted}",
         ):

@@ -140,7 +140,7 @@ async def test_export_then_erase_a_customer(
     csrf = await login(client, ADMIN)
     await client.post("/console/conversations/psid-42/notes", data={"csrf": csrf, "text": "Erika"})
 
-    exported = await client.get("/console/privacy/export?psid=psid-42")
+    exported = await client.get("/console/privacy/export?channel=messenger&id=psid-42")
     assert exported.status == 200
     data = json.loads(await exported.text())
     assert data["customer"]["name"] == "Erika Muster"
