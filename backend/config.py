@@ -43,6 +43,16 @@ def database_url(name: str, value: str) -> str:
         raise ValueError(f"{name} {exc}") from None
 
 
+def public_base_url(env: dict[str, str]) -> str:
+    """PUBLIC_BASE_URL, else the backend's own address (a wildcard host is no address a
+    browser can open: then this machine's)."""
+    if env.get("PUBLIC_BASE_URL"):
+        return env["PUBLIC_BASE_URL"].rstrip("/")
+    host = env.get("BACKEND_HOST") or "127.0.0.1"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{host}:{env.get('BACKEND_PORT') or 8000}"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -142,10 +152,7 @@ class Settings:
             or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",
             webchat_store_url=e.get("WEBCHAT_STORE_URL")
             or f"sqlite:///{e.get('WEBCHAT_STORE_PATH') or var / 'webchat.db'}",
-            public_base_url=(
-                e.get("PUBLIC_BASE_URL")
-                or f"http://{e.get('BACKEND_HOST') or '127.0.0.1'}:{e.get('BACKEND_PORT') or 8000}"
-            ).rstrip("/"),
+            public_base_url=public_base_url(e),
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),

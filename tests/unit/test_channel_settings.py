@@ -1,0 +1,26 @@
+"""The backend's settings for channels: where customers reach it (status links) and where the
+website chat keeps its own rows (erased with the customer)."""
+
+from __future__ import annotations
+
+from backend.config import ROOT, Settings
+
+
+def test_the_public_address_defaults_to_the_backends_own() -> None:
+    assert Settings.from_env({}).public_base_url == "http://127.0.0.1:8000"
+    assert Settings.from_env({"BACKEND_PORT": "8100"}).public_base_url == "http://127.0.0.1:8100"
+    # A wildcard listening address is no address a customer's browser can open.
+    assert Settings.from_env({"BACKEND_HOST": "0.0.0.0"}).public_base_url.startswith(
+        "http://127.0.0.1:"
+    )
+    given = Settings.from_env({"PUBLIC_BASE_URL": "https://hilfe.example.org/"})
+    assert given.public_base_url == "https://hilfe.example.org"
+
+
+def test_the_web_chat_store_is_found_like_the_bot_finds_it() -> None:
+    default = Settings.from_env({}).webchat_store_url
+    assert default == f"sqlite:///{ROOT / 'var' / 'webchat.db'}"
+    by_path = Settings.from_env({"WEBCHAT_STORE_PATH": "/tmp/w.db"}).webchat_store_url
+    assert by_path == "sqlite:////tmp/w.db"
+    by_url = Settings.from_env({"WEBCHAT_STORE_URL": "postgresql://db/webchat"})
+    assert by_url.webchat_store_url == "postgresql://db/webchat"
