@@ -10,9 +10,10 @@ an erasure request must not wait for that.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import bindparam, column, delete, inspect, table
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import bindparam, column, delete, inspect, table, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from backend.adapters.db import async_url
 from product.channels import MESSENGER, WEBCHAT
@@ -46,6 +47,12 @@ def _engine(url: str) -> AsyncEngine | None:
     return create_async_engine(async_url(url))
 
 
+async def _present(connection: AsyncConnection, channel: str) -> list[tuple[str, str]]:
+    """The channel's tables (and customer columns) that exist in this store now."""
+    names = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+    return [(name, key) for name, key in ROWS_OF.get(channel, ()) if name in names]
+
+
 async def erase(url: str, customer_id: str, channel: str = MESSENGER) -> int:
     """Delete every row of the customer's in the store of their channel at `url`; returns how
     many. An engine per call: erasures are rare, and the bot may create its store after the
@@ -56,14 +63,31 @@ async def erase(url: str, customer_id: str, channel: str = MESSENGER) -> int:
     removed = 0
     try:
         async with engine.begin() as connection:
-            present = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
-            for name, key in ROWS_OF.get(channel, ()):
-                if name in present:
-                    rows = table(name, column(key))
-                    result = await connection.execute(
-                        delete(rows).where(rows.c[key] == bindparam("who")), {"who": customer_id}
-                    )
-                    removed += max(result.rowcount, 0)
+            for name, key in await _present(connection, channel):
+                rows = table(name, column(key))
+                result = await connection.execute(
+                    delete(rows).where(rows.c[key] == bindparam("who")), {"who": customer_id}
+                )
+                removed += max(result.rowcount, 0)
     finally:
         await engine.dispose()
     return removed
+
+
+async def export(url: str, customer_id: str, channel: str = MESSENGER) -> dict[str, Any]:
+    """The customer's rows in their channel's store, by table (all columns, as stored)."""
+    engine = _engine(url)
+    if engine is None:
+        return {}
+    found: dict[str, Any] = {}
+    try:
+        async with engine.connect() as connection:
+            for name, key in await _present(connection, channel):
+                # Every column, whichever the channel's version has; the names are ROWS_OF's.
+                result = await connection.execute(
+                    text(f'SELECT * FROM "{name}" WHERE "{key}" = :who'), {"who": customer_id}
+                )
+                found[name] = [dict(row._mapping) for row in result]
+    finally:
+        await engine.dispose()
+    return found

@@ -44,9 +44,14 @@ def _staff_replies(key: CustomerKey) -> ColumnElement[bool]:
 
 
 async def export_customer(
-    session: AsyncSession, engine: AsyncEngine, key: CustomerKey, public_base_url: str
+    session: AsyncSession,
+    engine: AsyncEngine,
+    key: CustomerKey,
+    public_base_url: str,
+    store_urls: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything about one customer; their conversation is the one named by their id."""
+    """Everything about one customer; their conversation is the one named by their id, their
+    rows in their channel's own store are found by it too (`store_urls`, as for erasure)."""
     psid = key.id
     customer = await find_customer(session, key)
     jobs = await jobs_for_customer(session, key)
@@ -65,6 +70,9 @@ async def export_customer(
         )
     ).all()
     conversation = await tracker.conversation(engine, psid)
+    in_channel_store = await channel_store.export(
+        (store_urls or {}).get(key.channel, ""), psid, key.channel
+    )
     references = {j.id: j.reference for j in jobs}
     return {
         "channel": key.channel,
@@ -103,6 +111,7 @@ async def export_customer(
             {"author": n.author, "text": n.text, "at": _iso(n.created_at)} for n in notes
         ],
         "tags": list(tags),
+        "channel_store": in_channel_store,
         "support_replies": [
             {"message": r.body.get("message"), "at": _iso(r.created_at), "sent": _iso(r.sent_at)}
             for r in replies

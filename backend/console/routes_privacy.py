@@ -62,7 +62,11 @@ async def export(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     async with rt.sessions() as session:
         data = await privacy.export_customer(
-            session, console(request).tracker, key, rt.settings.public_base_url
+            session,
+            console(request).tracker,
+            key,
+            rt.settings.public_base_url,
+            store_urls(rt.settings),
         )
     return web.Response(
         text=json.dumps(data, ensure_ascii=False, indent=2, default=str),

@@ -4,6 +4,7 @@ webhook events with their texts, queued replies, the Graph profile and the 24-ho
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +43,11 @@ async def test_erasure_in_the_console_empties_the_channel_store_of_that_customer
     try:
         _fill(store)
         csrf = await login(client, ADMIN)
+        # The export shows what the channel's store holds of this customer, and only that.
+        exported = await client.get("/console/privacy/export?channel=messenger&id=psid-42")
+        held = json.dumps(json.loads(await exported.text())["channel_store"], ensure_ascii=False)
+        assert "mid-psid-42" in held and "Erika" in held
+        assert "psid-other" not in held and "Max" not in held
         erased = await client.post(
             "/console/privacy/erase", data={"csrf": csrf, "psid": "psid-42", "confirm": "psid-42"}
         )

@@ -248,6 +248,11 @@ async def test_export_and_erasure_of_a_web_customer(
     assert [j["reference"] for j in exported["jobs"]] == [job["reference"]]
     assert exported["jobs"][0]["channel"] == "webchat"
     assert [e["data"]["text"] for e in exported["conversation"]] == ["Ich heiße Karl Weber"]
+    # The web chat's own rows of this customer, and nobody else's.
+    assert exported["channel_store"] == {
+        "webchat_messages": [{"conversation_id": WEB, "text": "Ich heiße Karl Weber"}],
+        "webchat_sessions": [{"conversation_id": WEB, "created_at": "2026-11-21"}],
+    }
     # Without the channel, the id tells it; as a Messenger id it is nobody's.
     by_id = json.loads(await (await client.get(f"/console/privacy/export?id={WEB}")).text())
     assert by_id["customer"]["name"] == "Karl Weber"
@@ -264,7 +269,10 @@ async def test_export_and_erasure_of_a_web_customer(
     )
     assert "Karl" not in json.dumps(after, ensure_ascii=False)
     assert "karl.weber@example.org" not in json.dumps(after)
-    assert after["jobs"][0]["category"] == "printer"
+    assert after["jobs"][0]["category"] == "printer" and after["channel_store"] == {
+        "webchat_messages": [],
+        "webchat_sessions": [],
+    }
     assert [r.get("text") for r in tracker_store.rows(WEB)] == [REDACTED]
     with sqlite3.connect(webchat_db) as db:
         left = db.execute("SELECT conversation_id, text FROM webchat_messages").fetchall()
