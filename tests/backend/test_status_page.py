@@ -1,0 +1,220 @@
+"""The customer's private status page /b/<token>: what it shows for each status, the friendly
+404s, cancelling with a confirmation, rating once completed, German and English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from backend.adapters.orm import Friend, Job, JobEvent, Rating
+from backend.domain.statuses import JobStatus
+from backend.services.customer_texts import page_text
+from tests.backend.customer_jobs import WITH_FRIEND, make_job, sessions
+
+Client = TestClient[web.Request, web.Application]
+
+STATUS_WORDS = {
+    JobStatus.OPEN: "Wir suchen gerade einen Techniker in Ihrer Nähe",
+    JobStatus.ASSIGNED: "Anna hat Ihren Auftrag übernommen",
+    JobStatus.CONTACTED: "Anna hat mit Ihnen gesprochen",
+    JobStatus.COMPLETED: "Erledigt: Anna hat Ihren Auftrag als erledigt gemeldet",
+    JobStatus.CANCELLED: "Dieser Auftrag ist abgesagt",
+    JobStatus.UNASSIGNED: "Unser Team kümmert sich jetzt persönlich darum",
+}
+FINAL = (JobStatus.COMPLETED, JobStatus.CANCELLED)
+CANCEL_LINK = "/cancel"
+RATING_FORM = "/rating"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def page(client: Client, path: str, **headers: str) -> tuple[int, str, dict[str, str]]:
+    response = await client.get(path, headers=headers, allow_redirects=False)
+    return response.status, await response.text(), dict(response.headers)
+
+
+async def post(client: Client, path: str, data: dict[str, str], **headers: str) -> tuple[int, str]:
+    response = await client.post(path, data=data, headers=headers, allow_redirects=False)
+    return response.status, response.headers.get("Location", "")
+
+
+async def test_each_status_in_plain_words(client: Client, db_url: str) -> None:
+    for status, words in STATUS_WORDS.items():
+        job = await make_job(db_url, now(), status)
+        code, body, headers = await page(client, f"/b/{job.token}")
+        assert code == 200, (status, body)
+        assert words in body, status
+        assert f"Ihr Auftrag {job.reference}" in body
+        assert "Ihr Wunschtermin" in body
+        # The first name once assigned, never the family name.
+        assert ("Anna" in body) is (status in WITH_FRIEND), status
+        assert "Schmidt" not in body
+        assert (CANCEL_LINK in body) is (status not in FINAL), status
+        assert (RATING_FORM in body) is (status == JobStatus.COMPLETED), status
+        assert '<html lang="de">' in body
+        assert "<script" not in body
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Robots-Tag"] == "noindex, nofollow"
+        assert headers["Cache-Control"] == "no-store"
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+async def test_unknown_malformed_and_expired_tokens_are_friendly_404s(
+    client: Client, db_url: str
+) -> None:
+    for path in ("/b/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/b/short", "/b/" + "x" * 65):
+        code, body, headers = await page(client, path)
+        assert code == 404, path
+        assert "Diese Seite gibt es nicht (mehr)" in body
+        assert headers["Referrer-Policy"] == "no-referrer"
+    code, body, _ = await page(client, "/b/nope-nope-nope-nope", **{"Accept-Language": "en-GB"})
+    assert code == 404 and "This page does not exist (any more)" in body
+    # 30 days after the job ended (completed, cancelled or nobody found) the page is gone.
+    for status in (JobStatus.COMPLETED, JobStatus.CANCELLED, JobStatus.UNASSIGNED):
+        gone = await make_job(db_url, now(), status, ended_days_ago=30.1)
+        kept = await make_job(db_url, now(), status, ended_days_ago=29.9)
+        assert (await page(client, f"/b/{gone.token}"))[0] == 404, status
+        assert (await page(client, f"/b/{kept.token}"))[0] == 200, status
+        rated = await post(client, f"/b/{gone.token}/rating", {"stars": "5"})
+        assert rated[0] == 404
+    # A job still running never expires, however old.
+    old = await make_job(db_url, now(), JobStatus.OPEN, ended_days_ago=90)
+    assert (await page(client, f"/b/{old.token}"))[0] == 200
+
+
+async def _job_row(db_url: str, job_id: int) -> Job:
+    async with sessions(db_url) as make, make() as session:
+        job = await session.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+async def test_cancel_asks_first_then_cancels_and_records_who(client: Client, db_url: str) -> None:
+    job = await make_job(db_url, now(), JobStatus.ASSIGNED)
+    base = f"/b/{job.token}"
+    code, body, _ = await page(client, base + "/cancel")
+    assert code == 200
+    assert f"Möchten Sie den Auftrag {job.reference} wirklich absagen?" in body
+    assert 'name="confirm" value="yes"' in body and "Nein, zurück" in body
+    # Without the confirmation the question comes first; nothing changes.
+    assert await post(client, base + "/cancel", {}) == (303, base + "/cancel")
+    # A form on another site is refused even if it knew the link.
+    refused = await post(
+        client, base + "/cancel", {"confirm": "yes"}, **{"Sec-Fetch-Site": "cross-site"}
+    )
+    assert refused[0] == 403
+    assert (await _job_row(db_url, job.id)).status == JobStatus.ASSIGNED
+
+    assert await post(client, base + "/cancel", {"confirm": "yes"}) == (
+        303,
+        base + "?msg=cancelled_now",
+    )
+    row = await _job_row(db_url, job.id)
+    assert row.status == JobStatus.CANCELLED and row.cancelled_at is not None
+    assert row.cancel_reason == "cancelled by the customer on the status page"
+    assert row.contact_deadline_at is None
+    async with sessions(db_url) as make, make() as session:
+        events = (await session.scalars(select(JobEvent).where(JobEvent.job_id == job.id))).all()
+    cancelled = [e for e in events if e.kind == "cancelled"]
+    assert [(e.actor, e.detail["reason"]) for e in cancelled] == [
+        ("customer", "cancelled by the customer on the status page")
+    ]
+    code, body, _ = await page(client, base + "?msg=cancelled_now")
+    assert "Ihr Auftrag ist abgesagt." in body and STATUS_WORDS[JobStatus.CANCELLED] in body
+    assert CANCEL_LINK not in body
+    # Twice: the use case refuses, the page says so.
+    assert await post(client, base + "/cancel", {"confirm": "yes"}) == (
+        303,
+        base + "?msg=not_cancellable",
+    )
+    assert (await page(client, base + "/cancel"))[0] == 303
+
+
+async def test_rating_once_completed_and_refused_twice(client: Client, db_url: str) -> None:
+    running = await make_job(db_url, now(), JobStatus.CONTACTED)
+    assert await post(client, f"/b/{running.token}/rating", {"stars": "5"}) == (
+        303,
+        f"/b/{running.token}",
+    )
+    job = await make_job(db_url, now(), JobStatus.COMPLETED)
+    base = f"/b/{job.token}"
+    code, body, _ = await page(client, base)
+    assert 'type="radio" name="stars" value="5"' in body and "5 Sterne – ausgezeichnet" in body
+    assert await post(client, base + "/rating", {"comment": "Danke"}) == (
+        303,
+        base + "?msg=rating_missing",
+    )
+    assert await post(client, base + "/rating", {"stars": "5", "comment": "Sehr geduldig"}) == (
+        303,
+        base + "?msg=rated_now",
+    )
+    assert await post(client, base + "/rating", {"stars": "1"}) == (
+        303,
+        base + "?msg=rated_already",
+    )
+    async with sessions(db_url) as make, make() as session:
+        ratings = (await session.scalars(select(Rating).where(Rating.job_id == job.id))).all()
+        friend = await session.get(Friend, job.friend_id)
+        unrated = await session.scalar(
+            select(func.count()).select_from(Rating).where(Rating.job_id == running.id)
+        )
+    assert [(r.stars, r.comment) for r in ratings] == [(5, "Sehr geduldig")]
+    assert friend is not None and (friend.rating, friend.rating_count) == (5.0, 1)
+    assert unrated == 0
+    code, body, _ = await page(client, base + "?msg=rated_now")
+    assert "Vielen Dank für Ihre Bewertung!" in body
+    assert "Sie haben 5 von 5 Sternen gegeben" in body
+    assert 'name="stars"' not in body
+
+
+@pytest.mark.sqlite_only
+async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
+    english = await make_job(db_url, now(), JobStatus.ASSIGNED, language="en")
+    code, body, _ = await page(client, f"/b/{english.token}")
+    assert '<html lang="en">' in body
+    assert f"Your request {english.reference}" in body
+    assert "Anna has taken on your request" in body and "Cancel the request" in body
+    # No language known: the browser's.
+    unknown = await make_job(db_url, now(), JobStatus.OPEN, language="")
+    _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "en-GB,de;q=0.5"})
+    assert "We are looking for a technician near you" in body
+    _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "fr, de-AT"})
+    assert "Wir suchen gerade einen Techniker" in body
+    # The country's German: Swiss without ß, Austrian January.
+    january = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+    swiss = await make_job(db_url, now(), JobStatus.OPEN, country="CH", window_start=january)
+    _, body, _ = await page(client, f"/b/{swiss.token}")
+    assert '<html lang="de-CH">' in body and "ß" not in body
+    assert "Dienstag, 12. Januar 2027, 10:00–13:00 Uhr" in body
+    austrian = await make_job(db_url, now(), JobStatus.OPEN, country="AT", window_start=january)
+    _, body, _ = await page(client, f"/b/{austrian.token}")
+    assert "Dienstag, 12. Jänner 2027, 10:00–13:00 Uhr" in body
+    english_window = await make_job(
+        db_url, now(), JobStatus.OPEN, language="en", window_start=january
+    )
+    _, body, _ = await page(client, f"/b/{english_window.token}")
+    assert "Tuesday 12 January 2027, 10:00–13:00" in body
+    assert page_text("de-CH", "form_unreadable").startswith("Das Formular liess sich")
+    assert page_text("de", "form_unreadable").startswith("Das Formular ließ sich")
+    # The stylesheet: large type, visible focus; served without the token.
+    response = await client.get("/b/status.css")
+    css = await response.text()
+    assert response.status == 200 and response.content_type == "text/css"
+    assert "font-size: 20px" in css and ":focus-visible" in css
+
+
+def test_every_page_text_in_both_languages() -> None:
+    from backend.services import customer_texts
+
+    pages = customer_texts._PAGE
+    assert set(pages["de"]) == set(pages["en"])
+    statuses = customer_texts._STATUS
+    assert set(statuses["de"]) == set(statuses["en"]) == set(JobStatus)
+    assert timedelta(days=customer_texts.STATUS_PAGE_DAYS) == timedelta(days=30)
