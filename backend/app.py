@@ -173,7 +173,7 @@ async def mail_ctx(app: web.Application) -> AsyncIterator[None]:
         rt.sessions,
         SmtpServer.from_url(settings.smtp_url),
         settings.mail_from,
-        settings.base_url,
+        settings.public_base_url.rstrip("/"),
         clock=settings.clock,
     )
     stopping = asyncio.Event()

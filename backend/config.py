@@ -75,6 +75,11 @@ class Settings:
     # The customers' channel store (bot/messenger_store.py): raw messages, replies, profiles.
     # Erasing a customer deletes their rows there too; "" when there is none to reach.
     channel_store_url: str = ""
+    # The website chat's own store (bot/webchat_store.py), erased the same way; "" for none.
+    webchat_store_url: str = ""
+    # Where customers reach this backend (the status page links /b/<token> in job JSON, chats
+    # and mails); behind a proxy, its public https origin.
+    public_base_url: str = "http://127.0.0.1:8000"
     customer_page_access_token: str = ""
     console_secure_cookies: bool = False
     transcript_retention_days: int = 0
@@ -83,9 +88,6 @@ class Settings:
     role: str = "all"  # one of ROLES
     # A worker learns of events and messages the web processes stored by looking this often.
     worker_poll_seconds: float = 0.1
-    # Where customers reach the backend from outside: status links (/b/<token>) start here.
-    # Empty: the backend's own address (the demo's http://127.0.0.1:8000).
-    public_base_url: str = ""
     # Customers' e-mail (backend/services/customer_mail.py): no mail at all while SMTP_URL is
     # empty; MAIL_FROM is the sender (and the Message-IDs' domain).
     smtp_url: str = ""
@@ -96,11 +98,6 @@ class Settings:
             raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
         if self.smtp_url:
             SmtpServer.from_url(self.smtp_url)  # refused here, before anything starts
-
-    @property
-    def base_url(self) -> str:
-        """PUBLIC_BASE_URL, or the backend's own address."""
-        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def max_radius_km(self) -> float:
@@ -150,13 +147,18 @@ class Settings:
             # The same variables the bot reads, so both point at the same store.
             channel_store_url=e.get("MESSENGER_STORE_URL")
             or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",
+            webchat_store_url=e.get("WEBCHAT_STORE_URL")
+            or f"sqlite:///{e.get('WEBCHAT_STORE_PATH') or var / 'webchat.db'}",
+            public_base_url=(
+                e.get("PUBLIC_BASE_URL")
+                or f"http://{e.get('BACKEND_HOST') or '127.0.0.1'}:{e.get('BACKEND_PORT') or 8000}"
+            ).rstrip("/"),
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),
             transcript_retention_days=int(e.get("TRANSCRIPT_RETENTION_DAYS") or 0),
             metrics_token=e.get("METRICS_TOKEN", ""),
             role=e.get("BACKEND_ROLE") or "all",
             worker_poll_seconds=float(e.get("WORKER_POLL_SECONDS") or 0.1),
-            public_base_url=e.get("PUBLIC_BASE_URL", ""),
             smtp_url=e.get("SMTP_URL", ""),
             mail_from=e.get("MAIL_FROM") or "techfriends <no-reply@techfriends.invalid>",
         )

@@ -59,7 +59,7 @@ class Mailbox:
                 to=list(envelope.rcpt_tos),
                 sender=str(envelope.mail_from or ""),
                 subject=str(parsed.get("Subject", "")),
-                body=str(body),
+                body=str(body).replace("\r\n", "\n"),  # SMTP's line ends, as text again
                 message_id=str(parsed.get("Message-ID", "")),
                 headers={k: str(v) for k, v in parsed.items()},
             )

@@ -189,9 +189,9 @@ class MailSender:
         # The same id on every attempt: a mail sent twice after a crash is one mail to a reader.
         message["Message-ID"] = f"<{row.mail_id}@{_domain(self.sender)}>"
         message["Date"] = format_datetime(row.created_at)
-        message["Content-Language"] = row.locale
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(body)
+        message["Content-Language"] = row.locale  # after set_content, which drops Content-*
         return message
 
     async def _record(self, mail: _Leased, outcome: MailOutcome, why: str) -> None:

@@ -129,10 +129,8 @@ async def smtp_server(mailbox: Mailbox, port: int = 0) -> AsyncIterator[int]:
         await server.wait_closed()
 
 
-async def wait_for_mails(mailbox: Mailbox, count: int, timeout: float = 10.0) -> None:
-    async def enough() -> None:
+async def wait_for_mails(mailbox: Mailbox, count: int, seconds: float = 10.0) -> None:
+    async with asyncio.timeout(seconds):
         while len(mailbox.mails) < count:
             mailbox.arrived.clear()
             await mailbox.arrived.wait()
-
-    await asyncio.wait_for(enough(), timeout)

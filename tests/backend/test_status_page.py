@@ -146,6 +146,7 @@ async def test_rating_once_completed_and_refused_twice(client: Client, db_url: s
     job = await make_job(db_url, now(), JobStatus.COMPLETED)
     base = f"/b/{job.token}"
     code, body, _ = await page(client, base)
+    assert code == 200
     assert 'type="radio" name="stars" value="5"' in body and "5 Sterne – ausgezeichnet" in body
     assert await post(client, base + "/rating", {"comment": "Danke"}) == (
         303,
@@ -168,7 +169,7 @@ async def test_rating_once_completed_and_refused_twice(client: Client, db_url: s
     assert [(r.stars, r.comment) for r in ratings] == [(5, "Sehr geduldig")]
     assert friend is not None and (friend.rating, friend.rating_count) == (5.0, 1)
     assert unrated == 0
-    code, body, _ = await page(client, base + "?msg=rated_now")
+    _, body, _ = await page(client, base + "?msg=rated_now")
     assert "Vielen Dank für Ihre Bewertung!" in body
     assert "Sie haben 5 von 5 Sternen gegeben" in body
     assert 'name="stars"' not in body
@@ -177,7 +178,7 @@ async def test_rating_once_completed_and_refused_twice(client: Client, db_url: s
 @pytest.mark.sqlite_only
 async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
     english = await make_job(db_url, now(), JobStatus.ASSIGNED, language="en")
-    code, body, _ = await page(client, f"/b/{english.token}")
+    _, body, _ = await page(client, f"/b/{english.token}")
     assert '<html lang="en">' in body
     assert f"Your request {english.reference}" in body
     assert "Anna has taken on your request" in body and "Cancel the request" in body
