@@ -23,10 +23,13 @@ from backend.services.customer_mail import (
     queue_booking_mail,
     queue_customer_mail,
 )
+from backend.services.customer_news import store_notice
 from backend.services.customer_texts import BOOKING_RECEIVED, JOB_CANCELLED
 from simulator.mailbox import Mailbox
 from tests.backend.clock import MovableClock, backend, count_rows
+from tests.backend.conftest import api_headers
 from tests.backend.customer_jobs import MadeJob, make_job, sessions, smtp_server, wait_for_mails
+from tests.backend.helpers import Client, job_body
 
 ADDRESS = "erika@example.org"
 SENDER = "techfriends <hallo@techfriends.example>"
@@ -279,6 +282,40 @@ async def test_the_app_sends_with_smtp_url_and_not_without(
         await queue(db_url, job, NOTICES[:1], datetime.now(UTC))
         await asyncio.sleep(customer_mail.POLL_SECONDS + 0.5)
     assert len(box.mails) == 1
+
+
+async def test_the_booking_and_every_notice_queue_their_mail(
+    client: Client, db_url: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    """Through the use cases: POST /api/v1/jobs with an address (the booking mail) and
+    store_notice (the news); a customer without an address gets none."""
+    box, port = mailbox
+    web = {"channel": "webchat", "id": "web-" + "a" * 32, "name": "Erika Muster"}
+    customers = {
+        "with": {**web, "phone": "0171 9876543", "language": "de", "email": ADDRESS},
+        "without": {**web, "id": "web-" + "b" * 32, "phone": "0171 9876543", "language": "de"},
+    }
+    references = {}
+    for key, customer in customers.items():
+        response = await client.post(
+            "/api/v1/jobs", json=job_body(customer=customer), headers=api_headers()
+        )
+        assert response.status == 201, await response.text()
+        references[key] = (await response.json())["reference"]
+    now = datetime.now(UTC)
+    async with sessions(db_url) as make:
+        async with make() as session:
+            for reference in references.values():
+                job = await session.scalar(select(Job).where(Job.reference == reference))
+                assert job is not None
+                news = {"job_reference": reference, "friend_name": "Anna"}
+                await store_notice(session, job, "EXTERNAL_friend_assigned", news, now)
+            await session.commit()
+        assert await make_sender(db_url, make, port, lambda: datetime.now(UTC)).send_due() == 2
+    assert [(m.to, m.subject) for m in box.mails] == [
+        ([ADDRESS], f"Ihr Auftrag {references['with']} ist bei uns angekommen"),
+        ([ADDRESS], f"Anna hilft Ihnen (Auftrag {references['with']})"),
+    ]
 
 
 def test_smtp_url_forms() -> None:
