@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,9 +11,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from backend.adapters.orm import Friend, Job, JobEvent, Rating
+from backend.adapters.orm import Friend, Job, JobEvent, MessengerContact, Rating
 from backend.domain.statuses import JobStatus
 from backend.services.customer_texts import page_text
+from backend.services.outbox import FRIENDS_PAGE
+from simulator.fake_graph import FakeGraph
 from tests.backend.customer_jobs import WITH_FRIEND, make_job, sessions
 
 Client = TestClient[web.Request, web.Application]
@@ -96,8 +99,31 @@ async def _job_row(db_url: str, job_id: int) -> Job:
         return job
 
 
-async def test_cancel_asks_first_then_cancels_and_records_who(client: Client, db_url: str) -> None:
+async def _friends_window_open(db_url: str, friend_id: int | None) -> str:
+    """The Friend wrote to the page just now (messages to them may go out); their id."""
+    async with sessions(db_url) as make, make() as session:
+        friend = await session.get(Friend, friend_id)
+        assert friend is not None
+        session.add(
+            MessengerContact(page=FRIENDS_PAGE, psid=friend.messenger_id, last_inbound_at=now())
+        )
+        await session.commit()
+        return friend.messenger_id
+
+
+async def _told(graph: FakeGraph, recipient: str, words: str) -> bool:
+    for _ in range(100):
+        if any(words in str(c.body) for c in graph.calls(recipient=recipient)):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_cancel_asks_first_then_cancels_and_records_who(
+    client: Client, db_url: str, fake_graph: tuple[FakeGraph, str]
+) -> None:
     job = await make_job(db_url, now(), JobStatus.ASSIGNED)
+    friend = await _friends_window_open(db_url, job.friend_id)
     base = f"/b/{job.token}"
     code, body, _ = await page(client, base + "/cancel")
     assert code == 200
@@ -126,6 +152,8 @@ async def test_cancel_asks_first_then_cancels_and_records_who(client: Client, db
     assert [(e.actor, e.detail["reason"]) for e in cancelled] == [
         ("customer", "cancelled by the customer on the status page")
     ]
+    # The Friend hears of it, as after a cancel through the API.
+    assert await _told(fake_graph[0], friend, job.reference)
     code, body, _ = await page(client, base + "?msg=cancelled_now")
     assert "Ihr Auftrag ist abgesagt." in body and STATUS_WORDS[JobStatus.CANCELLED] in body
     assert CANCEL_LINK not in body
