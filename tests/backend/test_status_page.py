@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -15,6 +17,7 @@ from backend.adapters.orm import Friend, Job, JobEvent, MessengerContact, Rating
 from backend.domain.statuses import JobStatus
 from backend.services.customer_texts import page_text
 from backend.services.outbox import FRIENDS_PAGE
+from product.languages import LANGUAGES
 from simulator.fake_graph import FakeGraph
 from tests.backend.customer_jobs import WITH_FRIEND, make_job, sessions
 
@@ -239,11 +242,18 @@ async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
     assert "font-size: 20px" in css and ":focus-visible" in css
 
 
-def test_every_page_text_in_both_languages() -> None:
-    from backend.services import customer_texts
+def test_every_customer_text_in_every_language() -> None:
+    from backend.services import customer_texts as texts
 
-    pages = customer_texts._PAGE
-    assert set(pages["de"]) == set(pages["en"])
-    statuses = customer_texts._STATUS
-    assert set(statuses["de"]) == set(statuses["en"]) == set(JobStatus)
-    assert timedelta(days=customer_texts.STATUS_PAGE_DAYS) == timedelta(days=30)
+    assert set(texts._MAIL_OTHER) == set(LANGUAGES)
+    for table in (texts._PAGE, texts._STATUS, texts._MAIL, texts._MAIL_FRAME):
+        assert set(table) == set(LANGUAGES)
+        keys = [set(entries) for entries in table.values()]
+        assert all(k == keys[0] for k in keys), table
+    assert set(texts._STATUS["de"]) == set(JobStatus)
+    assert set(texts._WEEKDAYS) == set(texts._MONTHS) == set(LANGUAGES)
+    # Every notice the backend stores has its own mail (the bot's EXTERNAL_ intents).
+    domain = (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+    stored = set(re.findall(r"^  - (EXTERNAL_\w+)$", domain, flags=re.MULTILINE))
+    assert stored and stored <= set(texts._MAIL["de"])
+    assert timedelta(days=texts.STATUS_PAGE_DAYS) == timedelta(days=30)
