@@ -94,7 +94,8 @@ _PAGE = {
         "cancel_hint": "Sie brauchen die Hilfe nicht mehr? Dann sagen Sie den Auftrag hier ab.",
         "cancel_button": "Auftrag absagen",
         "confirm_question": "Möchten Sie den Auftrag {reference} wirklich absagen?",
-        "confirm_hint": "Der Techniker wird informiert. Das lässt sich nicht rückgängig machen.",
+        "confirm_hint": "Hat schon ein Techniker zugesagt, sagen wir ihm Bescheid. Das lässt sich "
+        "nicht rückgängig machen.",
         "confirm_yes": "Ja, Auftrag absagen",
         "confirm_no": "Nein, zurück",
         "cancelled_now": "Ihr Auftrag ist abgesagt. Danke, dass Sie uns Bescheid gegeben haben.",
@@ -130,7 +131,8 @@ _PAGE = {
         "cancel_hint": "You no longer need the help? Then you can cancel the request here.",
         "cancel_button": "Cancel the request",
         "confirm_question": "Do you really want to cancel your request {reference}?",
-        "confirm_hint": "The technician will be told. This cannot be undone.",
+        "confirm_hint": "If a technician has already taken it on, we will let them know. This "
+        "cannot be undone.",
         "confirm_yes": "Yes, cancel the request",
         "confirm_no": "No, go back",
         "cancelled_now": "Your request has been cancelled. Thank you for letting us know.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -240,6 +241,52 @@ async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
     css = await response.text()
     assert response.status == 200 and response.content_type == "text/css"
     assert "font-size: 20px" in css and ":focus-visible" in css
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "status-page"
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"chromium not found at {path}: run tools/install_chromium.sh")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.sqlite_only
+async def test_on_a_360_px_phone_in_chromium(client: Client, db_url: str, chromium: str) -> None:
+    """Large type, nothing wider than the phone, keyboard focus visible, cancelling works
+    without script; screenshots in var/test-artifacts/status-page/."""
+    from playwright.async_api import async_playwright
+
+    done = await make_job(db_url, now(), JobStatus.COMPLETED)
+    running = await make_job(db_url, now(), JobStatus.ASSIGNED)
+    base = str(client.make_url("")).rstrip("/")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, headless=True)
+        page = await browser.new_page(viewport={"width": 360, "height": 740})
+        await page.goto(f"{base}/b/{done.token}")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        size = await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 18
+        await page.screenshot(path=str(ARTIFACTS / "completed-360.png"), full_page=True)
+        await page.keyboard.press("Tab")
+        outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline == "solid"
+        await page.get_by_label("4 Sterne – sehr zufrieden").check()
+        await page.get_by_role("button", name="Bewertung senden").click()
+        await page.get_by_text("Vielen Dank für Ihre Bewertung!").wait_for()
+        await page.goto(f"{base}/b/{running.token}")
+        await page.get_by_role("link", name="Auftrag absagen").click()
+        await page.screenshot(path=str(ARTIFACTS / "confirm-360.png"), full_page=True)
+        await page.get_by_role("button", name="Ja, Auftrag absagen").click()
+        await page.get_by_text("Ihr Auftrag ist abgesagt.").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(ARTIFACTS / "cancelled-360.png"), full_page=True)
+        await browser.close()
+    assert (await _job_row(db_url, running.id)).status == JobStatus.CANCELLED
 
 
 def test_every_customer_text_in_every_language() -> None:
