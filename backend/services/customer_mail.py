@@ -90,6 +90,15 @@ async def queue_booking_mail(
     return await queue_customer_mail(session, job, customer, BOOKING_RECEIVED, {}, now)
 
 
+async def erase_customer_mails(session: AsyncSession, job_ids: list[int]) -> int:
+    """Privacy erasure (in the caller's transaction): the mails about these jobs hold the
+    address and are deleted, pending ones too, so none goes out after; how many went."""
+    if not job_ids:
+        return 0
+    result = await session.execute(delete(CustomerMail).where(CustomerMail.job_id.in_(job_ids)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 @dataclass(frozen=True)
 class _Leased:
     id: int

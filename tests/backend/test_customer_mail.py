@@ -20,6 +20,7 @@ from backend.config import Settings
 from backend.services import customer_mail
 from backend.services.customer_mail import (
     MailSender,
+    erase_customer_mails,
     queue_booking_mail,
     queue_customer_mail,
 )
@@ -316,6 +317,28 @@ async def test_the_booking_and_every_notice_queue_their_mail(
         ([ADDRESS], f"Ihr Auftrag {references['with']} ist bei uns angekommen"),
         ([ADDRESS], f"Anna hilft Ihnen (Auftrag {references['with']})"),
     ]
+
+
+async def test_erasure_deletes_the_customers_mails_sent_or_not(
+    db_url: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    clock = MovableClock()
+    erased = await make_job(db_url, clock(), email=ADDRESS)
+    kept = await make_job(db_url, clock(), email="other@example.org")
+    await queue(db_url, erased, NOTICES[:1], clock())
+    async with sessions(db_url) as make:
+        assert await make_sender(db_url, make, port, clock).send_due() == 1
+    await queue(db_url, erased, NOTICES[1:2], clock())  # still pending
+    await queue(db_url, kept, NOTICES[:1], clock())
+    async with sessions(db_url) as make:
+        async with make() as session:
+            assert await erase_customer_mails(session, [erased.id]) == 2
+            assert await erase_customer_mails(session, []) == 0
+            await session.commit()
+        assert await make_sender(db_url, make, port, clock).send_due() == 1
+    assert [m.to for m in box.mails] == [[ADDRESS], ["other@example.org"]]
+    assert [r.job_id for r in await mail_rows(db_url)] == [kept.id]
 
 
 def test_smtp_url_forms() -> None:
