@@ -15,6 +15,7 @@ from backend.adapters.config_files import load_packages
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.messenger import MessengerClient
 from backend.adapters.rasa import RasaClient
+from backend.adapters.smtp import SmtpServer
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.friends_chat.router import FriendChat
@@ -22,6 +23,7 @@ from backend.observability.event_ids import with_event_ids
 from backend.observability.routes import webhook_ack_middleware
 from backend.routes import setup_routes
 from backend.services import outbox
+from backend.services.customer_mail import MailSender, run_mail_sender
 from backend.services.deadlines import DeadlineSweep
 from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
@@ -162,6 +164,28 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     await asyncio.gather(*unfinished, return_exceptions=True)
 
 
+async def mail_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Customers' e-mail (only with SMTP_URL): its own task and stop signal, ended before the
+    runtime's database connections close."""
+    rt = app[RUNTIME]
+    settings = rt.settings
+    sender = MailSender(
+        rt.sessions,
+        SmtpServer.from_url(settings.smtp_url),
+        settings.mail_from,
+        settings.public_base_url.rstrip("/"),
+        clock=settings.clock,
+    )
+    stopping = asyncio.Event()
+    task = asyncio.create_task(run_mail_sender(sender, stopping), name="customer mail")
+    yield
+    stopping.set()
+    try:
+        await asyncio.wait_for(task, timeout=SHUTDOWN_GRACE)
+    except TimeoutError:
+        pass  # cancelled by wait_for: a mail cut off mid-send is leased, and sent again later
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
@@ -176,6 +200,8 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(runtime_ctx)
     if settings.role != "web":
         app.cleanup_ctx.append(background_ctx)
+        if settings.smtp_url:
+            app.cleanup_ctx.append(mail_ctx)
     if settings.role != "worker":
         setup_console(app)  # the support console's templates and connections
     setup_routes(app, settings.role)  # backend/routes.py: every path, who may call it

@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 from backend.adapters.config_files import PACKAGES_FILE
 from backend.adapters.db import DatabaseUrlError, async_url
 from backend.adapters.orm import utcnow
+from backend.adapters.smtp import SmtpServer
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
@@ -97,10 +98,16 @@ class Settings:
     role: str = "all"  # one of ROLES
     # A worker learns of events and messages the web processes stored by looking this often.
     worker_poll_seconds: float = 0.1
+    # Customers' e-mail (backend/services/customer_mail.py): no mail at all while SMTP_URL is
+    # empty; MAIL_FROM is the sender (and the Message-IDs' domain).
+    smtp_url: str = ""
+    mail_from: str = "techfriends <no-reply@techfriends.invalid>"
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
+        if self.smtp_url:
+            SmtpServer.from_url(self.smtp_url)  # refused here, before anything starts
 
     @property
     def max_radius_km(self) -> float:
@@ -159,4 +166,6 @@ class Settings:
             metrics_token=e.get("METRICS_TOKEN", ""),
             role=e.get("BACKEND_ROLE") or "all",
             worker_poll_seconds=float(e.get("WORKER_POLL_SECONDS") or 0.1),
+            smtp_url=e.get("SMTP_URL", ""),
+            mail_from=e.get("MAIL_FROM") or "techfriends <no-reply@techfriends.invalid>",
         )

@@ -16,6 +16,7 @@ from backend.console import routes_takeover as takeover
 from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
+from backend.status_page import pages as status_page
 from backend.web import api, webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
@@ -101,6 +102,16 @@ CONSOLE = (
 )
 
 
+# The customer's private status page: the token in the path is the key (backend/status_page).
+STATUS_PAGE = (
+    get("/b/status.css", status_page.stylesheet, ANYONE),
+    get("/b/{token}", status_page.show, ANYONE),
+    get("/b/{token}/cancel", status_page.confirm_cancel, ANYONE),
+    post("/b/{token}/cancel", status_page.cancel, ANYONE),
+    post("/b/{token}/rating", status_page.rate, ANYONE),
+)
+
+
 def _guard(route: Route) -> Handler:
     if route.access in (STAFF, STAFF_ADMIN):
         return require_staff(admin=route.access is STAFF_ADMIN)(route.handler)
@@ -109,7 +120,9 @@ def _guard(route: Route) -> Handler:
 
 def served(role: str) -> tuple[Route, ...]:
     """The routes a process of this role answers (BACKEND_ROLE)."""
-    return OPERATIONS if role == "worker" else OPERATIONS + JSON_API + WEBHOOKS + CONSOLE
+    if role == "worker":
+        return OPERATIONS
+    return OPERATIONS + JSON_API + WEBHOOKS + CONSOLE + STATUS_PAGE
 
 
 def setup_routes(app: web.Application, role: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from simulator import fake_graph, webhook_bodies
+from simulator import fake_graph, mailbox, webhook_bodies
 from simulator.send import SendRequestError, deliver, parse_send_request
 from simulator.settings import PAGES, SimulatorSettings
 from simulator.transcript import InboundLog, is_typing, outbound_item
@@ -164,7 +164,9 @@ async def _client_session(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(
-    settings: SimulatorSettings, graph: fake_graph.FakeGraph | None = None
+    settings: SimulatorSettings,
+    graph: fake_graph.FakeGraph | None = None,
+    smtp_host: str = "127.0.0.1",
 ) -> web.Application:
     """The simulator with its fake Graph under /graph; pass `graph` to inspect it in tests."""
     graph = graph if graph is not None else fake_graph.FakeGraph()
@@ -181,5 +183,11 @@ def create_app(
     app.router.add_get("/api/sim/messages", messages)
     app.router.add_get("/api/sim/friends", friends)
     app.router.add_static("/static", STATIC_DIR)
+    # Customers' e-mail in the demo: received over SMTP, listed at /mail.
+    app[mailbox.MAILBOX_KEY] = mailbox.Mailbox()
+    if settings.smtp_port:
+        app.cleanup_ctx.append(mailbox.smtp_ctx(smtp_host, settings.smtp_port))
+    app.router.add_get("/mail", mailbox.mail_page)
+    app.router.add_get("/api/sim/mails", mailbox.mail_list)
     app.add_subapp("/graph", fake_graph.create_app(graph))
     return app

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 PAGES = ("customer", "friends")
+DEMO_SMTP_PORT = 8025
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class SimulatorSettings:
     backend_admin_token: str = ""
     # Rasa answers the webhook only after its replies went out, which can take a while.
     webhook_timeout: float = 30.0
+    # The demo's mail server (simulator/mailbox.py; SIMULATOR_SMTP_PORT, DEMO_SMTP_PORT when
+    # unset); 0: none. The demo's SMTP_URL points here.
+    smtp_port: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SimulatorSettings:
@@ -47,6 +51,7 @@ class SimulatorSettings:
             customer_page_id=e.get("CUSTOMER_PAGE_ID") or cls.customer_page_id,
             friends_page_id=e.get("FRIENDS_PAGE_ID") or cls.friends_page_id,
             backend_admin_token=e.get("BACKEND_ADMIN_TOKEN", ""),
+            smtp_port=int(e.get("SIMULATOR_SMTP_PORT") or DEMO_SMTP_PORT),
         )
 
     def page(self, name: str) -> PageConfig:

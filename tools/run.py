@@ -70,6 +70,8 @@ def demo_env() -> dict[str, str]:
         env.setdefault(key, value)
     sim_port = int(env.get("SIMULATOR_PORT") or 8090)
     env["MESSENGER_GRAPH_URL"] = f"http://127.0.0.1:{sim_port}/graph"
+    # Customers' e-mail goes to the simulator's mail server (shown at /mail), never out.
+    env["SMTP_URL"] = f"smtp://127.0.0.1:{int(env.get('SIMULATOR_SMTP_PORT') or 8025)}"
     if not env.get("GEONAMES_DIR") and SHARED_GEONAMES.is_dir():
         env["GEONAMES_DIR"] = str(SHARED_GEONAMES)
     return env
@@ -160,6 +162,7 @@ def main() -> int:
     print("\ntechfriends is running:")
     if args.mode == "demo":
         print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
+        print(f"  customers' e-mail    http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/mail")
     print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
     print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
     print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")

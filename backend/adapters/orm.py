@@ -386,6 +386,33 @@ class CustomerNotice(Base):
     error: Mapped[str] = mapped_column(Text, default="")
 
 
+class CustomerMail(Base):
+    """An e-mail to a customer (the news of a notice, or the booking itself), stored in the
+    transaction of the change it reports and sent from here by backend/services/customer_mail.py.
+
+    The text is written when it is sent, from the intent and entities kept here; mail_id is the
+    Message-ID's left part, so a mail sent again after a crash is recognisably the same mail.
+    """
+
+    __tablename__ = "customer_mails"
+    __table_args__ = (Index("ix_customer_mails_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[str] = mapped_column(String(32), unique=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    # The language the customer reads, with the country's form of it ("de-CH": no ß).
+    locale: Mapped[str] = mapped_column(String(10))
+    intent: Mapped[str] = mapped_column(String(64))
+    entities: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # pending → sent | failed (given up; support was alerted)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
 class FriendConversation(Base):
     """Where a chat with the Friends' page stands (sign-up, quiz, profile changes).
 

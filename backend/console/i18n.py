@@ -129,6 +129,12 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "informieren.",
         "The bot could not give the customer some news ({intent}); please tell them yourself.",
     ),
+    "alert_customer_not_mailed": (
+        "Eine E-Mail an den Kunden ließ sich nicht zustellen ({intent}: {error}); bitte die "
+        "Adresse prüfen.",
+        "An e-mail to the customer could not be delivered ({intent}: {error}); please check "
+        "the address.",
+    ),
     "alert_customer_unreachable": (
         "Der Friend hat den Kunden {attempts}-mal nicht erreicht; bitte den Kunden kontaktieren.",
         "The Friend could not reach the customer ({attempts} attempts); please contact them.",

@@ -25,6 +25,7 @@ from backend.console.models import (
 )
 from backend.console.takeover import CUSTOMERS_PAGE
 from backend.domain.jobs import CustomerKey
+from backend.services.customer_mail import erase_customer_mails
 from backend.services.jobs import find_customer, jobs_for_customer, jobs_json
 from product.channels import MESSENGER
 
@@ -177,6 +178,7 @@ async def erase_customer(
                 update(JobEvent).where(JobEvent.job_id.in_(job_ids)).values(detail={})
             )
         await _redact_outbox(session, key, job_ids, now)
+        mails = await erase_customer_mails(session, job_ids)
         await session.execute(delete(ConversationNote).where(ConversationNote.sender_id == psid))
         await _redact_summaries(session, [psid], now)
         await session.commit()
@@ -184,6 +186,7 @@ async def erase_customer(
         "events": redacted_events,
         "channel_rows": channel_rows,
         "jobs": len(jobs),
+        "mails": mails,
         "customer": int(customer is not None),
     }
 

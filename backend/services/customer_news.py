@@ -26,6 +26,7 @@ from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, SupportA
 from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient
 from backend.adapters.sweeping import next_untried
 from backend.domain.friends import first_name as friend_first_name
+from backend.services.customer_mail import queue_customer_mail
 from backend.services.jobs import record_event
 from messenger_platform.send_policy import backoff_seconds
 
@@ -79,6 +80,7 @@ async def store_notice(
         error="",
     )
     session.add(notice)
+    await queue_customer_mail(session, job, customer, intent, entities, now)
     return notice
 
 

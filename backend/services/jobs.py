@@ -15,6 +15,7 @@ from backend.domain.friends import first_name
 from backend.domain.jobs import CustomerKey, JobRequest, new_reference
 from backend.domain.statuses import JobStatus, sources_of
 from backend.services import postcodes
+from backend.services.customer_mail import queue_booking_mail
 from product.channels import MESSENGER
 from product.countries import time_zone
 
@@ -141,6 +142,7 @@ async def create_job(
                     return raced, False
             continue  # reference collision: draw another
         record_event(session, job, actor, "created", reference=job.reference)
+        await queue_booking_mail(session, job, customer, now)
         await session.commit()
         return job, True
     raise RuntimeError("could not allocate a unique job reference")

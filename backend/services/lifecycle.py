@@ -72,6 +72,12 @@ async def rate_job(
     )
     if job is None:
         return None
+    return await rate_found_job(session, job, stars, comment)
+
+
+async def rate_found_job(session: AsyncSession, job: Job, stars: int, comment: str) -> Rating:
+    """Rate a job the caller found for its customer (the API by customer, the status page by
+    its token); LifecycleError when it is not completed or rated already."""
     if job.status != JobStatus.COMPLETED or job.assigned_friend_id is None:
         raise LifecycleError("only a completed job can be rated")
     rating = Rating(job_id=job.id, friend_id=job.assigned_friend_id, stars=stars, comment=comment)
