@@ -16,7 +16,7 @@ from backend.console import routes_takeover as takeover
 from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
-from backend.web import api, webhooks
+from backend.web import api, webchat_assets, webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -61,6 +61,13 @@ JSON_API = (
 WEBHOOKS = (
     get("/webhooks/friends", webhooks.verify, ANYONE),
     post("/webhooks/friends", webhooks.receive, ANYONE),
+)
+
+# The website chat widget: any page adds it with one <script> tag (backend/webchat/static/).
+WEBCHAT = (
+    get("/webchat/widget.js", webchat_assets.asset("widget.js"), ANYONE),
+    get("/webchat/widget.css", webchat_assets.asset("widget.css"), ANYONE),
+    get("/webchat/vendor/{name}", webchat_assets.vendored, ANYONE),
 )
 
 CONSOLE = (
@@ -109,7 +116,7 @@ def _guard(route: Route) -> Handler:
 
 def served(role: str) -> tuple[Route, ...]:
     """The routes a process of this role answers (BACKEND_ROLE)."""
-    return OPERATIONS if role == "worker" else OPERATIONS + JSON_API + WEBHOOKS + CONSOLE
+    return OPERATIONS if role == "worker" else OPERATIONS + JSON_API + WEBHOOKS + WEBCHAT + CONSOLE
 
 
 def setup_routes(app: web.Application, role: str) -> None:
