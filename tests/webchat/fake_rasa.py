@@ -3,9 +3,10 @@ the widget can be tested in a browser without the Rasa server.
 
 Sessions are issued and signed by the server ("web-<32 hex>.<signature>"); a session id the
 client sends is resumed only when its signature verifies, and then the conversation so far is
-sent again: as one `history` event, or (REPLAY) as the `bot_uttered`/`user_uttered` events
-themselves. The bot follows a tiny script (SCRIPT) with quick replies, buttons, a long text with
-links and an HTML-looking text.
+sent again: as one `session_history` event like bot/webchat_channel.py sends it (HISTORY), or
+as the `bot_uttered`/`user_uttered` events themselves (REPLAY). A turn is wrapped in
+`bot_typing` events, as there. The bot follows a tiny script (reply_to) with quick replies,
+buttons, a long text with links and an HTML-looking text.
 """
 
 from __future__ import annotations
@@ -117,17 +118,17 @@ class FakeRasa:
         asked = data.get("session_id") if isinstance(data, dict) else None
         self.session_requests.append(asked)
         conversation_id = verified(asked)
-        if conversation_id is None or conversation_id not in self.conversations:
+        resumed = conversation_id is not None and conversation_id in self.conversations
+        if conversation_id is None or not resumed:
             conversation_id = "web-" + secrets.token_hex(16)
             self.conversations[conversation_id] = []
         self.sockets[sid] = conversation_id
         await self.sio.emit("session_confirm", sign(conversation_id), to=sid)
         entries = self.conversations[conversation_id]
-        if not entries:
-            return
         if self.history_mode == HISTORY:
             items = [{"sender": e.sender, **e.message} for e in entries]
-            await self.sio.emit("history", {"messages": items}, to=sid)
+            history = {"resumed": resumed, "messages": items}
+            await self.sio.emit("session_history", history, to=sid)
             return
         for entry in entries:
             event = "user_uttered" if entry.sender == "user" else "bot_uttered"
@@ -142,10 +143,12 @@ class FakeRasa:
         self.utterances.append(data)
         text = str(data.get("message", ""))
         self.conversations[conversation_id].append(Entry("user", {"text": text}))
+        await self.sio.emit("bot_typing", {"typing": True}, to=sid)
         await asyncio.sleep(REPLY_DELAY)
         answer = reply_to(text)
         self.conversations[conversation_id].append(Entry("bot", answer))
         await self.sio.emit("bot_uttered", answer, to=sid)
+        await self.sio.emit("bot_typing", {"typing": False}, to=sid)
 
     async def drop_all(self) -> None:
         """The server ends every connection (a restart, a deploy)."""

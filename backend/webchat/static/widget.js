@@ -9,9 +9,12 @@
  * It speaks Rasa's socket.io protocol: `session_request` {session_id} → `session_confirm`
  * (the server's signed session token, kept in localStorage so a reload continues the same
  * conversation), `user_uttered` {message, session_id, customData} → `bot_uttered`
- * {text, quick_replies | buttons, attachment}. After a reload the server sends the earlier
- * messages again, either as a `history` event (a list) or as replayed `bot_uttered` /
- * `user_uttered` events; both are shown, and messages already on screen are not doubled.
+ * {text, quick_replies | buttons, attachment, sender?: "staff"}, and `bot_typing` {typing}
+ * around a turn. After a reload the server sends the earlier messages again: our channel
+ * (bot/webchat_channel.py) as `session_history` {resumed, messages: [{sender, text,
+ * quick_replies?, attachment?}]}, which replaces what is on screen; a `history` event of the
+ * same shape, or replayed `bot_uttered`/`user_uttered` events, work too (messages already on
+ * screen are then not doubled).
  *
  * Safety: whatever the customer writes is shown with textContent, never parsed as HTML; bot
  * texts are split into text nodes and <a> elements built one by one, for http(s) links only.
@@ -350,6 +353,7 @@
   var replay = null; // {shown, cursor, until}: the messages on screen the server may send again
   var quietUntil = 0; // no "new message" badge for the replay after session_confirm
   var echoes = []; // texts just sent: a server that echoes them back must not double them
+  var sentSinceConfirm = []; // message elements the history sent at session_confirm cannot hold
   var retryDelay = 1000;
   var retryTimer = null;
   var typingTimer = null;
@@ -392,7 +396,9 @@
       socket.on("session_confirm", onSessionConfirm);
       socket.on("bot_uttered", function (message) { receive(message && message.sender === "staff" ? "staff" : "bot", message || {}); });
       socket.on("user_uttered", function (message) { receive("user", message || {}); });
+      socket.on("session_history", onHistory);
       socket.on("history", onHistory);
+      socket.on("bot_typing", function (state) { showTyping(Boolean(state && state.typing)); });
     });
   }
 
@@ -418,10 +424,12 @@
     });
     replay = { shown: shown, cursor: 0, until: Date.now() + REPLAY_WINDOW_MS };
     quietUntil = Date.now() + REPLAY_WINDOW_MS;
+    sentSinceConfirm = [];
     var waiting = pending;
     pending = [];
     waiting.forEach(function (entry) {
       entry.item.classList.remove("tfw-queued");
+      sentSinceConfirm.push(entry.item);
       emitUtterance(entry.text);
     });
   }
@@ -459,7 +467,8 @@
     }
   }
 
-  /* A `history` event is the whole conversation so far: it replaces what is on screen. */
+  /* The history is the whole conversation up to session_confirm: it replaces what is on
+     screen. Messages sent since then (written while offline) come after it. */
   function onHistory(answer) {
     var list = Array.isArray(answer) ? answer : (answer && (answer.messages || answer.history)) || [];
     replay = null;
@@ -468,6 +477,9 @@
       var sender = entry.sender === "user" || entry.sender === "staff" ? entry.sender : "bot";
       render(sender, { text: entry.text || entry.message || "", title: entry.title, quick_replies: entry.quick_replies, buttons: entry.buttons, attachment: entry.attachment });
     });
+    sentSinceConfirm.forEach(function (item) { log.append(item); });
+    if (sentSinceConfirm.length) hideReplies();
+    scrollDown();
   }
 
   function onDisconnect(reason) {
@@ -515,7 +527,10 @@
     if (!text.trim()) return;
     var online = confirmed && socket && socket.connected;
     var item = render("user", { text: text, title: title }, { queued: !online });
-    if (online) emitUtterance(text);
+    if (online) {
+      sentSinceConfirm.push(item);
+      emitUtterance(text);
+    }
     else {
       pending.push({ text: text, item: item });
       connect();
