@@ -370,6 +370,24 @@
     scrollDown();
   }
 
+  /* Our channel says when a turn starts and ends. While it runs, the log is aria-busy, so a
+     screen reader reads the bot's answer as a whole once it is complete. */
+  var busyTimer = null;
+
+  function setBusy(on) {
+    clearTimeout(busyTimer);
+    if (on) {
+      log.setAttribute("aria-busy", "true");
+      busyTimer = setTimeout(function () { setBusy(false); }, 90000); // never stuck silent
+    } else log.removeAttribute("aria-busy");
+  }
+
+  function onBotTyping(state) {
+    var on = Boolean(state && state.typing);
+    setBusy(on);
+    showTyping(on);
+  }
+
   function loadSocketIo(ready) {
     if (window.io && window.io.Manager) return ready();
     var tag = el("script", { src: base + SOCKET_IO_FILE, async: "" });
@@ -398,7 +416,7 @@
       socket.on("user_uttered", function (message) { receive("user", message || {}); });
       socket.on("session_history", onHistory);
       socket.on("history", onHistory);
-      socket.on("bot_typing", function (state) { showTyping(Boolean(state && state.typing)); });
+      socket.on("bot_typing", onBotTyping);
     });
   }
 
@@ -486,6 +504,7 @@
     confirmed = false;
     setStatus(T.offline);
     showTyping(false);
+    setBusy(false);
     // socket.io retries by itself unless the server closed the session on purpose.
     if (reason === "io server disconnect") retryLater();
   }
