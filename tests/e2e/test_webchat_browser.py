@@ -40,7 +40,7 @@ __all__ = ["browser"]  # the fixture, used by name
 pytestmark = pytest.mark.e2e
 STEP_MS = TURN_SECONDS * 1000
 EMAIL = "erika.mustermann@example.org"
-SCREENS = {
+SCREENS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
 }
