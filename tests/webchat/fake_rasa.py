@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-import socketio
+import socketio  # type: ignore[import-untyped]
 from aiohttp import web
 
 SECRET = b"widget-test-secret"
