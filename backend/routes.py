@@ -16,7 +16,7 @@ from backend.console import routes_takeover as takeover
 from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
-from backend.web import api, webchat_assets, webhooks
+from backend.web import api, webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -29,6 +29,8 @@ from backend.web.routing import (
     patch,
     post,
 )
+from backend.web.webchat_assets import asset as webchat_file
+from backend.web.webchat_assets import vendored as webchat_vendored
 
 ANYONE, API, ADMIN = Access.PUBLIC, Access.API_TOKEN, Access.ADMIN_TOKEN
 STAFF, STAFF_ADMIN = Access.STAFF, Access.STAFF_ADMIN
@@ -65,9 +67,9 @@ WEBHOOKS = (
 
 # The website chat widget: any page adds it with one <script> tag (backend/webchat/static/).
 WEBCHAT = (
-    get("/webchat/widget.js", webchat_assets.asset("widget.js"), ANYONE),
-    get("/webchat/widget.css", webchat_assets.asset("widget.css"), ANYONE),
-    get("/webchat/vendor/{name}", webchat_assets.vendored, ANYONE),
+    get("/webchat/widget.js", webchat_file("widget.js"), ANYONE),
+    get("/webchat/widget.css", webchat_file("widget.css"), ANYONE),
+    get("/webchat/vendor/{name}", webchat_vendored, ANYONE),
 )
 
 CONSOLE = (

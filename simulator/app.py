@@ -14,9 +14,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from simulator import fake_graph, site, webhook_bodies
+from simulator import fake_graph, webhook_bodies
 from simulator.send import SendRequestError, deliver, parse_send_request
 from simulator.settings import PAGES, SimulatorSettings
+from simulator.site import render_page
 from simulator.transcript import InboundLog, is_typing, outbound_item
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ async def index(request: web.Request) -> web.FileResponse:
 async def site_page(request: web.Request) -> web.Response:
     """The sample website with the chat widget (the demo's second door besides Messenger)."""
     settings = request.app[SETTINGS_KEY]
-    page = site.render(settings.backend_url, settings.rasa_url)
+    page = render_page(settings.backend_url, settings.rasa_url)
     return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 

@@ -11,7 +11,7 @@ from string import Template
 PAGE = Path(__file__).resolve().parent / "site" / "index.html"
 
 
-def render(backend_url: str, rasa_url: str) -> str:
+def render_page(backend_url: str, rasa_url: str) -> str:
     values = {"backend_url": backend_url, "rasa_url": rasa_url}
     return Template(PAGE.read_text(encoding="utf-8")).substitute(
         {key: html.escape(value.rstrip("/"), quote=True) for key, value in values.items()}

@@ -159,9 +159,9 @@ def main() -> int:
     backend = f"http://127.0.0.1:{stack.port('BACKEND_PORT', 8000)}"
     print("\ntechfriends is running:")
     if args.mode == "demo":
-        simulator = f"http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}"
-        print(f"  Messenger simulator  {simulator}/")
-        print(f"  website with chat    {simulator}/site  (the widget: {backend}/webchat/widget.js)")
+        site = f"http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/site"
+        print(f"  website with chat    {site}  (the widget: {backend}/webchat/widget.js)")
+        print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
     print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
     print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
     print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")
