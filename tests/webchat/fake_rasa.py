@@ -150,6 +150,13 @@ class FakeRasa:
         await self.sio.emit("bot_uttered", answer, to=sid)
         await self.sio.emit("bot_typing", {"typing": False}, to=sid)
 
+    async def push_staff(self, text: str) -> None:
+        """A reply typed by support staff in the console (the channel's push endpoint)."""
+        message = {"text": text, "sender": "staff"}
+        for sid, conversation_id in self.sockets.items():
+            self.conversations[conversation_id].append(Entry("staff", message))
+            await self.sio.emit("bot_uttered", message, to=sid)
+
     async def drop_all(self) -> None:
         """The server ends every connection (a restart, a deploy)."""
         for sid in list(self.sockets):

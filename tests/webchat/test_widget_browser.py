@@ -110,7 +110,7 @@ async def test_desktop_booking_dialogue_with_history_reload_and_dropped_connecti
     await page.keyboard.press("Enter")
     await expect(widget.panel).to_be_visible()
     await expect(widget.input).to_be_focused()
-    await expect(widget.input).to_have_attribute("placeholder", "Nachricht schreiben …")
+    await expect(widget.input).to_have_attribute("placeholder", "Hier schreiben …")
     await expect(widget.status).to_be_hidden(timeout=STEP_MS)  # "connecting" gone
     await page.keyboard.type("Hallo")
     await page.keyboard.press("Enter")
@@ -164,6 +164,15 @@ async def test_desktop_booking_dialogue_with_history_reload_and_dropped_connecti
     await shots.take(page, "long text with link")
 
     await _survives_dropped_connection(page, widget, servers, shots)
+
+    # A person from the support team writes: marked as such, for eyes and screen readers.
+    await servers.rasa.push_staff("Hier ist Frau Berger vom Team. Kann ich helfen?")
+    staff = page.locator(".tfw-msg", has_text="Frau Berger")
+    await expect(staff.locator(".tfw-who")).to_have_text("Team")
+    await expect(staff.locator(".tfw-bubble")).to_have_text(
+        "Team: Hier ist Frau Berger vom Team. Kann ich helfen?"
+    )
+    await shots.take(page, "reply from the support team")
     assert errors == []
     await context.close()
 
@@ -231,7 +240,7 @@ async def test_phone_in_english_with_replayed_history(
     await widget.launcher.click()
     box = await widget.panel.bounding_box()
     assert box == {"x": 0, "y": 0, "width": 360, "height": 740}  # the whole screen
-    await expect(widget.input).to_have_attribute("placeholder", "Write a message …")
+    await expect(widget.input).to_have_attribute("placeholder", "Write here …")
     await expect(widget.send).to_have_text("Send")
     await _say(widget, "Hello", "Guten Tag")
     await shots.take(page, "phone quick replies")

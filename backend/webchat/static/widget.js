@@ -38,7 +38,7 @@
       log: "Unterhaltung",
       replies: "Antwortvorschläge",
       input: "Ihre Nachricht",
-      placeholder: "Nachricht schreiben …",
+      placeholder: "Hier schreiben …", // short: the field is narrow on a phone
       send: "Senden",
       you: "Sie",
       bot: "Assistent",
@@ -60,7 +60,7 @@
       log: "Conversation",
       replies: "Suggested answers",
       input: "Your message",
-      placeholder: "Write a message …",
+      placeholder: "Write here …",
       send: "Send",
       you: "You",
       bot: "Assistant",
@@ -388,10 +388,17 @@
     showTyping(on);
   }
 
+  /* The page may use socket.io itself: a 3.x/4.x client there (protocol 5) is used as it is;
+     otherwise ours is loaded, and the page's own `io` global (say, a 2.x client) put back. */
   function loadSocketIo(ready) {
-    if (window.io && window.io.Manager) return ready();
+    if (window.io && window.io.protocol === 5) return ready(window.io);
+    var previous = window.io;
     var tag = el("script", { src: base + SOCKET_IO_FILE, async: "" });
-    tag.addEventListener("load", ready);
+    tag.addEventListener("load", function () {
+      var ours = window.io;
+      if (previous !== undefined) window.io = previous;
+      ready(ours);
+    });
     tag.addEventListener("error", function () { setStatus(T.offline); });
     document.head.append(tag);
   }
@@ -400,9 +407,9 @@
     if (socket) return;
     socket = "loading";
     setStatus(T.connecting);
-    loadSocketIo(function () {
+    loadSocketIo(function (io) {
       var transports = (data.transports || "polling").split(/[\s,]+/).filter(Boolean);
-      socket = window.io(server, {
+      socket = io(server, {
         path: data.path || "/socket.io",
         transports: transports,
         reconnectionDelay: 1000,
