@@ -24,9 +24,11 @@ $(VENV_BOT): bot/requirements.lock tools/bootstrap_bot_venv.sh
 
 venvs: $(VENV) $(VENV_BOT)
 
-# Browser tests need Debian's chromium; installed from Debian's packages when missing.
+# Browser tests need Debian's chromium; installed from Debian's packages when missing. The
+# website chat's tests also check accessibility with axe-core (npm, pinned) in var/axe.
 browser:
 	tools/install_chromium.sh
+	tools/install_axe.sh >/dev/null
 
 model: $(VENV_BOT)
 	tools/train_model.sh

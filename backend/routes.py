@@ -30,6 +30,8 @@ from backend.web.routing import (
     patch,
     post,
 )
+from backend.web.webchat_assets import asset as webchat_file
+from backend.web.webchat_assets import vendored as webchat_vendored
 
 ANYONE, API, ADMIN = Access.PUBLIC, Access.API_TOKEN, Access.ADMIN_TOKEN
 STAFF, STAFF_ADMIN = Access.STAFF, Access.STAFF_ADMIN
@@ -62,6 +64,13 @@ JSON_API = (
 WEBHOOKS = (
     get("/webhooks/friends", webhooks.verify, ANYONE),
     post("/webhooks/friends", webhooks.receive, ANYONE),
+)
+
+# The website chat widget: any page adds it with one <script> tag (backend/webchat/static/).
+WEBCHAT = (
+    get("/webchat/widget.js", webchat_file("widget.js"), ANYONE),
+    get("/webchat/widget.css", webchat_file("widget.css"), ANYONE),
+    get("/webchat/vendor/{name}", webchat_vendored, ANYONE),
 )
 
 CONSOLE = (
@@ -122,7 +131,7 @@ def served(role: str) -> tuple[Route, ...]:
     """The routes a process of this role answers (BACKEND_ROLE)."""
     if role == "worker":
         return OPERATIONS
-    return OPERATIONS + JSON_API + WEBHOOKS + CONSOLE + STATUS_PAGE
+    return OPERATIONS + JSON_API + WEBHOOKS + WEBCHAT + CONSOLE + STATUS_PAGE
 
 
 def setup_routes(app: web.Application, role: str) -> None:

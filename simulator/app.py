@@ -17,6 +17,7 @@ from aiohttp import web
 from simulator import fake_graph, mailbox, webhook_bodies
 from simulator.send import SendRequestError, deliver, parse_send_request
 from simulator.settings import PAGES, SimulatorSettings
+from simulator.site import render_page
 from simulator.transcript import InboundLog, is_typing, outbound_item
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,13 @@ def _page_name(value: Any) -> str:
 
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def site_page(request: web.Request) -> web.Response:
+    """The sample website with the chat widget (the demo's second door besides Messenger)."""
+    settings = request.app[SETTINGS_KEY]
+    page = render_page(settings.backend_url, settings.rasa_url)
+    return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -178,6 +186,7 @@ def create_app(
     app.cleanup_ctx.append(_client_session)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/site", site_page)
     app.router.add_get("/api/sim/config", config)
     app.router.add_post("/api/sim/send", send)
     app.router.add_get("/api/sim/messages", messages)

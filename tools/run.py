@@ -161,6 +161,8 @@ def main() -> int:
     backend = f"http://127.0.0.1:{stack.port('BACKEND_PORT', 8000)}"
     print("\ntechfriends is running:")
     if args.mode == "demo":
+        site = f"http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/site"
+        print(f"  website with chat    {site}  (the widget: {backend}/webchat/widget.js)")
         print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
         print(f"  customers' e-mail    http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/mail")
     print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
