@@ -16,7 +16,7 @@ from actions.backend_client import BackendError, BackendValidationError
 from actions.corrections import correction_at_summary
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
-from actions.dialogue.tracker import entity, intent, language, now, text
+from actions.dialogue.tracker import channel, entity, intent, is_webchat, language, now, text
 from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key, missing_fields
 
 logger = logging.getLogger(__name__)
@@ -52,16 +52,56 @@ class ActionChangeField(DialogueAction):
 
 
 async def _post_job(sender_id: str, request: dict[str, Any]) -> dict[str, Any]:
-    """POST the job; pictures the backend refuses are left out rather than losing the job."""
+    """POST the job; pictures or an e-mail address the backend refuses are left out rather than
+    losing the job (the chat and the status page still reach the customer)."""
     backend = client()
     try:
         return await backend.create_job(request, idempotency_key(sender_id, request))
     except BackendValidationError as error:
-        if set(error.errors) != {"image_urls"} or "image_urls" not in request:
+        optional = _refused_extras(error.errors, request)
+        if optional is None:
             raise
-        logger.warning("pictures of %s refused (%s), job sent without", sender_id, error.errors)
-        plain = {key: value for key, value in request.items() if key != "image_urls"}
+        logger.warning("%s of %s refused (%s), job sent without", optional, sender_id, error.errors)
+        plain = _without(request, optional)
         return await backend.create_job(plain, idempotency_key(sender_id, plain))
+    except BackendError as error:
+        # The contract allows a plain 400 for a malformed address: our check is meant to
+        # match the backend's, and a refused address must not keep the job from being booked.
+        if error.status != 400 or "email" not in request.get("customer", {}):
+            raise
+        logger.warning("e-mail address of %s refused (%s), job sent without", sender_id, error)
+        plain = _without(request, "email")
+        return await backend.create_job(plain, idempotency_key(sender_id, plain))
+
+
+def _refused_extras(errors: dict[str, str], request: dict[str, Any]) -> str | None:
+    """ "image_urls" or "email" when the backend refused only that optional part; else None."""
+    if set(errors) == {"image_urls"} and "image_urls" in request:
+        return "image_urls"
+    if set(errors) == {"customer.email"} and "email" in request.get("customer", {}):
+        return "email"
+    return None
+
+
+def _without(request: dict[str, Any], part: str) -> dict[str, Any]:
+    if part == "email":
+        customer = {key: value for key, value in request["customer"].items() if key != "email"}
+        return {**request, "customer": customer}
+    return {key: value for key, value in request.items() if key != part}
+
+
+def _status_page(tracker: Tracker, job: dict[str, Any]) -> Events:
+    """The booked job's private status page, for the confirmation on the website chat (where
+    the customer may close the page and come back by the link); Messenger's confirmation
+    stays as it was, so the slots are never set there."""
+    if not is_webchat(tracker):
+        return []
+    url = job.get("status_url")
+    if not isinstance(url, str) or not url:
+        # A backend without status pages: no link rather than another job's.
+        logger.warning("job %s: the backend sent no status_url", job.get("reference"))
+        return [SlotSet("status_url", None), SlotSet("status_link", None)]
+    return [SlotSet("status_url", url), SlotSet("status_link", True)]
 
 
 class ActionSubmitJob(DialogueAction):
@@ -75,7 +115,7 @@ class ActionSubmitJob(DialogueAction):
         if missing:
             logger.error("job for %s not posted: missing %s", tracker.sender_id, ", ".join(missing))
             return [SlotSet("job_status", "failed")]
-        request = build_job_request(slots, tracker.sender_id)
+        request = build_job_request(slots, tracker.sender_id, channel(tracker))
         try:
             job = await _post_job(tracker.sender_id, request)
         except BackendValidationError as error:
@@ -92,6 +132,7 @@ class ActionSubmitJob(DialogueAction):
         return [
             SlotSet("job_reference", reference),
             SlotSet("job_status", "submitted"),
+            *_status_page(tracker, job),
             *[SlotSet(slot, None) for slot in JOB_SLOTS],
         ]
 
