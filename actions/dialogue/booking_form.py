@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import categories, packages
 from actions.address import MISSING_NUMBER, clean_street
 from actions.corrections import correction_for_other_slot
+from actions.customer_channel import form_slots
 from actions.dialogue import postal_code
 from actions.dialogue.backend_calls import package_options
 from actions.dialogue.base import (
@@ -33,6 +34,7 @@ from actions.dialogue.base import (
     validator,
 )
 from actions.dialogue.tracker import (
+    channel,
     intent,
     is_form_activation,
     is_webchat,
@@ -64,8 +66,6 @@ _NO_TIME: Slots = dict.fromkeys(FIELD_SLOTS["time"])
 _NO_PHONE: Slots = dict.fromkeys(FIELD_SLOTS["phone"])
 _NO_PACKAGE: Slots = dict.fromkeys(FIELD_SLOTS["package"])
 _NO_EMAIL: Slots = {"email": None, "email_given": None}
-# The website chat asks for an e-mail address after the phone number; Messenger never does.
-EMAIL_AFTER = "phone"
 # Intents that are no answer to the form's question (domain.yml's not_intent lists): the form
 # steps aside, the rules answer, and the form asks again.
 NOT_AN_ANSWER = frozenset(
@@ -297,16 +297,6 @@ async def _consent(answer: Answer) -> Slots:
 # --- e-mail (website chat only) ----------------------------------------------------------------
 
 
-def required_slots(domain_slots: list[str], webchat: bool) -> list[str]:
-    """job_form's questions: domain.yml's list, and on the website chat the e-mail address
-    after the phone number. On Messenger the list is domain.yml's own, and rasa-sdk then leaves
-    the next question to Rasa exactly as before channels existed."""
-    if not webchat or "email" in domain_slots or EMAIL_AFTER not in domain_slots:
-        return domain_slots
-    at = domain_slots.index(EMAIL_AFTER) + 1
-    return [*domain_slots[:at], "email", *domain_slots[at:]]
-
-
 async def _extract_email(tracker: Tracker) -> Slots:
     """The answer to the e-mail question. Not a domain mapping: a slot mapped with a job_form
     condition must be one of the form's slots in domain.yml, and then Messenger would be
@@ -354,7 +344,8 @@ class ValidateJobForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return required_slots(domain_slots, is_webchat(tracker))
+        # The website chat adds the e-mail question (customer_channel.form_slots).
+        return form_slots(domain_slots, channel(tracker))
 
     async def extract_postal_code(
         self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict

@@ -13,6 +13,7 @@ from typing import Any
 
 from rasa_sdk.interfaces import Tracker
 
+from actions.customer_channel import channel_of, locale_of
 from product import channels
 from product.languages import or_default
 
@@ -47,32 +48,13 @@ def now() -> datetime:
 
 
 def locale(tracker: Tracker) -> str | None:
-    """The customer's locale ("de-CH", "en_GB") the channel put into the latest message's
-    metadata: every channel's ``metadata.locale`` (issue 15), else Messenger's older
-    ``metadata.messenger.locale``, which Messenger keeps sending."""
+    """The customer's locale from the latest message's metadata (any channel)."""
     return locale_of(tracker.latest_message.get("metadata"))
 
 
-def locale_of(metadata: Any) -> str | None:
-    """The locale in one message's metadata (see ``locale``)."""
-    if not isinstance(metadata, dict):
-        return None
-    found = metadata.get("locale")
-    if isinstance(found, str) and found:
-        return found
-    messenger = metadata.get("messenger")
-    found = messenger.get("locale") if isinstance(messenger, dict) else None
-    return found if isinstance(found, str) and found else None
-
-
 def channel(tracker: Tracker) -> str:
-    """The channel the conversation came through ("messenger", "webchat").
-
-    Rasa records the input channel's name with every customer message. News from the backend,
-    test trackers and anything else without one fall back to the conversation id, which the
-    channels name so that it tells (product.channels.of_conversation)."""
-    found = channels.supported(tracker.get_latest_input_channel())
-    return found or channels.of_conversation(tracker.sender_id)
+    """The channel the conversation came through ("messenger", "webchat")."""
+    return channel_of(tracker.get_latest_input_channel(), tracker.sender_id)
 
 
 def is_webchat(tracker: Tracker) -> bool:
