@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select, update
 
@@ -157,8 +158,10 @@ def tracker(
     active_loop: str | None = None,
     paused: bool = False,
     extracted: dict[str, Any] | None = None,
+    channel: str = "messenger",
 ) -> dict[str, Any]:
-    """The tracker state Rasa sends to the action server with the customer's latest message."""
+    """The tracker state Rasa sends to the action server with the customer's latest message
+    (which came through ``channel``: Rasa records the input channel's name with it)."""
     latest = {
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
@@ -177,7 +180,13 @@ def tracker(
         "events": [
             {"event": "action", "name": "action_session_start"},
             *earlier,
-            {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}},
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": latest,
+                "metadata": metadata or {},
+                "input_channel": channel,
+            },
             # What Rasa's slot mappings took from this message (the form validates these).
             *[{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()],
         ],
@@ -185,7 +194,7 @@ def tracker(
         "followup_action": None,
         "active_loop": {"name": active_loop} if active_loop else {},
         "latest_action_name": "action_listen",
-        "latest_input_channel": "messenger",
+        "latest_input_channel": channel,
     }
 
 
@@ -900,3 +909,159 @@ async def test_a_new_ambiguous_postal_code_is_a_new_question_and_english_gets_en
     slots, other = await _answer_postal_code(action_server, "1020", slots, language="en")
     assert other is not None and other["response"] == "utter_choose_place"
     assert slots["place_question_count"] == 1.0
+
+
+# --- the website chat (issue 15) ---------------------------------------------------------------
+
+WEB_ID = "web-0123456789abcdef0123456789abcdef"
+
+
+def _at_question(sender: str, slot: str, said: str, channel: str, **kwargs: Any) -> dict[str, Any]:
+    """job_form asks for ``slot`` (it and the answers after it still open) and the customer
+    answers ``said``."""
+    open_slots = {"consent": None, "email": None, slot: None}
+    if slot == "phone":
+        open_slots["phone_display"] = None
+    return tracker(
+        sender,
+        channel=channel,
+        text=said,
+        slots={**booking(**open_slots), "requested_slot": slot, **kwargs.pop("slots", {})},
+        active_loop="job_form",
+        **kwargs,
+    )
+
+
+async def test_the_website_chat_is_asked_for_an_e_mail_address_after_the_phone_only(
+    action_server: str,
+) -> None:
+    said = "0171 9876543"
+    for sender, channel in ((WEB_ID, "webchat"), ("psid-phone", "messenger")):
+        state = _at_question(
+            sender, "phone", said, channel, intent="inform", extracted={"phone": said}
+        )
+        state["slots"]["phone"] = said
+        answer = await run_action(action_server, "validate_job_form", state)
+        slots = slot_events(answer)
+        assert slots["phone"] == "+491719876543"
+        if channel == "webchat":
+            assert slots["requested_slot"] == "email"
+        else:
+            # Messenger: the form's own list, so Rasa picks the next question (consent).
+            assert "requested_slot" not in slots and "email" not in slots
+
+
+async def _email_answer(action_server: str, said: str, intent: str) -> dict[str, Any]:
+    state = _at_question(WEB_ID, "email", said, "webchat", intent=intent)
+    return await run_action(action_server, "validate_job_form", state)
+
+
+async def test_the_e_mail_answer_is_checked_refused_clearly_or_skipped(action_server: str) -> None:
+    given = await _email_answer(action_server, "Gerne: Erika.Muster@Beispiel.DE", "inform")
+    assert responses(given) == []
+    assert {k: slot_events(given)[k] for k in ("email", "email_given", "requested_slot")} == {
+        "email": "Erika.Muster@beispiel.de",
+        "email_given": True,
+        "requested_slot": "consent",
+    }
+    malformed = await _email_answer(action_server, "erika.muster at beispiel.de", "inform")
+    assert responses(malformed) == ["utter_invalid_email"]
+    assert slot_events(malformed)["email"] is None
+    assert slot_events(malformed)["requested_slot"] == "email"  # asked again, with the button
+    for said, intent in (("/deny", "deny"), ("nein danke", "inform"), ("keine", "chitchat")):
+        skipped = await _email_answer(action_server, said, intent)
+        assert responses(skipped) == [], said
+        assert slot_events(skipped)["email"] is False, said
+        assert slot_events(skipped)["requested_slot"] == "consent", said
+    # A question in between: nothing taken, the rules answer and the form asks again.
+    detour = await _email_answer(action_server, "was kostet das?", "ask_price")
+    assert "email" not in slot_events(detour) and responses(detour) == []
+
+
+async def test_the_website_chat_s_locale_decides_the_first_answer(action_server: str) -> None:
+    state = tracker(
+        WEB_ID,
+        channel="webchat",
+        intent="greet",
+        text="/get_started",
+        metadata={"channel": "webchat", "locale": "en-GB"},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert slot_events(answer)["language"] == "en"
+
+
+class FakeJobs:
+    """The jobs API as issue 15's contract has it (the backend's own tests check the backend):
+    records each job request and answers with a status page."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.requests: list[dict[str, Any]] = []
+        self.refuse: tuple[int, dict[str, Any]] | None = None
+
+    async def create_job(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        if self.refuse and "email" in body["customer"]:
+            return web.json_response(self.refuse[1], status=self.refuse[0])
+        reference = f"TF-W{len(self.requests)}"
+        return web.json_response(
+            {**body, "reference": reference, "status_url": f"http://127.0.0.1:8000/b/{reference}"},
+            status=201,
+        )
+
+
+@pytest.fixture
+async def fake_jobs(backend_port: int) -> AsyncIterator[FakeJobs]:
+    fake = FakeJobs(backend_port)
+    app = web.Application()
+    app.router.add_post("/api/v1/jobs", fake.create_job)
+    server = TestServer(app, host="127.0.0.1", port=backend_port)
+    await server.start_server()
+    yield fake
+    await server.close()
+
+
+async def test_a_website_chat_booking_sends_channel_and_e_mail_and_shows_the_status_link(
+    action_server: str, fake_jobs: FakeJobs
+) -> None:
+    slots = booking(email="erika@web.de", email_given=True)
+    web_answer = await run_action(
+        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
+    )
+    events = slot_events(web_answer)
+    assert events["job_status"] == "submitted"
+    assert events["status_url"] == f"http://127.0.0.1:8000/b/{events['job_reference']}"
+    assert events["status_link"] is True
+    assert events["email"] is None and events["email_given"] is None  # forgotten with the job
+    customer = fake_jobs.requests[0]["customer"]
+    assert (customer["channel"], customer["id"], customer["email"]) == (
+        "webchat",
+        WEB_ID,
+        "erika@web.de",
+    )
+    assert "psid" not in customer
+    # Messenger: the confirmation stays as it was (no status link), the psid is still sent.
+    messenger = await run_action(
+        action_server, "action_submit_job", tracker("psid-web-fake", slots=booking())
+    )
+    assert messenger["events"] and "status_link" not in slot_events(messenger)
+    assert "status_url" not in slot_events(messenger)
+    customer = fake_jobs.requests[1]["customer"]
+    assert customer["channel"] == "messenger" and customer["psid"] == "psid-web-fake"
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [(422, {"errors": {"customer.email": "is not a valid e-mail address"}}), (400, {})],
+)
+async def test_an_e_mail_address_the_backend_refuses_does_not_keep_the_job_from_being_booked(
+    action_server: str, fake_jobs: FakeJobs, refusal: tuple[int, dict[str, Any]]
+) -> None:
+    fake_jobs.refuse = refusal
+    slots = booking(email="erika@web.de", email_given=True)
+    answer = await run_action(
+        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
+    )
+    assert slot_events(answer)["job_status"] == "submitted"
+    assert [("email" in r["customer"]) for r in fake_jobs.requests] == [True, False]
