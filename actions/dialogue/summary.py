@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import after_booking, fields
+from actions import after_booking, buttons, fields
 from actions.backend_client import BackendError, BackendValidationError
 from actions.corrections import correction_at_summary
 from actions.dialogue.backend_calls import client
@@ -20,6 +20,18 @@ from actions.dialogue.tracker import channel, entity, intent, is_webchat, langua
 from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key, missing_fields
 
 logger = logging.getLogger(__name__)
+
+
+class ActionShowFields(DialogueAction):
+    """ "What would you like to change?" with one quick reply per part of the summary (the
+    website chat's has the e-mail address too)."""
+
+    NAME = "action_show_fields"
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        shown = buttons.field_buttons(language(tracker), channel(tracker))
+        dispatcher.utter_message(response="utter_choose_field", buttons=shown)
+        return []
 
 
 class ActionChangeField(DialogueAction):
@@ -42,8 +54,8 @@ class ActionChangeField(DialogueAction):
                     SlotSet("requested_slot", slot),
                 ]
         field = entity(tracker, "field")
-        if field not in fields.FIELD_SLOTS:
-            field = fields.match_field(said)
+        if field not in fields.fields_on(channel(tracker)):
+            field = fields.match_field(said, channel(tracker))
         if field is None:
             dispatcher.utter_message(response="utter_field_not_understood")
             return []
@@ -52,35 +64,27 @@ class ActionChangeField(DialogueAction):
 
 
 async def _post_job(sender_id: str, request: dict[str, Any]) -> dict[str, Any]:
-    """POST the job; pictures or an e-mail address the backend refuses are left out rather than
-    losing the job (the chat and the status page still reach the customer)."""
+    """POST the job; pictures the backend refuses are left out rather than losing the job, and
+    so is an e-mail address refused with a plain 400 (the contract allows one; a 422 naming
+    customer.email asks the customer again instead). The chat and the status page still reach
+    the customer."""
     backend = client()
     try:
         return await backend.create_job(request, idempotency_key(sender_id, request))
     except BackendValidationError as error:
-        optional = _refused_extras(error.errors, request)
-        if optional is None:
+        if set(error.errors) != {"image_urls"} or "image_urls" not in request:
             raise
-        logger.warning("%s of %s refused (%s), job sent without", optional, sender_id, error.errors)
-        plain = _without(request, optional)
+        logger.warning("pictures of %s refused (%s), job sent without", sender_id, error.errors)
+        plain = _without(request, "image_urls")
         return await backend.create_job(plain, idempotency_key(sender_id, plain))
     except BackendError as error:
-        # The contract allows a plain 400 for a malformed address: our check is meant to
-        # match the backend's, and a refused address must not keep the job from being booked.
+        # Our check is meant to match the backend's; should they differ, the address must not
+        # keep the job from being booked.
         if error.status != 400 or "email" not in request.get("customer", {}):
             raise
         logger.warning("e-mail address of %s refused (%s), job sent without", sender_id, error)
         plain = _without(request, "email")
         return await backend.create_job(plain, idempotency_key(sender_id, plain))
-
-
-def _refused_extras(errors: dict[str, str], request: dict[str, Any]) -> str | None:
-    """ "image_urls" or "email" when the backend refused only that optional part; else None."""
-    if set(errors) == {"image_urls"} and "image_urls" in request:
-        return "image_urls"
-    if set(errors) == {"customer.email"} and "email" in request.get("customer", {}):
-        return "email"
-    return None
 
 
 def _without(request: dict[str, Any], part: str) -> dict[str, Any]:

@@ -1051,17 +1051,46 @@ async def test_a_website_chat_booking_sends_channel_and_e_mail_and_shows_the_sta
     assert customer["channel"] == "messenger" and customer["psid"] == "psid-web-fake"
 
 
-@pytest.mark.parametrize(
-    "refusal",
-    [(422, {"errors": {"customer.email": "is not a valid e-mail address"}}), (400, {})],
-)
-async def test_an_e_mail_address_the_backend_refuses_does_not_keep_the_job_from_being_booked(
-    action_server: str, fake_jobs: FakeJobs, refusal: tuple[int, dict[str, Any]]
+async def test_an_e_mail_address_the_backend_refuses_is_asked_again_or_left_out(
+    action_server: str, fake_jobs: FakeJobs
 ) -> None:
-    fake_jobs.refuse = refusal
     slots = booking(email="erika@web.de", email_given=True)
-    answer = await run_action(
-        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
-    )
+    state = tracker(WEB_ID, channel="webchat", slots=slots)
+    # A 422 naming the address: the customer is told and asked again (or taps "No, thanks").
+    fake_jobs.refuse = (422, {"errors": {"customer.email": "is not a valid e-mail address"}})
+    refused = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(refused)["job_status"] == "invalid"
+    assert slot_events(refused)["email"] is None and slot_events(refused)["email_given"] is None
+    assert "phone" not in slot_events(refused)  # the rest is kept
+    assert refused["responses"][0]["field_names"] == "Ihre E-Mail-Adresse"
+    # A plain 400: the job is booked without the address rather than not at all.
+    fake_jobs.refuse = (400, {"error": "bad e-mail"})
+    answer = await run_action(action_server, "action_submit_job", state)
     assert slot_events(answer)["job_status"] == "submitted"
-    assert [("email" in r["customer"]) for r in fake_jobs.requests] == [True, False]
+    assert [("email" in r["customer"]) for r in fake_jobs.requests] == [True, True, False]
+
+
+async def test_the_website_chat_can_change_its_e_mail_address_at_the_summary(
+    action_server: str,
+) -> None:
+    def at_summary(sender: str, channel: str, **kwargs: Any) -> dict[str, Any]:
+        return tracker(sender, channel=channel, slots=booking(email="erika@web.de"), **kwargs)
+
+    shown = await run_action(
+        action_server, "action_show_fields", at_summary(WEB_ID, "webchat", intent="change")
+    )
+    titles = [b["title"] for b in shown["responses"][0]["buttons"]]
+    assert "E-Mail" in titles
+    messenger = await run_action(
+        action_server, "action_show_fields", at_summary("psid-fields", "messenger")
+    )
+    assert "E-Mail" not in [b["title"] for b in messenger["responses"][0]["buttons"]]
+    picked = at_summary(
+        WEB_ID,
+        "webchat",
+        intent="choose_field",
+        text='/choose_field{"field":"email"}',
+        entities=[{"entity": "field", "value": "email"}],
+    )
+    changed = await run_action(action_server, "action_change_field", picked)
+    assert slot_events(changed) == {"email": None, "email_given": None}
