@@ -44,7 +44,7 @@ from actions.dialogue.tracker import (
     previous_value,
     text,
 )
-from actions.email_address import declines_email, normalise_email
+from actions.email_address import NOT_AN_ANSWER, declines_email, normalise_email
 from actions.fields import FIELD_SLOTS
 from actions.greetings import strip_greeting
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
@@ -66,35 +66,6 @@ _NO_TIME: Slots = dict.fromkeys(FIELD_SLOTS["time"])
 _NO_PHONE: Slots = dict.fromkeys(FIELD_SLOTS["phone"])
 _NO_PACKAGE: Slots = dict.fromkeys(FIELD_SLOTS["package"])
 _NO_EMAIL: Slots = {"email": None, "email_given": None}
-# Intents that are no answer to the form's question (domain.yml's not_intent lists): the form
-# steps aside, the rules answer, and the form asks again.
-NOT_AN_ANSWER = frozenset(
-    (
-        "cancel",
-        "change",
-        "choose_field",
-        "bot_challenge",
-        "ask_price",
-        "ask_how_it_works",
-        "ask_who_comes",
-        "ask_privacy",
-        "chitchat",
-        "get_started",
-        "choose_category",
-        "share_location",
-        "share_image",
-        "sticker",
-        "my_jobs",
-        "choose_job",
-        "human_handoff",
-        "EXTERNAL_friend_assigned",
-        "EXTERNAL_friend_missed_deadline",
-        "EXTERNAL_nobody_found",
-        "EXTERNAL_job_completed",
-        "EXTERNAL_rating_reminder",
-        "EXTERNAL_friend_handed_back",
-    )
-)
 
 
 # --- corrections ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from actions.customer_channel import channel_of, form_slots, locale_of
-from actions.email_address import declines_email, normalise_email
+from actions.email_address import NOT_AN_ANSWER, declines_email, normalise_email
 from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key
 from tests.actions.test_bot_data import ROOT
 
@@ -122,6 +122,12 @@ def test_an_e_mail_address_is_found_in_the_answer(said: str, expected: str) -> N
 )
 def test_a_malformed_address_is_refused(said: str) -> None:
     assert normalise_email(said) is None
+
+
+def test_the_e_mail_question_steps_aside_for_the_same_intents_as_the_others() -> None:
+    for slot in ("customer_name", "phone", "street"):
+        mapping = DOMAIN["slots"][slot]["mappings"][0]
+        assert set(mapping["not_intent"]) == NOT_AN_ANSWER, slot
 
 
 @pytest.mark.parametrize(
