@@ -990,6 +990,13 @@ async def test_the_website_chat_s_locale_decides_the_first_answer(action_server:
     assert slot_events(answer)["language"] == "en"
 
 
+async def test_an_e_mail_address_does_not_switch_the_language(action_server: str) -> None:
+    for said in ("erika at beispiel.de", "hans.at.home@web.de"):
+        state = _at_question(WEB_ID, "email", said, "webchat", intent="inform", earlier_messages=3)
+        answer = await run_action(action_server, "action_validate_slot_mappings", state)
+        assert slot_events(answer).get("language", "de") == "de", said
+
+
 class FakeJobs:
     """The jobs API as issue 15's contract has it (the backend's own tests check the backend):
     records each job request and answers with a status page."""
