@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select, update
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Friend, Job, Rating
+from backend.adapters.orm import Customer, Friend, Job, Rating
 from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
@@ -1101,3 +1101,44 @@ async def test_the_website_chat_can_change_its_e_mail_address_at_the_summary(
     )
     changed = await run_action(action_server, "action_change_field", picked)
     assert slot_events(changed) == {"email": None, "email_given": None}
+
+
+async def test_a_website_chat_customer_books_follows_and_rates_through_the_real_backend(
+    action_server: str, backend: Backend
+) -> None:
+    """The backend of issue 15 (channels-core): the job is the website chat's, carries the
+    e-mail address, lists and rates by (channel, id); a Messenger customer sees none of it."""
+    slots = booking(email="erika@web.de", email_given=True)
+    booked = await run_action(
+        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
+    )
+    events = slot_events(booked)
+    reference = events["job_reference"]
+    job = await backend.call("GET", f"/api/v1/jobs/{reference}")
+    assert job["channel"] == "webchat" and job["customer"]["id"] == WEB_ID
+    engine = make_engine(backend.settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            email = await session.scalar(
+                select(Customer.email).where(Customer.channel_id == WEB_ID)
+            )
+    finally:
+        await engine.dispose()
+    assert email == "erika@web.de"
+    assert events["status_url"] == job["status_url"] and events["status_link"] is True
+    mine = await run_action(
+        action_server, "action_show_jobs", tracker(WEB_ID, channel="webchat", intent="my_jobs")
+    )
+    assert mine["responses"][0]["job_reference"] == reference
+    # Another customer (on Messenger) sees none of it.
+    other = await run_action(
+        action_server, "action_show_jobs", tracker("psid-web-other", intent="my_jobs")
+    )
+    assert responses(other) == ["utter_no_jobs"]
+    await _complete(backend, reference)
+    rating = {"rating_reference": reference, "rating_stars": 4.0, "rating_comment": False}
+    rated = await run_action(
+        action_server, "action_submit_rating", tracker(WEB_ID, channel="webchat", slots=rating)
+    )
+    assert responses(rated) == ["utter_rating_thanks"]
+    assert [stars for stars, _ in await _ratings(backend)] == [4]
