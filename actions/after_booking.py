@@ -267,6 +267,7 @@ _FIELD_OF_ERROR = {
     "time_window": "time",
     "customer.name": "name",
     "customer.phone": "phone",
+    "customer.email": "email",
     "customer": "name",
 }
 

@@ -29,6 +29,7 @@ from urllib.parse import quote
 import aiohttp
 
 from messenger_platform import logs
+from product import channels
 
 logger = logging.getLogger(__name__)
 
@@ -181,13 +182,12 @@ class BackendClient:
             raise BackendError("GET /api/v1/jobs/{reference}: expected a JSON object")
         return data
 
-    async def list_jobs(self, customer_psid: str) -> list[dict[str, Any]]:
+    async def list_jobs(
+        self, customer_id: str, channel: str = channels.MESSENGER
+    ) -> list[dict[str, Any]]:
         """The customer's jobs (any status)."""
         data = await self._request(
-            "GET",
-            "/api/v1/jobs",
-            # customer_psid is the backend's name; customer the one in the issue-5 contract.
-            params={"customer_psid": customer_psid, "customer": customer_psid},
+            "GET", "/api/v1/jobs", params=_customer_query(customer_id, channel)
         )
         if not isinstance(data, list):
             raise BackendError("GET /api/v1/jobs: expected a JSON array")
@@ -205,18 +205,37 @@ class BackendClient:
         return data
 
     async def rate_job(
-        self, reference: str, stars: int, comment: str, customer_psid: str
+        self,
+        reference: str,
+        stars: int,
+        comment: str,
+        customer_id: str,
+        channel: str = channels.MESSENGER,
     ) -> dict[str, Any]:
         """Rate a completed job; BackendError with status 409 when it was rated already."""
+        if channel == channels.MESSENGER:
+            who = {"customer_psid": customer_id}  # the backend's older form (see _customer_query)
+        else:
+            who = {"channel": channel, "customer_id": customer_id}
         data = await self._request(
             "POST",
             f"/api/v1/jobs/{quote(reference, safe='')}/rating",
-            json_body={"stars": stars, "comment": comment, "customer_psid": customer_psid},
+            json_body={"stars": stars, "comment": comment, **who},
             ok=(200, 201),
         )
         if not isinstance(data, dict):
             raise BackendError("POST /api/v1/jobs/{reference}/rating: expected a JSON object")
         return data
+
+
+def _customer_query(customer_id: str, channel: str) -> dict[str, str]:
+    """Who the jobs belong to. Messenger keeps the backend's older form (customer_psid; customer
+    is the name in the issue-5 contract), which every backend release reads, so that Messenger
+    customers see their jobs whichever of bot and backend is released first; the other
+    channels name themselves."""
+    if channel == channels.MESSENGER:
+        return {"customer_psid": customer_id, "customer": customer_id}
+    return {"channel": channel, "customer_id": customer_id}
 
 
 async def _json_or_none(response: aiohttp.ClientResponse) -> Any:

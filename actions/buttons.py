@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 
-from actions.fields import FIELD_TITLES, FIELDS
+from actions.fields import FIELD_TITLES, fields_on
 from actions.fields import payload as field_payload
+from product import channels
 from product.categories import CATEGORIES, CATEGORY_LABELS
 from product.languages import or_default as _lang
 
@@ -40,11 +41,13 @@ def category_buttons(language: str | None) -> list[Button]:
 _CANCEL_REQUEST = {"de": "Auftrag abbrechen", "en": "Cancel request"}
 
 
-def field_buttons(language: str | None) -> list[Button]:
-    """ "What would you like to change?": one button per part of the summary, then cancel."""
+def field_buttons(language: str | None, channel: str = channels.MESSENGER) -> list[Button]:
+    """ "What would you like to change?": one button per part of the summary on ``channel``,
+    then cancel."""
     lang = _lang(language)
     buttons = [
-        {"title": FIELD_TITLES[field][lang], "payload": field_payload(field)} for field in FIELDS
+        {"title": FIELD_TITLES[field][lang], "payload": field_payload(field)}
+        for field in fields_on(channel)
     ]
     buttons.append({"title": _CANCEL_REQUEST[lang], "payload": "/cancel"})
     return buttons

@@ -10,6 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from product import channels
+
 
 @dataclass(frozen=True)
 class Field:
@@ -23,6 +25,8 @@ class Field:
     called: dict[str, str]
     # Words of a typed answer to "What would you like to change?" that name it.
     words: tuple[str, ...]
+    # The one channel whose booking asks for it (None: every channel's).
+    only_on: str | None = None
 
 
 _FIELDS: dict[str, Field] = {
@@ -114,6 +118,14 @@ _FIELDS: dict[str, Field] = {
             "mobile",
         ),
     ),
+    # Asked on the website chat only (actions/customer_channel.form_slots).
+    "email": Field(
+        slots=("email", "email_given"),
+        title={"de": "E-Mail", "en": "E-mail"},
+        called={"de": "Ihre E-Mail-Adresse", "en": "your e-mail address"},
+        words=("email", "mail", "mailadresse"),
+        only_on=channels.WEBCHAT,
+    ),
 }
 FIELDS = tuple(_FIELDS)
 FIELD_SLOTS: dict[str, tuple[str, ...]] = {name: f.slots for name, f in _FIELDS.items()}
@@ -131,8 +143,14 @@ CORRECTED_SLOTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def match_field(text: str | None) -> str | None:
-    """The field a quick-reply payload or a typed answer names; None when unclear."""
+def fields_on(channel: str) -> tuple[str, ...]:
+    """The parts of the summary on ``channel`` (Messenger's summary has no e-mail address)."""
+    return tuple(name for name, f in _FIELDS.items() if f.only_on in (None, channel))
+
+
+def match_field(text: str | None, channel: str = channels.MESSENGER) -> str | None:
+    """The field a quick-reply payload or a typed answer names on ``channel``; None when
+    unclear."""
     if not text:
         return None
     stripped = text.strip()
@@ -145,11 +163,13 @@ def match_field(text: str | None) -> str | None:
         except ValueError:
             return None
         field = data.get("field") if isinstance(data, dict) else None
-        return field if field in FIELD_SLOTS else None
-    if stripped in FIELD_SLOTS:
+        return field if field in fields_on(channel) else None
+    if stripped in fields_on(channel):
         return stripped
-    tokens = set(re.findall(r"[a-zäöüß]+", stripped.lower()))
-    found = [name for name, field in _FIELDS.items() if tokens & set(field.words)]
+    # "E-Mail-Adresse" is one word here, not "e", "mail" and an address.
+    said = re.sub(r"\be-?mail(?:-?adresse)?", "email", stripped.lower())
+    tokens = set(re.findall(r"[a-zäöüß]+", said))
+    found = [name for name in fields_on(channel) if tokens & set(_FIELDS[name].words)]
     # "Telefonnummer" names the phone, even though "nummer" alone could be a house number.
     return found[0] if len(found) == 1 else None
 

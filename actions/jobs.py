@@ -9,6 +9,7 @@ import hashlib
 import json
 from typing import Any
 
+from product import channels
 from product.languages import DEFAULT_LANGUAGE
 
 DEFAULT_PACKAGE = "quick_help"
@@ -35,10 +36,14 @@ JOB_SLOTS = (
     "customer_name",
     "phone",
     "phone_display",
+    "email",
+    "email_given",
     "consent",
     "consent_declined",
     "image_urls",
 )
+# Named by the sender id already (see idempotency_key).
+_IDENTITY = ("channel", "id")
 REQUIRED = (
     "description",
     "category",
@@ -53,8 +58,11 @@ REQUIRED = (
 )
 
 
-def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
-    """JSON body for ``POST /api/v1/jobs`` from the conversation's slots."""
+def build_job_request(
+    slots: dict[str, Any], sender_id: str, channel: str | None = None
+) -> dict[str, Any]:
+    """JSON body for ``POST /api/v1/jobs`` from the conversation's slots; ``channel`` defaults
+    to the one the conversation id names."""
     start, end = slots.get("window_start"), slots.get("window_end")
     time_window = {"start": start, "end": end} if start and end else None
     request: dict[str, Any] = {
@@ -67,18 +75,32 @@ def build_job_request(slots: dict[str, Any], sender_id: str) -> dict[str, Any]:
         "postal_code": slots.get("postal_code"),
         "street": slots.get("street"),
         "time_window": time_window,
-        "customer": {
-            "psid": sender_id,
-            "name": slots.get("customer_name"),
-            "phone": slots.get("phone"),
-            "language": slots.get("language") or DEFAULT_LANGUAGE,
-        },
+        "customer": _customer(slots, sender_id, channel or channels.of_conversation(sender_id)),
     }
     images = [url for url in slots.get("image_urls") or [] if isinstance(url, str)]
     # Only when there are pictures: the idempotency key of a job without any stays as it was.
     if images:
         request["image_urls"] = images
     return request
+
+
+def _customer(slots: dict[str, Any], sender_id: str, channel: str) -> dict[str, Any]:
+    """The customer is (channel, id on that channel); the id is the conversation's sender id."""
+    customer: dict[str, Any] = {"channel": channel, "id": sender_id}
+    if channel == channels.MESSENGER:
+        # The backend's older form, which it still reads for Messenger: a bot released before
+        # the backend that knows channels still books Messenger jobs.
+        customer["psid"] = sender_id
+    customer.update(
+        name=slots.get("customer_name"),
+        phone=slots.get("phone"),
+        language=slots.get("language") or DEFAULT_LANGUAGE,
+    )
+    email = slots.get("email")
+    # Only an address the customer gave (false: "No, thanks"; never asked on Messenger).
+    if isinstance(email, str) and email:
+        customer["email"] = email
+    return customer
 
 
 def missing_fields(slots: dict[str, Any]) -> list[str]:
@@ -89,7 +111,15 @@ def missing_fields(slots: dict[str, Any]) -> list[str]:
 
 def idempotency_key(sender_id: str, request: dict[str, Any]) -> str:
     """Same conversation + same submitted values -> same key, so a double-tapped confirm or a
-    retried POST never creates a second job."""
+    retried POST never creates a second job.
+
+    The customer's channel and id are left out of the hash: the sender id (in the key) already
+    names both. So a Messenger job's key is the one it had before customers carried their
+    channel, and a confirm retried across the release that added them finds its job."""
+    customer = request.get("customer")
+    if isinstance(customer, dict):
+        details = {key: value for key, value in customer.items() if key not in _IDENTITY}
+        request = {**request, "customer": details}
     canonical = json.dumps(
         {"sender_id": sender_id, "job": request},
         sort_keys=True,

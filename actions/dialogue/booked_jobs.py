@@ -14,7 +14,7 @@ from actions import after_booking, buttons, packages
 from actions.backend_client import BackendClient, BackendError
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
-from actions.dialogue.tracker import entity, intent, language, now, text
+from actions.dialogue.tracker import channel, entity, intent, language, now, text
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class ActionShowJobs(DialogueAction):
 
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         try:
-            jobs = await client().list_jobs(tracker.sender_id)
+            jobs = await client().list_jobs(tracker.sender_id, channel(tracker))
         except BackendError as error:
             logger.error("jobs of %s could not be loaded: %s", tracker.sender_id, error)
             dispatcher.utter_message(response="utter_backend_unavailable")
@@ -49,7 +49,9 @@ class ActionShowJobs(DialogueAction):
 async def _ask_which_job_to_cancel(dispatcher: Dispatcher, tracker: Tracker) -> Events:
     """One cancellable job: ask to confirm; several: ask which; none: say so."""
     try:
-        jobs = after_booking.cancellable(await client().list_jobs(tracker.sender_id))
+        jobs = after_booking.cancellable(
+            await client().list_jobs(tracker.sender_id, channel(tracker))
+        )
     except BackendError as error:
         logger.error("jobs of %s could not be loaded: %s", tracker.sender_id, error)
         dispatcher.utter_message(response="utter_backend_unavailable")

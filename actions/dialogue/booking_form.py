@@ -1,6 +1,7 @@
 """job_form's validation: the problem and its area, postal code (postal_code.py), package,
-street, time, name, phone and consent; also corrections of earlier answers given while the form
-asks something else ("nein, die PLZ ist 10117").
+street, time, name, phone, the e-mail address (website chat only) and consent; also
+corrections of earlier answers given while the form asks something else ("nein, die PLZ ist
+10117").
 
 Each slot has a check of one ``Answer`` returning the slots to set (a slot set to None is asked
 again); ``ValidateJobForm`` at the end names the check of every slot.
@@ -18,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import categories, packages
 from actions.address import MISSING_NUMBER, clean_street
 from actions.corrections import correction_for_other_slot
+from actions.customer_channel import form_slots
 from actions.dialogue import postal_code
 from actions.dialogue.backend_calls import package_options
 from actions.dialogue.base import (
@@ -32,14 +34,17 @@ from actions.dialogue.base import (
     validator,
 )
 from actions.dialogue.tracker import (
+    channel,
     intent,
     is_form_activation,
+    is_webchat,
     keep_only_fresh_candidates,
     language,
     now,
     previous_value,
     text,
 )
+from actions.email_address import NOT_AN_ANSWER, declines_email, normalise_email
 from actions.fields import FIELD_SLOTS
 from actions.greetings import strip_greeting
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
@@ -60,6 +65,7 @@ _TIME_PROBLEMS = {PAST: "utter_time_in_past", TOO_FAR: "utter_time_too_far"}
 _NO_TIME: Slots = dict.fromkeys(FIELD_SLOTS["time"])
 _NO_PHONE: Slots = dict.fromkeys(FIELD_SLOTS["phone"])
 _NO_PACKAGE: Slots = dict.fromkeys(FIELD_SLOTS["package"])
+_NO_EMAIL: Slots = {"email": None, "email_given": None}
 
 
 # --- corrections ---------------------------------------------------------------------------
@@ -259,6 +265,37 @@ async def _consent(answer: Answer) -> Slots:
     return {"consent": None}
 
 
+# --- e-mail (website chat only) ----------------------------------------------------------------
+
+
+async def _extract_email(tracker: Tracker) -> Slots:
+    """The answer to the e-mail question. Not a domain mapping: a slot mapped with a job_form
+    condition must be one of the form's slots in domain.yml, and then Messenger would be
+    asked too. An address counts whatever the NLU made of it; "No, thanks" is false."""
+    if tracker.get_slot("requested_slot") != "email" or not is_webchat(tracker):
+        return {}
+    said = text(tracker)
+    if normalise_email(said):
+        return {"email": said}
+    if intent(tracker) == "deny" or declines_email(said):
+        return {"email": False}
+    if intent(tracker) in NOT_AN_ANSWER:
+        return {}
+    return {"email": said}
+
+
+async def _email(answer: Answer) -> Slots:
+    if answer.value is False:
+        return {"email": False, "email_given": None}
+    said = str(answer.value or "")
+    address = normalise_email(said)
+    if address:
+        return {"email": address, "email_given": True}
+    if not said.startswith("/"):
+        answer.dispatcher.utter_message(response="utter_invalid_email")
+    return dict(_NO_EMAIL)
+
+
 class ValidateJobForm(FormValidationAction):
     """Validates the slots of ``job_form`` with the checks above."""
 
@@ -270,6 +307,16 @@ class ValidateJobForm(FormValidationAction):
             keep_only_fresh_candidates(tracker)
         events: Events = await super().run(dispatcher, tracker, domain)
         return events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: Dispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # The website chat adds the e-mail question (customer_channel.form_slots).
+        return form_slots(domain_slots, channel(tracker))
 
     async def extract_postal_code(
         self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict
@@ -283,6 +330,7 @@ class ValidateJobForm(FormValidationAction):
     extract_street = _correction_of("street")
     extract_customer_name = _correction_of("customer_name")
     extract_phone = _correction_of("phone")
+    extract_email = extractor(_extract_email)
 
     validate_description = validator(_description)
     validate_category = validator(_category)
@@ -292,4 +340,5 @@ class ValidateJobForm(FormValidationAction):
     validate_time_window = _answer_to("time_window", _NO_TIME, _time_window)
     validate_customer_name = _answer_to("customer_name", {"customer_name": None}, _customer_name)
     validate_phone = _answer_to("phone", _NO_PHONE, _phone)
+    validate_email = _answer_to("email", _NO_EMAIL, _email)
     validate_consent = _answer_to("consent", {"consent": None}, _consent)

@@ -48,12 +48,6 @@ QUESTIONS: tuple[Question, ...] = (
         "job_form's question for the time, with the common answers as quick replies.",
     ),
     Question(
-        "action_show_fields",
-        "utter_choose_field",
-        buttons.field_buttons,
-        '"What would you like to change?" with one quick reply per part of the summary.',
-    ),
-    Question(
         "action_ask_rating_comment",
         "utter_ask_rating_comment",
         buttons.no_comment_buttons,

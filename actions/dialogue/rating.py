@@ -15,7 +15,7 @@ from actions import after_booking, buttons, notices
 from actions.backend_client import BackendError
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import Answer, DialogueAction, Dispatcher, Events, Slots, validator
-from actions.dialogue.tracker import entity, intent, is_news, language
+from actions.dialogue.tracker import channel, entity, intent, is_news, language
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class ActionSubmitRating(DialogueAction):
             dispatcher.utter_message(response="utter_rating_thanks")
             return [SlotSet("rating_status", None), *done]
         try:
-            await client().rate_job(reference, stars, comment, tracker.sender_id)
+            await client().rate_job(reference, stars, comment, tracker.sender_id, channel(tracker))
         except BackendError as error:
             if error.status == 409:
                 logger.info("job %s was rated already: %s", reference, error)

@@ -51,9 +51,10 @@ SLOTS = (
     "fallback_count",
     "handed_off",
 )
-# While the bot asks for these, answers are names, numbers and addresses: they carry little
-# language signal, so the language only changes on a clear majority of cue words.
-QUIET_SLOTS = ("postal_code", "package", "street", "customer_name", "phone")
+# While the bot asks for these, answers are names, numbers and addresses (e-mail ones too:
+# "erika at web.de" is no English): they carry little language signal, so the language only
+# changes on a clear majority of cue words.
+QUIET_SLOTS = ("postal_code", "package", "street", "customer_name", "phone", "email")
 
 
 # --- language and greeting ------------------------------------------------------------------

@@ -11,15 +11,27 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import after_booking, fields
+from actions import after_booking, buttons, fields
 from actions.backend_client import BackendError, BackendValidationError
 from actions.corrections import correction_at_summary
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
-from actions.dialogue.tracker import entity, intent, language, now, text
+from actions.dialogue.tracker import channel, entity, intent, is_webchat, language, now, text
 from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key, missing_fields
 
 logger = logging.getLogger(__name__)
+
+
+class ActionShowFields(DialogueAction):
+    """ "What would you like to change?" with one quick reply per part of the summary (the
+    website chat's has the e-mail address too)."""
+
+    NAME = "action_show_fields"
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        shown = buttons.field_buttons(language(tracker), channel(tracker))
+        dispatcher.utter_message(response="utter_choose_field", buttons=shown)
+        return []
 
 
 class ActionChangeField(DialogueAction):
@@ -42,8 +54,8 @@ class ActionChangeField(DialogueAction):
                     SlotSet("requested_slot", slot),
                 ]
         field = entity(tracker, "field")
-        if field not in fields.FIELD_SLOTS:
-            field = fields.match_field(said)
+        if field not in fields.fields_on(channel(tracker)):
+            field = fields.match_field(said, channel(tracker))
         if field is None:
             dispatcher.utter_message(response="utter_field_not_understood")
             return []
@@ -52,7 +64,10 @@ class ActionChangeField(DialogueAction):
 
 
 async def _post_job(sender_id: str, request: dict[str, Any]) -> dict[str, Any]:
-    """POST the job; pictures the backend refuses are left out rather than losing the job."""
+    """POST the job; pictures the backend refuses are left out rather than losing the job, and
+    so is an e-mail address refused with a plain 400 (the contract allows one; a 422 naming
+    customer.email asks the customer again instead). The chat and the status page still reach
+    the customer."""
     backend = client()
     try:
         return await backend.create_job(request, idempotency_key(sender_id, request))
@@ -60,8 +75,37 @@ async def _post_job(sender_id: str, request: dict[str, Any]) -> dict[str, Any]:
         if set(error.errors) != {"image_urls"} or "image_urls" not in request:
             raise
         logger.warning("pictures of %s refused (%s), job sent without", sender_id, error.errors)
-        plain = {key: value for key, value in request.items() if key != "image_urls"}
+        plain = _without(request, "image_urls")
         return await backend.create_job(plain, idempotency_key(sender_id, plain))
+    except BackendError as error:
+        # Our check is meant to match the backend's; should they differ, the address must not
+        # keep the job from being booked.
+        if error.status != 400 or "email" not in request.get("customer", {}):
+            raise
+        logger.warning("e-mail address of %s refused (%s), job sent without", sender_id, error)
+        plain = _without(request, "email")
+        return await backend.create_job(plain, idempotency_key(sender_id, plain))
+
+
+def _without(request: dict[str, Any], part: str) -> dict[str, Any]:
+    if part == "email":
+        customer = {key: value for key, value in request["customer"].items() if key != "email"}
+        return {**request, "customer": customer}
+    return {key: value for key, value in request.items() if key != part}
+
+
+def _status_page(tracker: Tracker, job: dict[str, Any]) -> Events:
+    """The booked job's private status page, for the confirmation on the website chat (where
+    the customer may close the page and come back by the link); Messenger's confirmation
+    stays as it was, so the slots are never set there."""
+    if not is_webchat(tracker):
+        return []
+    url = job.get("status_url")
+    if not isinstance(url, str) or not url:
+        # A backend without status pages: no link rather than another job's.
+        logger.warning("job %s: the backend sent no status_url", job.get("reference"))
+        return [SlotSet("status_url", None), SlotSet("status_link", None)]
+    return [SlotSet("status_url", url), SlotSet("status_link", True)]
 
 
 class ActionSubmitJob(DialogueAction):
@@ -75,7 +119,7 @@ class ActionSubmitJob(DialogueAction):
         if missing:
             logger.error("job for %s not posted: missing %s", tracker.sender_id, ", ".join(missing))
             return [SlotSet("job_status", "failed")]
-        request = build_job_request(slots, tracker.sender_id)
+        request = build_job_request(slots, tracker.sender_id, channel(tracker))
         try:
             job = await _post_job(tracker.sender_id, request)
         except BackendValidationError as error:
@@ -92,6 +136,7 @@ class ActionSubmitJob(DialogueAction):
         return [
             SlotSet("job_reference", reference),
             SlotSet("job_status", "submitted"),
+            *_status_page(tracker, job),
             *[SlotSet(slot, None) for slot in JOB_SLOTS],
         ]
 

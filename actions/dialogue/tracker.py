@@ -1,5 +1,6 @@
 """What the actions read from the tracker: the customer's latest message, the language, the
-values slots had before this message, and whether job_form starts in this turn.
+channel and locale, the values slots had before this message, and whether job_form starts in
+this turn.
 
 The tracker is Rasa's record of one conversation: ``latest_message`` is the customer's message
 this turn, ``events`` everything since the conversation began (Rasa sends them all).
@@ -12,6 +13,8 @@ from typing import Any
 
 from rasa_sdk.interfaces import Tracker
 
+from actions.customer_channel import channel_of, locale_of
+from product import channels
 from product.languages import or_default
 
 FORM = "job_form"
@@ -45,11 +48,17 @@ def now() -> datetime:
 
 
 def locale(tracker: Tracker) -> str | None:
-    """The Messenger locale the channel put into the latest message's metadata."""
-    metadata = tracker.latest_message.get("metadata")
-    messenger = metadata.get("messenger") if isinstance(metadata, dict) else None
-    found = messenger.get("locale") if isinstance(messenger, dict) else None
-    return found if isinstance(found, str) else None
+    """The customer's locale from the latest message's metadata (any channel)."""
+    return locale_of(tracker.latest_message.get("metadata"))
+
+
+def channel(tracker: Tracker) -> str:
+    """The channel the conversation came through ("messenger", "webchat")."""
+    return channel_of(tracker.get_latest_input_channel(), tracker.sender_id)
+
+
+def is_webchat(tracker: Tracker) -> bool:
+    return channel(tracker) == channels.WEBCHAT
 
 
 def language_was_set(tracker: Tracker) -> bool:

@@ -21,11 +21,12 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select, update
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Friend, Job, Rating
+from backend.adapters.orm import Customer, Friend, Job, Rating
 from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
@@ -157,8 +158,10 @@ def tracker(
     active_loop: str | None = None,
     paused: bool = False,
     extracted: dict[str, Any] | None = None,
+    channel: str = "messenger",
 ) -> dict[str, Any]:
-    """The tracker state Rasa sends to the action server with the customer's latest message."""
+    """The tracker state Rasa sends to the action server with the customer's latest message
+    (which came through ``channel``: Rasa records the input channel's name with it)."""
     latest = {
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
@@ -177,7 +180,13 @@ def tracker(
         "events": [
             {"event": "action", "name": "action_session_start"},
             *earlier,
-            {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}},
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": latest,
+                "metadata": metadata or {},
+                "input_channel": channel,
+            },
             # What Rasa's slot mappings took from this message (the form validates these).
             *[{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()],
         ],
@@ -185,7 +194,7 @@ def tracker(
         "followup_action": None,
         "active_loop": {"name": active_loop} if active_loop else {},
         "latest_action_name": "action_listen",
-        "latest_input_channel": "messenger",
+        "latest_input_channel": channel,
     }
 
 
@@ -900,3 +909,236 @@ async def test_a_new_ambiguous_postal_code_is_a_new_question_and_english_gets_en
     slots, other = await _answer_postal_code(action_server, "1020", slots, language="en")
     assert other is not None and other["response"] == "utter_choose_place"
     assert slots["place_question_count"] == 1.0
+
+
+# --- the website chat (issue 15) ---------------------------------------------------------------
+
+WEB_ID = "web-0123456789abcdef0123456789abcdef"
+
+
+def _at_question(sender: str, slot: str, said: str, channel: str, **kwargs: Any) -> dict[str, Any]:
+    """job_form asks for ``slot`` (it and the answers after it still open) and the customer
+    answers ``said``."""
+    open_slots = {"consent": None, "email": None, slot: None}
+    if slot == "phone":
+        open_slots["phone_display"] = None
+    return tracker(
+        sender,
+        channel=channel,
+        text=said,
+        slots={**booking(**open_slots), "requested_slot": slot, **kwargs.pop("slots", {})},
+        active_loop="job_form",
+        **kwargs,
+    )
+
+
+async def test_the_website_chat_is_asked_for_an_e_mail_address_after_the_phone_only(
+    action_server: str,
+) -> None:
+    said = "0171 9876543"
+    for sender, channel in ((WEB_ID, "webchat"), ("psid-phone", "messenger")):
+        state = _at_question(
+            sender, "phone", said, channel, intent="inform", extracted={"phone": said}
+        )
+        state["slots"]["phone"] = said
+        answer = await run_action(action_server, "validate_job_form", state)
+        slots = slot_events(answer)
+        assert slots["phone"] == "+491719876543"
+        if channel == "webchat":
+            assert slots["requested_slot"] == "email"
+        else:
+            # Messenger: the form's own list, so Rasa picks the next question (consent).
+            assert "requested_slot" not in slots and "email" not in slots
+
+
+async def _email_answer(action_server: str, said: str, intent: str) -> dict[str, Any]:
+    state = _at_question(WEB_ID, "email", said, "webchat", intent=intent)
+    return await run_action(action_server, "validate_job_form", state)
+
+
+async def test_the_e_mail_answer_is_checked_refused_clearly_or_skipped(action_server: str) -> None:
+    given = await _email_answer(action_server, "Gerne: Erika.Muster@Beispiel.DE", "inform")
+    assert responses(given) == []
+    assert {k: slot_events(given)[k] for k in ("email", "email_given", "requested_slot")} == {
+        "email": "Erika.Muster@beispiel.de",
+        "email_given": True,
+        "requested_slot": "consent",
+    }
+    malformed = await _email_answer(action_server, "erika.muster at beispiel.de", "inform")
+    assert responses(malformed) == ["utter_invalid_email"]
+    assert slot_events(malformed)["email"] is None
+    assert slot_events(malformed)["requested_slot"] == "email"  # asked again, with the button
+    for said, intent in (("/deny", "deny"), ("nein danke", "inform"), ("keine", "chitchat")):
+        skipped = await _email_answer(action_server, said, intent)
+        assert responses(skipped) == [], said
+        assert slot_events(skipped)["email"] is False, said
+        assert slot_events(skipped)["requested_slot"] == "consent", said
+    # A question in between: nothing taken, the rules answer and the form asks again.
+    detour = await _email_answer(action_server, "was kostet das?", "ask_price")
+    assert "email" not in slot_events(detour) and responses(detour) == []
+
+
+async def test_the_website_chat_s_locale_decides_the_first_answer(action_server: str) -> None:
+    state = tracker(
+        WEB_ID,
+        channel="webchat",
+        intent="greet",
+        text="/get_started",
+        metadata={"channel": "webchat", "locale": "en-GB"},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert slot_events(answer)["language"] == "en"
+
+
+async def test_an_e_mail_address_does_not_switch_the_language(action_server: str) -> None:
+    for said in ("erika at beispiel.de", "hans.at.home@web.de"):
+        state = _at_question(WEB_ID, "email", said, "webchat", intent="inform", earlier_messages=3)
+        answer = await run_action(action_server, "action_validate_slot_mappings", state)
+        assert slot_events(answer).get("language", "de") == "de", said
+
+
+class FakeJobs:
+    """The jobs API as issue 15's contract has it (the backend's own tests check the backend):
+    records each job request and answers with a status page."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.requests: list[dict[str, Any]] = []
+        self.refuse: tuple[int, dict[str, Any]] | None = None
+
+    async def create_job(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        if self.refuse and "email" in body["customer"]:
+            return web.json_response(self.refuse[1], status=self.refuse[0])
+        reference = f"TF-W{len(self.requests)}"
+        return web.json_response(
+            {**body, "reference": reference, "status_url": f"http://127.0.0.1:8000/b/{reference}"},
+            status=201,
+        )
+
+
+@pytest.fixture
+async def fake_jobs(backend_port: int) -> AsyncIterator[FakeJobs]:
+    fake = FakeJobs(backend_port)
+    app = web.Application()
+    app.router.add_post("/api/v1/jobs", fake.create_job)
+    server = TestServer(app, host="127.0.0.1", port=backend_port)
+    await server.start_server()
+    yield fake
+    await server.close()
+
+
+async def test_a_website_chat_booking_sends_channel_and_e_mail_and_shows_the_status_link(
+    action_server: str, fake_jobs: FakeJobs
+) -> None:
+    slots = booking(email="erika@web.de", email_given=True)
+    web_answer = await run_action(
+        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
+    )
+    events = slot_events(web_answer)
+    assert events["job_status"] == "submitted"
+    assert events["status_url"] == f"http://127.0.0.1:8000/b/{events['job_reference']}"
+    assert events["status_link"] is True
+    assert events["email"] is None and events["email_given"] is None  # forgotten with the job
+    customer = fake_jobs.requests[0]["customer"]
+    assert (customer["channel"], customer["id"], customer["email"]) == (
+        "webchat",
+        WEB_ID,
+        "erika@web.de",
+    )
+    assert "psid" not in customer
+    # Messenger: the confirmation stays as it was (no status link), the psid is still sent.
+    messenger = await run_action(
+        action_server, "action_submit_job", tracker("psid-web-fake", slots=booking())
+    )
+    assert messenger["events"] and "status_link" not in slot_events(messenger)
+    assert "status_url" not in slot_events(messenger)
+    customer = fake_jobs.requests[1]["customer"]
+    assert customer["channel"] == "messenger" and customer["psid"] == "psid-web-fake"
+
+
+async def test_an_e_mail_address_the_backend_refuses_is_asked_again_or_left_out(
+    action_server: str, fake_jobs: FakeJobs
+) -> None:
+    slots = booking(email="erika@web.de", email_given=True)
+    state = tracker(WEB_ID, channel="webchat", slots=slots)
+    # A 422 naming the address: the customer is told and asked again (or taps "No, thanks").
+    fake_jobs.refuse = (422, {"errors": {"customer.email": "is not a valid e-mail address"}})
+    refused = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(refused)["job_status"] == "invalid"
+    assert slot_events(refused)["email"] is None and slot_events(refused)["email_given"] is None
+    assert "phone" not in slot_events(refused)  # the rest is kept
+    assert refused["responses"][0]["field_names"] == "Ihre E-Mail-Adresse"
+    # A plain 400: the job is booked without the address rather than not at all.
+    fake_jobs.refuse = (400, {"error": "bad e-mail"})
+    answer = await run_action(action_server, "action_submit_job", state)
+    assert slot_events(answer)["job_status"] == "submitted"
+    assert [("email" in r["customer"]) for r in fake_jobs.requests] == [True, True, False]
+
+
+async def test_the_website_chat_can_change_its_e_mail_address_at_the_summary(
+    action_server: str,
+) -> None:
+    def at_summary(sender: str, channel: str, **kwargs: Any) -> dict[str, Any]:
+        return tracker(sender, channel=channel, slots=booking(email="erika@web.de"), **kwargs)
+
+    shown = await run_action(
+        action_server, "action_show_fields", at_summary(WEB_ID, "webchat", intent="change")
+    )
+    titles = [b["title"] for b in shown["responses"][0]["buttons"]]
+    assert "E-Mail" in titles
+    messenger = await run_action(
+        action_server, "action_show_fields", at_summary("psid-fields", "messenger")
+    )
+    assert "E-Mail" not in [b["title"] for b in messenger["responses"][0]["buttons"]]
+    picked = at_summary(
+        WEB_ID,
+        "webchat",
+        intent="choose_field",
+        text='/choose_field{"field":"email"}',
+        entities=[{"entity": "field", "value": "email"}],
+    )
+    changed = await run_action(action_server, "action_change_field", picked)
+    assert slot_events(changed) == {"email": None, "email_given": None}
+
+
+async def test_a_website_chat_customer_books_follows_and_rates_through_the_real_backend(
+    action_server: str, backend: Backend
+) -> None:
+    """The backend of issue 15 (channels-core): the job is the website chat's, carries the
+    e-mail address, lists and rates by (channel, id); a Messenger customer sees none of it."""
+    slots = booking(email="erika@web.de", email_given=True)
+    booked = await run_action(
+        action_server, "action_submit_job", tracker(WEB_ID, channel="webchat", slots=slots)
+    )
+    events = slot_events(booked)
+    reference = events["job_reference"]
+    job = await backend.call("GET", f"/api/v1/jobs/{reference}")
+    assert job["channel"] == "webchat" and job["customer"]["id"] == WEB_ID
+    engine = make_engine(backend.settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            email = await session.scalar(
+                select(Customer.email).where(Customer.channel_id == WEB_ID)
+            )
+    finally:
+        await engine.dispose()
+    assert email == "erika@web.de"
+    assert events["status_url"] == job["status_url"] and events["status_link"] is True
+    mine = await run_action(
+        action_server, "action_show_jobs", tracker(WEB_ID, channel="webchat", intent="my_jobs")
+    )
+    assert mine["responses"][0]["job_reference"] == reference
+    # Another customer (on Messenger) sees none of it.
+    other = await run_action(
+        action_server, "action_show_jobs", tracker("psid-web-other", intent="my_jobs")
+    )
+    assert responses(other) == ["utter_no_jobs"]
+    await _complete(backend, reference)
+    rating = {"rating_reference": reference, "rating_stars": 4.0, "rating_comment": False}
+    rated = await run_action(
+        action_server, "action_submit_rating", tracker(WEB_ID, channel="webchat", slots=rating)
+    )
+    assert responses(rated) == ["utter_rating_thanks"]
+    assert [stars for stars, _ in await _ratings(backend)] == [4]

@@ -204,6 +204,27 @@ def test_backend_field_errors_become_the_parts_to_ask_again_in_form_order() -> N
     assert after_booking.field_names(parts, "de") == "Ihre Adresse und Ihre Telefonnummer"
     assert after_booking.field_names(["time"], "en") == "the time you chose"
     assert after_booking.rejected_fields({"customer.psid": "is required"}) == []
+    email = after_booking.rejected_fields({"customer.email": "is not valid", "street": "?"})
+    assert email == ["address", "email"]
+    assert after_booking.field_names(["email"], "de") == "Ihre E-Mail-Adresse"
+
+
+@pytest.mark.parametrize(
+    ("said", "on_the_web", "on_messenger"),
+    [
+        ("E-Mail-Adresse", "email", None),
+        ("die e-mail ändern", "email", None),
+        ("Email", "email", None),
+        ('/choose_field{"field":"email"}', "email", None),
+        ("Adresse", "address", "address"),
+        ("Telefonnummer", "phone", "phone"),
+    ],
+)
+def test_the_e_mail_address_can_be_changed_on_the_website_chat_only(
+    said: str, on_the_web: str | None, on_messenger: str | None
+) -> None:
+    assert match_field(said, "webchat") == on_the_web
+    assert match_field(said) == on_messenger
 
 
 @pytest.mark.parametrize(
@@ -246,7 +267,11 @@ def test_category_buttons_carry_every_category(language: str) -> None:
 def test_field_buttons_name_every_field_then_cancel(language: str) -> None:
     shown = buttons.field_buttons(language)
     assert shown[-1]["payload"] == "/cancel"
-    assert [match_field(b["payload"]) for b in shown[:-1]] == list(FIELD_SLOTS)
+    # Messenger: every part of its summary (the e-mail address is the website chat's only).
+    messenger = [field for field in FIELD_SLOTS if field != "email"]
+    assert [match_field(b["payload"]) for b in shown[:-1]] == messenger
+    web = buttons.field_buttons(language, "webchat")
+    assert [match_field(b["payload"], "webchat") for b in web[:-1]] == list(FIELD_SLOTS)
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

@@ -32,6 +32,8 @@ class FakeBackend:
         app.router.add_get("/api/v1/postal-codes", self.postal_codes)
         app.router.add_get("/api/v1/postal-codes/nearest", self.nearest)
         app.router.add_post("/api/v1/jobs", self.create_job)
+        app.router.add_get("/api/v1/jobs", self.list_jobs)
+        app.router.add_post("/api/v1/jobs/{reference}/rating", self.rate)
         return app
 
     def _record(self, request: web.Request, body: Any = None) -> None:
@@ -44,6 +46,14 @@ class FakeBackend:
                 "body": body,
             }
         )
+
+    async def list_jobs(self, request: web.Request) -> web.Response:
+        self._record(request)
+        return web.json_response([{"reference": "TF-0002"}, "not a job"])
+
+    async def rate(self, request: web.Request) -> web.Response:
+        self._record(request, await request.json())
+        return web.json_response({"reference": request.match_info["reference"]}, status=201)
 
     async def postal_codes(self, request: web.Request) -> web.Response:
         self._record(request)
@@ -120,6 +130,32 @@ async def test_a_backend_that_stays_down_raises(backend: tuple[FakeBackend, Back
     with pytest.raises(BackendError) as raised:
         await client.create_job({"description": "x"}, "key-3")
     assert raised.value.status == 503
+
+
+async def test_jobs_are_listed_and_rated_per_channel(
+    backend: tuple[FakeBackend, BackendClient],
+) -> None:
+    fake, client = backend
+    web_id = "web-0123456789abcdef0123456789abcdef"
+    assert await client.list_jobs("2718281828", "messenger") == [{"reference": "TF-0002"}]
+    await client.list_jobs(web_id, "webchat")
+    await client.rate_job("TF-0002", 5, "Super", "2718281828", "messenger")
+    await client.rate_job("TF-0002", 4, "", web_id, "webchat")
+    listed, listed_web, rated, rated_web = fake.requests
+    # Messenger: the form every backend release reads, exactly as before channels.
+    assert listed["query"] == {"customer_psid": "2718281828", "customer": "2718281828"}
+    assert rated["body"] == {"stars": 5, "comment": "Super", "customer_psid": "2718281828"}
+    # Other channels: the contract's channel + customer_id.
+    assert listed_web["query"] == {"channel": "webchat", "customer_id": web_id}
+    assert rated_web["body"] == {
+        "stars": 4,
+        "comment": "",
+        "channel": "webchat",
+        "customer_id": web_id,
+    }
+    # Without a channel: Messenger, as every caller before issue 15.
+    await client.list_jobs("2718281828")
+    assert fake.requests[-1]["query"] == listed["query"]
 
 
 async def test_an_unreachable_backend_raises(unused_tcp_port: int):

@@ -32,6 +32,16 @@ def _is_english(variant: dict[str, Any]) -> bool:
     )
 
 
+def _situation(variant: dict[str, Any]) -> frozenset[tuple[str, Any]]:
+    """The conditions of a variant besides the language (the website chat's e-mail address in
+    the summary, its status link in the confirmation)."""
+    return frozenset(
+        (c["name"], c.get("value"))
+        for c in variant.get("condition") or []
+        if c.get("name") != "language"
+    )
+
+
 def test_every_response_has_a_german_default_and_an_english_variant() -> None:
     responses = _load("domain.yml")["responses"]
     assert responses
@@ -39,8 +49,64 @@ def test_every_response_has_a_german_default_and_an_english_variant() -> None:
         defaults = [v for v in variants if not v.get("condition")]
         english = [v for v in variants if _is_english(v)]
         assert len(defaults) == 1, f"{name}: one German default variant"
-        assert len(english) == 1, f"{name}: one English variant"
+        # One English variant per situation (usually just one).
+        situations = [_situation(v) for v in english]
+        assert english and len(set(situations)) == len(situations), f"{name}: English"
         assert not any(v.get("channel") for v in variants), f"{name}: no channel variants"
+
+
+def _chosen(variants: list[dict[str, Any]], slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """The variants Rasa 3.6 chooses from at random (rasa.core.nlg.generator.
+    ResponseVariationFilter without channels): the conditional ones whose slots all match,
+    else the default."""
+    matching = [
+        v
+        for v in variants
+        if v.get("condition")
+        and all(slots.get(c["name"]) == c.get("value") for c in v["condition"])
+    ]
+    return matching or [v for v in variants if not v.get("condition")]
+
+
+# Messenger (no website-chat slot is ever set there), and the website chat's situations.
+SITUATIONS: tuple[dict[str, Any], ...] = (
+    {},
+    {"email_given": True},
+    {"status_link": True},
+    {"greeting_style": "ch"},
+    {"greeting_style": "at"},
+)
+
+
+def test_every_situation_gets_exactly_one_variant_in_its_language() -> None:
+    """No random pick between two texts, and English customers never get German: the
+    website-chat variants exclude the plain English one by its null condition."""
+    responses = _load("domain.yml")["responses"]
+    for name, variants in responses.items():
+        for situation in SITUATIONS:
+            for language in ("de", "en"):
+                chosen = _chosen(variants, {**situation, "language": language})
+                assert len(chosen) == 1, f"{name} {language} {situation}: {len(chosen)} variants"
+                assert _is_english(chosen[0]) == (language == "en"), f"{name} {situation}"
+
+
+def test_website_chat_variants_show_the_e_mail_address_and_the_status_link() -> None:
+    responses = _load("domain.yml")["responses"]
+    for language in ("de", "en"):
+        plain = _chosen(responses["utter_summary"], {"language": language})[0]["text"]
+        web = _chosen(responses["utter_summary"], {"language": language, "email_given": True})
+        assert "{email}" in web[0]["text"] and "{email}" not in plain
+        # The same summary otherwise: only the e-mail line is added.
+        assert (
+            web[0]["text"].replace("\nE-Mail: {email}", "").replace("\nE-mail: {email}", "")
+            == plain
+        )
+        booked = _chosen(responses["utter_job_submitted"], {"language": language})[0]["text"]
+        linked = _chosen(
+            responses["utter_job_submitted"], {"language": language, "status_link": True}
+        )[0]["text"]
+        assert "{status_url}" in linked and "{status_url}" not in booked
+        assert linked.startswith(booked)
 
 
 def test_quick_replies_fit_messenger_and_match_the_category_labels() -> None:

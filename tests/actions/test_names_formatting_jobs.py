@@ -84,6 +84,8 @@ def test_job_request_follows_the_backend_contract() -> None:
             "end": "2025-11-29T18:00:00+01:00",
         },
         "customer": {
+            "channel": "messenger",
+            "id": "psid-1",
             "psid": "psid-1",
             "name": "Hans Müller",
             "phone": "+491719876543",
@@ -111,6 +113,9 @@ def test_idempotency_key_is_stable_and_specific() -> None:
     assert key != idempotency_key("psid-2", build_job_request(SLOTS, "psid-2"))
     changed = build_job_request({**SLOTS, "phone": "+491719876544"}, "psid-1")
     assert key != idempotency_key("psid-1", changed)
+    # The key this job had before customers carried their channel (computed with the code of
+    # commit 0ed6012): a confirm retried across the release finds its job.
+    assert key == "5c1cb85a38ce8554847e25ca7e088a804632c7225252d5ed53a1bc505ea61bd5"
 
 
 @pytest.mark.parametrize(

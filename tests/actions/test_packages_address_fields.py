@@ -171,7 +171,7 @@ def test_every_field_has_titles_and_a_payload() -> None:
     assert set(fields.FIELD_TITLES) == set(fields.FIELD_SLOTS)
     for field in fields.FIELDS:
         assert all(len(title) <= 20 for title in fields.FIELD_TITLES[field].values())
-        assert fields.match_field(fields.payload(field)) == field
+        assert fields.match_field(fields.payload(field), "webchat") == field
     # The country stays when the address changes (to notice a new country's prices).
     assert "country" not in fields.FIELD_SLOTS["address"]
 
