@@ -107,10 +107,10 @@ class _SocketBlueprint(Blueprint):
 
     def __init__(self, sio: Any, name: str) -> None:
         super().__init__(name, __name__)
-        self.sio = sio
+        self.ctx.sio = sio  # Sanic refuses attributes of its own on a blueprint
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
-        self.sio.attach(app, SOCKETIO_PATH)
+        self.ctx.sio.attach(app, SOCKETIO_PATH)
         register: Any = super().register  # untyped in Sanic 21.12
         register(app, options)
 
@@ -169,6 +169,9 @@ class WebchatInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        async def push(request: Request) -> HTTPResponse:
+            return await self._push(request)
+
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             return self._connect(sid, environ)
 
@@ -189,7 +192,7 @@ class WebchatInput(InputChannel):
         # would make the handlers untyped.
         hook.listener(start, "after_server_start")
         hook.add_route(health, "/", methods=["GET"])
-        hook.add_route(self._push, "/push", methods=["POST"])
+        hook.add_route(push, "/push", methods=["POST"])
         return hook
 
     # --- sessions -------------------------------------------------------------------------
