@@ -28,6 +28,7 @@ WINDOW_SECONDS = 60.0
 PRUNE_EVERY_SECONDS = 60.0
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 MAX_LOCALE_CHARS = 35
+_EPSILON = 1e-9
 
 
 def allowed_origins(value: str) -> list[str]:
@@ -129,7 +130,7 @@ class TokenBuckets:
     def take(self, key: str, now: float) -> bool:
         self._prune(now)
         bucket = self._bucket(key, now)
-        if bucket.tokens < 1.0:
+        if bucket.tokens < 1.0 - _EPSILON:  # 20/60 a second does not add up to 1.0 exactly
             return False
         bucket.tokens -= 1.0
         return True
