@@ -39,7 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import unreachable_actions
+from bot import sanic_websocket_fix, unreachable_actions
 from bot.webchat_output import BOT_EVENT, WebchatOutput, history
 from messenger_platform import logs
 from webchat_platform import limits, sessions, texts
@@ -160,6 +160,7 @@ class WebchatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = _SocketBlueprint(self.sio, "webchat_webhook")
         unreachable_actions.install()
+        sanic_websocket_fix.install()
 
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
             self._app = app

@@ -267,3 +267,25 @@ async def test_the_backends_news_and_the_consoles_push_reach_the_open_tab(
         ) as answer:
             assert answer.status == 200, await answer.text()
         await customer.wait_for(lambda e: e[1] == "bot_uttered", start, 60)
+
+
+async def test_websocket_works_too_directly_and_as_an_upgrade_from_polling(
+    running: Running, tabs: list[Tab]
+) -> None:
+    direct = tab(running, tabs, transports=["websocket"])
+    token = await direct.open()
+    assert direct.sio.transport() == "websocket"
+    answers = await direct.say("Hallo")
+    assert answers and answers[0].get("text"), answers
+    await direct.close()
+
+    # What a browser does: long-polling first, then the upgrade; the session resumes.
+    upgraded = tab(running, tabs, transports=["polling", "websocket"])
+    assert await upgraded.open(token) == token
+    deadline = time.monotonic() + 10
+    while upgraded.sio.transport() != "websocket":
+        assert time.monotonic() < deadline, "no upgrade to websocket"
+        await asyncio.sleep(0.1)
+    assert upgraded.history is not None
+    assert [m["text"] for m in upgraded.history["messages"] if m["sender"] == "user"] == ["Hallo"]
+    assert await upgraded.say("Danke")
