@@ -211,13 +211,13 @@ class WebchatInput(InputChannel):
         if socket is None:
             return
         data = data if isinstance(data, dict) else {}
+        if not self.limiter.session_request(socket.address, time.monotonic()):
+            log.warning("webchat: too many session requests from one address; disconnected")
+            await self.sio.disconnect(sid)
+            return
         conversation_id = sessions.verify(data.get("session_id"), self.settings.secret)
         resumed = conversation_id is not None
         if conversation_id is None:
-            if not self.limiter.new_session(socket.address, time.monotonic()):
-                log.warning("webchat: too many new sessions from one address; disconnected")
-                await self.sio.disconnect(sid)
-                return
             conversation_id = sessions.new_conversation_id()
         if socket.conversation_id and socket.conversation_id != conversation_id:
             await self.sio.leave_room(sid, socket.conversation_id)

@@ -3,9 +3,10 @@
 The rate limit is two token buckets. Each session may send WEBCHAT_RATE_PER_MINUTE messages a
 minute (a burst of as many, refilled evenly); each client address may send several sessions'
 worth (IP_SESSIONS_FACTOR times as many: a care home or an office shares one address), and
-issuing a new session costs the address a token too, so opening sessions does not get around
-the per-session limit. A message the session's own bucket refuses costs the address nothing:
-one customer's flood never uses up the budget of the others behind the same address.
+every session request costs the address a token too: opening new sessions does not get around
+the per-session limit, and resuming one over and over (each reads the history) has its price.
+A message the session's own bucket refuses costs the address nothing: one customer's flood
+never uses up the budget of the others behind the same address.
 
 An over-eager client hears a polite "slow down" at most once per WINDOW_SECONDS; every other
 refused message is dropped without running the bot.
@@ -159,8 +160,8 @@ class RateLimiter:
         self.addresses = TokenBuckets(per_minute * ip_factor, per_minute * ip_factor)
         self._warned: dict[str, float] = {}
 
-    def new_session(self, address: str, now: float) -> bool:
-        """Whether this address may be given one more new session now."""
+    def session_request(self, address: str, now: float) -> bool:
+        """Whether this address may be given (or resume) one more session now."""
         return self.addresses.take(address, now)
 
     def message(self, session: str, address: str, now: float) -> Verdict:

@@ -129,12 +129,12 @@ def test_a_flood_is_warned_once_a_window_and_the_rest_dropped() -> None:
 
 def test_an_address_is_limited_over_all_its_sessions_and_new_ones() -> None:
     limiter = RateLimiter(per_minute=2, ip_factor=3)  # 6 a minute per address
-    assert [limiter.new_session("9.9.9.9", 0.0) for _ in range(3)] == [True] * 3
+    assert [limiter.session_request("9.9.9.9", 0.0) for _ in range(3)] == [True] * 3
     assert limiter.message("a", "9.9.9.9", 0.0) is Verdict.ALLOW
     assert limiter.message("b", "9.9.9.9", 0.0) is Verdict.ALLOW
     assert limiter.message("c", "9.9.9.9", 0.0) is Verdict.ALLOW
     assert limiter.message("d", "9.9.9.9", 0.0) is Verdict.WARN
-    assert not limiter.new_session("9.9.9.9", 0.0)
+    assert not limiter.session_request("9.9.9.9", 0.0)
     # Session d's own token was given back: it may write once the address has room.
     assert limiter.message("d", "9.9.9.9", 10.0) is Verdict.ALLOW
     assert limiter.message("x", "8.8.8.8", 0.0) is Verdict.ALLOW
