@@ -19,6 +19,11 @@ Protocol (the widget's side is backend/webchat/static):
   `bot_typing` `{"typing": false}`.
 - POST /webhooks/webchat/push?token=<RASA_TOKEN> `{"conversation_id", "text"}` → the text to
   every tab of that conversation, `{"delivered": <sockets>}` (the console's takeover).
+
+Both transports work: long-polling, and websocket (with bot/sanic_websocket_fix.py). Several
+Rasa servers: sessions need no shared state (the token is signed), but engine.io's polling
+needs every request of a socket on the same server (sticky routing of /socket.io), and news and
+pushes reach only the sockets connected to the server that sends them.
 """
 
 from __future__ import annotations

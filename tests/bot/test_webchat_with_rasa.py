@@ -89,6 +89,14 @@ async def test_a_session_is_issued_and_resumed_with_its_history(
     assert first.history == {"resumed": False, "messages": []}
     answers = await first.say("Hello")
     assert answers and all(isinstance(a.get("text"), str) for a in answers), answers
+    # The welcome offers the areas as quick replies, shaped as Rasa's socketio output does.
+    offer = next(a for a in answers if a.get("quick_replies"))
+    assert all(
+        set(q) == {"content_type", "title", "payload"} and q["content_type"] == "text"
+        for q in offer["quick_replies"]
+    ), offer
+    tapped = offer["quick_replies"][0]
+    answers += await first.say(tapped["payload"])
     conversation_id = token.split(".")[0]
     state = await tracker(running, conversation_id)
     assert state["latest_input_channel"] == "webchat"
@@ -100,13 +108,17 @@ async def test_a_session_is_issued_and_resumed_with_its_history(
     assert await again.open(token) == token
     assert again.history is not None and again.history["resumed"] is True
     messages = again.history["messages"]
-    assert messages[0]["sender"] == "user" and messages[0]["text"] == "Hello"
-    bot_texts = [m["text"] for m in messages if m["sender"] == "bot" and "text" in m]
-    assert bot_texts == [a["text"] for a in answers if "text" in a]
+    # What the customer saw: the tapped button's title, not its payload.
+    assert [m["text"] for m in messages if m["sender"] == "user"] == ["Hello", tapped["title"]]
+    bot = [{k: v for k, v in m.items() if k in ("text", "quick_replies")} for m in messages]
+    assert [m for m, full in zip(bot, messages, strict=True) if full["sender"] == "bot"] == [
+        {k: v for k, v in a.items() if k in ("text", "quick_replies")} for a in answers
+    ]
     # The conversation goes on in the same tracker.
     await again.say("How much does it cost?")
     assert user_texts(await tracker(running, conversation_id)) == [
         "Hello",
+        tapped["payload"],
         "How much does it cost?",
     ]
 
