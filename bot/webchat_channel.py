@@ -6,8 +6,9 @@ python-socketio 5 it installs (`enter_room` is a coroutine there and is never aw
 which lets a client name any session id it likes. Here the server issues the sessions
 (webchat_platform.sessions: a signed token the browser keeps), a resumed session gets its
 history from the tracker, messages from another session are refused, origins, message size
-and rates are limited (webchat_platform.limits), and turns run like Messenger's: one at a
-time per conversation in arrival order, a few at once overall.
+and rates are limited (webchat_platform.limits: a conversation over its limit also loses
+the messages still waiting for their turn), and turns run like Messenger's: one at a time
+per conversation in arrival order, a few at once overall.
 
 Protocol (the widget's side is backend/webchat/static):
 - connect (Origin must be in WEBCHAT_ALLOWED_ORIGINS), then `session_request`
@@ -153,6 +154,9 @@ class WebchatInput(InputChannel):
         )
         self._sockets: dict[str, _Socket] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        # Per conversation, how often it went over its limit: a message accepted before that
+        # but still waiting for its turn belongs to the flood and is dropped with the rest.
+        self._floods: dict[str, int] = {}
         self._turns = asyncio.Semaphore(max(1, settings.concurrent_turns))
         self._app: Sanic | None = None
         if not settings.secret:
@@ -274,6 +278,8 @@ class WebchatInput(InputChannel):
             await self.sio.emit(BOT_EVENT, {"text": refusal}, to=sid)
             return
         verdict = self.limiter.message(conversation_id, socket.address, time.monotonic())
+        if verdict is not limits.Verdict.ALLOW and conversation_id in self._locks:
+            self._floods[conversation_id] = self._floods.get(conversation_id, 0) + 1
         if verdict is limits.Verdict.WARN:
             await self.sio.emit(BOT_EVENT, {"text": texts.text("slow_down", socket.locale)}, to=sid)
         if verdict is not limits.Verdict.ALLOW:
@@ -291,31 +297,48 @@ class WebchatInput(InputChannel):
     ) -> None:
         lock = self._locks.setdefault(conversation_id, asyncio.Lock())
         request_id = uuid.uuid4().hex
+        floods = self._floods.get(conversation_id, 0)
         async with lock, self._turns:
-            output = WebchatOutput(self.sio)
-            message = UserMessage(
-                text,
-                output,
-                conversation_id,
-                input_channel=self.name(),
-                message_id=request_id,
-                metadata={"channel": self.name(), "locale": locale},
-            )
-            with logs.bound(request=request_id, conversation=conversation_id):
-                await output.typing(conversation_id, True)
-                try:
-                    with unreachable_actions.channel_turn():
-                        await on_new_message(message)
-                except unreachable_actions.TurnAborted as aborted:
-                    log.error("turn for %s: %s; apologised", conversation_id, aborted)
-                    for reply in aborted.apology:
-                        await output.send_response(conversation_id, reply)
-                except Exception:
-                    log.exception("turn for %s failed", conversation_id)
-                finally:
-                    await output.typing(conversation_id, False)
+            if self._floods.get(conversation_id, 0) == floods:
+                await self._run_turn(conversation_id, text, locale, request_id, on_new_message)
+            else:
+                # The conversation flooded while this waited: its queue would keep the CPU
+                # busy for everyone else for as long as its turns take.
+                log.info("webchat: a queued message of a flooding conversation dropped")
         if not lock.locked() and not getattr(lock, "_waiters", None):
             self._locks.pop(conversation_id, None)
+            self._floods.pop(conversation_id, None)
+
+    async def _run_turn(
+        self,
+        conversation_id: str,
+        text: str,
+        locale: str | None,
+        request_id: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        output = WebchatOutput(self.sio)
+        message = UserMessage(
+            text,
+            output,
+            conversation_id,
+            input_channel=self.name(),
+            message_id=request_id,
+            metadata={"channel": self.name(), "locale": locale},
+        )
+        with logs.bound(request=request_id, conversation=conversation_id):
+            await output.typing(conversation_id, True)
+            try:
+                with unreachable_actions.channel_turn():
+                    await on_new_message(message)
+            except unreachable_actions.TurnAborted as aborted:
+                log.error("turn for %s: %s; apologised", conversation_id, aborted)
+                for reply in aborted.apology:
+                    await output.send_response(conversation_id, reply)
+            except Exception:
+                log.exception("turn for %s failed", conversation_id)
+            finally:
+                await output.typing(conversation_id, False)
 
     # --- the console's takeover -----------------------------------------------------------
 

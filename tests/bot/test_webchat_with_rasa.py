@@ -235,9 +235,11 @@ async def test_the_rate_limit_holds_a_flood_while_another_customer_is_answered(
         f"\nflood: other customer answered after {heard_at - sent_at:.2f}s; "
         f"{len(handled)} of 200 flood messages reached the bot; {len(slow_down)} slow-down"
     )
-    # A burst of 20, and at most a token or two refilled while the flood lasted.
-    assert 20 <= len(handled) <= 22, len(handled)
-    assert handled == [f"Nachricht {n}" for n in range(len(handled))]
+    # At most the burst of 20 (and a token or two refilled while the flood lasted); fewer, as
+    # the messages still queued when the conversation went over its limit are dropped too.
+    assert 1 <= len(handled) <= 22, len(handled)
+    numbers = [int(text.split()[1]) for text in handled]
+    assert numbers[0] == 0 and numbers == sorted(set(numbers)), handled
 
 
 async def test_the_backends_news_and_the_consoles_push_reach_the_open_tab(
