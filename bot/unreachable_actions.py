@@ -111,12 +111,16 @@ def _apology_for(tracker: Any) -> str:
 
 
 async def _apology(nlg: Any, tracker: Any, channel: str) -> list[dict[str, Any]]:
-    # On a first message the language slot is still its initial value and only Messenger's
+    # On a first message the language slot is still its initial value and only the channel's
     # locale knows better (action_validate_slot_mappings, which would have set it, failed).
     if not any(isinstance(e, SlotSet) and e.key == "language" for e in tracker.events):
         metadata = (tracker.latest_message.metadata or {}) if tracker.latest_message else {}
-        messenger = metadata.get("messenger") if isinstance(metadata, dict) else None
-        locale = messenger.get("locale") if isinstance(messenger, dict) else None
+        metadata = metadata if isinstance(metadata, dict) else {}
+        messenger = metadata.get("messenger")
+        # Messenger's own key, else the one every channel sets (the web chat's browser locale).
+        locale = (messenger.get("locale") if isinstance(messenger, dict) else None) or (
+            metadata.get("locale")
+        )
         language = language_from_locale(locale)
         if language is not None:
             tracker = tracker.copy()

@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 from backend.config import load_environment
 from tools.stack import PY, ROOT, Stack
 
-REQUIRED_FOR_RUN = (
+MESSENGER_AND_API_SECRETS = (
     "CUSTOMER_PAGE_ACCESS_TOKEN",
     "CUSTOMER_APP_SECRET",
     "CUSTOMER_VERIFY_TOKEN",
@@ -40,7 +41,14 @@ DEMO_SECRETS = {
     "BACKEND_API_TOKEN": "demo-api-token",
     "BACKEND_ADMIN_TOKEN": "demo-admin-token",
     "RASA_TOKEN": "demo-rasa-token",
+    "WEBCHAT_SECRET": "demo-webchat-secret",
 }
+# The demo site (simulator, :8090) and pages the backend serves (:8000) may open the web chat.
+DEMO_WEBCHAT_ORIGINS = (
+    "http://127.0.0.1:8090,http://localhost:8090,http://127.0.0.1:8000,http://localhost:8000"
+)
+CREDENTIALS = ROOT / "bot" / "credentials.yml"
+WEBCHAT_CHANNEL = "bot.webchat_channel.WebchatInput:"
 SHARED_GEONAMES = ROOT.parent / "shared" / "data" / "geonames"
 # The demo's support console login; a real deployment creates accounts with create-staff.
 DEMO_STAFF = ("support@demo.techfriends", "demo-console-password")
@@ -64,10 +72,23 @@ def _demo_staff(env: dict[str, str]) -> None:
     )
 
 
+def webchat_enabled(credentials: Path = CREDENTIALS) -> bool:
+    """Whether the Rasa server runs the web chat (its line in bot/credentials.yml)."""
+    lines = credentials.read_text(encoding="utf-8").splitlines()
+    return any(line.strip() == WEBCHAT_CHANNEL for line in lines)
+
+
+# Without its secret the web chat refuses every visitor: a deployment that offers it must not
+# start half-working (one that removed it from credentials.yml needs no secret for it).
+REQUIRED_FOR_RUN = MESSENGER_AND_API_SECRETS + (("WEBCHAT_SECRET",) if webchat_enabled() else ())
+
+
 def demo_env() -> dict[str, str]:
     env = load_environment()
     for key, value in DEMO_SECRETS.items():
         env.setdefault(key, value)
+    if not env.get("WEBCHAT_ALLOWED_ORIGINS"):
+        env["WEBCHAT_ALLOWED_ORIGINS"] = DEMO_WEBCHAT_ORIGINS
     sim_port = int(env.get("SIMULATOR_PORT") or 8090)
     env["MESSENGER_GRAPH_URL"] = f"http://127.0.0.1:{sim_port}/graph"
     # Customers' e-mail goes to the simulator's mail server (shown at /mail), never out.
@@ -166,6 +187,10 @@ def main() -> int:
         print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
         print(f"  customers' e-mail    http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/mail")
     print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
+    if webchat_enabled():
+        print(
+            f"  web chat (socket.io) {rasa}/socket.io  (origins {e.get('WEBCHAT_ALLOWED_ORIGINS')})"
+        )
     print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
     print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")
     print(f"  API documentation    {backend}/api/v1/openapi.json")

@@ -18,6 +18,7 @@ OURS = {
     "simulator",
     "tests",
     "tools",
+    "webchat_platform",
 }
 
 # Layer → the layers it may import (its own modules always). Read top to bottom: the three
@@ -27,14 +28,14 @@ MAY_IMPORT: dict[str, set[str]] = {
     "tools": OURS - {"tests", "benchmarks"},
     "benchmarks": OURS,
     # The Rasa server's process (.venv-bot): our channel and NLU components.
-    "bot": {"actions", "messenger_platform", "product"},
+    "bot": {"actions", "messenger_platform", "webchat_platform", "product"},
     # The action server (.venv-bot): reaches the backend only over HTTP.
     "actions": {"messenger_platform", "product"},
     "simulator": {"messenger_platform", "product"},
     # The backend (.venv), from its entry points down to the pure rules.
     "backend": set(),  # the package's __init__
-    "backend.__main__": {"backend.*", "messenger_platform", "product"},
-    "backend.app": {"backend.*", "messenger_platform", "product"},
+    "backend.__main__": {"backend.*", "messenger_platform", "webchat_platform", "product"},
+    "backend.app": {"backend.*", "messenger_platform", "webchat_platform", "product"},
     "backend.routes": {
         "backend.web",
         "backend.console",
@@ -59,6 +60,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.domain",
         "backend.config",
         "messenger_platform",
+        "webchat_platform",
         "product",
     },
     "backend.web": {
@@ -68,6 +70,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.domain",
         "backend.config",
         "messenger_platform",
+        "webchat_platform",
         "product",
     },
     "backend.observability": {
@@ -76,6 +79,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.adapters",
         "backend.domain",
         "messenger_platform",
+        "webchat_platform",
     },
     "backend.friends_chat": {
         "backend.services",
@@ -83,6 +87,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.domain",
         "backend.config",
         "messenger_platform",
+        "webchat_platform",
         "product",
     },
     "backend.services": {
@@ -95,14 +100,16 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.friends_chat.messages",
         "backend.friends_chat.texts",
         "messenger_platform",
+        "webchat_platform",
         "product",
     },
     "backend.config": {"backend.adapters", "backend.domain", "product"},
-    "backend.adapters": {"backend.domain", "messenger_platform", "product"},
+    "backend.adapters": {"backend.domain", "messenger_platform", "webchat_platform", "product"},
     "backend.migrations": {"backend.adapters", "backend.console", "backend.domain", "product"},
     "backend.domain": {"product"},
     # Shared by both virtual environments: the standard library and each other only.
     "messenger_platform": {"product"},
+    "webchat_platform": {"product"},
     "product": set(),
 }
 # What the leaf modules that services may reach import in turn (else the exception would hide
