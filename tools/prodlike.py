@@ -398,9 +398,16 @@ def _proxy_config(prod: ProdLike, ports: dict[str, int]) -> dict[str, Any]:
         "sites": [
             {
                 "port": ports["proxy"],
-                "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]],
+                "routes": [
+                    ["/webhooks/messenger/", "rasa"],
+                    ["/socket.io/", "rasa"],
+                    ["/", "backend"],
+                ],
+                # The website chat's long-polling must reach the Rasa server that holds its
+                # socket.io session.
+                "sticky": ["/socket.io/"],
             },
-            {"port": ports["rasa-lb"], "routes": [["/", "rasa"]]},
+            {"port": ports["rasa-lb"], "routes": [["/", "rasa"]], "sticky": ["/socket.io/"]},
             {"port": ports["actions-lb"], "routes": [["/", "actions"]]},
         ],
         "admin_port": ports["proxy-admin"],

@@ -7,8 +7,13 @@ to them, e.g.
 
     {"pools": {"rasa": ["http://127.0.0.1:5005", "http://127.0.0.1:5006"],
                "backend": ["http://127.0.0.1:8000", "http://127.0.0.1:8001"]},
-     "sites": [{"port": 8080, "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]]}],
+     "sites": [{"port": 8080, "routes": [["/webhooks/messenger/", "rasa"], ["/", "backend"]],
+                "sticky": ["/socket.io/"]}],
      "admin_port": 8079}
+
+A sticky prefix sends every request of one client address to the same healthy upstream: the
+website chat's socket.io long-polling keeps a session in the Rasa server that opened it, and
+each poll must reach that server again.
 
 Each upstream's `GET /healthz` is polled every second; a pool sends to its healthy upstreams in
 turn. A request that cannot even connect is retried on the next upstream (nothing reached the
@@ -32,6 +37,7 @@ import signal
 import sys
 import time
 import uuid
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,12 +88,16 @@ class Pool:
     upstreams: list[Upstream]
     _next: int = 0
 
-    def order(self) -> list[Upstream]:
-        """Healthy upstreams starting with the next in turn; all of them when none is healthy
-        (a health check can lag a restart, and trying costs less than refusing)."""
+    def order(self, sticky_key: str | None = None) -> list[Upstream]:
+        """Healthy upstreams starting with the next in turn (or, given a sticky key, with the
+        one that key always starts with); all of them when none is healthy (a health check can
+        lag a restart, and trying costs less than refusing)."""
         healthy = [u for u in self.upstreams if u.healthy] or list(self.upstreams)
-        start = self._next % len(healthy)
-        self._next += 1
+        if sticky_key is not None:
+            start = zlib.crc32(sticky_key.encode()) % len(healthy)
+        else:
+            start = self._next % len(healthy)
+            self._next += 1
         return healthy[start:] + healthy[:start]
 
 
@@ -96,6 +106,7 @@ class Site:
     port: int
     routes: list[tuple[str, str]]  # (path prefix, pool name), longest prefix first
     host: str = "127.0.0.1"
+    sticky: tuple[str, ...] = ()  # path prefixes routed by client address
 
 
 def _forward_headers(request: web.Request, request_id: str) -> dict[str, str]:
@@ -173,7 +184,8 @@ class Proxy:
         pool = self._pool_for(site, request.path)
         headers = _forward_headers(request, request_id)
         body = request.content if request.body_exists else None
-        for upstream in pool.order():
+        sticky = any(request.path.startswith(prefix) for prefix in site.sticky)
+        for upstream in pool.order((request.remote or "") if sticky else None):
             try:
                 upstream_response = await self._http.request(
                     request.method,
@@ -312,6 +324,7 @@ def load_config(path: Path) -> Proxy:
             host=str(s.get("host") or "127.0.0.1"),
             # Longest prefix first, so "/webhooks/messenger/" wins over "/".
             routes=sorted(((str(p), str(n)) for p, n in s["routes"]), key=lambda r: -len(r[0])),
+            sticky=tuple(str(p) for p in s.get("sticky") or ()),
         )
         for s in data["sites"]
     ]

@@ -157,6 +157,8 @@ QUESTION_WORDS = {
     "street": re.compile(r"Hausnummer\?|house number\?", re.IGNORECASE),
     "name": re.compile(r"Wie heißen Sie|your name\?", re.IGNORECASE),
     "phone": re.compile(r"Telefonnummer[^.?]*\?|phone number[^.?]*\?", re.IGNORECASE),
+    # Asked on the website chat only.
+    "email": re.compile(r"per E-Mail bekommen\?|by e-mail as well\?", re.IGNORECASE),
 }
 SUBMITTED = re.compile(r"12 Stunden|12 hours")
 
@@ -204,6 +206,8 @@ class Customer:
     # Shared (latitude, longitude) instead of typing the postal code.
     location: tuple[float, float] | None = None
     asked: list[str] = field(default_factory=list)
+    # Given when the website chat asks for it; None taps "No, thanks".
+    email: str | None = None
 
 
 @dataclass
@@ -248,6 +252,8 @@ async def book(system: System, customer: Customer, chat: Chat | None = None) -> 
             del turns["postal_code"]
         elif last == "postal_code" and customer.location:
             calls = await chat.send_location(*customer.location, _asks)
+        elif last == "email" and customer.email is None:
+            calls = await chat.send_tap("Nein, danke", "/deny", _asks)
         elif last in ("category", "package", "place", "consent", "summary"):
             payload, title = _choice(final, last, customer)
             calls = await chat.send_tap(title, payload, _asks)
@@ -257,6 +263,7 @@ async def book(system: System, customer: Customer, chat: Chat | None = None) -> 
                 "street": customer.street,
                 "name": customer.name,
                 "phone": customer.phone,
+                "email": customer.email or "",
                 # Typed, as people do, although the quick replies offer examples.
                 "time": customer.time,
             }[last]

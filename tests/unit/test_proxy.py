@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tools.postgres import free_port
-from tools.proxy import Proxy, Site
+from tools.proxy import Pool, Proxy, Site, Upstream
 
 
 def upstream_app(name: str, seen: list[dict[str, str]]) -> web.Application:
@@ -106,3 +106,40 @@ async def test_bodies_stream_through_and_the_apps_keep_their_size_limit(
             assert (await r.json())["bytes"] == 1024 * 1024 - 10
         async with http.post(f"{url}/upload", data=b"x" * (2 * 1024 * 1024)) as r:
             assert r.status == 413  # the app's answer, passed on
+
+
+async def test_a_sticky_prefix_keeps_one_client_on_one_upstream() -> None:
+    seen: list[dict[str, str]] = []
+    servers = [TestServer(upstream_app(f"app-{i}", seen)) for i in (1, 2)]
+    for server in servers:
+        await server.start_server()
+    port = free_port()
+    proxy = Proxy(
+        {"app": [str(s.make_url("")).rstrip("/") for s in servers]},
+        [Site(port, [("/socket.io/", "app"), ("/", "app")], sticky=("/socket.io/",))],
+        admin_port=free_port(),
+    )
+    await proxy.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            served = {"sticky": [], "turns": []}
+            for i in range(6):
+                for kind, path in (("sticky", f"/socket.io/?EIO=4&t={i}"), ("turns", "/x")):
+                    async with http.get(f"http://127.0.0.1:{port}{path}") as r:
+                        served[kind].append((await r.json())["served_by"])
+    finally:
+        await proxy.stop()
+        for server in servers:
+            await server.close()
+    # socket.io's polls of one client reach the server holding its session; the rest alternate.
+    assert len(set(served["sticky"])) == 1
+    assert sorted(set(served["turns"])) == ["app-1", "app-2"]
+
+
+def test_sticky_keys_spread_over_the_healthy_upstreams() -> None:
+    pool = Pool("app", [Upstream(f"u{i}", f"http://u{i}", healthy=True) for i in range(3)])
+    firsts = {pool.order(f"10.0.0.{i}")[0].name for i in range(60)}
+    assert firsts == {"u0", "u1", "u2"}
+    assert pool.order("10.0.0.7") == pool.order("10.0.0.7")
+    pool.upstreams[0].healthy = False
+    assert all(pool.order(f"10.0.0.{i}")[0].name != "u0" for i in range(60))
