@@ -85,8 +85,6 @@ class Settings:
     # The customers' channel store (bot/messenger_store.py): raw messages, replies, profiles.
     # Erasing a customer deletes their rows there too; "" when there is none to reach.
     channel_store_url: str = ""
-    # The website chat's own store (bot/webchat_store.py), erased the same way; "" for none.
-    webchat_store_url: str = ""
     # Where customers reach this backend (the status page links /b/<token> in job JSON, chats
     # and mails); behind a proxy, its public https origin.
     public_base_url: str = "http://127.0.0.1:8000"
@@ -157,8 +155,6 @@ class Settings:
             # The same variables the bot reads, so both point at the same store.
             channel_store_url=e.get("MESSENGER_STORE_URL")
             or f"sqlite:///{e.get('MESSENGER_STORE_PATH') or var / 'messenger-customers.db'}",
-            webchat_store_url=e.get("WEBCHAT_STORE_URL")
-            or f"sqlite:///{e.get('WEBCHAT_STORE_PATH') or var / 'webchat.db'}",
             public_base_url=public_base_url(e),
             customer_page_access_token=e.get("CUSTOMER_PAGE_ACCESS_TOKEN", ""),
             console_secure_cookies=e.get("CONSOLE_SECURE_COOKIES", "").lower() in ("1", "true"),

@@ -2,9 +2,9 @@
 
 Each channel of the bot may keep rows about a customer in its own database, next to Rasa's
 tracker store: our Messenger channel (bot/messenger_store.py) their raw webhook events (their
-texts), queued replies and Graph profile (first name, locale); the website chat
-(bot/webchat_store.py) its sessions and messages. They forget them by themselves after a while;
-an erasure request must not wait for that.
+texts), queued replies and Graph profile (first name, locale). They forget them by themselves
+after a while; an erasure request must not wait for that. The website chat keeps nothing of its
+own: the history it shows a returning customer is Rasa's tracker, which erasure redacts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, column, delete, inspect, table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from backend.adapters.db import async_url
-from product.channels import MESSENGER, WEBCHAT
+from product.channels import MESSENGER
 
 # Per channel: each table and the column naming the customer (their id on the channel), as
 # the channel's store creates them. A table that is not there (yet) is skipped.
@@ -26,10 +26,6 @@ ROWS_OF: dict[str, tuple[tuple[str, str], ...]] = {
         ("outbox", "recipient"),
         ("profiles", "psid"),
         ("contacts", "psid"),
-    ),
-    WEBCHAT: (
-        ("webchat_messages", "conversation_id"),
-        ("webchat_sessions", "conversation_id"),
     ),
 }
 

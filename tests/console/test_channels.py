@@ -8,10 +8,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,25 +90,8 @@ async def web_bot(tracker_store: TrackerStore, clock: Clock) -> AsyncIterator[We
 
 
 @pytest.fixture
-def webchat_db(tmp_path: Path) -> Path:
-    """The web chat's own store, with the two tables the erasure empties."""
-    path = tmp_path / "webchat.db"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            "CREATE TABLE webchat_sessions (conversation_id TEXT, created_at TEXT);"
-            "CREATE TABLE webchat_messages (conversation_id TEXT, text TEXT);"
-        )
-        for who, text in ((WEB, "Ich heiße Karl Weber"), (OTHER_WEB, "Guten Tag")):
-            db.execute("INSERT INTO webchat_sessions VALUES (?, '2026-11-21')", (who,))
-            db.execute("INSERT INTO webchat_messages VALUES (?, ?)", (who, text))
-    return path
-
-
-@pytest.fixture
-def settings(settings: Settings, web_bot: WebBot, webchat_db: Path) -> Settings:
-    return dataclasses.replace(
-        settings, rasa_url=web_bot.url, webchat_store_url=f"sqlite:///{webchat_db}"
-    )
+def settings(settings: Settings, web_bot: WebBot) -> Settings:
+    return dataclasses.replace(settings, rasa_url=web_bot.url)
 
 
 def _rows(html: str) -> dict[str, str]:
@@ -230,7 +211,7 @@ async def _book_on_the_web(client: Client, customer_id: str, name: str) -> dict[
 
 
 async def test_export_and_erasure_of_a_web_customer(
-    client: Client, tracker_store: TrackerStore, webchat_db: Path, clock: Clock
+    client: Client, tracker_store: TrackerStore, clock: Clock
 ) -> None:
     tracker_store.add(WEB, web_user("Ich heiße Karl Weber", clock(), "inform"))
     tracker_store.add(OTHER_WEB, web_user("Guten Tag", clock()))
@@ -248,11 +229,8 @@ async def test_export_and_erasure_of_a_web_customer(
     assert [j["reference"] for j in exported["jobs"]] == [job["reference"]]
     assert exported["jobs"][0]["channel"] == "webchat"
     assert [e["data"]["text"] for e in exported["conversation"]] == ["Ich heiße Karl Weber"]
-    # The web chat's own rows of this customer, and nobody else's.
-    assert exported["channel_store"] == {
-        "webchat_messages": [{"conversation_id": WEB, "text": "Ich heiße Karl Weber"}],
-        "webchat_sessions": [{"conversation_id": WEB, "created_at": "2026-11-21"}],
-    }
+    # The web chat keeps no store of its own: its history is the tracker's.
+    assert exported["channel_store"] == {}
     # Without the channel, the id tells it; as a Messenger id it is nobody's.
     by_id = json.loads(await (await client.get(f"/console/privacy/export?id={WEB}")).text())
     assert by_id["customer"]["name"] == "Karl Weber"
@@ -269,34 +247,13 @@ async def test_export_and_erasure_of_a_web_customer(
     )
     assert "Karl" not in json.dumps(after, ensure_ascii=False)
     assert "karl.weber@example.org" not in json.dumps(after)
-    assert after["jobs"][0]["category"] == "printer" and after["channel_store"] == {
-        "webchat_messages": [],
-        "webchat_sessions": [],
-    }
+    assert after["jobs"][0]["category"] == "printer"
     assert [r.get("text") for r in tracker_store.rows(WEB)] == [REDACTED]
-    with sqlite3.connect(webchat_db) as db:
-        left = db.execute("SELECT conversation_id, text FROM webchat_messages").fetchall()
-        sessions = db.execute("SELECT conversation_id FROM webchat_sessions").fetchall()
-    assert left == [(OTHER_WEB, "Guten Tag")] and sessions == [(OTHER_WEB,)]
+    assert [r.get("text") for r in tracker_store.rows(OTHER_WEB)] == ["Guten Tag"]
     other = json.loads(
         await (await client.get(f"/console/privacy/export?channel=webchat&id={OTHER_WEB}")).text()
     )
     assert other["customer"]["name"] == "Olga Other"
-
-
-async def test_erasure_without_a_web_chat_store_still_erases(
-    client: Client, tracker_store: TrackerStore, webchat_db: Path, clock: Clock
-) -> None:
-    webchat_db.unlink()  # noqa: ASYNC240 - a test's setup, nothing else runs
-    tracker_store.add(WEB, web_user("Ich heiße Karl Weber", clock(), "inform"))
-    await _book_on_the_web(client, WEB, "Karl Weber")
-    csrf = await login(client, ADMIN)
-    erased = await client.post(
-        "/console/privacy/erase", data={"csrf": csrf, "id": WEB, "confirm": WEB}
-    )
-    assert erased.status == 200
-    assert not webchat_db.exists()  # noqa: ASYNC240 - no empty store made by looking for one
-    assert [r.get("text") for r in tracker_store.rows(WEB)] == [REDACTED]
 
 
 async def test_the_job_page_names_the_channel(client: Client) -> None:

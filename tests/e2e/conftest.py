@@ -102,7 +102,6 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         # The website chat: the sample site (the simulator's /site) is the allowed page.
         "WEBCHAT_SECRET": "e2e-webchat-secret",
         "WEBCHAT_ALLOWED_ORIGINS": simulator_url,
-        "WEBCHAT_STORE_PATH": str(work / "webchat.db"),
     }
     log_dir.mkdir(parents=True, exist_ok=True)
     graph_log = (log_dir / "simulator.log").open("wb")

@@ -1,9 +1,8 @@
-"""The backend's settings for channels: where customers reach it (status links) and where the
-website chat keeps its own rows (erased with the customer)."""
+"""The backend's settings for channels: where customers reach it (status links)."""
 
 from __future__ import annotations
 
-from backend.config import ROOT, Settings
+from backend.config import Settings
 
 
 def test_the_public_address_defaults_to_the_backends_own() -> None:
@@ -15,12 +14,3 @@ def test_the_public_address_defaults_to_the_backends_own() -> None:
     )
     given = Settings.from_env({"PUBLIC_BASE_URL": "https://hilfe.example.org/"})
     assert given.public_base_url == "https://hilfe.example.org"
-
-
-def test_the_web_chat_store_is_found_like_the_bot_finds_it() -> None:
-    default = Settings.from_env({}).webchat_store_url
-    assert default == f"sqlite:///{ROOT / 'var' / 'webchat.db'}"
-    by_path = Settings.from_env({"WEBCHAT_STORE_PATH": "/tmp/w.db"}).webchat_store_url
-    assert by_path == "sqlite:////tmp/w.db"
-    by_url = Settings.from_env({"WEBCHAT_STORE_URL": "postgresql://db/webchat"})
-    assert by_url.webchat_store_url == "postgresql://db/webchat"
