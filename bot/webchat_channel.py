@@ -43,7 +43,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot import sanic_websocket_fix, unreachable_actions
 from bot.webchat_output import BOT_EVENT, WebchatOutput, history
@@ -71,6 +71,9 @@ class WebchatSettings:
     trusted_proxies: frozenset[str] = frozenset()
     # The push endpoint's token: the one the backend uses for Rasa's HTTP API.
     push_token: str = ""
+    # Several Rasa servers: a message for a conversation (the backend's news, a staff reply)
+    # reaches its tab through whichever server holds the tab's socket (socket.io over Redis).
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> WebchatSettings:
@@ -94,6 +97,7 @@ class WebchatSettings:
                 p.strip() for p in env.get("WEBCHAT_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             push_token=env.get("RASA_TOKEN", ""),
+            redis_url=env.get("WEBCHAT_REDIS_URL", ""),
         )
 
 
@@ -144,7 +148,14 @@ class WebchatInput(InputChannel):
         self.limiter = limits.RateLimiter(settings.rate_per_minute)
         # python-socketio ships no type hints: the server is Any here.
         server: Any = AsyncServer
+        managers: dict[str, Any] = {}
+        if settings.redis_url:
+            redis_manager: Any = AsyncRedisManager  # untyped, like the server
+            managers["client_manager"] = redis_manager(
+                settings.redis_url, channel="techfriends-webchat"
+            )
         self.sio: Any = server(
+            **managers,
             async_mode="sanic",
             # None: same origin only (engine.io's default); [] would switch the check off.
             cors_allowed_origins=settings.origins or None,

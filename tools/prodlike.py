@@ -378,6 +378,9 @@ def _environment(
             "TRACKER_STORE_URL": prod.database_urls["tracker"],
             "MESSENGER_STORE_URL": prod.database_urls["messenger"],
             "LOCK_STORE_URL": prod.redis_url,
+            # The website chat: news reach a tab on either Rasa server; the proxy names clients.
+            "WEBCHAT_REDIS_URL": prod.redis_url,
+            "WEBCHAT_TRUSTED_PROXIES": HOST,
             # Inside the topology everything goes through the proxy, as between machines.
             "BACKEND_URL": prod.url,
             "RASA_URL": f"http://{HOST}:{ports['rasa-lb']}",

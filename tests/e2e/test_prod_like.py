@@ -35,10 +35,12 @@ from tests.e2e.conversation import (
     playing,
     text,
 )
+from tests.e2e.webchat_chat import WebChat
 from tools.prodlike import ProdLike, start_prod_like
 from tools.stack import ROOT
 
 pytestmark = pytest.mark.e2e
+SHOP = "http://shop.example"  # a page with the website chat on it
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,8 @@ def prod(tmp_path_factory: pytest.TempPathFactory, geonames_dir: Path) -> Iterat
             "DEADLINE_SWEEP_SECONDS": "1",
             # The reminder falls due seconds after the claim (the deadline stays at 12 hours).
             "CONTACT_REMINDER_HOURS": "0.002",
+            "WEBCHAT_SECRET": "e2e-webchat-secret",
+            "WEBCHAT_ALLOWED_ORIGINS": SHOP,
         },
     )
     try:
@@ -234,3 +238,35 @@ async def test_one_senders_messages_on_both_rasa_servers_are_turns_one_after_the
         if kind == "user":
             before = [k for k in kinds[:index] if k[0] in ("user", "action")]
             assert before and before[-1] == ("action", "action_listen"), kinds[: index + 1]
+
+
+async def test_a_web_chat_tab_hears_what_either_rasa_server_sends_it(prod: ProdLike) -> None:
+    """The tab's socket lives on one Rasa server (the proxy keeps its polls there); news and
+    staff replies reach it through the other one too (socket.io over Redis)."""
+    chat = await WebChat(as_system(prod), origin=SHOP).open()
+    try:
+        await chat.send_text("Hallo", lambda call: bool(call["body"]["message"]["text"]))
+        async with aiohttp.ClientSession() as http:
+            for i, rasa in enumerate(prod.rasa_urls):
+                # The conversation exists once its first turn is saved, when the turn ends
+                # (the bot's answers reach the tab while it runs): until then, a 404.
+                for _ in range(100):
+                    async with http.post(
+                        f"{rasa}/webhooks/webchat/push",
+                        params={"token": SECRETS["RASA_TOKEN"]},
+                        json={"conversation_id": chat.psid, "text": f"Nachricht {i}"},
+                    ) as response:
+                        status, answer = response.status, await response.text()
+                    if status != 404:
+                        break
+                    await asyncio.sleep(0.2)
+                assert status == 200, answer
+        wanted = {f"Nachricht {i}" for i in range(len(prod.rasa_urls))}
+        for _ in range(150):
+            heard = {str(c["body"]["message"].get("text")) for c in chat.received}
+            if wanted <= heard:
+                break
+            await asyncio.sleep(0.2)
+        assert wanted <= heard, chat.transcript
+    finally:
+        await chat.close()
