@@ -653,6 +653,8 @@ async def test_news_in_a_fresh_conversation_come_in_the_language_the_job_was_boo
         "EXTERNAL_job_completed",
         "EXTERNAL_rating_reminder",
         "EXTERNAL_friend_handed_back",
+        "EXTERNAL_friend_contacted",
+        "EXTERNAL_job_cancelled",
     ):
         assert await _news_language(action_server, intent, english) == "en", intent
         assert await _news_language(action_server, intent, german) == "de", intent
