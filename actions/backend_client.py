@@ -194,11 +194,14 @@ class BackendClient:
         return [job for job in data if isinstance(job, dict)]
 
     async def cancel_job(self, reference: str, reason: str) -> dict[str, Any]:
-        """Cancel a job for the customer; BackendError with status 409 when it is too late."""
+        """Cancel a job for the customer; BackendError with status 409 when it is too late.
+
+        The customer asked in their chat and the assistant answers them there, so the backend
+        sends them no news of it (notify_customer false)."""
         data = await self._request(
             "POST",
             f"/api/v1/jobs/{quote(reference, safe='')}/cancel",
-            json_body={"reason": reason, "by": "customer"},
+            json_body={"reason": reason, "by": "customer", "notify_customer": False},
         )
         if not isinstance(data, dict):
             raise BackendError("POST /api/v1/jobs/{reference}/cancel: expected a JSON object")

@@ -55,6 +55,8 @@ NOT_AN_ANSWER = frozenset(
         "EXTERNAL_job_completed",
         "EXTERNAL_rating_reminder",
         "EXTERNAL_friend_handed_back",
+        "EXTERNAL_friend_contacted",
+        "EXTERNAL_job_cancelled",
     )
 )
 

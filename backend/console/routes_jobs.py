@@ -101,6 +101,8 @@ async def cancel(request: web.Request) -> web.StreamResponse:
     if done is None:
         return message_page(request, "not_found", 404)
     rt.outbox_wakeup.set()
+    # The cancel stored the customer's notice; it goes out now or at the next sweep.
+    rt.spawn(rt.friend_chat.notices.send_due(job_id=done.job.id), name="tell customer")
     return redirect(_job_url(reference), "cancelled")
 
 

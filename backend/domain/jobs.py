@@ -268,8 +268,18 @@ CANCELLED_BY = ("customer", "support", "partner")
 MAX_REASON = 500
 
 
-def validate_cancellation(data: Any) -> tuple[tuple[str, str] | None, dict[str, str]]:
-    """(reason, cancelled_by), or field-level messages."""
+@dataclass(frozen=True)
+class Cancellation:
+    reason: str
+    by: str  # one of CANCELLED_BY
+    # False when the customer has been told already, in their own chat: the assistant cancels
+    # for the customer who asked it there and answers them itself. Otherwise (support, a
+    # partner, the customer somewhere else) their chat and e-mail get the news.
+    notify_customer: bool = True
+
+
+def validate_cancellation(data: Any) -> tuple[Cancellation | None, dict[str, str]]:
+    """The cancellation asked for, or field-level messages."""
     if not isinstance(data, dict):
         return None, {"body": "must be a JSON object"}
     errors: dict[str, str] = {}
@@ -279,7 +289,10 @@ def validate_cancellation(data: Any) -> tuple[tuple[str, str] | None, dict[str, 
     by = _text(data, "by", errors, required=False) or "customer"
     if by not in CANCELLED_BY:
         errors["by"] = f"must be one of {', '.join(CANCELLED_BY)}"
-    return (None, errors) if errors else ((reason, by), {})
+    notify = data.get("notify_customer", True)
+    if not isinstance(notify, bool):
+        errors["notify_customer"] = "must be true or false"
+    return (None, errors) if errors else (Cancellation(reason, by, notify), {})
 
 
 def validate_rating(data: Any) -> tuple[tuple[int, str, CustomerKey] | None, dict[str, str]]:

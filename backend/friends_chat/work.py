@@ -73,12 +73,15 @@ async def decline(chat: Chat, turn: Turn) -> None:
 
 async def contacted(chat: Chat, turn: Turn) -> None:
     async with chat.sessions() as session:
-        ok = await claims.mark_contacted(session, turn.reference, turn.psid, chat.clock())
-    if not ok:
+        job = await claims.mark_contacted(session, turn.reference, turn.psid, chat.clock())
+        job_id = job.id if job else None
+    if job_id is None:
         refused = text("contacted_refused", turn.language, reference=turn.reference)
         await chat.say_text(turn.psid, refused)
         return
     await chat.say(turn.psid, messages.contacted_next(turn.reference.upper(), turn.language))
+    # The report stored the customer's notice; it goes out now or at the next sweep.
+    await chat.notices.send_due(job_id=job_id)
 
 
 async def hand_back(chat: Chat, turn: Turn) -> None:

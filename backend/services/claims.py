@@ -26,6 +26,7 @@ from backend.domain.statuses import (
 )
 from backend.observability.metrics import CLAIM_SECONDS
 from backend.services.customer_news import assigned_news, friend_news, store_notice
+from backend.services.customer_texts import FRIEND_CONTACTED
 from backend.services.friends import friend_by_psid
 from backend.services.jobs import count_events, move_job, record_event
 
@@ -210,23 +211,26 @@ async def offered_references(session: AsyncSession, friend_id: int) -> list[str]
 
 async def mark_contacted(
     session: AsyncSession, reference: str, messenger_id: str, now: datetime | None = None
-) -> bool:
-    """The Friend has called the customer: the contact deadline is met and cleared."""
+) -> Job | None:
+    """The Friend has called the customer: the contact deadline is met and cleared, and the
+    customer's notice (EXTERNAL_friend_contacted) is stored with it. The job, or None when
+    this Friend cannot report contact for it (not theirs, or not assigned any more)."""
+    now = now or utcnow()
     friend = await friend_by_psid(session, messenger_id)
     if friend is None:
-        return False
+        return None
     job_id = await move_job(
         session,
         JobStatus.CONTACTED,
         Job.reference == reference.upper(),
         Job.assigned_friend_id == friend.id,
-        contacted_at=now or utcnow(),
+        contacted_at=now,
         contact_reminder_at=None,
         contact_deadline_at=None,
     )
     if job_id is None:
         await session.rollback()
-        return False
+        return None
     await session.execute(
         update(Friend)
         .where(Friend.id == friend.id)
@@ -235,8 +239,9 @@ async def mark_contacted(
     job = await session.get(Job, job_id)
     if job is not None:
         record_event(session, job, f"friend:{friend.id}", "contacted")
+        await store_notice(session, job, FRIEND_CONTACTED, friend_news(job, friend), now)
     await session.commit()
-    return True
+    return job
 
 
 async def customer_unreachable(

@@ -52,6 +52,12 @@ def friend_news(job: Job, friend: Friend | None) -> dict[str, Any]:
     return {"job_reference": job.reference, "friend_name": first_name(friend)}
 
 
+def cancelled_news(job: Job, by: str) -> dict[str, Any]:
+    """The entities of EXTERNAL_job_cancelled: who cancelled ("support", "partner",
+    "customer"), without the staff member's address the console's actor carries."""
+    return {"job_reference": job.reference, "cancelled_by": by.split(":", 1)[0]}
+
+
 def assigned_news(job: Job, friend: Friend) -> dict[str, Any]:
     """The entities of EXTERNAL_friend_assigned: the bot's rules tell with or without a rating."""
     entities = friend_news(job, friend)

@@ -17,7 +17,8 @@ from product.languages import DEFAULT_LANGUAGE, from_accept_language, supported
 
 # The intent of the booking confirmation (the notices' intents are the bot's EXTERNAL_ ones).
 BOOKING_RECEIVED = "booking_received"
-# A notice intent no bot rule knows yet, but a mail can already tell.
+# Notice intents the use cases name (the others are written where they are stored).
+FRIEND_CONTACTED = "EXTERNAL_friend_contacted"
 JOB_CANCELLED = "EXTERNAL_job_cancelled"
 # How long a job's status page lives after the job ended; the page and the 404 text say so.
 STATUS_PAGE_DAYS = 30
@@ -197,6 +198,12 @@ _MAIL = {
             "dürfen wir Sie noch kurz um Ihre Bewertung bitten? Auf Ihrer Auftragsseite "
             "genügen 1 bis 5 Sterne (5 ist sehr gut).",
         ),
+        FRIEND_CONTACTED: (
+            "{friend} hat sich bei Ihnen gemeldet (Auftrag {reference})",
+            "{friend} hat uns gesagt, dass Sie schon miteinander Kontakt hatten, um den Besuch "
+            "zu Ihrem Auftrag {reference} abzusprechen. Falls sich doch noch niemand bei Ihnen "
+            "gemeldet hat, schreiben Sie uns bitte im Chat. Dann kümmern wir uns darum.",
+        ),
         JOB_CANCELLED: (
             "Ihr Auftrag {reference} ist abgesagt",
             "Ihr Auftrag {reference} ist abgesagt. Wenn Sie doch Hilfe brauchen, schreiben Sie "
@@ -238,6 +245,12 @@ _MAIL = {
             "How happy were you? (request {reference})",
             "may we briefly ask for your rating? On your request's page, 1 to 5 stars is all "
             "it takes (5 is very good).",
+        ),
+        FRIEND_CONTACTED: (
+            "{friend} has been in touch (request {reference})",
+            "{friend} has let us know that you have been in touch to arrange the visit for your "
+            "request {reference}. If nobody has contacted you yet, please write to us in the "
+            "chat and we will take care of it.",
         ),
         JOB_CANCELLED: (
             "Your request {reference} has been cancelled",

@@ -13,6 +13,8 @@ from backend.adapters.orm import Customer, Friend, Job, Rating, utcnow
 from backend.domain.jobs import CustomerKey
 from backend.domain.statuses import JobStatus
 from backend.services.claims import withdraw_offers
+from backend.services.customer_news import cancelled_news, store_notice
+from backend.services.customer_texts import JOB_CANCELLED
 from backend.services.jobs import move_job, of_customer, record_event
 
 
@@ -27,11 +29,21 @@ class Cancelled:
 
 
 async def cancel_job(
-    session: AsyncSession, reference: str, reason: str, by: str, now: datetime | None = None
+    session: AsyncSession,
+    reference: str,
+    reason: str,
+    by: str,
+    now: datetime | None = None,
+    *,
+    notify_customer: bool = True,
 ) -> Cancelled | None:
     """None when there is no such job; LifecycleError when it can no longer be cancelled.
 
     Every pending deadline of the job (next wave, contact reminder and deadline) is cleared.
+    `by` is "customer", "partner" or "support" (the console adds ":<staff e-mail>"). The
+    customer's chat (and e-mail) gets EXTERNAL_job_cancelled in the same transaction, unless
+    notify_customer is False: the assistant cancels for the customer who asked it in the chat
+    and answers them there itself.
     """
     now = now or utcnow()
     job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
@@ -55,6 +67,8 @@ async def cancel_job(
         raise LifecycleError(f"job is {status} and can no longer be cancelled")
     await withdraw_offers(session, job.id, now)
     record_event(session, job, by, "cancelled", reason=reason)
+    if notify_customer:
+        await store_notice(session, job, JOB_CANCELLED, cancelled_news(job, by), now)
     await session.commit()
     await session.refresh(job)
     friend = await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None

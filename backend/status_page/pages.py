@@ -209,8 +209,12 @@ async def cancel(request: web.Request) -> web.Response:
             )
         except lifecycle.LifecycleError:
             return _page(request, msg="not_cancellable")
-    if cancelled is not None and cancelled.friend is not None:
-        _tell_friend(rt, cancelled.friend, cancelled.job.reference)
+    if cancelled is not None:
+        # The chat learns it too (the notice was stored with the cancel), so a conversation
+        # left open there does not wait for an answer that never comes.
+        rt.spawn(rt.friend_chat.notices.send_due(job_id=cancelled.job.id), name="tell customer")
+        if cancelled.friend is not None:
+            _tell_friend(rt, cancelled.friend, cancelled.job.reference)
     return _page(request, msg="cancelled_now")
 
 

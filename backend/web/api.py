@@ -75,14 +75,18 @@ async def list_jobs(request: web.Request) -> web.Response:
 
 async def cancel_job(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
-    parsed, errors = validate_cancellation(await read_json(request))
-    if parsed is None:
+    asked, errors = validate_cancellation(await read_json(request))
+    if asked is None:
         return validation_error(errors)
-    reason, by = parsed
     async with rt.sessions() as session:
         try:
             cancelled = await lifecycle.cancel_job(
-                session, request.match_info["reference"], reason, by, rt.settings.clock()
+                session,
+                request.match_info["reference"],
+                asked.reason,
+                asked.by,
+                rt.settings.clock(),
+                notify_customer=asked.notify_customer,
             )
         except lifecycle.LifecycleError as exc:
             return error(409, str(exc))
@@ -94,6 +98,8 @@ async def cancel_job(request: web.Request) -> web.Response:
         language = first_of(friend.languages)
         message = text("job_cancelled", language, reference=cancelled.job.reference)
         rt.spawn(rt.friend_chat.say_text(friend.messenger_id, message), name="tell Friend")
+    if asked.notify_customer:
+        rt.spawn(rt.friend_chat.notices.send_due(job_id=cancelled.job.id), name="tell customer")
     return web.json_response(body)
 
 

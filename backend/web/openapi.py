@@ -107,6 +107,13 @@ CANCEL_JOB = Operation(
         {
             "reason": {"type": "string", "maxLength": 500},
             "by": enum(CANCELLED_BY) | {"default": "customer"},
+            "notify_customer": {
+                "type": "boolean",
+                "default": True,
+                "description": "false when the customer has been told already in their own "
+                "chat (the assistant sets it when the customer cancels there); otherwise the "
+                "customer's chat and e-mail get the news",
+            },
         },
         required=("reason",),
     ),

@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select, update
 
 from backend.adapters.db import make_engine, make_sessionmaker
-from backend.adapters.orm import Customer, Friend, Job, Rating
+from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, Rating
 from backend.app import create_app
 from backend.config import Settings
 from simulator.fake_graph import FakeGraph
@@ -349,12 +349,29 @@ async def test_cancelling_asks_to_confirm_then_cancels_in_the_backend(
     assert slot_events(confirmed)["cancel_status"] == "cancelled"
     job = await backend.call("GET", f"/api/v1/jobs/{reference}")
     assert job["status"] == "cancelled"
+    # The customer asked here and has the answer: the backend sends them no news of it.
+    assert await _notices(backend, reference) == []
 
     # Nothing left to cancel.
     nothing = await run_action(
         action_server, "action_ask_cancel_job", tracker("psid-cancel", intent="cancel")
     )
     assert responses(nothing) == ["utter_nothing_to_cancel"]
+
+
+async def _notices(backend: Backend, reference: str) -> list[str]:
+    """The intents of the customer notices stored for this job."""
+    engine = make_engine(backend.settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            found = await session.scalars(
+                select(CustomerNotice.intent)
+                .join(Job, Job.id == CustomerNotice.job_id)
+                .where(Job.reference == reference)
+            )
+            return list(found.all())
+    finally:
+        await engine.dispose()
 
 
 async def test_with_two_jobs_the_customer_picks_one(action_server: str, backend: Backend) -> None:
@@ -636,6 +653,8 @@ async def test_news_in_a_fresh_conversation_come_in_the_language_the_job_was_boo
         "EXTERNAL_job_completed",
         "EXTERNAL_rating_reminder",
         "EXTERNAL_friend_handed_back",
+        "EXTERNAL_friend_contacted",
+        "EXTERNAL_job_cancelled",
     ):
         assert await _news_language(action_server, intent, english) == "en", intent
         assert await _news_language(action_server, intent, german) == "de", intent

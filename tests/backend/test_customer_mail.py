@@ -25,7 +25,7 @@ from backend.services.customer_mail import (
     queue_customer_mail,
 )
 from backend.services.customer_news import store_notice
-from backend.services.customer_texts import BOOKING_RECEIVED, JOB_CANCELLED
+from backend.services.customer_texts import BOOKING_RECEIVED, FRIEND_CONTACTED, JOB_CANCELLED
 from simulator.mailbox import Mailbox
 from tests.backend.clock import MovableClock, backend, count_rows
 from tests.backend.conftest import api_headers
@@ -42,7 +42,8 @@ NOTICES: list[tuple[str, dict[str, Any]]] = [
     ("EXTERNAL_nobody_found", {}),
     ("EXTERNAL_job_completed", {"friend_name": "Anna"}),
     ("EXTERNAL_rating_reminder", {"friend_name": "Anna"}),
-    (JOB_CANCELLED, {}),
+    (JOB_CANCELLED, {"cancelled_by": "support"}),
+    (FRIEND_CONTACTED, {"friend_name": "Anna"}),
 ]
 
 
@@ -115,6 +116,7 @@ async def test_one_mail_per_notice_with_the_status_link(
     assert subjects[1] == f"Anna hilft Ihnen (Auftrag {job.reference})"
     assert f"Ihr Auftrag {job.reference} ist erledigt" in subjects
     assert f"Ihr Auftrag {job.reference} ist abgesagt" in subjects
+    assert f"Anna hat sich bei Ihnen gemeldet (Auftrag {job.reference})" in subjects
     for mail in box.mails:
         assert mail.to == [ADDRESS]
         assert mail.body.startswith("Guten Tag Erika Muster,\n")

@@ -366,6 +366,8 @@ async def test_news_in_a_fresh_conversation_reach_an_english_customer_in_english
         ("EXTERNAL_friend_missed_deadline", {}, "did not get in touch"),
         ("EXTERNAL_friend_assigned", {"friend_name": "Max"}, "has taken on your request"),
         ("EXTERNAL_nobody_found", {}, "no technician near you"),
+        ("EXTERNAL_friend_contacted", {"friend_name": "Max"}, "Max has let us know"),
+        ("EXTERNAL_job_cancelled", {"cancelled_by": "support"}, "has been cancelled"),
         ("EXTERNAL_job_completed", {"friend_name": "Max"}, "Glad that Max could help"),
     ]
     for intent, entities, expected in news:

@@ -67,7 +67,9 @@ async def create_job(client: Client) -> dict[str, Any]:
     return data
 
 
-async def test_jobs_board_detail_note_redispatch_cancel(client: Client) -> None:
+async def test_jobs_board_detail_note_redispatch_cancel(
+    client: Client, fake_rasa: FakeRasa
+) -> None:
     job = await create_job(client)
     reference = job["reference"]
     csrf = await login(client)
@@ -91,8 +93,19 @@ async def test_jobs_board_detail_note_redispatch_cancel(client: Client) -> None:
         f"/api/v1/jobs/{reference}", headers={"Authorization": f"Bearer {API_TOKEN}"}
     )
     assert (await api.json())["status"] == "cancelled"
+
+    # The customer's chat learns it too: support is named as "support", not by address.
+    async def told() -> bool:
+        return any(t["name"] == "EXTERNAL_job_cancelled" for t in fake_rasa.triggers)
+
+    await eventually(told)
     twice = await client.post(f"{url}/cancel", data={"csrf": csrf, "reason": "nochmal"})
     assert twice.status == 409
+    news = [t for t in fake_rasa.triggers if t["name"] == "EXTERNAL_job_cancelled"]
+    assert [(t["conversation"], t["entities"]["job_reference"]) for t in news] == [
+        ("psid-42", reference)
+    ]
+    assert news[0]["entities"]["cancelled_by"] == "support"
     late = await client.post(f"{url}/redispatch", data={"csrf": csrf})
     assert late.status == 409
     assert (await client.get("/console/jobs/NOSUCH")).status == 404
