@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from backend.adapters.config_files import load_packages
 from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.messenger import MessengerClient
+from backend.adapters.messenger_window import MessengerWindow
 from backend.adapters.rasa import RasaClient
 from backend.adapters.smtp import SmtpServer
 from backend.config import Settings
@@ -53,7 +54,8 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     outbox_wakeup = asyncio.Event()
     packages = load_packages(settings.packages_file)
-    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token)
+    window = MessengerWindow(settings.channel_store_url)
+    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, messenger_window=window)
     app[RUNTIME] = Runtime(
         settings=settings,
         sessions=sessions,
@@ -74,6 +76,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     yield
     await http.close()
+    await window.close()
     await engine.dispose()
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
 
+from backend.adapters.messenger_window import MessengerWindow
 from messenger_platform import logs
+from product.channels import MESSENGER
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +27,30 @@ class Delivery(enum.Enum):
     # Sent, but no answer came (timed out, connection lost): the bot may be working on it still.
     UNCERTAIN = "uncertain"
     REFUSED = "refused"  # the bot said no for good
+    # The channel may not write to them now (Messenger: 24 hours since their last message).
+    UNREACHABLE = "unreachable"
 
 
 class RasaClient:
     def __init__(
-        self, http: aiohttp.ClientSession, base_url: str, token: str, timeout: float = 30.0
+        self,
+        http: aiohttp.ClientSession,
+        base_url: str,
+        token: str,
+        timeout: float = 30.0,
+        messenger_window: MessengerWindow | None = None,
     ) -> None:
         self._http = http
         self._base_url = base_url
         self._token = token
         self._timeout = timeout
+        self._window = messenger_window
+
+    async def can_reach(self, channel: str, conversation_id: str, now: datetime) -> bool:
+        """False only when the customer's channel certainly may not write to them now."""
+        if channel != MESSENGER or self._window is None:
+            return True  # the web chat keeps it in the history; the status page shows it
+        return await self._window.is_open(conversation_id, now) is not False
 
     def _params(self, **extra: str) -> dict[str, str]:
         return {**extra, "token": self._token} if self._token else extra

@@ -172,6 +172,10 @@ class NoticeSender:
         if notice.attempts > 1 and await self.rasa.has_notice(conversation, notice.notice_id):
             outcome = Delivery.DELIVERED
             log.info("notice %s had reached the bot already", notice.notice_id)
+        if outcome is None and not await self.rasa.can_reach(
+            notice.channel, conversation, self.clock()
+        ):
+            outcome = Delivery.UNREACHABLE
         if outcome is None:
             outcome = await self.rasa.trigger_intent(
                 conversation,
@@ -195,14 +199,17 @@ class NoticeSender:
             if outcome is Delivery.DELIVERED:
                 row.status, row.sent_at = "sent", now
                 record_event(session, job, "system", "customer_told", **detail)
-            elif outcome is Delivery.REFUSED or notice.attempts >= MAX_ATTEMPTS:
+            elif outcome in (Delivery.REFUSED, Delivery.UNREACHABLE) or (
+                notice.attempts >= MAX_ATTEMPTS
+            ):
                 row.status = "failed"
                 row.error = f"{outcome.value} after {notice.attempts} attempts"
                 session.add(
                     SupportAlert(
                         kind="customer_not_told",
                         job_id=job.id,
-                        detail={"reference": job.reference, **detail},
+                        # Why: refused, unreachable (a phone call is the way left), tries.
+                        detail={"reference": job.reference, **detail, "reason": outcome.value},
                         created_at=now,
                     )
                 )

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,6 +20,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from backend.adapters.db import make_engine, make_sessionmaker
+from backend.adapters.messenger_window import MessengerWindow
 from backend.adapters.orm import CustomerNotice, Job
 from backend.adapters.rasa import RasaClient
 from backend.config import Settings
@@ -354,3 +358,59 @@ async def test_finished_notices_go_after_30_days_and_pending_ones_stay(
         left = await _notices(db)
         assert {n.status for n in left} == {"pending"}
         assert stuck.notice_id in {n.notice_id for n in left}
+
+
+def _bot_store(path: Path, psid: str, wrote_at: datetime) -> str:
+    """The customers' channel store as the bot keeps it: when each customer wrote last."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE contacts (psid TEXT PRIMARY KEY, last_inbound_at REAL NOT NULL)")
+        db.execute("INSERT INTO contacts VALUES (?, ?)", (psid, wrote_at.timestamp()))
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize("hours_ago", [1, 25])
+async def test_news_for_a_messenger_customer_outside_the_24_hour_window_goes_to_support(
+    settings: Settings, bot: Bot, tmp_path: Path, hours_ago: int
+) -> None:
+    clock = MovableClock()
+    await _job_with_notices(settings, bot, clock, 1)
+    store = _bot_store(tmp_path / "customers.db", "cust-1", clock() - timedelta(hours=hours_ago))
+    engine = make_engine(settings.database_url)
+    window = MessengerWindow(store)
+    try:
+        async with aiohttp.ClientSession() as http:
+            rasa = RasaClient(http, bot.url, "", messenger_window=window)
+            told = await NoticeSender(make_sessionmaker(engine), rasa, clock).send_due()
+    finally:
+        await window.close()
+        await engine.dispose()
+    [notice] = await _notices(settings.database_url)
+    if hours_ago == 1:
+        assert (told, len(bot.triggers), notice.status) == (1, 1, "sent")
+        assert await alerts(settings.database_url, "customer_not_told") == 0
+    else:
+        # Meta would refuse the message and the bot would only log it: a person phones instead.
+        assert (told, bot.triggers, notice.status) == (0, [], "failed")
+        assert notice.error.startswith("unreachable")
+        assert await alerts(settings.database_url, "customer_not_told") == 1
+
+
+async def test_news_is_sent_when_the_window_is_unknown(
+    settings: Settings, bot: Bot, tmp_path: Path
+) -> None:
+    """No store, or nobody in it: the bot tries, as before (it knows the window too)."""
+    clock = MovableClock()
+    await _job_with_notices(settings, bot, clock, 1)
+    store = _bot_store(tmp_path / "customers.db", "someone-else", clock() - timedelta(days=3))
+    engine = make_engine(settings.database_url)
+    window = MessengerWindow(store)
+    try:
+        async with aiohttp.ClientSession() as http:
+            rasa = RasaClient(http, bot.url, "", messenger_window=window)
+            assert await NoticeSender(make_sessionmaker(engine), rasa, clock).send_due() == 1
+            missing = MessengerWindow(f"sqlite:///{tmp_path / 'none.db'}")
+            assert await missing.is_open("cust-1", clock()) is None
+            assert not (tmp_path / "none.db").exists()
+    finally:
+        await window.close()
+        await engine.dispose()
