@@ -20,6 +20,9 @@ from tools import postgres
 from tools.prodlike import start_prod_like
 from tools.stack import PY, ROOT, Stack
 
+# The page the website chat's clients say they are on (their Origin header).
+WEBCHAT_ORIGIN = "http://shop.techfriends.test"
+
 
 async def _load_postcodes(database_url: str, geonames_dir: Path) -> None:
     engine = make_engine(database_url)
@@ -82,6 +85,13 @@ async def single_stack(
             "TRACKER_STORE_URL": tracker_url,
             "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
             "WAVE_SIZE": str(wave_size),
+            # The website chat: clients connect from WEBCHAT_ORIGIN straight to Rasa; the
+            # benchmarks give each its own X-Forwarded-For so the per-address limit holds per
+            # customer, as behind a proxy.
+            "WEBCHAT_SECRET": "load-webchat-secret",
+            "WEBCHAT_ALLOWED_ORIGINS": WEBCHAT_ORIGIN,
+            "WEBCHAT_TRUSTED_PROXIES": "127.0.0.1",
+            "WEBCHAT_STORE_PATH": str(work / "webchat.db"),
         }
         stack = Stack(env, log_dir)
         stack.build()

@@ -197,9 +197,11 @@ def friend_bodies(prefix: str, count: int, geonames_dir: Path) -> list[dict[str,
     return bodies
 
 
-def customer_scripts(prefix: str, count: int) -> list[Customer]:
+def customer_scripts(
+    prefix: str, count: int, templates: tuple[Customer, ...] | list[Customer] = SCRIPTS
+) -> list[Customer]:
     return [
-        replace(SCRIPTS[i % len(SCRIPTS)], psid=f"{prefix}-c{i:03d}", asked=[])
+        replace(templates[i % len(templates)], psid=f"{prefix}-c{i:03d}", asked=[])
         for i in range(count)
     ]
 

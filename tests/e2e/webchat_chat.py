@@ -35,6 +35,9 @@ class WebChat(Chat):
     def __init__(self, system: System, language: str = "de-DE", origin: str = "") -> None:
         super().__init__(system, "")
         self.language, self.origin = language, origin or system.simulator_url
+        # What each socket.io request carries (a benchmark adds X-Forwarded-For).
+        self.headers = {"Origin": self.origin}
+        self.turn_seconds: float = TURN_SECONDS
         self.client = socketio.AsyncClient(reconnection=False)
         self.token = ""
         self.received: list[Call] = []
@@ -61,7 +64,7 @@ class WebChat(Chat):
         """Connect and ask for a session (a new one, or `token`'s again)."""
         await self.client.connect(
             self.system.rasa_url,
-            headers={"Origin": self.origin},
+            headers=dict(self.headers),
             transports=["polling"],
             socketio_path="socket.io",
             wait_timeout=30,
@@ -109,7 +112,7 @@ class WebChat(Chat):
             return any(is_message(c) and until(c) for c in self.received[self.cursor :])
 
         try:
-            await asyncio.wait_for(self._wait_for(seen), TURN_SECONDS)
+            await asyncio.wait_for(self._wait_for(seen), self.turn_seconds)
         except TimeoutError:
             raise AssertionError(
                 "no such bot message\ntranscript:\n" + "\n".join(self.transcript)
