@@ -91,7 +91,6 @@ async def single_stack(
             "WEBCHAT_SECRET": "load-webchat-secret",
             "WEBCHAT_ALLOWED_ORIGINS": WEBCHAT_ORIGIN,
             "WEBCHAT_TRUSTED_PROXIES": "127.0.0.1",
-            "WEBCHAT_STORE_PATH": str(work / "webchat.db"),
         }
         stack = Stack(env, log_dir)
         stack.build()
