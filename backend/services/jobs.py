@@ -244,17 +244,16 @@ def render_job(
 
 def _customer_json(customer: Customer | None) -> dict[str, Any]:
     if customer is None:
-        return dict.fromkeys(("channel", "id", "psid", "name", "phone", "language", "email"))
-    return {
-        "channel": customer.channel,
-        "id": customer.channel_id,
-        # What the bot read before there were channels; a PSID is only ever a Messenger id.
-        "psid": customer.channel_id if customer.channel == MESSENGER else None,
-        "name": customer.name,
-        "phone": customer.phone,
-        "language": customer.language,
-        "email": customer.email,
-    }
+        return dict.fromkeys(("psid", "name", "phone", "language"))
+    person = {"name": customer.name, "phone": customer.phone, "language": customer.language}
+    if customer.channel == MESSENGER:
+        # Exactly what a Messenger job showed before there were channels: its readers (the
+        # bot, partners' code) compare it as it was; the job's "channel" says the rest.
+        return {"psid": customer.channel_id, **person}
+    found = {"psid": None, "channel": customer.channel, "id": customer.channel_id, **person}
+    if customer.email:
+        found["email"] = customer.email
+    return found
 
 
 def status_url(public_base_url: str, token: str | None) -> str | None:

@@ -206,3 +206,11 @@ async def test_news_for_a_web_customer_go_out_through_the_web_chat(
     finally:
         await engine.dispose()
     assert (notice.channel, notice.conversation_id, notice.status) == ("webchat", WEB_ID, "sent")
+
+
+async def test_a_messenger_jobs_customer_reads_as_before_channels(client: Client) -> None:
+    """Code written against the job JSON before channels compares `customer` whole."""
+    job = await create_job(client)
+    assert job["channel"] == "messenger"
+    assert set(job["customer"]) == {"psid", "name", "phone", "language"}
+    assert job["customer"]["psid"] == "cust-1"
