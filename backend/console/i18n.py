@@ -205,6 +205,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # The channels by their word in product/channels.py (channel_<word>).
     "channel_messenger": ("Messenger", "Messenger"),
     "channel_webchat": ("Website-Chat", "Website chat"),
+    "channel_whatsapp": ("WhatsApp", "WhatsApp"),
     "channel_by_id": ("aus der ID", "from the id"),
     "retention": (
         "Gesprächsverläufe werden nach {days} Tagen automatisch geschwärzt.",

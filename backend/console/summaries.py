@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    and_,
     exists,
     func,
     insert,
@@ -237,8 +238,18 @@ class Filters:
 def of_channel(channel: str) -> ColumnElement[bool]:
     """The conversations of one channel, told by their ids as product.channels.of_conversation
     tells them (a prefix, so the primary key's index serves it; no column to keep in step)."""
-    web = ConversationSummary.sender_id.startswith(channels.WEBCHAT_ID_PREFIX, autoescape=True)
-    return web if channel == channels.WEBCHAT else not_(web)
+    prefixes = {
+        channels.WEBCHAT: channels.WEBCHAT_ID_PREFIX,
+        channels.WHATSAPP: channels.WHATSAPP_ID_PREFIX,
+    }
+    if channel in prefixes:
+        return ConversationSummary.sender_id.startswith(prefixes[channel], autoescape=True)
+    return and_(
+        *(
+            not_(ConversationSummary.sender_id.startswith(prefix, autoescape=True))
+            for prefix in prefixes.values()
+        )
+    )
 
 
 def _like(value: str) -> str:

@@ -19,6 +19,7 @@ OURS = {
     "tests",
     "tools",
     "webchat_platform",
+    "whatsapp_platform",
 }
 
 # Layer → the layers it may import (its own modules always). Read top to bottom: the three
@@ -28,14 +29,27 @@ MAY_IMPORT: dict[str, set[str]] = {
     "tools": OURS - {"tests", "benchmarks"},
     "benchmarks": OURS,
     # The Rasa server's process (.venv-bot): our channel and NLU components.
-    "bot": {"actions", "messenger_platform", "webchat_platform", "product"},
+    "bot": {"actions", "messenger_platform", "webchat_platform", "whatsapp_platform", "product"},
     # The action server (.venv-bot): reaches the backend only over HTTP.
     "actions": {"messenger_platform", "product"},
-    "simulator": {"messenger_platform", "product"},
+    # The simulator's fake Graph API speaks Messenger and (soon) WhatsApp.
+    "simulator": {"messenger_platform", "whatsapp_platform", "product"},
     # The backend (.venv), from its entry points down to the pure rules.
     "backend": set(),  # the package's __init__
-    "backend.__main__": {"backend.*", "messenger_platform", "webchat_platform", "product"},
-    "backend.app": {"backend.*", "messenger_platform", "webchat_platform", "product"},
+    "backend.__main__": {
+        "backend.*",
+        "messenger_platform",
+        "webchat_platform",
+        "whatsapp_platform",
+        "product",
+    },
+    "backend.app": {
+        "backend.*",
+        "messenger_platform",
+        "webchat_platform",
+        "whatsapp_platform",
+        "product",
+    },
     "backend.routes": {
         "backend.web",
         "backend.console",
@@ -61,6 +75,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.config",
         "messenger_platform",
         "webchat_platform",
+        "whatsapp_platform",
         "product",
     },
     "backend.web": {
@@ -71,6 +86,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.config",
         "messenger_platform",
         "webchat_platform",
+        "whatsapp_platform",
         "product",
     },
     "backend.observability": {
@@ -80,6 +96,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.domain",
         "messenger_platform",
         "webchat_platform",
+        "whatsapp_platform",
     },
     "backend.friends_chat": {
         "backend.services",
@@ -88,6 +105,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.config",
         "messenger_platform",
         "webchat_platform",
+        "whatsapp_platform",
         "product",
     },
     "backend.services": {
@@ -101,15 +119,24 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.friends_chat.texts",
         "messenger_platform",
         "webchat_platform",
+        "whatsapp_platform",
         "product",
     },
     "backend.config": {"backend.adapters", "backend.domain", "product"},
-    "backend.adapters": {"backend.domain", "messenger_platform", "webchat_platform", "product"},
+    "backend.adapters": {
+        "backend.domain",
+        "messenger_platform",
+        "webchat_platform",
+        "whatsapp_platform",
+        "product",
+    },
     "backend.migrations": {"backend.adapters", "backend.console", "backend.domain", "product"},
     "backend.domain": {"product"},
     # Shared by both virtual environments: the standard library and each other only.
     "messenger_platform": {"product"},
     "webchat_platform": {"product"},
+    # WhatsApp's rules reuse Meta's signature and backoff from messenger_platform.
+    "whatsapp_platform": {"messenger_platform", "product"},
     "product": set(),
 }
 # What the leaf modules that services may reach import in turn (else the exception would hide
