@@ -82,6 +82,20 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def store_engine(url: str) -> AsyncEngine | None:
+    """An engine on a store the bot keeps (its channel store), or None when there is none to
+    reach (none configured, or the bot never created it): opening a missing SQLite file would
+    create an empty one."""
+    if not url:
+        return None
+    if url.startswith("sqlite"):
+        if not Path(url.split(":///", 1)[-1]).is_file():
+            return None
+        # The bot writes to the same file; wait for it as it waits for us.
+        return create_async_engine(async_url(url), connect_args={"timeout": 10})
+    return create_async_engine(async_url(url))
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.adapters.db import async_url
+from backend.adapters.db import store_engine
 from messenger_platform.send_policy import within_window
 
 log = logging.getLogger(__name__)
@@ -29,16 +28,8 @@ class MessengerWindow:
         self._engine: AsyncEngine | None = None
 
     def _connectable(self) -> AsyncEngine | None:
-        if self._engine is None and self._url:
-            if self._url.startswith("sqlite"):
-                # Opening a missing SQLite file would create an empty store.
-                if not Path(self._url.split(":///", 1)[-1]).is_file():
-                    return None
-                self._engine = create_async_engine(
-                    async_url(self._url), connect_args={"timeout": 10}
-                )
-            else:
-                self._engine = create_async_engine(async_url(self._url))
+        if self._engine is None:
+            self._engine = store_engine(self._url)
         return self._engine
 
     async def last_inbound(self, psid: str) -> datetime | None:

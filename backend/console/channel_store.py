@@ -9,13 +9,12 @@ own: the history it shows a returning customer is Rasa's tracker, which erasure 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, column, delete, inspect, table, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from backend.adapters.db import async_url
+from backend.adapters.db import store_engine
 from product.channels import MESSENGER
 
 # Per channel: each table and the column naming the customer (their id on the channel), as
@@ -30,19 +29,6 @@ ROWS_OF: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _engine(url: str) -> AsyncEngine | None:
-    """None when there is no store to reach (none configured, or the bot never created it):
-    opening a missing SQLite file would create an empty one."""
-    if not url:
-        return None
-    if url.startswith("sqlite"):
-        if not Path(url.split(":///", 1)[-1]).is_file():
-            return None
-        # The bot writes to the same file; wait for it as it waits for us.
-        return create_async_engine(async_url(url), connect_args={"timeout": 10})
-    return create_async_engine(async_url(url))
-
-
 async def _present(connection: AsyncConnection, channel: str) -> list[tuple[str, str]]:
     """The channel's tables (and customer columns) that exist in this store now."""
     names = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
@@ -53,7 +39,7 @@ async def erase(url: str, customer_id: str, channel: str = MESSENGER) -> int:
     """Delete every row of the customer's in the store of their channel at `url`; returns how
     many. An engine per call: erasures are rare, and the bot may create its store after the
     backend started."""
-    engine = _engine(url)
+    engine = store_engine(url)
     if engine is None:
         return 0
     removed = 0
@@ -72,7 +58,7 @@ async def erase(url: str, customer_id: str, channel: str = MESSENGER) -> int:
 
 async def export(url: str, customer_id: str, channel: str = MESSENGER) -> dict[str, Any]:
     """The customer's rows in their channel's store, by table (all columns, as stored)."""
-    engine = _engine(url)
+    engine = store_engine(url)
     if engine is None:
         return {}
     found: dict[str, Any] = {}

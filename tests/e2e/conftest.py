@@ -23,6 +23,7 @@ import pytest
 from bot.messenger_store import MessengerStore
 from messenger_platform.events import InboundEvent
 from simulator.webhook_bodies import encode_signed, page_body
+from tests.webchat.browser import browser  # noqa: F401 (chromium, for the browser tests)
 from tools.prodlike import ProdLike
 from tools.stack import MODEL, ROOT, Stack
 

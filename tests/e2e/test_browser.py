@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.conftest import SECRETS, System
 from tests.e2e.conversation import Chat, Customer, api, book
@@ -25,18 +23,6 @@ from tools.stack import ROOT
 ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 STEP_MS = 60_000  # a turn of the bot on busy shared cores
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():  # noqa: ASYNC240 (a stat, once per test)
-        pytest.fail(f"no chromium at {CHROMIUM}: run tools/install_chromium.sh (make test does)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 class Screenshots:
