@@ -17,7 +17,7 @@ from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
 from backend.status_page import pages as status_page
-from backend.web import api, webhooks
+from backend.web import api, media, webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -57,6 +57,7 @@ JSON_API = (
     patch("/api/v1/friends/{friend_id}", api.update_friend, ADMIN, doc.UPDATE_FRIEND),
     get("/api/v1/ledger", api.list_ledger, ADMIN, doc.LIST_LEDGER),
     get("/api/v1/support-alerts", api.list_support_alerts, ADMIN, doc.LIST_SUPPORT_ALERTS),
+    post("/api/v1/media", media.upload, API, media.UPLOAD),
     get("/api/v1/openapi.json", doc.serve, ANYONE),
 )
 
@@ -111,6 +112,10 @@ CONSOLE = (
 )
 
 
+# Customers' photos and voice messages, for Friends and the console: the random id is the key.
+MEDIA = (get("/media/{media_id}", media.serve, ANYONE),)
+
+
 # The customer's private status page: the token in the path is the key (backend/status_page).
 STATUS_PAGE = (
     get("/b/status.css", status_page.stylesheet, ANYONE),
@@ -131,7 +136,7 @@ def served(role: str) -> tuple[Route, ...]:
     """The routes a process of this role answers (BACKEND_ROLE)."""
     if role == "worker":
         return OPERATIONS
-    return OPERATIONS + JSON_API + WEBHOOKS + WEBCHAT + CONSOLE + STATUS_PAGE
+    return OPERATIONS + JSON_API + WEBHOOKS + WEBCHAT + CONSOLE + STATUS_PAGE + MEDIA
 
 
 def setup_routes(app: web.Application, role: str) -> None:

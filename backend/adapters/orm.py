@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -234,6 +235,8 @@ class Job(Base):
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     image_urls: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    # Voice messages the customer sent (the backend's own media URLs, or https links).
+    voice_urls: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     # Deadlines are columns, the source of truth; the scheduler only sweeps for due rows.
     wave: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -439,3 +442,22 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+class Media(Base):
+    """A photo or voice message a customer sent, checked by its content (backend/domain/media.py)
+    and kept here, in the database every backend replica shares, not in a replica's files.
+
+    Served at /media/<id>; the random id is the only key. The same bytes are stored once.
+    """
+
+    __tablename__ = "media"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "image" | "audio"
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Who handed it over (X-Media-Source: whatsapp, messenger), "" when not said.
+    source: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

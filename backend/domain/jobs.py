@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from backend.domain.media import media_id_of
 from backend.domain.statuses import WITH_FRIEND as WITH_FRIEND
 from backend.domain.statuses import JobStatus
 from product import channels
@@ -26,6 +27,7 @@ STATUSES: tuple[JobStatus, ...] = tuple(JobStatus)
 ASAP_HOURS = 24
 MAX_DESCRIPTION = 2000
 MAX_IMAGES = 5
+MAX_VOICES = 5
 MAX_URL = 2000
 # The column widths (backend/adapters/orm.py): PostgreSQL refuses longer values.
 MAX_SHORT_TEXT = 200
@@ -75,8 +77,10 @@ class JobRequest:
     window_start: datetime
     window_end: datetime
     customer: CustomerRequest
-    # Photos the customer sent in the chat (Messenger CDN links); the winning Friend sees them.
+    # Photos and voice messages the customer sent in the chat: the backend's own media URLs
+    # (backend/domain/media.py) or https links; the offered Friends see them.
     image_urls: tuple[str, ...] = ()
+    voice_urls: tuple[str, ...] = ()
 
 
 def normalise_phone(raw: str, country: str) -> str | None:
@@ -124,20 +128,27 @@ def _is_https_url(url: str) -> bool:
         return False
 
 
-def _image_urls(raw: Any, errors: dict[str, str]) -> tuple[str, ...]:
+def _media_urls(
+    raw: Any, field: str, limit: int, public_base_url: str, errors: dict[str, str]
+) -> tuple[str, ...]:
+    """A list of links to the customer's photos (or voice messages): https, or this backend's
+    own media URLs, which are http when the backend runs so (a test, a local run)."""
+    rule = "https URLs or this service's media URLs"
     if raw is None:
         return ()
     if not isinstance(raw, list) or not all(isinstance(u, str) for u in raw):
-        errors["image_urls"] = "must be a list of https URLs"
+        errors[field] = f"must be a list of {rule}"
         return ()
-    if len(raw) > MAX_IMAGES:
-        errors["image_urls"] = f"at most {MAX_IMAGES} images"
+    if len(raw) > limit:
+        errors[field] = f"at most {limit} files"
         return ()
-    for url in raw:
-        if not _is_https_url(url.strip()) or len(url) > MAX_URL:
-            errors["image_urls"] = f"each must be an https URL of at most {MAX_URL} characters"
+    urls = tuple(u.strip() for u in raw)
+    for url in urls:
+        ours = media_id_of(url, public_base_url) is not None
+        if not (ours or _is_https_url(url)) or len(url) > MAX_URL:
+            errors[field] = f"each must be one of the {rule}, at most {MAX_URL} characters"
             return ()
-    return tuple(u.strip() for u in raw)
+    return urls
 
 
 def _parse_window(
@@ -213,9 +224,10 @@ def _customer(raw: Any, country: str) -> tuple[CustomerRequest | None, dict[str,
 
 
 def validate_job_request(
-    data: Any, package_ids: set[str], now: datetime
+    data: Any, package_ids: set[str], now: datetime, public_base_url: str = ""
 ) -> tuple[JobRequest | None, dict[str, str]]:
-    """A JobRequest, or field-level messages the bot can turn into a re-ask."""
+    """A JobRequest, or field-level messages the bot can turn into a re-ask.
+    `public_base_url`: where this backend serves media (its own media URLs are taken)."""
     errors: dict[str, str] = {}
     if not isinstance(data, dict):
         return None, {"body": "must be a JSON object"}
@@ -238,7 +250,12 @@ def validate_job_request(
     device = _text(data, "device", errors, required=False, limit=MAX_SHORT_TEXT)
     brand = _text(data, "brand", errors, required=False, limit=MAX_SHORT_TEXT)
     start, end = _parse_window(data.get("time_window"), country, now, errors)
-    image_urls = _image_urls(data.get("image_urls"), errors)
+    image_urls = _media_urls(
+        data.get("image_urls"), "image_urls", MAX_IMAGES, public_base_url, errors
+    )
+    voice_urls = _media_urls(
+        data.get("voice_urls"), "voice_urls", MAX_VOICES, public_base_url, errors
+    )
 
     customer, customer_errors = _customer(data.get("customer"), country)
     errors.update(customer_errors)
@@ -259,6 +276,7 @@ def validate_job_request(
             window_end=end,
             customer=customer,
             image_urls=image_urls,
+            voice_urls=voice_urls,
         ),
         {},
     )

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, utcnow
 from backend.domain.friends import first_name
 from backend.domain.jobs import CustomerKey, JobRequest, new_reference
+from backend.domain.media import AUDIO, IMAGE, media_ids_in
 from backend.domain.statuses import JobStatus, sources_of
-from backend.services import postcodes
+from backend.services import media, postcodes
 from backend.services.customer_mail import queue_booking_mail
 from product.channels import MESSENGER
 from product.countries import time_zone
@@ -87,8 +88,10 @@ async def create_job(
     idempotency_key: str | None,
     actor: str,
     now: datetime | None = None,
+    public_base_url: str = "",
 ) -> tuple[Job, bool]:
     """The job, and whether it was created now (False: the key was used before).
+    `public_base_url`: where this backend's own media URLs point (they must be stored files).
 
     The job's first wave is due at once (`next_wave_at` = now); if the dispatch started
     after the response is lost in a crash, the deadline sweep sends it.
@@ -101,6 +104,7 @@ async def create_job(
     places = await postcodes.lookup(session, request.postal_code, request.country)
     if not places:
         raise JobError({"postal_code": f"unknown postal code in {request.country}"})
+    await _check_media(session, request, public_base_url)
     place = places[0]
     for _attempt in range(5):
         customer = await _upsert_customer(session, request)
@@ -124,6 +128,7 @@ async def create_job(
             customer_id=customer.id,
             channel=customer.channel,
             image_urls=list(request.image_urls),
+            voice_urls=list(request.voice_urls),
             created_at=now,
             wave=0,
             next_wave_at=now,
@@ -146,6 +151,24 @@ async def create_job(
         await session.commit()
         return job, True
     raise RuntimeError("could not allocate a unique job reference")
+
+
+async def _check_media(session: AsyncSession, request: JobRequest, public_base_url: str) -> None:
+    """Our own media URLs must name stored files of the right kind: a photo among the voice
+    messages, or an id that was never uploaded, is the caller's mistake, said now."""
+    errors: dict[str, str] = {}
+    wanted = {
+        "image_urls": (media_ids_in(request.image_urls, public_base_url), IMAGE),
+        "voice_urls": (media_ids_in(request.voice_urls, public_base_url), AUDIO),
+    }
+    found = await media.kinds(session, [i for ids, _ in wanted.values() for i in ids])
+    for field, (ids, kind) in wanted.items():
+        if any(i not in found for i in ids):
+            errors[field] = "names a media file that is not stored (upload it first)"
+        elif any(found[i] != kind for i in ids):
+            errors[field] = f"must name {kind} files only"
+    if errors:
+        raise JobError(errors)
 
 
 async def get_job(session: AsyncSession, reference: str) -> Job | None:
@@ -231,6 +254,7 @@ def render_job(
             else None
         ),
         "image_urls": list(job.image_urls or []),
+        "voice_urls": list(job.voice_urls or []),
         "wave": job.wave,
         "created_at": job.created_at.isoformat(),
         "claimed_at": _iso(job.claimed_at),

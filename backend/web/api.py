@@ -34,12 +34,16 @@ async def create_job(request: web.Request) -> web.Response:
     if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
         return validation_error({"Idempotency-Key": f"at most {MAX_IDEMPOTENCY_KEY} characters"})
     now = rt.settings.clock()
-    job_request, errors = validate_job_request(await read_json(request), set(rt.packages), now)
+    job_request, errors = validate_job_request(
+        await read_json(request), set(rt.packages), now, rt.settings.public_base_url
+    )
     if job_request is None:
         return validation_error(errors)
     async with rt.sessions() as session:
         try:
-            job, created = await jobs.create_job(session, job_request, key, actor="api", now=now)
+            job, created = await jobs.create_job(
+                session, job_request, key, "api", now, rt.settings.public_base_url
+            )
         except jobs.JobError as exc:
             return validation_error(exc.errors)
         body = await jobs.job_json(session, job, rt.settings.public_base_url)

@@ -7,6 +7,8 @@ from typing import Any
 
 from backend.domain.friends import FRIEND_STATUSES
 from backend.domain.jobs import STATUSES
+from backend.domain.media import CONTENT_TYPES as MEDIA_TYPES
+from backend.domain.media import KINDS as MEDIA_KINDS
 from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
 from product.channels import CHANNELS
@@ -75,6 +77,15 @@ WINDOW: Schema = {
     "properties": {"start": TIME, "end": TIME},
 }
 
+# A photo or voice message: {PUBLIC_BASE_URL}/media/<32 hex> (http when the backend runs so),
+# else an https link.
+MEDIA_LINK: Schema = {
+    "type": "string",
+    "format": "uri",
+    "maxLength": 2000,
+    "anyOf": [{"pattern": "^https://"}, {"pattern": "/media/[0-9a-f]{32}$"}],
+}
+
 JOB_REQUEST: Schema = {
     "type": "object",
     "required": ["category", "description", "country", "postal_code", "customer"],
@@ -94,8 +105,15 @@ JOB_REQUEST: Schema = {
         "image_urls": {
             "type": "array",
             "maxItems": 5,
-            "items": {"type": "string", "format": "uri", "pattern": "^https://"},
-            "description": "photos the customer sent (https); the winning Friend sees them",
+            "items": MEDIA_LINK,
+            "description": "photos the customer sent: the backend's own media URLs "
+            "(POST /api/v1/media) or https links; the offered Friends see them",
+        },
+        "voice_urls": {
+            "type": "array",
+            "maxItems": 5,
+            "items": MEDIA_LINK,
+            "description": "voice messages the customer sent, as image_urls",
         },
         "customer": {
             "type": "object",
@@ -172,6 +190,7 @@ JOB: Schema = {
             ],
         },
         "image_urls": {"type": "array", "items": {"type": "string"}},
+        "voice_urls": {"type": "array", "items": {"type": "string"}},
         "wave": {"type": "integer", "description": "offer waves sent so far"},
         "created_at": TIME,
         # When each step of the lifecycle happened; null until it has.
@@ -249,6 +268,17 @@ SUPPORT_ALERT: Schema = {
     },
 }
 
+MEDIA: Schema = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+        "url": {"type": "string", "format": "uri", "description": "PUBLIC_BASE_URL/media/<id>"},
+        "kind": enum(MEDIA_KINDS),
+        "content_type": enum(MEDIA_TYPES),
+        "bytes": INTEGER,
+    },
+}
+
 ERROR: Schema = {"type": "object", "properties": {"error": {"type": "string"}}}
 
 VALIDATION: Schema = {
@@ -269,6 +299,7 @@ COMPONENTS: Schema = {
         "Friend": FRIEND,
         "LedgerEntry": LEDGER_ENTRY,
         "SupportAlert": SUPPORT_ALERT,
+        "Media": MEDIA,
         "Error": ERROR,
     },
     "responses": {
