@@ -1,20 +1,21 @@
 """GDPR: everything about one customer as JSON, erasure, and automatic transcript retention.
 
 Erasure removes what identifies or was written by the person (texts, name, phone, street,
-descriptions, photos, comments) and keeps the anonymous skeleton (intents, counts, categories,
-postal codes, prices) for statistics.
+descriptions, photos and voice messages, comments) and keeps the anonymous skeleton (intents,
+counts, categories, postal codes, prices) for statistics.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, or_, select, update
+from sqlalchemy import ColumnElement, Text, and_, cast, delete, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backend.adapters.orm import JobEvent, Offer, OutboxMessage, Rating
+from backend.adapters.orm import Job, JobEvent, Offer, OutboxMessage, Rating
 from backend.console import channel_store, tracker
 from backend.console.annotations import notes_of, tags_of
 from backend.console.models import (
@@ -25,6 +26,8 @@ from backend.console.models import (
 )
 from backend.console.takeover import CUSTOMERS_PAGE
 from backend.domain.jobs import CustomerKey
+from backend.domain.media import media_ids_mentioned
+from backend.services import media
 from backend.services.customer_mail import erase_customer_mails
 from backend.services.jobs import find_customer, jobs_for_customer, jobs_json
 from product.channels import MESSENGER
@@ -147,6 +150,21 @@ async def _redact_outbox(
     await session.execute(update(OutboxMessage).where(about_customer).values(body={"erased": True}))
 
 
+async def _only_theirs(session: AsyncSession, media_ids: set[str], job_ids: list[int]) -> set[str]:
+    """The files no other customer's job links: the same bytes are stored once, so a photo two
+    people sent is one file, and erasing one of them must not take it from the other."""
+    kept = set()
+    for media_id in media_ids:
+        links = or_(
+            cast(Job.image_urls, Text).contains(media_id),
+            cast(Job.voice_urls, Text).contains(media_id),
+        )
+        others = select(Job.id).where(links, Job.id.not_in(job_ids)).limit(1)
+        if await session.scalar(others) is not None:
+            kept.add(media_id)
+    return media_ids - kept
+
+
 async def erase_customer(
     sessions: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
@@ -157,6 +175,9 @@ async def erase_customer(
     """Erase one customer; returns what was changed, for the confirmation. `store_urls`: the
     channels' own stores by channel (channel_store.py), the customer's is emptied too."""
     psid = key.id
+    # The files the customer sent, named in their chat (before it is redacted) or their jobs.
+    said = json.dumps([e.data for e in await tracker.conversation(engine, psid)])
+    media_ids = media_ids_mentioned(said)
     redacted_events = await tracker.redact_conversation(engine, [psid])
     store_url = (store_urls or {}).get(key.channel, "")
     channel_rows = await channel_store.erase(store_url, psid, key.channel)
@@ -166,9 +187,11 @@ async def erase_customer(
         if customer is not None:
             customer.name, customer.phone, customer.email = ERASED, "", ""
         for job in jobs:
+            media_ids |= media_ids_mentioned(" ".join([*job.image_urls, *job.voice_urls]))
             job.description, job.street = ERASED, ""
-            job.device, job.brand, job.image_urls = "", "", []
+            job.device, job.brand, job.image_urls, job.voice_urls = "", "", [], []
         job_ids = [j.id for j in jobs]
+        files = await media.erase(session, await _only_theirs(session, media_ids, job_ids))
         if job_ids:
             await session.execute(
                 update(Rating).where(Rating.job_id.in_(job_ids)).values(comment="")
@@ -187,6 +210,7 @@ async def erase_customer(
         "channel_rows": channel_rows,
         "jobs": len(jobs),
         "mails": mails,
+        "media": files,
         "customer": int(customer is not None),
     }
 

@@ -20,6 +20,7 @@ from backend.domain.money import Settlement, format_money, friend_payout
 from backend.domain.packages import Package
 from backend.domain.signup import RADIUS_CHOICES
 from backend.domain.statuses import FriendStatus, JobStatus
+from backend.friends_chat.media_texts import media_text
 from backend.friends_chat.texts import TEXTS, text
 from product.categories import CATEGORIES, category_label
 from product.countries import time_zone
@@ -30,6 +31,10 @@ Message = dict[str, Any]
 EXTRA_CHOICES = (0, 15, 30, 60)
 # An offer shows the start of a long description; the whole one is the customer's to tell.
 OFFER_DESCRIPTION = 200
+# ... and less of it when links to the customer's photos and voice messages need the room.
+SHORT_DESCRIPTION = 100
+# Meta's limit for a button template's text (backend/adapters/messenger.py cuts there).
+OFFER_TEXT_LIMIT = 640
 # A window this long means "as soon as possible" (the customer named no time).
 ASAP_WINDOW_HOURS = 20
 
@@ -60,23 +65,49 @@ def window_text(job: Job, language: str) -> str:
 
 
 def offer_text(job: Job, package: Package | None, language: str) -> str:
+    """The offer, with links to the customer's photos and voice messages; within Meta's 640
+    characters (a longer text is cut): first the description is shortened, then links beyond
+    the room left are only counted (the winner gets them all after the claim)."""
     price = package.prices.get(job.country) if package else None
     payout = format_money(friend_payout(price.amount), price.currency, language) if price else "–"
-    description = job.description
-    if len(description) > OFFER_DESCRIPTION:
-        description = description[: OFFER_DESCRIPTION - 3] + "…"
-    return text(
-        "offer",
-        language,
-        reference=job.reference,
-        category=category_label(job.category, language),
-        postal_code=job.postal_code,
-        city=job.city,
-        window=window_text(job, language),
-        package=package.names.get(language, job.package) if package else job.package,
-        payout=payout,
-        description=description,
-    )
+    values = {
+        "reference": job.reference,
+        "category": category_label(job.category, language),
+        "postal_code": job.postal_code,
+        "city": job.city,
+        "window": window_text(job, language),
+        "package": package.names.get(language, job.package) if package else job.package,
+        "payout": payout,
+    }
+    files = len(job.image_urls or []) + len(job.voice_urls or [])
+    tries = [(OFFER_DESCRIPTION, files)] + [(SHORT_DESCRIPTION, n) for n in range(files, -1, -1)]
+    for cut, shown in tries:
+        body = text("offer", language, description=_cut(job.description, cut), **values)
+        extra = offer_media(job, language, shown)
+        whole = f"{body}\n{extra}" if extra else body
+        if len(whole) <= OFFER_TEXT_LIMIT:
+            break
+    return whole
+
+
+def _cut(description: str, limit: int) -> str:
+    return description if len(description) <= limit else description[: limit - 3] + "…"
+
+
+def offer_media(job: Job, language: str, shown: int) -> str:
+    """The first `shown` links to the customer's files (photos first), and how many more."""
+    photos = list(job.image_urls or [])[:shown]
+    voices = list(job.voice_urls or [])[: max(shown - len(photos), 0)]
+    left = len(job.image_urls or []) + len(job.voice_urls or []) - len(photos) - len(voices)
+    parts = []
+    if photos:
+        parts.append(media_text("offer_photos", language, urls="\n".join(photos)))
+    if voices:
+        key = "offer_voice" if len(voices) == 1 else "offer_voices"
+        parts.append(media_text(key, language, urls="\n".join(voices)))
+    if left:
+        parts.append(media_text("offer_media_more", language, count=left))
+    return "\n".join(parts)
 
 
 def offer(job: Job, package: Package | None, language: str) -> Message:
@@ -108,8 +139,17 @@ def won(job: Job, customer: Customer, language: str, contact_deadline: timedelta
     )
 
 
-def images(job: Job, language: str) -> str:
-    return text("images", language, reference=job.reference, urls="\n".join(job.image_urls))
+def photos_and_voice(job: Job, language: str) -> str:
+    """All the customer's files for the Friend who has the job: photos, then voice messages."""
+    parts = []
+    if job.image_urls:
+        urls = "\n".join(job.image_urls)
+        parts.append(text("images", language, reference=job.reference, urls=urls))
+    voices = list(job.voice_urls or [])
+    if voices:
+        key = "job_voice" if len(voices) == 1 else "job_voices"
+        parts.append(media_text(key, language, reference=job.reference, urls="\n".join(voices)))
+    return "\n\n".join(parts)
 
 
 def contacted_next(reference: str, language: str) -> Message:

@@ -58,8 +58,8 @@ async def claim_for(chat: Chat, psid: str, reference: str, language: str) -> Non
         customer = await session.get(Customer, job.customer_id)
     assert friend is not None and customer is not None
     await chat.say(psid, messages.won(job, customer, language, chat.deadlines.contact_deadline))
-    if job.image_urls:
-        await chat.say_text(psid, messages.images(job, language))
+    if job.image_urls or job.voice_urls:
+        await chat.say_text(psid, messages.photos_and_voice(job, language))
     # The claim stored the customer's notice. Sent here, it is also sent when a process
     # killed right after the claim's commit left it and the claim comes again as a repeat.
     await chat.notices.send_due(job_id=job.id)
