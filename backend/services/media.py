@@ -72,7 +72,7 @@ async def kinds(session: AsyncSession, media_ids: Iterable[str]) -> dict[str, st
     if not wanted:
         return {}
     rows = await session.execute(select(Media.id, Media.kind).where(Media.id.in_(wanted)))
-    return {media_id: kind for media_id, kind in rows.tuples()}
+    return {media_id: kind for media_id, kind in rows.all()}
 
 
 async def erase(session: AsyncSession, media_ids: Iterable[str]) -> int:
