@@ -65,6 +65,8 @@ async def test_each_kind_is_stored_and_served_back_as_it_is(
         f"/media/{media_id}", headers={"If-None-Match": served.headers["ETag"]}
     )
     assert again.status == 304
+    head = await client.head(f"/media/{media_id}")
+    assert head.status == 200 and head.headers["Content-Length"] == str(len(data))
 
 
 async def test_the_same_bytes_twice_are_one_file(client: Client) -> None:

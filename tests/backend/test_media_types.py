@@ -22,6 +22,8 @@ from backend.domain.media import (
     sniff,
 )
 from backend.friends_chat import messages
+from backend.friends_chat.media_texts import MEDIA_TEXTS
+from product.languages import LANGUAGES
 from tests.backend import media_files as files
 
 BASE = "http://127.0.0.1:8000"
@@ -178,3 +180,9 @@ def test_an_offer_without_files_reads_as_before() -> None:
     said = messages.offer_text(job, None, "en")
     assert "y" * 197 + "…" in said and "y" * 198 not in said
     assert "http" not in said and messages.photos_and_voice(job, "en") == ""
+
+
+def test_every_media_text_is_in_every_language_and_reads_the_same_in_ch_and_at() -> None:
+    for key, variants in MEDIA_TEXTS.items():
+        assert set(variants) == set(LANGUAGES), key
+        assert "ß" not in variants["de"], key  # Swiss German has no ß
