@@ -7,23 +7,26 @@ from typing import Any
 
 from product.languages import DEFAULT_LANGUAGE
 
-# No ß: the same words read right in Germany, Switzerland and Austria.
+# No ß: the same words read right in Germany, Switzerland and Austria. The offer's labels ask
+# for no tap (a button template's text may not link them everywhere); after the claim, in a
+# plain text, the links open with a tap.
 MEDIA_TEXTS: dict[str, dict[str, str]] = {
     "offer_photos": {
-        "de": "Fotos vom Kunden (zum Ansehen antippen):\n{urls}",
-        "en": "Photos from the customer (tap to look):\n{urls}",
+        "de": "Fotos vom Kunden:\n{urls}",
+        "en": "Photos from the customer:\n{urls}",
     },
     "offer_voice": {
-        "de": "Sprachnachricht vom Kunden (zum Anhören antippen):\n{urls}",
-        "en": "Voice message from the customer (tap to listen):\n{urls}",
+        "de": "Sprachnachricht vom Kunden:\n{urls}",
+        "en": "Voice message from the customer:\n{urls}",
     },
     "offer_voices": {
-        "de": "Sprachnachrichten vom Kunden (zum Anhören antippen):\n{urls}",
-        "en": "Voice messages from the customer (tap to listen):\n{urls}",
+        "de": "Sprachnachrichten vom Kunden:\n{urls}",
+        "en": "Voice messages from the customer:\n{urls}",
     },
     "offer_media_more": {
-        "de": "Dazu {count} weitere Dateien, sobald Sie den Auftrag angenommen haben.",
-        "en": "And {count} more files once you have accepted the job.",
+        "de": "Dazu {count} weitere Fotos oder Sprachnachrichten, sobald Sie den Auftrag "
+        "angenommen haben.",
+        "en": "And {count} more photos or voice messages once you have accepted the job.",
     },
     "job_voice": {
         "de": "Sprachnachricht vom Kunden zu Auftrag {reference} (zum Anhören antippen):\n{urls}",

@@ -168,7 +168,7 @@ def test_the_offer_links_photos_and_voice_and_stays_within_metas_640_characters(
     # Every link shown is whole; the others are counted, for after the claim.
     shown = [u for u in [*crowded.image_urls, *crowded.voice_urls] if u in said]
     assert shown and crowded.image_urls[0] in said
-    assert f"Dazu {10 - len(shown)} weitere Dateien" in said
+    assert f"Dazu {10 - len(shown)} weitere Fotos oder Sprachnachrichten" in said
     assert "Nehmen Sie nur an" in said  # the offer's own text is never cut
     after_claim = messages.photos_and_voice(crowded, "de")
     assert all(u in after_claim for u in [*crowded.image_urls, *crowded.voice_urls])
