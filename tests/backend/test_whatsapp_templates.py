@@ -250,3 +250,22 @@ def test_the_command_names_a_broken_file(
     out, err = io.StringIO(), io.StringIO()
     assert cli.run(argparse.Namespace(file=DEFAULT_FILE), out, err) == 0
     assert json.loads(out.getvalue())
+
+
+def test_the_offer_takes_the_parameters_the_friends_offer_fills(
+    registry: TemplateRegistry,
+) -> None:
+    """backend/whatsapp/offer_template.py (the Friends' side) fills exactly these."""
+    offer = registry.get("friend_offer")
+    assert set(offer.parameters) == {"reference", "category", "place", "when", "package", "payout"}
+    body = registry.render(
+        "friend_offer",
+        "de",
+        "41791234567",
+        {p: "x" for p in offer.parameters},
+        ["CLAIM:TF-7K2Q", "DECLINE:TF-7K2Q"],
+    )
+    assert [c["parameters"][0]["payload"] for c in body["template"]["components"][1:]] == [
+        "CLAIM:TF-7K2Q",
+        "DECLINE:TF-7K2Q",
+    ]
