@@ -13,7 +13,9 @@ WhatsApp customers hear the news through the bot while their 24-hour window is o
 margin, so the window does not close while the bot's turn runs); otherwise the backend sends
 the notice's approved template itself (backend/whatsapp/news.py), and Meta's answer decides:
 sent → told; a rate limit or a failure on Meta's side → the same notice later; not deliverable,
-a broken template or a refusal → support is alerted, never a retry loop.
+a broken template or a refusal → support is alerted, never a retry loop. (A template whose
+answer never came is sent again: Meta has no idempotency key, and a repeated piece of news is
+better than a lost one.)
 """
 
 from __future__ import annotations
