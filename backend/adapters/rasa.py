@@ -5,17 +5,15 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import aiohttp
 
 from backend.adapters.messenger_window import ChannelWindow
 from messenger_platform import logs
 from product.channels import MESSENGER
-
-if TYPE_CHECKING:
-    from backend.whatsapp.news import WhatsAppNews
+from whatsapp_platform.errors import Action
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +33,36 @@ class Delivery(enum.Enum):
     UNREACHABLE = "unreachable"
 
 
+class TemplateResult(Protocol):
+    """What came of a notice sent as a template (backend/whatsapp/news.TemplateOutcome)."""
+
+    @property
+    def action(self) -> Action: ...
+    @property
+    def template(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def wait(self) -> timedelta | None: ...
+
+
+class TemplateNews(Protocol):
+    """Tells a notice without the bot, where the bot may not write (WhatsApp outside the
+    24-hour window): backend/whatsapp/news.WhatsAppNews, a layer above this one."""
+
+    def tells(self, intent: str) -> bool: ...
+
+    async def tell(
+        self,
+        conversation_id: str,
+        language: str,
+        intent: str,
+        entities: Mapping[str, Any],
+        notice_id: str,
+        earlier_attempts: int = 0,
+    ) -> TemplateResult: ...
+
+
 class RasaClient:
     def __init__(
         self,
@@ -44,7 +72,7 @@ class RasaClient:
         timeout: float = 30.0,
         messenger_window: ChannelWindow | None = None,
         windows: Mapping[str, ChannelWindow] | None = None,
-        whatsapp_news: WhatsAppNews | None = None,
+        whatsapp_news: TemplateNews | None = None,
     ) -> None:
         self._http = http
         self._base_url = base_url

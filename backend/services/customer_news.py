@@ -31,12 +31,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, SupportAlert, utcnow
-from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient
+from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient, TemplateResult
 from backend.adapters.sweeping import next_untried
 from backend.domain.friends import first_name as friend_first_name
 from backend.services.customer_mail import queue_customer_mail
 from backend.services.jobs import record_event
-from backend.whatsapp.news import TemplateOutcome
 from messenger_platform.send_policy import backoff_seconds
 from product.channels import WHATSAPP
 from product.languages import DEFAULT_LANGUAGE
@@ -70,7 +69,7 @@ class _Outcome:
     wait: timedelta | None = None
 
 
-def _of_template(result: TemplateOutcome) -> _Outcome:
+def _of_template(result: TemplateResult) -> _Outcome:
     if result.action is Action.SENT:
         delivery = Delivery.DELIVERED
     elif result.action.retries:
