@@ -83,7 +83,10 @@ DEMO_SECRETS = {
     "BACKEND_ADMIN_TOKEN": "demo-admin-token",
     "RASA_TOKEN": "demo-rasa-token",
     "WEBCHAT_SECRET": "demo-webchat-secret",
-    # Both WhatsApp numbers, played by the simulator (its default phone number ids).
+}
+# Both WhatsApp numbers, played by the simulator (its default phone number ids). Not in the
+# prod-like topology: its Rasa servers would each keep their own SQLite WhatsApp store.
+DEMO_WHATSAPP = {
     "CUSTOMER_WHATSAPP_PHONE_NUMBER_ID": "109000000000001",
     "CUSTOMER_WHATSAPP_ACCESS_TOKEN": "demo-customer-whatsapp-token",
     "CUSTOMER_WHATSAPP_APP_SECRET": "demo-customer-whatsapp-secret",
@@ -192,7 +195,7 @@ def running_lines(env: Mapping[str, str], rasa: str, backend: str) -> list[str]:
 
 def demo_env() -> dict[str, str]:
     env = load_environment()
-    for key, value in DEMO_SECRETS.items():
+    for key, value in (DEMO_SECRETS | DEMO_WHATSAPP).items():
         env.setdefault(key, value)
     if not env.get("WEBCHAT_ALLOWED_ORIGINS"):
         env["WEBCHAT_ALLOWED_ORIGINS"] = DEMO_WEBCHAT_ORIGINS
