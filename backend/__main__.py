@@ -1,4 +1,5 @@
-"""Command line: `python -m backend serve|migrate|import-postcodes|load-demo-friends`."""
+"""Command line: `python -m backend serve|migrate|import-postcodes|load-demo-friends|
+whatsapp-templates`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from backend.domain.friends import validate_friend_request
 from backend.observability.access_log import AccessLogger
 from backend.services import friends, postcodes
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
+from backend.whatsapp import cli as whatsapp_cli
 from messenger_platform import logs
 
 DEMO_FRIENDS = ROOT / "backend" / "demo_friends.json"
@@ -74,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("load-demo-friends", help="add the demo Friends (skips existing ones)")
     demo.add_argument("--file", type=Path, default=DEMO_FRIENDS)
     console_cli.add_parser(sub)
+    whatsapp_cli.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == whatsapp_cli.COMMAND:
+        # Only the templates file: no database, no log setup, stdout is the JSON alone.
+        return whatsapp_cli.run(args)
 
     logs.configure("backend", env=load_environment())  # LOG_FORMAT=json: JSON lines
     try:

@@ -14,22 +14,63 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from backend.config import load_environment
 from tools.stack import PY, ROOT, Stack
 
-MESSENGER_AND_API_SECRETS = (
-    "CUSTOMER_PAGE_ACCESS_TOKEN",
-    "CUSTOMER_APP_SECRET",
-    "CUSTOMER_VERIFY_TOKEN",
-    "FRIENDS_PAGE_ACCESS_TOKEN",
-    "FRIENDS_APP_SECRET",
-    "FRIENDS_VERIFY_TOKEN",
-    "BACKEND_API_TOKEN",
-    "BACKEND_ADMIN_TOKEN",
-    "RASA_TOKEN",
+# Needed whatever the channels: the action server and partners call the backend with these,
+# the backend calls Rasa with the last.
+API_SECRETS = ("BACKEND_API_TOKEN", "BACKEND_ADMIN_TOKEN", "RASA_TOKEN")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A door to customers or Friends: configured once any of its settings is set, and then
+    every one of them is needed (half a channel only fails later, at the first message)."""
+
+    name: str
+    settings: tuple[str, ...]
+    for_customers: bool
+
+
+MESSENGER_CUSTOMERS = Channel(
+    "Messenger (customers)",
+    ("CUSTOMER_PAGE_ACCESS_TOKEN", "CUSTOMER_APP_SECRET", "CUSTOMER_VERIFY_TOKEN"),
+    for_customers=True,
 )
+MESSENGER_FRIENDS = Channel(
+    "Messenger (Friends)",
+    ("FRIENDS_PAGE_ACCESS_TOKEN", "FRIENDS_APP_SECRET", "FRIENDS_VERIFY_TOKEN"),
+    for_customers=False,
+)
+WHATSAPP_CUSTOMERS = Channel(
+    "WhatsApp (customers)",
+    (
+        "CUSTOMER_WHATSAPP_PHONE_NUMBER_ID",
+        "CUSTOMER_WHATSAPP_ACCESS_TOKEN",
+        "CUSTOMER_WHATSAPP_APP_SECRET",
+        "CUSTOMER_WHATSAPP_VERIFY_TOKEN",
+    ),
+    for_customers=True,
+)
+WHATSAPP_FRIENDS = Channel(
+    "WhatsApp (Friends)",
+    (
+        "FRIENDS_WHATSAPP_PHONE_NUMBER_ID",
+        "FRIENDS_WHATSAPP_ACCESS_TOKEN",
+        "FRIENDS_WHATSAPP_APP_SECRET",
+        "FRIENDS_WHATSAPP_VERIFY_TOKEN",
+    ),
+    for_customers=False,
+)
+WEBCHAT = Channel("web chat", ("WEBCHAT_SECRET",), for_customers=True)
+CHANNELS = (MESSENGER_CUSTOMERS, MESSENGER_FRIENDS, WHATSAPP_CUSTOMERS, WHATSAPP_FRIENDS, WEBCHAT)
+# Setting one of these (besides the channel's own settings) also says the web chat is wanted.
+WEBCHAT_HINTS = ("WEBCHAT_ALLOWED_ORIGINS",)
+
 # Local-only values for the demo: they protect nothing that leaves this machine.
 DEMO_SECRETS = {
     "CUSTOMER_PAGE_ACCESS_TOKEN": "demo-customer-page-token",
@@ -42,6 +83,18 @@ DEMO_SECRETS = {
     "BACKEND_ADMIN_TOKEN": "demo-admin-token",
     "RASA_TOKEN": "demo-rasa-token",
     "WEBCHAT_SECRET": "demo-webchat-secret",
+}
+# Both WhatsApp numbers, played by the simulator (its default phone number ids). Not in the
+# prod-like topology: its Rasa servers would each keep their own SQLite WhatsApp store.
+DEMO_WHATSAPP = {
+    "CUSTOMER_WHATSAPP_PHONE_NUMBER_ID": "109000000000001",
+    "CUSTOMER_WHATSAPP_ACCESS_TOKEN": "demo-customer-whatsapp-token",
+    "CUSTOMER_WHATSAPP_APP_SECRET": "demo-customer-whatsapp-secret",
+    "CUSTOMER_WHATSAPP_VERIFY_TOKEN": "demo-customer-whatsapp-verify",
+    "FRIENDS_WHATSAPP_PHONE_NUMBER_ID": "109000000000002",
+    "FRIENDS_WHATSAPP_ACCESS_TOKEN": "demo-friends-whatsapp-token",
+    "FRIENDS_WHATSAPP_APP_SECRET": "demo-friends-whatsapp-secret",
+    "FRIENDS_WHATSAPP_VERIFY_TOKEN": "demo-friends-whatsapp-verify",
 }
 # The demo site (simulator, :8090) and pages the backend serves (:8000) may open the web chat.
 DEMO_WEBCHAT_ORIGINS = (
@@ -78,14 +131,71 @@ def webchat_enabled(credentials: Path = CREDENTIALS) -> bool:
     return any(line.strip() == WEBCHAT_CHANNEL for line in lines)
 
 
-# Without its secret the web chat refuses every visitor: a deployment that offers it must not
-# start half-working (one that removed it from credentials.yml needs no secret for it).
-REQUIRED_FOR_RUN = MESSENGER_AND_API_SECRETS + (("WEBCHAT_SECRET",) if webchat_enabled() else ())
+# Every setting `make run` may ask for (all channels configured).
+REQUIRED_FOR_RUN = API_SECRETS + tuple(name for c in CHANNELS for name in c.settings)
+
+
+def configured(env: Mapping[str, str], webchat_on: bool | None = None) -> list[Channel]:
+    """The channels this deployment offers: those with any of their settings set. The web chat
+    also counts while bot/credentials.yml runs it: without its secret it would refuse every
+    visitor, so a deployment that offers it must not start half-working."""
+    on = webchat_enabled() if webchat_on is None else webchat_on
+    found = []
+    for channel in CHANNELS:
+        hints = channel.settings + (WEBCHAT_HINTS if channel is WEBCHAT else ())
+        if any(env.get(name) for name in hints) or (channel is WEBCHAT and on):
+            found.append(channel)
+    return found
+
+
+def run_problems(env: Mapping[str, str], webchat_on: bool | None = None) -> list[str]:
+    """What keeps `make run` from starting, one line each; empty when nothing does."""
+    channels = configured(env, webchat_on)
+    missing = [name for name in API_SECRETS if not env.get(name)]
+    missing += [name for c in channels for name in c.settings if not env.get(name)]
+    problems = []
+    if missing:
+        problems.append(
+            "make run needs these settings (environment or .env): " + ", ".join(missing)
+        )
+    if not any(c.for_customers for c in channels):
+        problems.append(
+            "no channel for customers is configured: set the settings of Messenger "
+            "(CUSTOMER_PAGE_*), WhatsApp (CUSTOMER_WHATSAPP_*) or the web chat (WEBCHAT_SECRET)"
+        )
+    if not any(not c.for_customers for c in channels):
+        problems.append(
+            "no channel for the Friends is configured: set the settings of Messenger "
+            "(FRIENDS_PAGE_*, FRIENDS_APP_SECRET, FRIENDS_VERIFY_TOKEN) or WhatsApp "
+            "(FRIENDS_WHATSAPP_*)"
+        )
+    # The missing names last: the line a person reads first when the output is short.
+    return problems[1:] + problems[:1] if missing else problems
+
+
+def running_lines(env: Mapping[str, str], rasa: str, backend: str) -> list[str]:
+    """Where each configured channel's traffic goes (nothing about a channel not configured)."""
+    channels = configured(env)
+    lines = [f"  Rasa server          {rasa}"]
+    if MESSENGER_CUSTOMERS in channels:
+        lines.append(f"  customers' Messenger {rasa}/webhooks/messenger/webhook")
+    if WHATSAPP_CUSTOMERS in channels:
+        lines.append(f"  customers' WhatsApp  {rasa}/webhooks/whatsapp/webhook")
+    if WEBCHAT in channels and webchat_enabled():
+        origins = env.get("WEBCHAT_ALLOWED_ORIGINS")
+        lines.append(f"  web chat (socket.io) {rasa}/socket.io  (origins {origins})")
+    lines.append(f"  backend              {backend}")
+    if MESSENGER_FRIENDS in channels:
+        lines.append(f"  Friends' Messenger   {backend}/webhooks/friends")
+    if WHATSAPP_FRIENDS in channels:
+        lines.append(f"  Friends' WhatsApp    {backend}/webhooks/friends/whatsapp")
+        lines.append("  WhatsApp templates   python -m backend whatsapp-templates (submit to Meta)")
+    return lines
 
 
 def demo_env() -> dict[str, str]:
     env = load_environment()
-    for key, value in DEMO_SECRETS.items():
+    for key, value in (DEMO_SECRETS | DEMO_WHATSAPP).items():
         env.setdefault(key, value)
     if not env.get("WEBCHAT_ALLOWED_ORIGINS"):
         env["WEBCHAT_ALLOWED_ORIGINS"] = DEMO_WEBCHAT_ORIGINS
@@ -159,9 +269,9 @@ def main() -> int:
         _demo_staff(env)
     else:
         env = load_environment()
-        missing = [k for k in REQUIRED_FOR_RUN if not env.get(k)]
-        if missing:
-            print("make run needs these settings (environment or .env):", ", ".join(missing))
+        problems = run_problems(env)
+        if problems:
+            print("\n".join(problems))
             return 2
         code = _backend(env, "migrate")
         if not code and env.get("GEONAMES_DIR"):
@@ -186,13 +296,8 @@ def main() -> int:
         print(f"  website with chat    {site}  (the widget: {backend}/webchat/widget.js)")
         print(f"  Messenger simulator  http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/")
         print(f"  customers' e-mail    http://127.0.0.1:{stack.port('SIMULATOR_PORT', 8090)}/mail")
-    print(f"  Rasa server          {rasa}  (customers' webhook {rasa}/webhooks/messenger/webhook)")
-    if webchat_enabled():
-        print(
-            f"  web chat (socket.io) {rasa}/socket.io  (origins {e.get('WEBCHAT_ALLOWED_ORIGINS')})"
-        )
+    print("\n".join(running_lines(e, rasa, backend)))
     print(f"  action server        http://127.0.0.1:{stack.port('ACTIONS_PORT', 5055)}")
-    print(f"  backend              {backend}  (Friends' webhook {backend}/webhooks/friends)")
     print(f"  API documentation    {backend}/api/v1/openapi.json")
     print(f"  support console      {backend}/console/", end="")
     print(f"  (demo login {DEMO_STAFF[0]} / {DEMO_STAFF[1]})" if args.mode == "demo" else "")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 import logging
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import aiohttp
 
-from backend.adapters.messenger_window import MessengerWindow
+from backend.adapters.messenger_window import ChannelWindow
 from messenger_platform import logs
 from product.channels import MESSENGER
+from whatsapp_platform.errors import Action
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,36 @@ class Delivery(enum.Enum):
     UNREACHABLE = "unreachable"
 
 
+class TemplateResult(Protocol):
+    """What came of a notice sent as a template (backend/whatsapp/news.TemplateOutcome)."""
+
+    @property
+    def action(self) -> Action: ...
+    @property
+    def template(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def wait(self) -> timedelta | None: ...
+
+
+class TemplateNews(Protocol):
+    """Tells a notice without the bot, where the bot may not write (WhatsApp outside the
+    24-hour window): backend/whatsapp/news.WhatsAppNews, a layer above this one."""
+
+    def tells(self, intent: str) -> bool: ...
+
+    async def tell(
+        self,
+        conversation_id: str,
+        language: str,
+        intent: str,
+        entities: Mapping[str, Any],
+        notice_id: str,
+        earlier_attempts: int = 0,
+    ) -> TemplateResult: ...
+
+
 class RasaClient:
     def __init__(
         self,
@@ -38,19 +70,33 @@ class RasaClient:
         base_url: str,
         token: str,
         timeout: float = 30.0,
-        messenger_window: MessengerWindow | None = None,
+        messenger_window: ChannelWindow | None = None,
+        windows: Mapping[str, ChannelWindow] | None = None,
+        whatsapp_news: TemplateNews | None = None,
     ) -> None:
         self._http = http
         self._base_url = base_url
         self._token = token
         self._timeout = timeout
-        self._window = messenger_window
+        # Per channel, the store that knows when each customer last wrote (Messenger's and
+        # WhatsApp's 24-hour windows); the web chat has none: it keeps news in its history.
+        self._windows: dict[str, ChannelWindow] = dict(windows or {})
+        if messenger_window is not None:
+            self._windows.setdefault(MESSENGER, messenger_window)
+        # News the bot may not send (WhatsApp outside the window) go as templates from here.
+        self.whatsapp_news = whatsapp_news
+
+    async def window_open(self, channel: str, conversation_id: str, now: datetime) -> bool | None:
+        """Whether `channel` may write to the customer freely at `now`; None when unknown (no
+        window on this channel, no store, no row for them)."""
+        window = self._windows.get(channel)
+        if window is None:
+            return None
+        return await window.is_open(conversation_id, now)
 
     async def can_reach(self, channel: str, conversation_id: str, now: datetime) -> bool:
         """False only when the customer's channel certainly may not write to them now."""
-        if channel != MESSENGER or self._window is None:
-            return True  # the web chat keeps it in the history; the status page shows it
-        return await self._window.is_open(conversation_id, now) is not False
+        return await self.window_open(channel, conversation_id, now) is not False
 
     def _params(self, **extra: str) -> dict[str, str]:
         return {**extra, "token": self._token} if self._token else extra

@@ -3,8 +3,10 @@
 Each channel of the bot may keep rows about a customer in its own database, next to Rasa's
 tracker store: our Messenger channel (bot/messenger_store.py) their raw webhook events (their
 texts), queued replies and Graph profile (first name, locale). They forget them by themselves
-after a while; an erasure request must not wait for that. The website chat keeps nothing of its
-own: the history it shows a returning customer is Rasa's tracker, which erasure redacts.
+after a while; an erasure request must not wait for that. The WhatsApp channel keeps the same
+tables with the prefix `wa_` (its own store, WHATSAPP_STORE_URL/PATH), every row keyed by the
+conversation id "wa-<wa_id>". The website chat keeps nothing of its own: the history it shows a
+returning customer is Rasa's tracker, which erasure redacts.
 """
 
 from __future__ import annotations
@@ -15,17 +17,23 @@ from sqlalchemy import bindparam, column, delete, inspect, table, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.adapters.db import store_engine
-from product.channels import MESSENGER
+from product.channels import MESSENGER, WHATSAPP
+
+# The tables of bot/messenger_store.py and the column naming the customer in each.
+_STORE_ROWS: tuple[tuple[str, str], ...] = (
+    ("inbox", "sender"),
+    ("outbox", "recipient"),
+    ("profiles", "psid"),
+    ("contacts", "psid"),
+    ("choices", "psid"),
+)
+WHATSAPP_PREFIX = "wa_"
 
 # Per channel: each table and the column naming the customer (their id on the channel), as
 # the channel's store creates them. A table that is not there (yet) is skipped.
 ROWS_OF: dict[str, tuple[tuple[str, str], ...]] = {
-    MESSENGER: (
-        ("inbox", "sender"),
-        ("outbox", "recipient"),
-        ("profiles", "psid"),
-        ("contacts", "psid"),
-    ),
+    MESSENGER: _STORE_ROWS,
+    WHATSAPP: tuple((WHATSAPP_PREFIX + name, key) for name, key in _STORE_ROWS),
 }
 
 

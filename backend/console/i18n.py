@@ -88,6 +88,19 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "The reply did not arrive (the website chat cannot be reached). Please send it again "
         "later.",
     ),
+    "reply_failed_whatsapp": (
+        "Die Antwort kam nicht an (WhatsApp ist gerade nicht erreichbar). Bitte später "
+        "nochmal senden.",
+        "The reply did not arrive (WhatsApp cannot be reached right now). Please send it again "
+        "later.",
+    ),
+    "outside_whatsapp_window": (
+        "Der Kunde hat seit über 24 Stunden nicht auf WhatsApp geschrieben; WhatsApp erlaubt "
+        "keine freie Antwort mehr. Bitte rufen Sie ihn an, oder warten Sie, bis er wieder "
+        "schreibt.",
+        "The customer has not written on WhatsApp for over 24 hours; WhatsApp allows no free "
+        "reply any more. Please phone them, or wait until they write again.",
+    ),
     "reply_empty": ("Bitte schreiben Sie eine Antwort.", "Please write a reply."),
     "reply_too_long": (
         "Die Antwort ist zu lang (höchstens 2000 Zeichen).",

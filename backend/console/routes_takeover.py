@@ -64,7 +64,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
         if not summary.taken_over_by:
             return redirect(conversation_url(sender_id), "take_over_first")
         if not takeover.may_reply(sender_id, summary.last_user_at, now):
-            return redirect(conversation_url(sender_id), "outside_window")
+            return redirect(conversation_url(sender_id), takeover.window_closed(sender_id))
     c = console(request)
     routes = takeover.ReplyRoutes(
         rt.sessions, c.http, rt.settings.rasa_url, rt.settings.rasa_token, c.outbox_wakeup.set

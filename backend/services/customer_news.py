@@ -8,6 +8,14 @@ unique id to the bot as the entity `notice_id`; a notice whose earlier attempt m
 the bot (a timeout, a process killed mid-send) is looked up in the conversation's tracker first,
 so it is not told twice. After MAX_ATTEMPTS, or when Rasa refuses it for good, support gets a
 `customer_not_told` alert to tell the customer themselves.
+
+WhatsApp customers hear the news through the bot while their 24-hour window is open (with a
+margin, so the window does not close while the bot's turn runs); otherwise the backend sends
+the notice's approved template itself (backend/whatsapp/news.py), and Meta's answer decides:
+sent → told; a rate limit or a failure on Meta's side → the same notice later; not deliverable,
+a broken template or a refusal → support is alerted, never a retry loop. (A template whose
+answer never came is sent again: Meta has no idempotency key, and a repeated piece of news is
+better than a lost one.)
 """
 
 from __future__ import annotations
@@ -23,12 +31,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, SupportAlert, utcnow
-from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient
+from backend.adapters.rasa import NOTICE_ENTITY, Delivery, RasaClient, TemplateResult
 from backend.adapters.sweeping import next_untried
 from backend.domain.friends import first_name as friend_first_name
 from backend.services.customer_mail import queue_customer_mail
 from backend.services.jobs import record_event
 from messenger_platform.send_policy import backoff_seconds
+from product.channels import WHATSAPP
+from product.languages import DEFAULT_LANGUAGE
+from whatsapp_platform.errors import Action
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +52,31 @@ LEASE = timedelta(seconds=60)
 # (a busy bot; Rasa's conversation lock lives 60 s) would have ended.
 UNCERTAIN_WAIT = timedelta(minutes=2)
 BATCH = 200
+# The bot tells a WhatsApp customer only while their window stays open this long still: its
+# turn (and a retry of it) must not end after the window closed (Meta: error 131047).
+WINDOW_MARGIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How an attempt ended; `via` and `reason` go into the event and the alert, `wait`
+    overrides the backoff before the next attempt."""
+
+    delivery: Delivery
+    via: str = "bot"
+    reason: str = ""
+    template: str = ""
+    wait: timedelta | None = None
+
+
+def _of_template(result: TemplateResult) -> _Outcome:
+    if result.action is Action.SENT:
+        delivery = Delivery.DELIVERED
+    elif result.action.retries:
+        delivery = Delivery.RETRY
+    else:  # not deliverable, a template error, refused: a person must tell them
+        delivery = Delivery.REFUSED
+    return _Outcome(delivery, "whatsapp_template", result.reason, result.template, result.wait)
 
 
 def first_name(friend: Friend | None) -> str:
@@ -167,58 +203,100 @@ class NoticeSender:
                 return leased
 
     async def _send(self, notice: _Leased) -> bool:
-        outcome: Delivery | None = None
+        outcome: _Outcome | None = None
         conversation = notice.conversation_id
         if notice.attempts > 1 and await self.rasa.has_notice(conversation, notice.notice_id):
-            outcome = Delivery.DELIVERED
+            outcome = _Outcome(Delivery.DELIVERED)
             log.info("notice %s had reached the bot already", notice.notice_id)
+        if outcome is None and self._by_template(notice):
+            now = self.clock()
+            if not await self.rasa.window_open(notice.channel, conversation, now + WINDOW_MARGIN):
+                outcome = await self._send_template(notice)
         if outcome is None and not await self.rasa.can_reach(
             notice.channel, conversation, self.clock()
         ):
-            outcome = Delivery.UNREACHABLE
+            outcome = _Outcome(Delivery.UNREACHABLE)
         if outcome is None:
-            outcome = await self.rasa.trigger_intent(
+            delivery = await self.rasa.trigger_intent(
                 conversation,
                 notice.intent,
                 {**notice.entities, NOTICE_ENTITY: notice.notice_id},
                 notice.channel,
             )
+            outcome = _Outcome(delivery)
         await self._record(notice, outcome)
-        return outcome is Delivery.DELIVERED
+        return outcome.delivery is Delivery.DELIVERED
 
-    async def _record(self, notice: _Leased, outcome: Delivery) -> None:
+    def _by_template(self, notice: _Leased) -> bool:
+        """May this notice go as a WhatsApp template (when the window is not surely open)?"""
+        news = self.rasa.whatsapp_news
+        return notice.channel == WHATSAPP and news is not None and news.tells(notice.intent)
+
+    async def _send_template(self, notice: _Leased) -> _Outcome:
+        news = self.rasa.whatsapp_news
+        assert news is not None  # _by_template said so
+        async with self.sessions() as session:
+            language = await session.scalar(
+                select(Customer.language)
+                .join(Job, Job.customer_id == Customer.id)
+                .where(Job.id == notice.job_id)
+            )
+        result = await news.tell(
+            notice.conversation_id,
+            language or DEFAULT_LANGUAGE,
+            notice.intent,
+            notice.entities,
+            notice.notice_id,
+            notice.attempts - 1,
+        )
+        return _of_template(result)
+
+    async def _record(self, notice: _Leased, outcome: _Outcome) -> None:
         now = self.clock()
+        delivery = outcome.delivery
         async with self.sessions() as session:
             row = await session.get(CustomerNotice, notice.id, with_for_update=True)
             job = await session.get(Job, notice.job_id)
             if row is None or job is None or row.status != "pending":
                 return
-            if row.attempts != notice.attempts and outcome is not Delivery.DELIVERED:
+            if row.attempts != notice.attempts and delivery is not Delivery.DELIVERED:
                 return  # this attempt overran its lease; the newer one decides what comes next
             detail = {"intent": notice.intent, **notice.entities, "notice": notice.notice_id}
-            if outcome is Delivery.DELIVERED:
+            if outcome.template:
+                detail |= {"via": outcome.via, "template": outcome.template}
+            if delivery is Delivery.DELIVERED:
                 row.status, row.sent_at = "sent", now
                 record_event(session, job, "system", "customer_told", **detail)
-            elif outcome in (Delivery.REFUSED, Delivery.UNREACHABLE) or (
+            elif delivery in (Delivery.REFUSED, Delivery.UNREACHABLE) or (
                 notice.attempts >= MAX_ATTEMPTS
             ):
                 row.status = "failed"
-                row.error = f"{outcome.value} after {notice.attempts} attempts"
+                row.error = f"{delivery.value} after {notice.attempts} attempts"
+                if outcome.reason:
+                    row.error += f" ({outcome.reason})"
                 session.add(
                     SupportAlert(
                         kind="customer_not_told",
                         job_id=job.id,
-                        # Why: refused, unreachable (a phone call is the way left), tries.
-                        detail={"reference": job.reference, **detail, "reason": outcome.value},
+                        # Why: refused, unreachable (a phone call is the way left), tries; for
+                        # a template, Meta's error too.
+                        detail={
+                            "reference": job.reference,
+                            **detail,
+                            "reason": delivery.value,
+                            **({"error": outcome.reason} if outcome.reason else {}),
+                        },
                         created_at=now,
                     )
                 )
                 record_event(session, job, "system", "customer_not_told", **detail)
                 log.error("notice %s for job %s given up", notice.notice_id, job.reference)
             else:
-                row.error = f"{outcome.value} at attempt {notice.attempts}"
-                wait = timedelta(seconds=self.backoff(notice.attempts - 1))
-                if outcome is Delivery.UNCERTAIN:
+                row.error = f"{delivery.value} at attempt {notice.attempts}"
+                if outcome.reason:
+                    row.error += f" ({outcome.reason})"
+                wait = outcome.wait or timedelta(seconds=self.backoff(notice.attempts - 1))
+                if delivery is Delivery.UNCERTAIN:
                     wait = max(wait, UNCERTAIN_WAIT)
                 row.next_attempt_at = now + wait
             await session.commit()
