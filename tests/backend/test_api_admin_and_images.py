@@ -38,7 +38,7 @@ async def test_image_urls_must_be_at_most_five_https_urls(client: Client) -> Non
         assert set((await response.json())["errors"]) == {"image_urls"}
 
 
-async def test_the_winner_gets_the_photos_and_the_customer_sees_only_a_first_name(
+async def test_the_offer_shows_the_photos_the_winner_gets_them_all_and_the_customer_sees_only_a_first_name(
     client: Client, fake_graph: Graph
 ) -> None:
     graph, _ = fake_graph
@@ -48,7 +48,8 @@ async def test_the_winner_gets_the_photos_and_the_customer_sees_only_a_first_nam
     assert job["image_urls"] == [PHOTO, PHOTO + "&2"]
     assert job["friend"] is None and job["contact_deadline_at"] is None
     offer = await wait_for(graph, lambda c: "Neuer Auftrag" in text_of(c))
-    assert PHOTO not in text_of(offer[0])  # nothing of the customer's before the claim
+    # Issue 16: the photos go with the offer, so a Friend can judge the job before claiming.
+    assert PHOTO in text_of(offer[0])
     await post_friends_webhook(client, [tap("friend-anna", f"CLAIM:{ref}", 1)])
     photos = await wait_for(graph, lambda c: "Fotos vom Kunden" in text_of(c))
     assert photos[0].recipient == "friend-anna"
