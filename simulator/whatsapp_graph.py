@@ -153,7 +153,8 @@ class WhatsAppGraph:
     async def post_webhook(self, number: WhatsAppNumber, body: JSON) -> int | None:
         """POST a signed body to the number's webhook; its status, None when unreachable."""
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+            # Meta gives up on a slow webhook too (and retries later; the fake does not).
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         raw, headers = encode_signed(body, number.app_secret)
         try:
             async with self._session.post(number.webhook_url, data=raw, headers=headers) as resp:
