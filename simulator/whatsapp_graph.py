@@ -8,7 +8,8 @@ messages the simulator's phones delivered, or set by a test through
 `POST /_control/whatsapp/last-inbound`); templates accepted when their name is known
 (simulator/whatsapp_templates.py; any name without a templates file, else error 132001); each
 accepted message answered with its wamid and then reported `sent`, `delivered` and `read` by
-signed status webhooks to the number's webhook (Rasa for customers, the backend for Friends).
+signed status webhooks to the number's webhook (Rasa for customers, the backend for Friends),
+or `sent` then `failed` with an error a test asked for (`POST /_control/whatsapp/fail-next`).
 
 A number the simulator was not configured with (no settings, or a test's own) accepts any
 bearer token, and the window is enforced there only for people a test set a last message for:
@@ -90,6 +91,9 @@ class WhatsAppGraph:
         # Seconds before `sent`, `delivered` and `read` are reported, one after the other; a
         # first pause lets the sender store the wamid before its first status arrives.
         self.status_delays: tuple[float, ...] = (0.3, 0.2, 0.5)
+        # wa_id → errors for the next accepted messages to them: reported `sent` then `failed`
+        # (what Meta does when a message it took cannot be delivered, e.g. 131026).
+        self.failures: dict[str, list[JSON]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
 
@@ -140,12 +144,18 @@ class WhatsAppGraph:
     async def _report(
         self, number: WhatsAppNumber | None, wamid: str, wa_id: str, template: bool
     ) -> None:
-        for state, delay in zip(("sent", "delivered", "read"), self.status_delays, strict=False):
+        pending = self.failures.get(wa_id)
+        error = pending.pop(0) if pending else None
+        if pending is not None and not pending:
+            del self.failures[wa_id]
+        states = ("sent", "failed") if error else ("sent", "delivered", "read")
+        for state, delay in zip(states, self.status_delays, strict=False):
             await asyncio.sleep(delay)
             self.statuses[wamid] = state
             if number is None or not number.webhook_url:
                 continue
-            item = wab.status(wamid, state, wa_id, template=template)
+            errors = [error] if error and state == "failed" else None
+            item = wab.status(wamid, state, wa_id, template=template, errors=errors)
             await self.post_webhook(
                 number, wab.status_body(number.phone_number_id, number.display_phone_number, item)
             )
@@ -440,6 +450,29 @@ async def put_number(request: web.Request) -> web.Response:
     return web.json_response({"phone_number_id": phone_number_id, "name": number.name})
 
 
+async def fail_next(request: web.Request) -> web.Response:
+    """{"wa_id": "…", "code": 131026, "title": "…", "count": 1}: the next accepted messages to
+    that person are answered 200 as usual, then reported `failed` with this error."""
+    wa = request.app[WHATSAPP_KEY]
+    try:
+        data = await request.json()
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text="expected a JSON object") from exc
+    if not isinstance(data, dict) or not is_wa_id(data.get("wa_id")):
+        raise web.HTTPBadRequest(text="wa_id must be the number's digits (7 to 15, no plus)")
+    code, count = data.get("code"), data.get("count", 1)
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise web.HTTPBadRequest(text="code must be Meta's error code, an integer")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+        raise web.HTTPBadRequest(text="count must be 1 to 100")
+    title = str(data.get("title") or "Message undeliverable")
+    error: JSON = {"code": code, "title": title, "message": title}
+    if data.get("details"):
+        error["error_data"] = {"details": str(data["details"])}
+    wa.failures.setdefault(str(data["wa_id"]), []).extend([error] * count)
+    return web.json_response({"wa_id": data["wa_id"], "pending": len(wa.failures[data["wa_id"]])})
+
+
 async def get_statuses(request: web.Request) -> web.Response:
     return web.json_response({"statuses": dict(request.app[WHATSAPP_KEY].statuses)})
 
@@ -457,6 +490,7 @@ def add_routes(app: web.Application, wa: WhatsAppGraph, version: str, profile: H
     app.router.add_post("/_control/whatsapp/media", upload_media)
     app.router.add_put("/_control/whatsapp/numbers/{phone_number_id}", put_number)
     app.router.add_get("/_control/whatsapp/statuses", get_statuses)
+    app.router.add_post("/_control/whatsapp/fail-next", fail_next)
     app.router.add_get(DOWNLOAD_PATH, download)
     app.router.add_post(f"/{version}/{{phone_number_id}}/messages", send_message)
     app.router.add_get(f"/{version}/{{psid}}", node_lookup(profile))

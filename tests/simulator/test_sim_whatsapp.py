@@ -483,3 +483,28 @@ async def test_an_unconfigured_number_says_what_is_missing(
     assert config["whatsapp"]["friends"]["configured"] is False
     assert config["whatsapp"]["customer"]["configured"] is True
     assert any("FRIENDS_WHATSAPP_ACCESS_TOKEN" in w for w in config["warnings"])
+
+
+async def test_a_message_can_be_reported_failed_after_it_was_accepted(
+    sim: Client, receivers: Receivers
+) -> None:
+    await phone_sends(sim, text="Hallo")
+    resp = await sim.post(
+        "/graph/_control/whatsapp/fail-next",
+        json={"wa_id": CUSTOMER, "code": 131026, "title": "Message undeliverable"},
+    )
+    assert resp.status == 200
+
+    status, sent = await bot_sends(sim, outbound.text(CUSTOMER, "Guten Tag!")[0])
+    assert status == 200
+    wamid = sent["messages"][0]["id"]
+    await wait_for(lambda: len(receivers.bodies(RASA)) == 3)
+    statuses = [s for parsed in receivers.bodies(RASA) for s in parsed.statuses]
+    assert [(s.message_id, s.status) for s in statuses] == [(wamid, "sent"), (wamid, "failed")]
+    assert [e.code for e in statuses[1].errors] == [131026]
+    # Only the next one: the one after is delivered and read.
+    _, again = await bot_sends(sim, outbound.text(CUSTOMER, "Noch da?")[0])
+    await wait_for(lambda: len(receivers.bodies(RASA)) == 6)
+    assert (await (await sim.get("/graph/_control/whatsapp/statuses")).json())["statuses"][
+        again["messages"][0]["id"]
+    ] == "read"
