@@ -300,6 +300,45 @@ async def send_message(request: web.Request) -> web.Response:
     return web.json_response(answer)
 
 
+async def upload(request: web.Request) -> web.Response:
+    """`POST /{version}/{phone_number_id}/media` (multipart: messaging_product, file, type):
+    a sender's own media, to send by id; answered `{"id": …}` as Meta does."""
+    wa = request.app[WHATSAPP_KEY]
+    phone_number_id = request.match_info["phone_number_id"]
+    token = bearer(request)
+    refused = _authorised(wa, phone_number_id, token)
+    if refused is not None:
+        return refused
+    if not request.content_type.startswith("multipart/"):
+        return graph_error(400, 100, "(#100) Upload media as multipart/form-data")
+    fields: dict[str, str] = {}
+    data, mime = b"", ""
+    async for part in await request.multipart():
+        if not isinstance(part, aiohttp.BodyPartReader):
+            continue
+        if part.name == "file":
+            data = await part.read()
+            mime = part.headers.get("Content-Type", "")
+        elif part.name:
+            fields[part.name] = await part.text()
+    if fields.get("messaging_product") != "whatsapp":
+        return graph_error(400, 100, "(#100) The parameter messaging_product is required.")
+    mime = fields.get("type") or mime
+    if not data or not mime or len(data) > MAX_MEDIA_BYTES:
+        return graph_error(400, 100, "(#100) Param file must be a file with a valid type")
+    media = wa.add_media(data, mime, phone_number_id)
+    wa.graph.record(
+        request.method,
+        request.path,
+        token,
+        {"type": mime, "bytes": len(data)},
+        200,
+        False,
+        {"id": media.id},
+    )
+    return web.json_response({"id": media.id})
+
+
 def _download_url(request: web.Request, media: Media) -> str:
     # The route is /{version}/{node}; whatever comes before it is where the fake is mounted.
     tail = f"/{request.match_info['version']}/{request.match_info['psid']}"
@@ -493,4 +532,5 @@ def add_routes(app: web.Application, wa: WhatsAppGraph, version: str, profile: H
     app.router.add_post("/_control/whatsapp/fail-next", fail_next)
     app.router.add_get(DOWNLOAD_PATH, download)
     app.router.add_post(f"/{version}/{{phone_number_id}}/messages", send_message)
+    app.router.add_post(f"/{version}/{{phone_number_id}}/media", upload)
     app.router.add_get(f"/{version}/{{psid}}", node_lookup(profile))

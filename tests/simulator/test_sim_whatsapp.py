@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -508,3 +509,30 @@ async def test_a_message_can_be_reported_failed_after_it_was_accepted(
     assert (await (await sim.get("/graph/_control/whatsapp/statuses")).json())["statuses"][
         again["messages"][0]["id"]
     ] == "read"
+
+
+async def test_a_sender_uploads_media_and_sends_it_by_id(sim: Client) -> None:
+    await phone_sends(sim, text="Hallo")
+    photo = (MEDIA_DIR / "router.jpg").read_bytes()
+    form = aiohttp.FormData()
+    form.add_field("messaging_product", "whatsapp")
+    form.add_field("type", "image/jpeg")
+    form.add_field("file", photo, filename="router.jpg", content_type="image/jpeg")
+
+    resp = await sim.post(f"/graph/v21.0/{CUSTOMER_NUMBER}/media", data=form, headers=BEARER)
+
+    assert resp.status == 200
+    media_id = (await resp.json())["id"]
+    body = {"messaging_product": "whatsapp", "to": CUSTOMER, "type": "image"}
+    status, _ = await bot_sends(sim, {**body, "image": {"id": media_id, "caption": "Ihr Foto"}})
+    assert status == 200
+    [*_, item] = (await phone(sim))["messages"]
+    assert item["media"] == {
+        "type": "image",
+        "url": f"/api/sim/whatsapp/media/{media_id}",
+        "filename": "",
+    }
+    shown = await sim.get(item["media"]["url"])
+    assert await shown.read() == photo
+    unauthorised = await sim.post(f"/graph/v21.0/{CUSTOMER_NUMBER}/media", data=b"x")
+    assert unauthorised.status == 401
