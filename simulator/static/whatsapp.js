@@ -266,7 +266,27 @@ function showMode(asked) {
   if (whatsapp) for (const pane of waPanes) pane.poll();
 }
 
+async function loadWhatsAppFriends() {
+  // Friends on WhatsApp are those whose chat id is "wa-<number>" (the backend's list).
+  try {
+    const resp = await fetch("/api/sim/friends");
+    const data = await resp.json();
+    const list = document.getElementById("wa-friend-list");
+    list.replaceChildren();
+    for (const friend of data.friends || []) {
+      if (!friend.psid.startsWith("wa-")) continue;
+      const option = el("option");
+      option.value = friend.psid.slice(3);
+      option.label = friend.name ? `${friend.name} (+${option.value})` : `+${option.value}`;
+      list.append(option);
+    }
+  } catch {
+    // Without the backend the list stays empty; typing a number still works.
+  }
+}
+
 const waPanes = [...document.querySelectorAll(".wa-phone")].map((root) => new WhatsAppPane(root));
+document.querySelector('[data-wa="friends"] .waid').addEventListener("focus", loadWhatsAppFriends);
 for (const button of document.querySelectorAll(".mode")) {
   button.addEventListener("click", () => showMode(button.dataset.mode));
 }
