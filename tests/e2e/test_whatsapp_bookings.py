@@ -19,7 +19,7 @@ import aiohttp
 
 from simulator.whatsapp_phone import MEDIA_DIR
 from tests.e2e.conftest import SECRETS, System
-from tests.e2e.conversation import Customer, api, text
+from tests.e2e.conversation import Call, Customer, api, text
 from tests.e2e.whatsapp_chat import (
     WhatsAppBooking,
     WhatsAppChat,
@@ -105,13 +105,16 @@ async def test_a_german_customer_books_on_whatsapp_with_its_number_and_a_photo_a
 
     # The offer: a template (the window is closed), with the claim as a quick reply.
     friend_chat = WhatsAppChat(system, friend_wa, "Wanda Wassermann", number="friends")
-    calls = await friend_chat.wait_until(
-        lambda c: c["whatsapp"].get("type") == "template" and reference in text(c)
-    )
-    offer = next(c for c in calls if c["whatsapp"].get("type") == "template")
-    claim = next(p for p in template_payloads(offer) if p.startswith("CLAIM"))
+
+    def is_offer(call: Call) -> bool:
+        payloads = template_payloads({"body": call["whatsapp"]})
+        return call["whatsapp"].get("type") == "template" and any(reference in p for p in payloads)
+
+    offer = next(c for c in await friend_chat.wait_until(is_offer) if is_offer(c))
+    claim = next(p for p in template_payloads({"body": offer["whatsapp"]}) if "CLAIM" in p)
     assert reference in claim
-    assert reference in template_text(offer)
+    assert offer["whatsapp"]["template"]["name"] == "friend_offer"
+    assert template_text({"body": offer["whatsapp"]}).strip() != "friend_offer"  # filled in
     # No free text went out as if the window were open (or, if tried, Meta refused it).
     assert all(c["answer"]["error"]["code"] == 131047 for c in await friend_chat.refused())
 
