@@ -68,6 +68,9 @@ def _translation(raw: Any) -> Translation:
 
 
 def _languages(raw: dict[str, Any]) -> dict[str, Translation]:
+    single = raw.get("language") or raw.get("lang")
+    if isinstance(single, str):  # one entry per name and language
+        return {single: _translation(raw)}
     languages = raw.get("languages") or raw.get("translations") or {}
     if isinstance(languages, dict):
         return {str(code): _translation(value) for code, value in languages.items()}
@@ -96,10 +99,13 @@ def parse(data: Any) -> dict[str, Template]:
             for item in data
             if isinstance(item, dict) and isinstance(item.get("name"), str)
         ]
-    return {
-        name: Template(name, _languages(value) if isinstance(value, dict) else {})
-        for name, value in entries
-    }
+    templates: dict[str, Template] = {}
+    for name, value in entries:
+        languages = _languages(value) if isinstance(value, dict) else {}
+        known = templates.get(name)
+        merged = {**known.languages, **languages} if known else languages
+        templates[name] = Template(name, merged)
+    return templates
 
 
 def load(path: str = "") -> dict[str, Template] | None:
@@ -112,4 +118,9 @@ def load(path: str = "") -> dict[str, Template] | None:
     except (OSError, yaml.YAMLError) as exc:
         log.warning("cannot read %s (%s): accepting any template name", file, exc)
         return None
-    return parse(data)
+    templates = parse(data)
+    if not templates:
+        # A form this reader does not know: better any name than refusing every template.
+        log.warning("no templates found in %s: accepting any template name", file)
+        return None
+    return templates

@@ -3,9 +3,11 @@ for a half-configured number, and the webhook bodies' exact shape."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simulator import whatsapp_bodies as wab
 from simulator.settings import DEFAULT_WHATSAPP_NUMBER_IDS, SimulatorSettings
-from simulator.whatsapp_templates import parse
+from simulator.whatsapp_templates import load, parse
 from tools.stack import WHATSAPP_SETTINGS, missing_whatsapp_settings
 
 
@@ -124,3 +126,19 @@ def test_templates_file_forms_are_read_leniently() -> None:
     assert offer.button_titles("de") == ("Annehmen",)
     assert set(as_list) == {"job_assigned"}
     assert set(as_list["job_assigned"].languages) == {"de", "en"}
+
+
+def test_one_entry_per_language_is_merged_and_an_unknown_form_accepts_any_name(
+    tmp_path: Path,
+) -> None:
+    per_language = parse(
+        [
+            {"name": "friend_offer", "language": "de", "body": "Auftrag {{reference}}"},
+            {"name": "friend_offer", "language": "en", "body": "Job {{reference}}"},
+        ]
+    )
+    assert set(per_language["friend_offer"].languages) == {"de", "en"}
+    odd = tmp_path / "templates.yml"
+    odd.write_text("- just a string\n", encoding="utf-8")
+    assert load(str(odd)) is None
+    assert load(str(tmp_path / "missing.yml")) is None
