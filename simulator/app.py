@@ -15,7 +15,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from simulator import fake_graph, mailbox, webhook_bodies, whatsapp_phone, whatsapp_templates
+from simulator import (
+    fake_graph,
+    mailbox,
+    webhook_bodies,
+    whatsapp_graph,
+    whatsapp_phone,
+    whatsapp_templates,
+)
 from simulator.send import SendRequestError, deliver, parse_send_request
 from simulator.settings import PAGES, SimulatorSettings
 from simulator.site import render_page
@@ -221,6 +228,9 @@ def create_app(
     app.router.add_get("/api/sim/whatsapp/messages", whatsapp_messages)
     app.router.add_get("/api/sim/whatsapp/media/{media_id}", whatsapp_media)
     app.router.add_get("/media/demo/{name}", demo_media)
+    # The window control also at the simulator's root (the same as /graph/_control/…).
+    app[whatsapp_graph.WHATSAPP_KEY] = graph.whatsapp
+    app.router.add_post("/control/whatsapp/last-inbound", whatsapp_graph.set_last_inbound)
     app.router.add_static("/static", STATIC_DIR)
     # Customers' e-mail in the demo: received over SMTP, listed at /mail.
     app[mailbox.MAILBOX_KEY] = mailbox.Mailbox()

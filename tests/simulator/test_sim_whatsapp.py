@@ -238,11 +238,12 @@ async def test_a_friend_silent_for_three_days_gets_only_templates(
     assert status == 200
 
 
-async def test_the_window_closes_after_24_hours(sim: Client) -> None:
+@pytest.mark.parametrize("control", ["/graph/_control", "/control"])
+async def test_the_window_closes_after_24_hours(sim: Client, control: str) -> None:
     body = outbound.text(CUSTOMER, "Hallo")[0]
     for hours, expected in ((23.9, 200), (24.1, 400)):
         await sim.post(
-            "/graph/_control/whatsapp/last-inbound",
+            f"{control}/whatsapp/last-inbound",
             json={"phone_number_id": CUSTOMER_NUMBER, "wa_id": CUSTOMER, "hours_ago": hours},
         )
         status, _ = await bot_sends(sim, body)
@@ -536,3 +537,39 @@ async def test_a_sender_uploads_media_and_sends_it_by_id(sim: Client) -> None:
     assert await shown.read() == photo
     unauthorised = await sim.post(f"/graph/v21.0/{CUSTOMER_NUMBER}/media", data=b"x")
     assert unauthorised.status == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("last-inbound", {"number": "friends", "wa_id": "+4915712345678", "hours_ago": 1}),
+        ("last-inbound", {"wa_id": FRIEND, "hours_ago": 1}),
+        ("last-inbound", {"number": "friends", "wa_id": FRIEND, "hours_ago": -1}),
+        ("last-inbound", {"number": "friends", "wa_id": FRIEND, "at": "2026-12-01T10:00"}),
+        ("last-inbound", ["not", "an", "object"]),
+        ("fail-next", {"wa_id": FRIEND, "code": "131026"}),
+        ("fail-next", {"wa_id": FRIEND, "code": 131026, "count": 0}),
+    ],
+)
+async def test_bad_control_requests_are_refused_with_a_reason(
+    sim: Client, path: str, body: Any
+) -> None:
+    resp = await sim.post(f"/graph/_control/whatsapp/{path}", json=body)
+
+    assert resp.status == 400
+    assert await resp.text()
+
+
+async def test_forgetting_a_persons_last_message_closes_the_window(sim: Client) -> None:
+    await phone_sends(sim, text="Hallo")
+    resp = await sim.post(
+        "/graph/_control/whatsapp/last-inbound", json={"number": "customer", "wa_id": CUSTOMER}
+    )
+
+    assert (await resp.json())["last_inbound"] is None
+    status, answer = await bot_sends(sim, outbound.text(CUSTOMER, "Hallo")[0])
+    assert (status, answer["error"]["code"]) == (400, 131047)
+    window = await sim.get(
+        "/graph/_control/whatsapp/window", params={"number": "customer", "wa_id": CUSTOMER}
+    )
+    assert (await window.json())["window_open"] is False
