@@ -49,14 +49,16 @@ class PageWhatsAppChat(WhatsAppChat):
         elif "reply" in fields:
             reply = fields["reply"]
             title = reply["title"]
-            last = pane.locator(".row.out").last
+            # The latest message offering this kind of choice (more may have followed it).
             if reply["kind"] == "list_reply":
+                last = pane.locator(".row.out:has(.wa-list-open)").last
                 opener = last.locator(".wa-list-open")
                 await expect(opener).to_be_visible(timeout=STEP_MS)
                 await opener.click()
                 await self.shot(f"list open before {title}")
                 await last.locator(".wa-row", has_text=title).first.click()
             else:
+                last = pane.locator(".row.out:has(.wa-reply)").last
                 button = last.get_by_role("button", name=title, exact=True)
                 await expect(button).to_be_visible(timeout=STEP_MS)
                 await self.shot(f"before tapping {title}")

@@ -1,6 +1,7 @@
-"""The end-to-end tests' WhatsApp customer (tests/e2e/whatsapp_chat.py) books against a scripted
-bot through the real simulator: so the helpers that play the customer are known to work before
-the real bot's WhatsApp channel exists (the e2e tests then only depend on the bot)."""
+"""The end-to-end tests' WhatsApp customer (tests/e2e/whatsapp_chat.py, and the page's in
+tests/e2e/test_whatsapp_browser.py) books against a scripted bot through the real simulator: so
+the helpers that play the customer are known to work before the real bot's WhatsApp channel
+exists (the e2e tests then only depend on the bot)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from playwright.async_api import Browser, expect
 
 from simulator.app import create_app
 from simulator.fake_graph import FakeGraph
 from simulator.settings import SimulatorSettings
 from tests.e2e.conftest import SECRETS, System
 from tests.e2e.conversation import Customer
+from tests.e2e.test_whatsapp_browser import PageWhatsAppChat
 from tests.e2e.whatsapp_chat import WhatsAppChat, book_on_whatsapp
+from tests.webchat.browser import Screenshots, browser  # noqa: F401
 from tools.stack import Stack
 from whatsapp_platform import inbound, outbound
 from whatsapp_platform.ids import phone_of
@@ -142,4 +146,40 @@ async def test_the_e2e_customer_books_with_a_photo_and_accepts_its_number(
         "submitted",
     ]
     # The category is described in words (as people do), the yes/no questions tapped.
+    assert bot.kinds == ["text", "text", "image", "text", "button_reply", "button_reply"]
+
+
+async def test_the_e2e_page_customer_books_in_the_whatsapp_mode(
+    system: tuple[System, ScriptedBooking],
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    sys, bot = system
+    wa_id = "4917600000808"
+    page = await browser.new_page(viewport={"width": 1280, "height": 1000})
+    await page.goto(f"{sys.simulator_url}/?mode=whatsapp")
+    waid = page.locator('section[data-wa="customer"] input.waid')
+    await waid.fill(wa_id)
+    await waid.dispatch_event("change")
+    chat = PageWhatsAppChat(
+        sys, wa_id, "Gisela Gruber", page=page, shots=Screenshots(tmp_path / "shots")
+    )
+    customer = Customer(
+        psid=f"wa-{wa_id}",
+        greeting="Hallo",
+        description="Mein WLAN bricht ab",
+        category="internet_wifi",
+        postal_code="06108",
+        city="Halle",
+        package="quick_help",
+        street="Marktplatz 1",
+        time="morgen",
+        name="Gisela Gruber",
+        phone="",
+    )
+
+    booking = await book_on_whatsapp(chat, customer)
+
+    assert "TF-7" in booking.confirmation
+    await expect(chat.pane.get_by_role("img", name="Photo you sent")).to_be_visible()
     assert bot.kinds == ["text", "text", "image", "text", "button_reply", "button_reply"]
