@@ -22,9 +22,10 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator import whatsapp_graph
+from simulator import whatsapp_graph, whatsapp_templates
 from simulator.graph_errors import graph_error
 from simulator.serve import serve
+from simulator.settings import SimulatorSettings
 
 JSON = dict[str, Any]
 
@@ -423,7 +424,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8091)
     args = parser.parse_args(argv)
-    serve(create_app(FakeGraph()), args.host, args.port, "fake graph listening on {url}")
+    graph = FakeGraph()
+    # The WhatsApp numbers it plays (tokens, secrets, webhooks) come from the environment.
+    settings = SimulatorSettings.from_env()
+    graph.whatsapp.configure(
+        settings.whatsapp_numbers(), whatsapp_templates.load(settings.whatsapp_templates_file)
+    )
+    serve(create_app(graph), args.host, args.port, "fake graph listening on {url}")
 
 
 if __name__ == "__main__":
