@@ -56,9 +56,13 @@ def _titles(raw: Any) -> tuple[str, ...]:
     return tuple(titles)
 
 
+# A language written as Meta's code ("de", "en_US"), as opposed to a body text.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
 def _translation(raw: Any) -> Translation:
     if isinstance(raw, str):
-        return Translation(raw)
+        return Translation("" if LANGUAGE_CODE.fullmatch(raw) else raw)
     if isinstance(raw, dict):
         body = raw.get("body") or raw.get("text") or ""
         if isinstance(body, dict):  # {text: …}
@@ -73,7 +77,15 @@ def _languages(raw: dict[str, Any]) -> dict[str, Translation]:
         return {single: _translation(raw)}
     languages = raw.get("languages") or raw.get("translations") or {}
     if isinstance(languages, dict):
-        return {str(code): _translation(value) for code, value in languages.items()}
+        out: dict[str, Translation] = {}
+        for key, value in languages.items():
+            # Our language as the key; Meta's code may be the value or its `code`.
+            code = value.get("code") if isinstance(value, dict) else value
+            translation = _translation(value)
+            out[str(key)] = translation
+            if isinstance(code, str) and LANGUAGE_CODE.fullmatch(code):
+                out[code] = translation
+        return out
     if isinstance(languages, list):
         out = {}
         for entry in languages:
@@ -92,19 +104,23 @@ def parse(data: Any) -> dict[str, Template]:
         data = data["templates"]
     entries: list[tuple[str, Any]] = []
     if isinstance(data, dict):
-        entries = [(str(name), value) for name, value in data.items()]
+        entries = [(str(key), value) for key, value in data.items()]
     elif isinstance(data, list):
         entries = [
-            (str(item["name"]), item)
+            (str(item.get("key") or item["name"]), item)
             for item in data
-            if isinstance(item, dict) and isinstance(item.get("name"), str)
+            if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str)
         ]
     templates: dict[str, Template] = {}
-    for name, value in entries:
+    for key, value in entries:
         languages = _languages(value) if isinstance(value, dict) else {}
-        known = templates.get(name)
-        merged = {**known.languages, **languages} if known else languages
-        templates[name] = Template(name, merged)
+        # Our key, and the name at Meta when the entry gives another: senders use either.
+        meta_name = value.get("name") if isinstance(value, dict) else None
+        names = {key} | ({meta_name} if isinstance(meta_name, str) and meta_name else set())
+        for name in names:
+            known = templates.get(name)
+            merged = {**known.languages, **languages} if known else languages
+            templates[name] = Template(name, merged)
     return templates
 
 

@@ -142,3 +142,20 @@ def test_one_entry_per_language_is_merged_and_an_unknown_form_accepts_any_name(
     odd.write_text("- just a string\n", encoding="utf-8")
     assert load(str(odd)) is None
     assert load(str(tmp_path / "missing.yml")) is None
+
+
+def test_our_key_and_metas_name_and_codes_are_all_known() -> None:
+    templates = parse(
+        {
+            "friend_offer": {
+                "name": "techfriends_job_offer",
+                "languages": {"de": "de", "en": {"code": "en_US", "body": "New job {{ref}}"}},
+            }
+        }
+    )
+
+    assert set(templates) == {"friend_offer", "techfriends_job_offer"}
+    languages = templates["techfriends_job_offer"].languages
+    assert set(languages) == {"de", "en", "en_US"}
+    assert languages["de"].body == ""  # a code, not a text
+    assert templates["friend_offer"].render("en_US", {"ref": "TF-1"}) == "New job TF-1"
