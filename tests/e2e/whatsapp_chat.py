@@ -153,8 +153,10 @@ class WhatsAppChat:
 
     async def send_tap(self, title: str, payload: str, until: Predicate) -> list[Call]:
         choice = self.kinds.get(payload) or Choice("button_reply", payload, title)
-        self.transcript.append(f"{self.number} taps: {choice.title} ({payload}, {choice.kind})")
-        reply = {"kind": choice.kind, "id": payload, "title": choice.title}
+        # A template's button texts are not in its body (Meta has them): the caller's title.
+        shown = title if choice.kind == "button" else choice.title
+        self.transcript.append(f"{self.number} taps: {shown} ({payload}, {choice.kind})")
+        reply = {"kind": choice.kind, "id": payload, "title": shown}
         await self.deliver(reply=reply)
         return await self.wait_until(until)
 
