@@ -1,4 +1,5 @@
-"""The Messenger simulator: one page with a customer's and a Friend's phone, plus the fake Graph.
+"""The Messenger and WhatsApp simulator: one page with a customer's and a Friend's phone in
+each mode, plus the fake Graph.
 
 Messages typed in the browser become signed webhooks to Rasa or the backend; whatever those
 send back through the Graph API (mounted here under /graph) shows up in the right phone.
@@ -14,7 +15,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from simulator import fake_graph, mailbox, webhook_bodies
+from simulator import (
+    fake_graph,
+    mailbox,
+    webhook_bodies,
+    whatsapp_graph,
+    whatsapp_phone,
+    whatsapp_templates,
+)
 from simulator.send import SendRequestError, deliver, parse_send_request
 from simulator.settings import PAGES, SimulatorSettings
 from simulator.site import render_page
@@ -26,8 +34,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_PSIDS = {"customer": "cust-1001", "friends": "friend-anna"}
 # Berlin-Mitte, near Alexanderplatz: inside the demo Friends' areas.
 DEMO_LOCATION = {"lat": 52.5219, "long": 13.4132}
-# Stands for a photo Meta hosts (nothing is fetched from it): the link the Friend gets.
-DEMO_IMAGE_URL = "https://scontent.example.invalid/techfriends-demo/router-blinkt-rot.jpg"
+# Stands for a photo Meta hosts: the simulator serves it, so the bot can fetch and keep it.
+DEMO_IMAGE_PATH = "/media/demo/router.jpg"
 
 SETTINGS_KEY = web.AppKey("settings", SimulatorSettings)
 GRAPH_KEY = web.AppKey("graph", fake_graph.FakeGraph)
@@ -69,7 +77,8 @@ async def config(request: web.Request) -> web.Response:
     body = {
         "pages": pages,
         "demo_location": DEMO_LOCATION,
-        "demo_image_url": DEMO_IMAGE_URL,
+        "demo_image_url": f"{request.url.origin()}{DEMO_IMAGE_PATH}",
+        "whatsapp": whatsapp_phone.config(settings),
         "warnings": settings.warnings(),
     }
     return web.json_response(body)
@@ -77,7 +86,7 @@ async def config(request: web.Request) -> web.Response:
 
 async def send(request: web.Request) -> web.Response:
     try:
-        sim = parse_send_request(await request.json())
+        sim = parse_send_request(await request.json(), str(request.url.origin()))
     except (ValueError, SendRequestError) as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
     page = request.app[SETTINGS_KEY].page(sim.page)
@@ -164,6 +173,26 @@ async def friends(request: web.Request) -> web.Response:
     return web.json_response({"friends": _friend_entries(data)})
 
 
+async def whatsapp_send(request: web.Request) -> web.Response:
+    app = request.app
+    return await whatsapp_phone.send(
+        request, app[SETTINGS_KEY], app[GRAPH_KEY], app[INBOUND_KEY], app[SESSION_KEY]
+    )
+
+
+async def whatsapp_messages(request: web.Request) -> web.Response:
+    app = request.app
+    return whatsapp_phone.messages(request, app[SETTINGS_KEY], app[GRAPH_KEY], app[INBOUND_KEY])
+
+
+async def whatsapp_media(request: web.Request) -> web.Response:
+    return whatsapp_phone.media(request, request.app[GRAPH_KEY])
+
+
+async def demo_media(request: web.Request) -> web.FileResponse:
+    return whatsapp_phone.demo_file(request)
+
+
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=app[SETTINGS_KEY].webhook_timeout)
     async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -178,6 +207,10 @@ def create_app(
 ) -> web.Application:
     """The simulator with its fake Graph under /graph; pass `graph` to inspect it in tests."""
     graph = graph if graph is not None else fake_graph.FakeGraph()
+    # The fake plays Meta for our two WhatsApp numbers: their tokens, secrets and webhooks.
+    graph.whatsapp.configure(
+        settings.whatsapp_numbers(), whatsapp_templates.load(settings.whatsapp_templates_file)
+    )
     app = web.Application()
     app[SETTINGS_KEY] = settings
     app[GRAPH_KEY] = graph
@@ -191,6 +224,13 @@ def create_app(
     app.router.add_post("/api/sim/send", send)
     app.router.add_get("/api/sim/messages", messages)
     app.router.add_get("/api/sim/friends", friends)
+    app.router.add_post("/api/sim/whatsapp/send", whatsapp_send)
+    app.router.add_get("/api/sim/whatsapp/messages", whatsapp_messages)
+    app.router.add_get("/api/sim/whatsapp/media/{media_id}", whatsapp_media)
+    app.router.add_get("/media/demo/{name}", demo_media)
+    # The window control also at the simulator's root (the same as /graph/_control/…).
+    app[whatsapp_graph.WHATSAPP_KEY] = graph.whatsapp
+    app.router.add_post("/control/whatsapp/last-inbound", whatsapp_graph.set_last_inbound)
     app.router.add_static("/static", STATIC_DIR)
     # Customers' e-mail in the demo: received over SMTP, listed at /mail.
     app[mailbox.MAILBOX_KEY] = mailbox.Mailbox()

@@ -1,5 +1,8 @@
 """A fake Meta Graph API: records what our components send and answers like Meta would.
 
+Messenger's Send API here; WhatsApp's Cloud API (messages, media, the 24-hour window,
+templates, status webhooks) in simulator/whatsapp_graph.py, mounted on the same app.
+
 Run standalone with `python -m simulator.fake_graph --host 127.0.0.1 --port 8091`; the
 simulator mounts the same app under /graph. `/_control/...` lets tests inspect recorded
 calls and inject faults; Meta has no such routes.
@@ -19,7 +22,10 @@ from typing import Any
 
 from aiohttp import web
 
+from simulator import whatsapp_graph, whatsapp_templates
+from simulator.graph_errors import graph_error
 from simulator.serve import serve
+from simulator.settings import SimulatorSettings
 
 JSON = dict[str, Any]
 
@@ -45,9 +51,14 @@ class RecordedCall:
     body: JSON
     status: int
     fault: bool
+    # What the fake answered (WhatsApp sends: the message id or the error), for tests.
+    answer: JSON = field(default_factory=dict)
 
     @property
     def recipient(self) -> str:
+        if self.body.get("messaging_product") == "whatsapp":
+            to = self.body.get("to")
+            return to.removeprefix("+") if isinstance(to, str) else ""
         recipient = self.body.get("recipient")
         if isinstance(recipient, dict):
             return str(recipient.get("id") or "")
@@ -64,6 +75,7 @@ class RecordedCall:
             "body": self.body,
             "status": self.status,
             "fault": self.fault,
+            "answer": self.answer,
         }
 
 
@@ -104,7 +116,11 @@ class FaultPlan:
     served: int = 0
 
     def matches(self, body: JSON) -> bool:
-        return self.applies_to == "all" or "message" in body
+        whatsapp = body.get("messaging_product") == "whatsapp"
+        if self.applies_to == "whatsapp":
+            return whatsapp
+        # Every WhatsApp send is a message; Messenger's typing indicators are not.
+        return self.applies_to == "all" or "message" in body or whatsapp
 
     def answers(self) -> list[FaultAnswer]:
         return [FaultAnswer(self.status, self.error, self.delay), *self.also]
@@ -174,8 +190,8 @@ def parse_fault_plan(data: Any) -> FaultPlan:
     if not isinstance(also, list):
         raise FaultError("also must be a list of fault answers")
     applies_to = data.get("applies_to", "all")
-    if applies_to not in ("all", "messages"):
-        raise FaultError("applies_to must be 'all' or 'messages'")
+    if applies_to not in ("all", "messages", "whatsapp"):
+        raise FaultError("applies_to must be 'all', 'messages' or 'whatsapp'")
     return FaultPlan(
         remaining=count,
         status=first.status,
@@ -197,12 +213,29 @@ class FakeGraph:
         self.last_seq = 0
         self.profiles: dict[str, JSON] = {}
         self.faults: FaultPlan | None = None
+        # The WhatsApp Cloud API's numbers, windows, media and statuses.
+        self.whatsapp = whatsapp_graph.WhatsAppGraph(self)
 
     def record(
-        self, method: str, path: str, token: str, body: JSON, status: int = 200, fault: bool = False
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: JSON,
+        status: int = 200,
+        fault: bool = False,
+        answer: JSON | None = None,
     ) -> RecordedCall:
         call = RecordedCall(
-            next(self.seq), datetime.now(UTC), method, path, token, body, status, fault
+            next(self.seq),
+            datetime.now(UTC),
+            method,
+            path,
+            token,
+            body,
+            status,
+            fault,
+            answer or {},
         )
         self.last_seq = call.seq
         self._calls.append(call)
@@ -247,12 +280,6 @@ class FakeGraph:
 
 
 GRAPH_KEY = web.AppKey("fake_graph", FakeGraph)
-
-
-def graph_error(status: int, code: int, message: str, extra: JSON | None = None) -> web.Response:
-    error = {"message": message, "type": "OAuthException", "code": code, **(extra or {})}
-    error["fbtrace_id"] = f"Fake{uuid.uuid4().hex[:16]}"
-    return web.json_response({"error": error}, status=status)
 
 
 def _missing_token() -> web.Response:
@@ -387,7 +414,8 @@ def create_app(graph: FakeGraph) -> web.Application:
     app.router.add_put("/_control/profiles/{psid}", put_profile)
     app.router.add_post(f"/{VERSION}/me/messages", send_message)
     app.router.add_post(f"/{VERSION}/me/messenger_profile", messenger_profile)
-    app.router.add_get(f"/{VERSION}/{{psid}}", user_profile)
+    # WhatsApp's routes; its GET /{version}/{node} answers a media id, else a profile.
+    whatsapp_graph.add_routes(app, graph.whatsapp, VERSION, user_profile)
     return app
 
 
@@ -396,7 +424,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8091)
     args = parser.parse_args(argv)
-    serve(create_app(FakeGraph()), args.host, args.port, "fake graph listening on {url}")
+    graph = FakeGraph()
+    # The WhatsApp numbers it plays (tokens, secrets, webhooks) come from the environment.
+    settings = SimulatorSettings.from_env()
+    graph.whatsapp.configure(
+        settings.whatsapp_numbers(), whatsapp_templates.load(settings.whatsapp_templates_file)
+    )
+    serve(create_app(graph), args.host, args.port, "fake graph listening on {url}")
 
 
 if __name__ == "__main__":

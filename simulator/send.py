@@ -10,7 +10,7 @@ import aiohttp
 
 from messenger_platform.events import MAX_ID
 from simulator import webhook_bodies as wb
-from simulator.settings import PAGES, PageConfig
+from simulator.settings import PAGES, PageConfig, WhatsAppNumber
 
 JSON = dict[str, Any]
 MAX_IMAGE_URL = 2000
@@ -68,7 +68,8 @@ def _coordinate(location: JSON, key: str, limit: float) -> float:
     return float(value)
 
 
-def parse_send_request(data: Any) -> SendRequest:
+def parse_send_request(data: Any, own_origin: str = "") -> SendRequest:
+    """`own_origin`: the simulator's own http://host:port, whose demo photo may be sent too."""
     if not isinstance(data, dict):
         raise SendRequestError("expected a JSON object")
     page, sender = data.get("page"), data.get("sender")
@@ -103,8 +104,10 @@ def parse_send_request(data: Any) -> SendRequest:
         lat, long = _coordinate(location, "lat", 90), _coordinate(location, "long", 180)
         return SendRequest(page, sender, "location", lat=lat, long=long)
     if image_url:
-        # Meta hands out https links to the photos it hosts; nothing else can arrive.
-        if not image_url.startswith("https://") or len(image_url) > MAX_IMAGE_URL:
+        # Meta hands out https links to the photos it hosts; the simulator hosts its demo
+        # photo itself, over plain http on this machine.
+        own = bool(own_origin) and image_url.startswith(own_origin.rstrip("/") + "/")
+        if not (image_url.startswith("https://") or own) or len(image_url) > MAX_IMAGE_URL:
             raise SendRequestError(f"image_url must be an https URL of at most {MAX_IMAGE_URL}")
         return SendRequest(page, sender, "image", image_url=image_url)
     if quick_reply:
@@ -124,8 +127,11 @@ class Delivery:
     response_text: str
 
 
-async def deliver(session: aiohttp.ClientSession, page: PageConfig, body: JSON) -> Delivery:
-    """POST the signed body to the page's webhook; aiohttp.ClientError if unreachable.
+async def deliver(
+    session: aiohttp.ClientSession, page: PageConfig | WhatsAppNumber, body: JSON
+) -> Delivery:
+    """POST the signed body to the page's (or number's) webhook; aiohttp.ClientError if
+    unreachable.
 
     The timeout is the session's, so one setting covers every delivery.
     """

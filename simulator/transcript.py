@@ -32,9 +32,12 @@ class Inbound:
     payload: str = ""
     # Filled in once the webhook answered; the message is logged before, to sort before replies.
     delivery_error: str = ""
+    # A photo or voice message the person sent: {"type", "url"} for the phone to show.
+    attachment: JSON | None = None
 
     def to_item(self) -> JSON:
         item = {**_blank_item(self.seq, self.at, "in"), "text": self.text}
+        item["attachment"] = self.attachment
         notes = [self._note(), self.delivery_error]
         return {
             **item,
@@ -47,6 +50,8 @@ class Inbound:
             return f"postback {self.payload}"
         if self.kind == "quick_reply":
             return f"quick reply {self.payload}"
+        if self.kind in ("button_reply", "list_reply", "button"):
+            return f"{self.kind.replace('_', ' ')} {self.payload}"
         return ""
 
 

@@ -22,6 +22,29 @@ BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
 PY = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "techfriends.tar.gz"
 
+# The two WhatsApp Business numbers (issue 16): the customers' goes to the Rasa server, the
+# Friends' to the backend; the simulator plays Meta for both. Every process gets the same
+# environment, so these reach Rasa, the backend and the simulator alike; each number is
+# optional and counts as configured once any of its settings is given.
+WHATSAPP_SETTINGS = {
+    number: tuple(
+        f"{number.upper()}_WHATSAPP_{name}"
+        for name in ("PHONE_NUMBER_ID", "ACCESS_TOKEN", "APP_SECRET", "VERIFY_TOKEN")
+    )
+    for number in ("customer", "friends")
+}
+
+
+def missing_whatsapp_settings(env: dict[str, str]) -> list[str]:
+    """The settings a half-configured WhatsApp number still lacks; none for a number that is
+    not configured at all (WhatsApp stays off for it)."""
+    missing: list[str] = []
+    for names in WHATSAPP_SETTINGS.values():
+        given = [name for name in names if env.get(name)]
+        if given:
+            missing += [name for name in names if not env.get(name)]
+    return missing
+
 
 def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") -> str:
     """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL.
@@ -266,6 +289,10 @@ class Stack:
         env["BACKEND_PORT"] = str(backend_port)
         action_url = env.get("ACTION_ENDPOINT_URL") or f"http://{host}:{actions_port}/webhook"
         tracker = env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db"
+        store = env.get("WHATSAPP_STORE_PATH")
+        if store and not Path(store).is_absolute():
+            # The bot and the backend (which reads the customers' window) open the same file.
+            env["WHATSAPP_STORE_PATH"] = str(ROOT / store)
         self.env = env  # what the processes really get, defaults filled in
         endpoints = self.log_dir / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)

@@ -288,7 +288,7 @@ async function loadFriends() {
   }
 }
 
-const panes = [...document.querySelectorAll(".phone")].map((root) => new Pane(root));
+const panes = [...document.querySelectorAll(".phone[data-page]")].map((root) => new Pane(root));
 loadConfig();
 loadFriends();
 document.querySelector('[data-page="friends"] .psid').addEventListener("focus", loadFriends);

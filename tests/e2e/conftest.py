@@ -1,5 +1,5 @@
 """The whole system as processes: trained Rasa model, action server, backend, and the
-Messenger simulator, whose fake Graph API (under /graph) stands in for Meta.
+Messenger and WhatsApp simulator, whose fake Graph API (under /graph) stands in for Meta.
 
 Started once per test session (Rasa takes about half a minute to load); each test uses its
 own customer and Friend ids, so tests do not see each other's conversations. The simulator
@@ -38,6 +38,16 @@ SECRETS = {
     "BACKEND_API_TOKEN": "e2e-api-token",
     "BACKEND_ADMIN_TOKEN": "e2e-admin-token",
     "RASA_TOKEN": "e2e-rasa-token",
+    # WhatsApp: the customers' number (Rasa) and the Friends' number (backend); the simulator's
+    # fake Graph checks the tokens per number and signs its webhooks with the secrets.
+    "CUSTOMER_WHATSAPP_PHONE_NUMBER_ID": "109000000000101",
+    "CUSTOMER_WHATSAPP_ACCESS_TOKEN": "e2e-customer-whatsapp-token",
+    "CUSTOMER_WHATSAPP_APP_SECRET": "e2e-customer-whatsapp-secret",
+    "CUSTOMER_WHATSAPP_VERIFY_TOKEN": "e2e-customer-whatsapp-verify",
+    "FRIENDS_WHATSAPP_PHONE_NUMBER_ID": "109000000000202",
+    "FRIENDS_WHATSAPP_ACCESS_TOKEN": "e2e-friends-whatsapp-token",
+    "FRIENDS_WHATSAPP_APP_SECRET": "e2e-friends-whatsapp-secret",
+    "FRIENDS_WHATSAPP_VERIFY_TOKEN": "e2e-friends-whatsapp-verify",
 }
 
 
@@ -100,6 +110,7 @@ def system(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'backend.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
         "MESSENGER_STORE_PATH": str(work / "messenger-customers.db"),
+        "WHATSAPP_STORE_PATH": str(work / "whatsapp-customers.db"),
         # The website chat: the sample site (the simulator's /site) is the allowed page.
         "WEBCHAT_SECRET": "e2e-webchat-secret",
         "WEBCHAT_ALLOWED_ORIGINS": simulator_url,

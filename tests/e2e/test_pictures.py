@@ -1,9 +1,18 @@
-"""A photo the customer sends during the booking goes with the job to the Friend who claims it."""
+"""A photo the customer sends during the booking goes with the job to the Friend who claims it.
+
+The photo is the simulator's demo JPEG, served by the simulator as Meta hosts a Messenger
+photo; the bot downloads it, stores it through the backend's media API (issue 16), and the job
+carries the backend's own /media/<id> URL, never Meta's expiring link. (Needs the bot's
+Messenger images through the media API, H1, and the media API, H3.)
+"""
 
 from __future__ import annotations
 
+import aiohttp
+
 from simulator.graph_client import wait_for_calls
 from simulator.webhook_bodies import text_event
+from simulator.whatsapp_phone import MEDIA_DIR
 from tests.e2e.conftest import SECRETS, System
 from tests.e2e.conversation import (
     FRIENDS_TOKEN,
@@ -17,12 +26,11 @@ from tests.e2e.conversation import (
     text,
 )
 
-PHOTO = "https://scontent.xx.fbcdn.net/v/t1.15752-9/router-blinkt-rot.jpg?_nc_cat=1&oh=abc"
-
 
 async def test_a_photo_sent_during_the_booking_reaches_the_friend_who_claims(
     system: System,
 ) -> None:
+    photo = f"{system.simulator_url}/media/demo/router.jpg"
     # In Hamburg, away from the other tests' Friends, so no other test sees this offer.
     friend_psid = "e2e-pictures-friend"
     friend = {
@@ -49,7 +57,7 @@ async def test_a_photo_sent_during_the_booking_reaches_the_friend_who_claims(
         time="morgen Nachmittag",
         name="Bernd Vogel",
         phone="040 5551234",
-        image_url=PHOTO,
+        image_url=photo,
     )
     booking = await book(system, customer)
 
@@ -62,7 +70,14 @@ async def test_a_photo_sent_during_the_booking_reaches_the_friend_who_claims(
     )
     assert len(jobs) == 1
     job = jobs[0]
-    assert job["image_urls"] == [PHOTO]
+    # Stored by the backend: its own URL, serving the very bytes the customer sent.
+    [stored] = job["image_urls"]
+    assert stored.startswith(f"{system.backend_url}/media/"), stored
+    assert photo not in job["image_urls"]
+    async with aiohttp.ClientSession() as http, http.get(stored) as response:
+        assert response.status == 200
+        assert response.content_type == "image/jpeg"
+        assert await response.read() == (MEDIA_DIR / "router.jpg").read_bytes()
     reference = job["reference"]
     offer = await wait_for_calls(
         system.graph_url,
@@ -72,11 +87,11 @@ async def test_a_photo_sent_during_the_booking_reaches_the_friend_who_claims(
         recipient=friend_psid,
     )
     # Only the Friend who takes the job sees the customer's photo.
-    assert PHOTO not in text(offer[0])
+    assert stored not in text(offer[0])
     await friends_tap(system, friend_psid, f"CLAIM:{reference}")
     photos = await wait_for_calls(
         system.graph_url,
-        lambda c: PHOTO in text(c),
+        lambda c: stored in text(c),
         TURN_SECONDS,
         page_token=FRIENDS_TOKEN,
         recipient=friend_psid,

@@ -137,7 +137,12 @@ async def test_a_photo_is_posted_as_an_image_attachment(
 ) -> None:
     config = await (await sim.get("/api/sim/config")).json()
     url = config["demo_image_url"]
-    assert url.startswith("https://")
+    # Served by the simulator itself, so the bot can fetch and keep it: a real JPEG.
+    assert url == str(sim.make_url("/media/demo/router.jpg"))
+    photo = await sim.get("/media/demo/router.jpg")
+    assert photo.status == 200
+    assert photo.content_type == "image/jpeg"
+    assert (await photo.read()).startswith(b"\xff\xd8\xff")
 
     resp = await sim.post(
         "/api/sim/send", json={"page": "customer", "sender": "cust-1", "image_url": url}
