@@ -29,11 +29,11 @@ RANK = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 
 
 def _error(status: Status) -> tuple[int | None, str]:
+    """Meta's first error: its code and its words."""
     first = status.errors[0] if status.errors else None
     if first is None:
         return None, "failed without an error"
-    words = f"{first.title}: {first.details}" if first.details else first.title
-    return first.code, f"{first.code}: {words}"
+    return first.code, f"{first.title}: {first.details}" if first.details else first.title
 
 
 async def record_statuses(
@@ -57,9 +57,9 @@ async def record_statuses(
         row.wa_status, row.wa_status_at = status.status, last_inbound_at(status.timestamp)
         if status.status != "failed":
             continue
-        code, error = _error(status)
-        row.wa_error = error
-        outcome, alert = whatsapp_outcome(row, None, {"error": {"code": code, "message": error}})
+        code, words = _error(status)
+        row.wa_error = f"{code}: {words}"
+        outcome, alert = whatsapp_outcome(row, None, {"error": {"code": code, "message": words}})
         row.attempts += 1
         row.error = outcome.error
         if outcome.result == "retry":
@@ -68,10 +68,10 @@ async def record_statuses(
             row.sent_at, row.failed_at = None, None
             row.next_attempt_at = now + outcome.retry_in
             resend = True
-            log.warning("outbox %s to %s: %s; sending again", row.id, row.recipient, error)
+            log.warning("outbox %s to %s: %s; sending again", row.id, row.recipient, words)
         else:
             row.failed_at = now
-            log.error("outbox %s to %s failed after sending: %s", row.id, row.recipient, error)
+            log.error("outbox %s to %s failed after sending: %s", row.id, row.recipient, words)
             if alert:
                 await support_alert(session, row, alert, outcome.error, now)
     return resend

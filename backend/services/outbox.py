@@ -327,7 +327,7 @@ def whatsapp_outcome(
             # Sent again (after a `failed` status): the new message's statuses start afresh.
             message.wa_message_id, message.wa_status, message.wa_status_at = wamid, None, None
         return send_policy.Outcome("sent"), ""
-    error = f"{status if status is not None else 'status'} {code}/{subcode}: {words}"
+    error = f"{status if status is not None else 'failed status'} {code}/{subcode}: {words}"
     if action is wa_errors.Action.USE_TEMPLATE and message.fallback:
         message.body, message.fallback = message.fallback, None
         return send_policy.Outcome("retry", error, timedelta(0)), ""
