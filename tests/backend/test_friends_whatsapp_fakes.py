@@ -87,6 +87,7 @@ class FakeWhatsApp:
         self.faults: list[Fault] = []
         self.seq = itertools.count(1)
         self.url = ""
+        self.media: dict[str, tuple[bytes, str]] = {}  # media id → (bytes, MIME type)
 
     def fail(
         self,
@@ -145,7 +146,29 @@ async def fake_whatsapp() -> AsyncIterator[FakeWhatsApp]:
         body = await request.json()
         return web.json_response({"recipient_id": body["recipient"]["id"], "message_id": "m_1"})
 
+    async def media_url(request: web.Request) -> web.Response:
+        found = fake.media.get(request.match_info["media_id"])
+        if found is None or request.headers.get("Authorization") != f"Bearer {WA_TOKEN}":
+            return web.json_response({"error": {"code": 100, "message": "no media"}}, status=404)
+        data, mime = found
+        return web.json_response(
+            {
+                "url": f"{fake.url}/download/{request.match_info['media_id']}",
+                "mime_type": mime,
+                "file_size": len(data),
+                "id": request.match_info["media_id"],
+            }
+        )
+
+    async def download(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {WA_TOKEN}":
+            return web.Response(status=401)
+        data, mime = fake.media[request.match_info["media_id"]]
+        return web.Response(body=data, content_type=mime)
+
     app = web.Application()
+    app.router.add_get("/v21.0/{media_id}", media_url)
+    app.router.add_get("/download/{media_id}", download)
     app.router.add_post("/v21.0/me/messages", messenger)
     app.router.add_post("/v21.0/{phone}/messages", messages)
     server = TestServer(app)

@@ -373,3 +373,22 @@ async def test_whatsapp_friends_are_offered_jobs_without_checking_in(
     async with make_sessionmaker(engine)() as session:
         assert await session.scalar(select(Friend.messenger_id)) == ANNA_ID
     await engine.dispose()
+
+
+async def test_the_graph_client_fetches_media_within_the_size_limit(
+    fake_whatsapp: FakeWhatsApp,
+) -> None:
+    photo = b"\xff\xd8\xff\xe0" + b"x" * 1000
+    fake_whatsapp.media["m1"] = (photo, "image/jpeg")
+    async with aiohttp.ClientSession() as http:
+        client = WhatsAppClient(http, fake_whatsapp.url, "v21.0", PHONE_ID, WA_TOKEN)
+        assert await client.media("m1") == (photo, "image/jpeg")
+        assert await client.media("m1", max_bytes=100) is None  # too big: not downloaded
+        assert await client.media("unknown") is None
+        wrong = WhatsAppClient(http, fake_whatsapp.url, "v21.0", PHONE_ID, "wrong-token")
+        assert await wrong.media("m1") is None
+        status, answer = await wrong.post({"to": ANNA, "type": "text"})
+        assert status == 401 and answer["error"]["code"] == 190
+        gone = WhatsAppClient(http, "http://127.0.0.1:9", "v21.0", PHONE_ID, WA_TOKEN)
+        status, answer = await gone.post({"to": ANNA, "type": "text"})
+        assert status == 0 and "no answer" in answer["error"]["message"]
