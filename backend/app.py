@@ -17,6 +17,7 @@ from backend.adapters.messenger import MessengerClient
 from backend.adapters.messenger_window import MessengerWindow
 from backend.adapters.rasa import RasaClient
 from backend.adapters.smtp import SmtpServer
+from backend.adapters.whatsapp import WhatsAppClient
 from backend.config import Settings
 from backend.console.app import setup_console
 from backend.friends_chat.router import FriendChat
@@ -125,6 +126,20 @@ async def sweep_deadlines(rt: Runtime) -> None:
 
 async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     rt = app[RUNTIME]
+    settings = rt.settings
+    # The outbox's own HTTP session for the Friends' WhatsApp number, closed after it stops.
+    wa_http = aiohttp.ClientSession() if settings.friends_whatsapp_sends else None
+    whatsapp = (
+        WhatsAppClient(
+            wa_http,
+            settings.graph_url,
+            settings.graph_version,
+            settings.friends_whatsapp_phone_number_id,
+            settings.friends_whatsapp_access_token,
+        )
+        if wa_http is not None
+        else None
+    )
     rt.spawn(_inbox_worker(rt), name="friends inbox")
     if rt.settings.role == "worker":
         rt.spawn(_watch_for_web_writes(rt), name="watch for web writes")
@@ -132,7 +147,8 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
         outbox.run(
             rt.sessions,
             FRIENDS_PAGE,
-            rt.messenger.post,
+            # Each row's body says its channel: Messenger's Send API or the WhatsApp number.
+            outbox.transport(rt.messenger.post, whatsapp.post if whatsapp else None),
             rt.outbox_wakeup,
             rt.stopping,
             clock=rt.settings.clock,
@@ -165,6 +181,8 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     for task in unfinished:
         task.cancel()
     await asyncio.gather(*unfinished, return_exceptions=True)
+    if wa_http is not None:
+        await wa_http.close()
 
 
 async def mail_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -100,6 +100,12 @@ class Settings:
     # empty; MAIL_FROM is the sender (and the Message-IDs' domain).
     smtp_url: str = ""
     mail_from: str = "techfriends <no-reply@techfriends.invalid>"
+    # The Friends' WhatsApp number (backend/web/whatsapp_webhooks.py, adapters/whatsapp.py):
+    # all empty, and the backend runs as before, its WhatsApp webhook answering 503.
+    friends_whatsapp_phone_number_id: str = ""
+    friends_whatsapp_access_token: str = ""
+    friends_whatsapp_app_secret: str = ""
+    friends_whatsapp_verify_token: str = ""
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -110,6 +116,11 @@ class Settings:
     @property
     def max_radius_km(self) -> float:
         return self.waves.max_radius_km
+
+    @property
+    def friends_whatsapp_sends(self) -> bool:
+        """Messages to WhatsApp Friends can go out: the number and its token are set."""
+        return bool(self.friends_whatsapp_phone_number_id and self.friends_whatsapp_access_token)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -164,4 +175,8 @@ class Settings:
             worker_poll_seconds=float(e.get("WORKER_POLL_SECONDS") or 0.1),
             smtp_url=e.get("SMTP_URL", ""),
             mail_from=e.get("MAIL_FROM") or "techfriends <no-reply@techfriends.invalid>",
+            friends_whatsapp_phone_number_id=e.get("FRIENDS_WHATSAPP_PHONE_NUMBER_ID", ""),
+            friends_whatsapp_access_token=e.get("FRIENDS_WHATSAPP_ACCESS_TOKEN", ""),
+            friends_whatsapp_app_secret=e.get("FRIENDS_WHATSAPP_APP_SECRET", ""),
+            friends_whatsapp_verify_token=e.get("FRIENDS_WHATSAPP_VERIFY_TOKEN", ""),
         )

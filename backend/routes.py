@@ -17,7 +17,7 @@ from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
 from backend.status_page import pages as status_page
-from backend.web import api, media, webhooks
+from backend.web import api, media, webhooks, whatsapp_webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -65,6 +65,9 @@ JSON_API = (
 WEBHOOKS = (
     get("/webhooks/friends", webhooks.verify, ANYONE),
     post("/webhooks/friends", webhooks.receive, ANYONE),
+    # The Friends' WhatsApp number (503 while FRIENDS_WHATSAPP_* are not set).
+    get("/webhooks/friends/whatsapp", whatsapp_webhooks.verify, ANYONE),
+    post("/webhooks/friends/whatsapp", whatsapp_webhooks.receive, ANYONE),
 )
 
 # The website chat widget: any page adds it with one <script> tag (backend/webchat/static/).

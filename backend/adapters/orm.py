@@ -311,6 +311,14 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")
+    # WhatsApp rows (recipient "wa-…", body with messaging_product "whatsapp"): the approved
+    # template sent instead when Meta answers 131047 (outside the window), the wamid Meta
+    # gave, and the last delivery status its webhook reported (sent, delivered, read, failed).
+    fallback: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    wa_message_id: Mapped[str | None] = mapped_column(String(128), index=True, default=None)
+    wa_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    wa_status_at: Mapped[datetime | None]
+    wa_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class InboxEvent(Base):

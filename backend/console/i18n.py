@@ -148,6 +148,14 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "An e-mail to the customer could not be delivered ({intent}: {error}); please check "
         "the address.",
     ),
+    "alert_friend_not_reachable": (
+        "WhatsApp stellt dem Friend {friend} nichts zu ({error}); bitte anrufen.",
+        "WhatsApp does not deliver to the Friend {friend} ({error}); please phone them.",
+    ),
+    "alert_whatsapp_template_broken": (
+        "Die WhatsApp-Vorlage {template} wird abgelehnt ({error}); bitte bei Meta prüfen.",
+        "The WhatsApp template {template} is refused ({error}); please check it at Meta.",
+    ),
     "alert_customer_unreachable": (
         "Der Friend hat den Kunden {attempts}-mal nicht erreicht; bitte den Kunden kontaktieren.",
         "The Friend could not reach the customer ({attempts} attempts); please contact them.",

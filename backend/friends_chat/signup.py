@@ -35,6 +35,7 @@ from backend.friends_chat.quiz import Quiz, Replies
 from backend.friends_chat.texts import text
 from backend.services import postcodes
 from messenger_platform.events import InboundEvent
+from product.channels import WHATSAPP, of_conversation
 from product.countries import COUNTRIES, DEFAULT_COUNTRY, country_name
 from product.languages import first_of
 
@@ -216,7 +217,12 @@ class FriendSignup:
         if not (a.said == "CONSENT:yes" or normalise(a.said) in _AGREE):
             return a.chips("signup_consent_again", _consent_replies(a.conv.language))
         new = await self._create_friend(a.session, a.conv, a.data)
-        return await self.quiz.start(a.session, a.conv, new, first=True)
+        replies = await self.quiz.start(a.session, a.conv, new, first=True)
+        if of_conversation(a.conv.psid) == WHATSAPP:
+            # The channel is the one the Friend signed up on; on WhatsApp offers reach them
+            # without the daily message Messenger needs (approved templates).
+            replies.insert(0, text_message(text("signup_channel_whatsapp", a.conv.language)))
+        return replies
 
     async def _create_friend(
         self, session: AsyncSession, conv: FriendConversation, data: dict[str, Any]

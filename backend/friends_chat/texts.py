@@ -1,4 +1,5 @@
-"""What the backend says to Friends on Messenger, in every language of product/languages.py."""
+"""What the backend says to Friends on Messenger and WhatsApp, in every language of
+product/languages.py."""
 
 from __future__ import annotations
 
@@ -407,6 +408,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You can write or tap:\n• “my jobs”\n• “accept” or the job reference\n• "
         "“contacted”, “done”, “hand back”\n• “customer unreachable”\n• “online”, “offline”, "
         "“pause”\n• “profile”",
+    },
+    # WhatsApp (issue 16): a list's button, and where offers come after the sign-up
+    "wa_list_button": {"de": "Auswählen", "en": "Choose"},
+    "signup_channel_whatsapp": {
+        "de": "Ihre Auftragsangebote kommen hier auf WhatsApp an – auch wenn Sie uns tagelang "
+        "nicht geschrieben haben.",
+        "en": "Offers will reach you here on WhatsApp – even when you have not written for days.",
     },
     "not_understood": {
         "de": "Das habe ich leider nicht verstanden.",

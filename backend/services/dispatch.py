@@ -63,7 +63,9 @@ from backend.services.claims import withdraw_offers
 from backend.services.customer_news import store_notice
 from backend.services.jobs import move_job, record_event
 from backend.services.outbox import FRIENDS_PAGE
+from backend.whatsapp.offer_template import job_offer
 from product.languages import first_of, or_default
+from whatsapp_platform.ids import wa_id_of
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +338,14 @@ async def _offer_wave(
     queued = unreachable = 0
     for candidate in candidates:
         friend = candidate.friend
-        reachable = await outbox.can_message(session, FRIENDS_PAGE, friend.messenger_id, now)
+        language = first_of(friend.languages)
+        package = packages.get(job.package)
+        # A Friend on WhatsApp is always reachable: outside the 24-hour window the offer goes
+        # as the approved template (no daily check-in needed); on Messenger only inside it.
+        template = _offer_template(friend, job, package, language)
+        reachable = template is not None or await outbox.can_message(
+            session, FRIENDS_PAGE, friend.messenger_id, now
+        )
         status = OfferStatus.QUEUED if reachable else OfferStatus.NOT_REACHABLE
         offer = earlier.get(friend.id)
         if offer is None:
@@ -348,12 +357,32 @@ async def _offer_wave(
             unreachable += 1
             continue
         await session.flush()
-        message = messages.offer(job, packages.get(job.package), first_of(friend.languages))
+        message = messages.offer(job, package, language)
         await outbox.enqueue(
-            session, FRIENDS_PAGE, friend.messenger_id, message, now, offer_id=offer.id
+            session,
+            FRIENDS_PAGE,
+            friend.messenger_id,
+            message,
+            now,
+            offer_id=offer.id,
+            template=template,
         )
         queued += 1
     return queued, unreachable
+
+
+def _offer_template(
+    friend: Friend, job: Job, package: Package | None, language: str
+) -> dict[str, Any] | None:
+    """The `friend_offer` template for a Friend on WhatsApp, None for one on Messenger."""
+    if wa_id_of(friend.messenger_id) is None:
+        return None
+    try:
+        return job_offer(friend.messenger_id, job, package, language)
+    except ValueError:
+        # A parameter Meta would refuse: the offer still goes inside the window.
+        log.exception("job %s: no friend_offer template for Friend %s", job.reference, friend.id)
+        return None
 
 
 async def advance_wave(

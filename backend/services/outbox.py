@@ -8,6 +8,13 @@ The rules are the customers' outbox's (bot/messenger_outbox.py): both judge an a
 messenger_platform/send_policy.py's `outcome` and pause with its `pause`. The rows are not
 shared: the bot runs in .venv-bot (Rasa pins SQLAlchemy 1.4) with its own store, while here the
 row is written in the caller's SQLAlchemy 2 transaction and its outcome updates the offer.
+
+Friends on WhatsApp (chat id "wa-<wa_id>") get the same messages: each Messenger-shaped message
+becomes WhatsApp bodies when it is queued (whatsapp_platform/from_messenger.py), one row each,
+and an answer to one is judged by whatsapp_platform/errors.py. An offer may carry its approved
+template: sent at once outside the 24-hour window, and kept as the row's fallback inside it in
+case Meta answers 131047 (the window closed meanwhile). Meta's statuses for what went out
+(sent, delivered, read, failed) arrive by webhook: `record_statuses`.
 """
 
 from __future__ import annotations
@@ -23,11 +30,25 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.orm import MessengerContact, Offer, OutboxMessage, utcnow
+from backend.adapters.orm import (
+    Friend,
+    FriendConversation,
+    MessengerContact,
+    Offer,
+    OutboxMessage,
+    SupportAlert,
+    utcnow,
+)
 from backend.domain.statuses import OfferStatus
+from backend.friends_chat.texts import text
 from backend.observability.metrics import OFFERS, OUTBOX_ATTEMPTS
 from messenger_platform import send_policy
 from messenger_platform.send_policy import OutsideWindowError, RateLimiter, within_window
+from product.languages import first_of
+from whatsapp_platform import errors as wa_errors
+from whatsapp_platform import outbound as wa_outbound
+from whatsapp_platform.from_messenger import convert
+from whatsapp_platform.ids import wa_id_of
 
 log = logging.getLogger(__name__)
 
@@ -74,20 +95,87 @@ async def enqueue(
     message: dict[str, Any],
     now: datetime,
     offer_id: int | None = None,
+    template: dict[str, Any] | None = None,
 ) -> OutboxMessage:
-    """Add a RESPONSE message to the session (the caller commits); refuses outside the window."""
-    if not await can_message(session, page, recipient, now):
-        raise OutsideWindowError(f"{recipient} has not written to the {page} page in 24 hours")
-    row = OutboxMessage(
-        page=page,
-        recipient=recipient,
-        body={"recipient": {"id": recipient}, "messaging_type": "RESPONSE", "message": message},
-        offer_id=offer_id,
-        created_at=now,
-        next_attempt_at=now,
+    """Add a RESPONSE message to the session (the caller commits); refuses outside the window,
+    unless the recipient is on WhatsApp and an approved `template` says the same."""
+    open_window = await can_message(session, page, recipient, now)
+    wa_id = wa_id_of(recipient)
+    if wa_id is None or (not open_window and template is None):
+        if not open_window:
+            raise OutsideWindowError(f"{recipient} has not written to the {page} page in 24 hours")
+        row = OutboxMessage(
+            page=page,
+            recipient=recipient,
+            body={"recipient": {"id": recipient}, "messaging_type": "RESPONSE", "message": message},
+            offer_id=offer_id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        session.add(row)
+        return row
+    if open_window:
+        bodies = _whatsapp_bodies(wa_id, message, await _list_button(session, recipient))
+        fallback = template
+    else:
+        assert template is not None
+        bodies, fallback = [template], None
+    rows = [
+        OutboxMessage(
+            page=page,
+            recipient=recipient,
+            body=body,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for body in bodies
+    ]
+    # The last body carries the question (an offer's buttons): it is the offer's message.
+    rows[-1].offer_id, rows[-1].fallback = offer_id, fallback
+    session.add_all(rows)
+    return rows[-1]
+
+
+def _whatsapp_bodies(wa_id: str, message: dict[str, Any], list_button: str) -> list[dict[str, Any]]:
+    try:
+        return convert(wa_id, message, list_button)
+    except ValueError as exc:
+        # A message the chat should never build: its words still reach the Friend.
+        words = str(message.get("text") or message.get("attachment") or "")
+        log.error("message to wa-%s has no WhatsApp form (%s); sent as text", wa_id, exc)
+        return wa_outbound.text(wa_id, words)
+
+
+async def _list_button(session: AsyncSession, recipient: str) -> str:
+    """A list's button label in the language the Friend (or the sign-up) speaks."""
+    languages = await session.scalar(
+        select(Friend.languages).where(Friend.messenger_id == recipient)
     )
-    session.add(row)
-    return row
+    if languages:
+        return text("wa_list_button", first_of(languages))
+    language = await session.scalar(
+        select(FriendConversation.language).where(FriendConversation.psid == recipient)
+    )
+    return text("wa_list_button", first_of([language] if language else None))
+
+
+def is_whatsapp(body: dict[str, Any]) -> bool:
+    return body.get("messaging_product") == "whatsapp"
+
+
+def transport(messenger: Transport, whatsapp: Transport | None) -> Transport:
+    """One Transport for both channels' rows: each body names its own (see enqueue)."""
+
+    async def send(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if not is_whatsapp(body):
+            return await messenger(body)
+        if whatsapp is None:
+            # Failed for good (a 4xx): a number to configure, not an outage to wait out.
+            message = "WhatsApp is not configured (FRIENDS_WHATSAPP_PHONE_NUMBER_ID/_TOKEN)"
+            return 400, {"error": {"message": message}}
+        return await whatsapp(body)
+
+    return send
 
 
 async def deliver_due(
@@ -178,6 +266,7 @@ async def _record(
     """Store the outcomes of answered sends in one transaction; returns how many went out."""
     results: list[str] = []
     offer_outcomes: dict[int, dict[str, Any]] = {}
+    alerts: list[tuple[OutboxMessage, str, str]] = []
     async with sessions() as session:
         # Lock order matters on PostgreSQL: claims and cancellations lock offers, then their
         # outbox rows. Outcomes are written in the same order (offers first, no autoflush in
@@ -188,7 +277,12 @@ async def _record(
                 fresh = await session.get(OutboxMessage, row.id)
                 if fresh is None:
                     continue
-                outcome = send_policy.outcome(status, data, fresh.attempts, backoff)
+                if is_whatsapp(fresh.body):
+                    outcome, alert = whatsapp_outcome(fresh, status, data, backoff)
+                    if alert:
+                        alerts.append((fresh, alert, outcome.error))
+                else:
+                    outcome = send_policy.outcome(status, data, fresh.attempts, backoff)
                 results.append(outcome.result)
                 offer_outcome = _apply(fresh, outcome, now())
                 if fresh.offer_id is not None and offer_outcome is not None:
@@ -196,6 +290,8 @@ async def _record(
             for offer_id in sorted(offer_outcomes):
                 statement = _offer_update(offer_id, offer_outcomes[offer_id])
                 await session.execute(statement.execution_options(synchronize_session=False))
+            for message, kind, error in alerts:
+                await support_alert(session, message, kind, error, now())
         await session.commit()
     # Counted once committed: outcomes lost to a crash are sent again, not counted twice.
     for result in results:
@@ -203,6 +299,85 @@ async def _record(
     for offer_outcome in offer_outcomes.values():
         OFFERS.labels(offer_outcome["status"]).inc()
     return results.count("sent")
+
+
+# What a WhatsApp error asks of support (whatsapp_platform/errors.py's Action).
+ALERTS = {
+    wa_errors.Action.ALERT_SUPPORT: "friend_not_reachable",
+    wa_errors.Action.ALERT_NEVER_RETRY: "whatsapp_template_broken",
+}
+
+
+def whatsapp_outcome(
+    message: OutboxMessage,
+    status: int | None,
+    data: dict[str, Any],
+    backoff: Callable[[int], float] = send_policy.backoff_seconds,
+) -> tuple[send_policy.Outcome, str]:
+    """One attempt of a WhatsApp row judged by Meta's codes: (the outcome, the kind of support
+    alert it calls for or ""). `status` None: a `failed` status from the webhook. 131047 with a
+    template fallback swaps the row's body for the template and sends it at once; the rate
+    limits and Meta's failures wait (errors.retry_in) up to MAX_ATTEMPTS; a broken template is
+    never retried."""
+    code, subcode, words = send_policy.graph_error(data)
+    action = wa_errors.classify(status, code, subcode)
+    if action is wa_errors.Action.SENT:
+        wamid = _wamid(data)
+        if wamid is not None and wamid != message.wa_message_id:
+            # Sent again (after a `failed` status): the new message's statuses start afresh.
+            message.wa_message_id, message.wa_status, message.wa_status_at = wamid, None, None
+        return send_policy.Outcome("sent"), ""
+    error = f"{status if status is not None else 'failed status'} {code}/{subcode}: {words}"
+    if action is wa_errors.Action.USE_TEMPLATE and message.fallback:
+        message.body, message.fallback = message.fallback, None
+        return send_policy.Outcome("retry", error, timedelta(0)), ""
+    if action.retries and message.attempts + 1 < send_policy.MAX_ATTEMPTS:
+        wait = (
+            wa_errors.retry_in(action, message.attempts)
+            if backoff is send_policy.backoff_seconds
+            else wa_errors.retry_in(action, message.attempts, lambda n, base=1.0: backoff(n))
+        )
+        assert wait is not None
+        return send_policy.Outcome("retry", error, wait), ""
+    return send_policy.Outcome("failed", error), ALERTS.get(action, "")
+
+
+def _wamid(data: dict[str, Any]) -> str | None:
+    sent = data.get("messages")
+    first = sent[0] if isinstance(sent, list) and sent else None
+    wamid = first.get("id") if isinstance(first, dict) else None
+    return wamid if isinstance(wamid, str) and len(wamid) <= 128 else None
+
+
+async def support_alert(
+    session: AsyncSession, message: OutboxMessage, kind: str, error: str, at: datetime
+) -> None:
+    """Support must act: the Friend cannot be reached on WhatsApp (phone them), or a template
+    is broken (fix it at Meta). Names the Friend and, for an offer, the job."""
+    friend = (
+        await session.execute(
+            select(Friend.id, Friend.name).where(Friend.messenger_id == message.recipient)
+        )
+    ).first()
+    offer = await session.get(Offer, message.offer_id) if message.offer_id is not None else None
+    detail: dict[str, Any] = {"recipient": message.recipient, "error": error}
+    if friend is not None:
+        detail["friend"] = friend.name
+    template = message.body.get("template") if isinstance(message.body, dict) else None
+    if isinstance(template, dict):
+        detail["template"] = template.get("name")
+    session.add(
+        SupportAlert(
+            kind=kind,
+            job_id=offer.job_id if offer is not None else None,
+            friend_id=friend.id if friend is not None else None,
+            detail=detail,
+            created_at=at,
+        )
+    )
+    log.error(
+        "outbox %s to %s: support alerted (%s): %s", message.id, message.recipient, kind, error
+    )
 
 
 def _apply(

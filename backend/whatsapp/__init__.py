@@ -1,2 +1,3 @@
-"""The backend's WhatsApp configuration: the template registry (`templates`), its settings
-(`settings`) and the command that prints the definitions to submit to Meta (`cli`)."""
+"""The backend's WhatsApp side: the template registry (`templates`), its settings
+(`settings`), the customers' news outside the window (`news`), the Friends' offer template
+(`offer_template`) and the command that prints the definitions to submit to Meta (`cli`)."""
