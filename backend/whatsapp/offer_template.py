@@ -1,81 +1,32 @@
 """The `friend_offer` template: how a job is offered to a WhatsApp Friend who has not written
 in 24 hours (Meta allows only approved templates then), with the same Accept / Not for me
-buttons as the offer inside the window.
-
-A stand-in for the template registry (backend/whatsapp/templates.py, issue 16): the name and
-the languages come from backend/whatsapp_templates.yml (WHATSAPP_TEMPLATES_FILE) when it names
-`friend_offer`, else the defaults below, the ones `python -m backend whatsapp-templates` is to
-print for Meta. The body's named parameters are those of OFFER_PARAMETERS.
+buttons as the offer inside the window. Name, languages and texts are the registry's
+(backend/whatsapp_templates.yml, `templates`); this module only says what the job fills in.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from backend.adapters.orm import Job
 from backend.domain.friend_commands import tap
 from backend.domain.money import format_money, friend_payout
 from backend.domain.packages import Package
 from backend.friends_chat.messages import window_text
+from backend.whatsapp.templates import TemplateRegistry, load, template_file
 from product.categories import category_label
-from whatsapp_platform import outbound
 from whatsapp_platform.ids import wa_id_of
 
-log = logging.getLogger(__name__)
-
 NAME = "friend_offer"
-TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "whatsapp_templates.yml"
-# Body: "New job {{reference}}: {{category}} in {{place}}. When: {{when}}. Package:
-# {{package}}. You earn: {{payout}}." with the quick replies "Accept" and "Not for me".
 OFFER_PARAMETERS = ("reference", "category", "place", "when", "package", "payout")
-# Meta refuses parameters with new lines, tabs or more than four spaces in a row.
-_SPACES = re.compile(r"\s+")
-
-
-def _entry(data: Any) -> Mapping[str, Any] | None:
-    """`friend_offer` in the file, written as a mapping by name or a list of entries."""
-    if isinstance(data, Mapping) and "templates" in data:
-        data = data["templates"]
-    if isinstance(data, Mapping):
-        found = data.get(NAME)
-        return found if isinstance(found, Mapping) else None
-    if isinstance(data, list):
-        for item in data:
-            if isinstance(item, Mapping) and item.get("key", item.get("name")) == NAME:
-                return item
-    return None
 
 
 @functools.cache
-def configured(path: str) -> tuple[str, dict[str, str]]:
-    """(the template's name at Meta, our language → Meta's language code) from the file."""
-    name, languages = NAME, {}
-    try:
-        entry = _entry(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        entry = None
-    except (OSError, yaml.YAMLError) as exc:
-        log.error("%s is not readable (%s): the default friend_offer template is used", path, exc)
-        entry = None
-    if entry is not None:
-        name = str(entry.get("name") or NAME)
-        given = entry.get("languages")
-        if isinstance(given, Mapping):
-            languages = {
-                str(k): str(v.get("code", k) if isinstance(v, Mapping) else v or k)
-                for k, v in given.items()
-            }
-        elif isinstance(given, list):
-            languages = {str(k): str(k) for k in given}
-    return name, languages
+def _registry(path: Path) -> TemplateRegistry:
+    return load(path)
 
 
 def offer_template(
@@ -83,10 +34,8 @@ def offer_template(
 ) -> dict[str, Any]:
     """The Cloud API body of `friend_offer` to the wa_id `to` in `language` (de, en), with the
     named body parameters and the quick-reply payloads in the order of the buttons."""
-    name, languages = configured(os.environ.get("WHATSAPP_TEMPLATES_FILE") or str(TEMPLATES_FILE))
-    code = languages.get(language, language)
-    clean = {key: _SPACES.sub(" ", value).strip() or "–" for key, value in params.items()}
-    return outbound.template(to, name, code, clean, payloads)
+    filled = {key: value.strip() or "–" for key, value in params.items()}
+    return _registry(template_file()).render(NAME, language, to, filled, payloads)
 
 
 def offer_parameters(job: Job, package: Package | None, language: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from backend.adapters.whatsapp import WhatsAppClient
 from backend.config import Settings
 from backend.services import outbox
 from backend.services.outbox import FRIENDS_PAGE
-from backend.whatsapp.offer_template import offer_template
+from backend.whatsapp.offer_template import OFFER_PARAMETERS, offer_template
 from messenger_platform.send_policy import OutsideWindowError, RateLimiter
 from tests.backend.clock import MovableClock, backend, clocked
 from tests.backend.conftest import FakeRasa, admin_headers
@@ -150,7 +150,9 @@ class Rig:
         engine = make_engine(self.settings.database_url)
         try:
             async with make_sessionmaker(engine)() as session:
-                body = offer_template(ANNA, "de", {"reference": "TF-TEST"}, ["CLAIM:TF-TEST"])
+                params = dict.fromkeys(OFFER_PARAMETERS, "x") | {"reference": "TF-TEST"}
+                payloads = ["CLAIM:TF-TEST", "DECLINE:TF-TEST"]
+                body = offer_template(ANNA, "de", params, payloads)
                 await outbox.enqueue(
                     session,
                     FRIENDS_PAGE,
