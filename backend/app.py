@@ -36,6 +36,8 @@ from backend.web.middleware import (
     request_id_middleware,
 )
 from backend.web.runtime import RUNTIME, Runtime
+from backend.whatsapp.news import whatsapp_customers
+from product.channels import WHATSAPP
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,15 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     outbox_wakeup = asyncio.Event()
     packages = load_packages(settings.packages_file)
     window = MessengerWindow(settings.channel_store_url)
-    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, messenger_window=window)
+    wa = whatsapp_customers(http, settings.whatsapp_customers)
+    rasa = RasaClient(
+        http,
+        settings.rasa_url,
+        settings.rasa_token,
+        messenger_window=window,
+        windows={WHATSAPP: wa.window},
+        whatsapp_news=wa.news,
+    )
     app[RUNTIME] = Runtime(
         settings=settings,
         sessions=sessions,
@@ -74,10 +84,12 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
         inbox=GroupCommit(sessions, FRIENDS_PAGE),
         outbox_wakeup=outbox_wakeup,
+        whatsapp_window=wa.window,
     )
     yield
     await http.close()
     await window.close()
+    await wa.close()
     await engine.dispose()
 
 

@@ -17,6 +17,7 @@ from backend.adapters.smtp import SmtpServer
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
+from backend.whatsapp.settings import WhatsAppCustomerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 # all: one process does everything (the demo, tests). web: verifies, stores and acknowledges
@@ -106,6 +107,9 @@ class Settings:
     friends_whatsapp_access_token: str = ""
     friends_whatsapp_app_secret: str = ""
     friends_whatsapp_verify_token: str = ""
+    # The customers' WhatsApp number as the backend sees it: templates outside the window and
+    # the bot's store that knows the window (backend/whatsapp/settings.py).
+    whatsapp_customers: WhatsAppCustomerSettings = field(default_factory=WhatsAppCustomerSettings)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -179,4 +183,5 @@ class Settings:
             friends_whatsapp_access_token=e.get("FRIENDS_WHATSAPP_ACCESS_TOKEN", ""),
             friends_whatsapp_app_secret=e.get("FRIENDS_WHATSAPP_APP_SECRET", ""),
             friends_whatsapp_verify_token=e.get("FRIENDS_WHATSAPP_VERIFY_TOKEN", ""),
+            whatsapp_customers=WhatsAppCustomerSettings.from_env(e),
         )

@@ -22,7 +22,7 @@ from backend.console.web import (
     runtime,
 )
 from backend.domain.jobs import CustomerKey
-from product.channels import MESSENGER, of_conversation, supported
+from product.channels import MESSENGER, WHATSAPP, of_conversation, supported
 
 MAX_ID = 255
 
@@ -39,7 +39,10 @@ def _key(values: Mapping[str, object]) -> CustomerKey | None:
 
 def store_urls(settings: Settings) -> dict[str, str]:
     """The channels' own stores, by channel (the ones erasure empties too)."""
-    return {MESSENGER: settings.channel_store_url}
+    return {
+        MESSENGER: settings.channel_store_url,
+        WHATSAPP: settings.whatsapp_customers.store_url,
+    }
 
 
 async def privacy_page(request: web.Request) -> web.StreamResponse:

@@ -16,6 +16,7 @@ from backend.console.web import (
     staff,
     sync_now,
 )
+from product.channels import WHATSAPP
 
 
 async def _append(request: web.Request, sender_id: str, events: list[dict[str, object]]) -> bool:
@@ -67,7 +68,12 @@ async def reply(request: web.Request) -> web.StreamResponse:
             return redirect(conversation_url(sender_id), takeover.window_closed(sender_id))
     c = console(request)
     routes = takeover.ReplyRoutes(
-        rt.sessions, c.http, rt.settings.rasa_url, rt.settings.rasa_token, c.outbox_wakeup.set
+        rt.sessions,
+        c.http,
+        rt.settings.rasa_url,
+        rt.settings.rasa_token,
+        c.outbox_wakeup.set,
+        windows={WHATSAPP: rt.whatsapp_window} if rt.whatsapp_window else {},
     )
     sent = await takeover.send_reply(routes, sender_id, text, now)
     if not sent.reached:

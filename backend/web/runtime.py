@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import MessengerClient
+from backend.adapters.messenger_window import ChannelWindow
 from backend.config import Settings
 from backend.domain.packages import Package
 from backend.friends_chat.router import FriendChat
@@ -30,6 +31,8 @@ class Runtime:
     friend_chat: FriendChat
     deadlines: DeadlineSweep
     inbox: GroupCommit
+    # When each WhatsApp customer last wrote (the bot's store): the console's replies need it.
+    whatsapp_window: ChannelWindow | None = None
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

@@ -117,18 +117,28 @@ MAY_IMPORT: dict[str, set[str]] = {
         "backend.observability.metrics",
         "backend.friends_chat.messages",
         "backend.friends_chat.texts",
+        # The offer as a WhatsApp template, for Friends outside the window.
+        "backend.whatsapp.offer_template",
         "messenger_platform",
         "webchat_platform",
         "whatsapp_platform",
         "product",
     },
-    "backend.config": {"backend.adapters", "backend.domain", "product"},
+    # The customers' WhatsApp settings live beside the registry they name (backend.whatsapp).
+    "backend.config": {
+        "backend.adapters",
+        "backend.domain",
+        "backend.whatsapp.settings",
+        "product",
+    },
     # WhatsApp's templates (the registry, its command) and the customer news sent as them:
     # configuration and a Graph client over the adapters; the RasaClient reaches the news
     # sender through a protocol (backend.adapters.rasa.TemplateNews), not an import.
     "backend.whatsapp": {
         "backend.adapters",
         "backend.domain",
+        # friend_offer is filled with the texts of the offer inside the window.
+        "backend.friends_chat.messages",
         "messenger_platform",
         "whatsapp_platform",
         "product",
