@@ -10,7 +10,12 @@ import yaml
 
 from backend.adapters.db import async_url
 from backend.adapters.orm import Job
-from backend.console.auth import MAX_FAILURES, after_failure, validate_new_staff
+from backend.console.auth import (
+    ACCOUNT_MAX_DELAY,
+    MAX_FAILURES,
+    delay_after,
+    validate_new_staff,
+)
 from backend.console.board import urgency
 from backend.console.corrections import nlu_yaml, valid_intent
 from backend.console.summaries import Filters, decode_cursor, fold, new_summary
@@ -98,13 +103,10 @@ def test_redaction_keeps_intents_and_drops_words() -> None:
     assert agent is not None and agent["metadata"] == {"agent": "a@b"}
 
 
-def test_lockout_after_five_failures() -> None:
-    failed, locked = 0, None
-    for _ in range(MAX_FAILURES - 1):
-        failed, locked = after_failure(failed, T0)
-        assert locked is None
-    failed, locked = after_failure(failed, T0)
-    assert (failed, locked) == (0, T0 + timedelta(minutes=15))
+def test_an_account_waits_after_five_failures() -> None:
+    for n in range(MAX_FAILURES):
+        assert delay_after(n, MAX_FAILURES, ACCOUNT_MAX_DELAY) is None
+    assert delay_after(MAX_FAILURES, MAX_FAILURES, ACCOUNT_MAX_DELAY) == timedelta(seconds=1)
 
 
 def test_new_staff_validation() -> None:
