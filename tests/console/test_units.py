@@ -1,8 +1,10 @@
-"""The console's pure rules: summary folding, NLU export, redaction, lockout, board order."""
+"""The console's pure rules: summary folding, NLU export, redaction, login waits, filters,
+board order."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import base64
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -144,3 +146,40 @@ def test_filters_ignore_nonsense() -> None:
     filters = Filters.from_query({"since": "2026-13-01", "below": "abc", "fallback": "yes"})
     assert filters == Filters()
     assert decode_cursor("%%%") is None
+
+
+def test_filter_inputs_are_checked_into_their_ranges() -> None:
+    for query, bad in (
+        ({"since": "0001-01-01"}, ["since"]),
+        ({"until": "9999-12-31"}, ["until"]),
+        ({"since": "1999-12-31", "until": "2100-01-01"}, ["since", "until"]),
+        ({"below": "nan"}, ["below"]),
+        ({"below": "inf"}, ["below"]),
+        ({"below": "-0.1"}, ["below"]),
+        ({"below": "1e999"}, ["below"]),
+        ({"since": "2026-02-30", "below": "x"}, ["since", "below"]),
+    ):
+        assert Filters.parse(query) == (Filters(), bad), query
+    good = {"since": "2000-01-01", "until": "2099-12-31", "below": "1"}
+    assert Filters.parse(good) == (
+        Filters(since=date(2000, 1, 1), until=date(2099, 12, 31), below=1.0),
+        [],
+    )
+    assert Filters.parse({"since": "", "below": " "}) == (Filters(), [])
+
+
+def test_cursors_not_written_by_us_are_refused() -> None:
+    def cursor(raw: str) -> str:
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    assert decode_cursor(cursor("2026-11-20T09:00:00+00:00|s")) == (
+        datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        "s",
+    )
+    for raw in (
+        "0001-01-01T00:00:00+14:00|s",
+        "9999-12-31T23:59:59-14:00|s",
+        "2026-11-20T09:00:00|s",  # naive
+        "1999-12-31T23:00:00+00:00|s",
+    ):
+        assert decode_cursor(cursor(raw)) is None, raw
