@@ -8,10 +8,12 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from unittest import mock
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from sqlalchemy import update
 
 from backend.adapters.db import make_engine, make_sessionmaker
@@ -19,7 +21,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.console import auth
 from backend.console.models import StaffAccount
-from backend.console.routes_auth import TRUSTED_PROXIES
+from backend.console.routes_auth import TRUSTED_PROXIES, client_address
 from tests.console.conftest import (
     ADMIN,
     AGENT,
@@ -283,3 +285,24 @@ def test_the_address_memory_is_bounded() -> None:
     assert len(throttle._tallies) == 3
     assert not throttle.reserve("a4", now)  # still remembered: waiting
     assert throttle.reserve("a0", now)  # forgotten: a fresh start
+
+
+def test_the_client_address_trusts_forwarded_for_only_from_our_proxies() -> None:
+    def address(peer: str, forwarded: str | None, trusted: frozenset[str]) -> str:
+        app = web.Application()
+        app[TRUSTED_PROXIES] = trusted
+        transport = mock.Mock()
+        transport.get_extra_info.return_value = (peer, 4711)
+        headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+        return client_address(
+            make_mocked_request("POST", "/console/login", headers, app=app, transport=transport)
+        )
+
+    proxy = frozenset({"10.0.0.1", "10.0.0.2"})
+    assert address("198.51.100.9", "1.2.3.4", frozenset()) == "198.51.100.9"
+    assert address("198.51.100.9", "1.2.3.4", proxy) == "198.51.100.9"  # not our proxy
+    assert address("10.0.0.1", None, proxy) == "10.0.0.1"
+    assert address("10.0.0.1", "203.0.113.5", proxy) == "203.0.113.5"
+    # The last hop that is not ours; what the client wrote before it does not count.
+    assert address("10.0.0.1", "1.1.1.1, 203.0.113.5, 10.0.0.2", proxy) == "203.0.113.5"
+    assert address("10.0.0.1", "203.0.113.5, not-an-address", proxy) == "10.0.0.1"
