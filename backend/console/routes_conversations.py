@@ -27,15 +27,25 @@ from backend.console.web import (
     runtime,
     staff,
     sync_now,
+    t,
 )
 from backend.domain.jobs import CustomerKey
 from backend.services.jobs import jobs_for_customer
 from product.channels import of_conversation
 
+# The form's label of each filter input that has a range.
+FILTER_LABELS = {"since": "since", "until": "until", "below": "confidence_below"}
+
 
 async def conversation_list(request: web.Request) -> web.StreamResponse:
+    filters, bad = summaries.Filters.parse(request.query)
+    if bad:
+        # Say which input and what it may be, e.g. "from: 2000-01-01 … 2099-12-31".
+        why = "; ".join(
+            f"{t(request, FILTER_LABELS[name])}: {summaries.FILTER_RANGES[name]}" for name in bad
+        )
+        return message_page(request, "not_possible", 400, why=why)
     await sync_now(request)
-    filters = summaries.Filters.from_query(request.query)
     cursor = request.query.get("after", "")
     async with runtime(request).sessions() as session:
         rows, next_cursor = await summaries.page(session, filters, cursor)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -194,6 +195,40 @@ async def sync(sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) 
             total += len(batch)
 
 
+T = TypeVar("T")
+
+# The days a filter may name: conversations are from this century. Outside it a date is a typo
+# (or a probe: 0001-01-01 and 9999-12-31 overflowed the time-zone arithmetic into a 500).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+# What each filter input must be, as shown to the staff member when one is not.
+FILTER_RANGES = {
+    "since": f"{FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}",
+    "until": f"{FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}",
+    "below": "0 … 1",
+}
+
+
+def _day(raw: str) -> date | None:
+    """A day in [FIRST_DAY, LAST_DAY]; ValueError for anything else but "" (no filter)."""
+    if not raw.strip():
+        return None
+    found = date.fromisoformat(raw.strip())
+    if not FIRST_DAY <= found <= LAST_DAY:
+        raise ValueError(f"{raw!r} is outside {FILTER_RANGES['since']}")
+    return found
+
+
+def _confidence(raw: str) -> float | None:
+    """A confidence in [0, 1] (NaN and infinities are not); ValueError for anything else."""
+    if not raw.strip():
+        return None
+    found = float(raw)
+    if not 0.0 <= found <= 1.0:  # False for NaN too
+        raise ValueError(f"{raw!r} is outside {FILTER_RANGES['below']}")
+    return found
+
+
 @dataclass(frozen=True)
 class Filters:
     since: date | None = None
@@ -209,30 +244,38 @@ class Filters:
     channel: str = ""  # a word of product.channels, "" for all
 
     @classmethod
-    def from_query(cls, query: Any) -> Filters:
-        def day(key: str) -> date | None:
+    def parse(cls, query: Any) -> tuple[Filters, list[str]]:
+        """The filters of a query, and the names of the inputs that are out of their range
+        (FILTER_RANGES; those are left out of the filters). Text inputs are cut to length,
+        flags are "1" or off, an unknown channel is all channels."""
+        bad: list[str] = []
+
+        def checked(key: str, parse: Callable[[str], T | None]) -> T | None:
             try:
-                return date.fromisoformat(query.get(key, ""))
-            except ValueError:
+                return parse(str(query.get(key, "")))
+            except (ValueError, OverflowError):
+                bad.append(key)
                 return None
 
-        try:
-            below: float | None = float(query.get("below", ""))
-        except ValueError:
-            below = None
-        return cls(
-            since=day("since"),
-            until=day("until"),
+        filters = cls(
+            since=checked("since", _day),
+            until=checked("until", _day),
             language=query.get("language", "")[:5],
             intent=query.get("intent", "").strip()[:100],
             fallback=query.get("fallback") == "1",
-            below=below,
+            below=checked("below", _confidence),
             handed_off=query.get("handed_off") == "1",
             has_job=query.get("has_job") == "1",
             search=query.get("q", "").strip()[:200],
             tag=query.get("tag", "").strip()[:50],
             channel=channels.supported(query.get("channel")) or "",
         )
+        return filters, bad
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        """The filters of a query, inputs out of range left out."""
+        return cls.parse(query)[0]
 
 
 def of_channel(channel: str) -> ColumnElement[bool]:
@@ -298,11 +341,17 @@ def encode_cursor(summary: ConversationSummary) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    """The (time, sender) a page ends with, as encode_cursor wrote it; None for anything else
+    (the list then starts at its first page): a naive time or one outside FIRST_DAY …
+    LAST_DAY was not written by us and could not be compared with the column."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, sender = raw.split("|", 1)
-        return datetime.fromisoformat(at), sender
-    except (ValueError, UnicodeDecodeError):
+        when = datetime.fromisoformat(at)
+        if when.tzinfo is None or not FIRST_DAY <= when.astimezone(UTC).date() <= LAST_DAY:
+            return None
+        return when.astimezone(UTC), sender
+    except (ValueError, UnicodeDecodeError, OverflowError):
         return None
 
 
@@ -313,11 +362,14 @@ async def page(
     s = ConversationSummary
     query = select(s)
     # Days are the staff's days (Central European time), not UTC's.
+    # Clamped too, for Filters made without parse(): the arithmetic cannot overflow.
     if filters.since:
-        start = datetime.combine(filters.since, time(), STAFF_TIME_ZONE)
+        since = min(max(filters.since, FIRST_DAY), LAST_DAY)
+        start = datetime.combine(since, time(), STAFF_TIME_ZONE)
         query = query.where(s.last_event_at >= start.astimezone(UTC))
     if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time(), STAFF_TIME_ZONE)
+        until = min(max(filters.until, FIRST_DAY), LAST_DAY)
+        end = datetime.combine(until + timedelta(days=1), time(), STAFF_TIME_ZONE)
         query = query.where(s.last_event_at < end.astimezone(UTC))
     if filters.language:
         query = query.where(s.language == filters.language)

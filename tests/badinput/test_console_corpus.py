@@ -5,6 +5,7 @@ escaped."""
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 from functools import partial
@@ -221,3 +222,74 @@ async def test_forms_after_login(
             shown.expect(f"{where} {name}", str(escape(value)) in html, "not shown escaped")
     shown.expect("NUL in a note", "\x00" not in job_page + conv_page, "a NUL reached the page")
     shown.assert_clean()
+
+
+# Filter inputs out of their range (issue 21, point 5): 0001-01-01 and 9999-12-31 overflowed
+# the time-zone arithmetic into a 500. Each is a 400 that names the input and its range.
+EXTREME_DAYS = {
+    "year one": "0001-01-01",
+    "last day of year 9999": "9999-12-31",
+    "day before the range": "1999-12-31",
+    "day after the range": "2100-01-01",
+    "no such day": "2026-02-30",
+    "year zero": "0000-01-01",
+    "five-digit year": "10000-01-01",
+    "negative year": "-2026-01-01",
+    "iso week far out": "9999-W52-7",
+    "timestamp": "253402300799",
+}
+BAD_CONFIDENCES = {
+    "nan": "nan",
+    "infinity": "inf",
+    "minus infinity": "-inf",
+    "overflowing": "1e999",
+    "below zero": "-0.01",
+    "above one": "1.5",
+    "hex float": "0x1p-2",
+}
+
+
+def _cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+async def test_conversation_filters(client: Client, engine: AsyncEngine) -> None:
+    await login(client, AGENT)
+    run = Run("console conversation filters", engine)
+
+    def says_the_range(reply: Reply) -> bool:
+        return reply.status == 400 and "…" in reply.body
+
+    for name, value in EXTREME_DAYS.items():
+        for key in ("since", "until"):
+            path = f"/console/conversations?{key}={quote(value, safe='')}"
+            await run.reject(f"{key} {name}", partial(page, client, path), says_the_range)
+        both = f"/console/conversations?since={quote(value)}&until={quote(value)}&q=x"
+        await run.reject(f"since and until {name}", partial(page, client, both), says_the_range)
+    for name, value in BAD_CONFIDENCES.items():
+        path = f"/console/conversations?below={quote(value, safe='')}"
+        await run.reject(f"below {name}", partial(page, client, path), says_the_range)
+    # The ends of the range and empty inputs are fine.
+    for query in (
+        "since=2000-01-01&until=2099-12-31",
+        "since=2099-12-31",
+        "until=2000-01-01",
+        "since=&until=&below=",
+        "below=0",
+        "below=1",
+    ):
+        reply = await page(client, f"/console/conversations?{query}")
+        run.accepted(query, reply, ok=(200,))
+    # Page cursors are ours: one with an extreme, naive or unreadable time starts at page one.
+    for name, raw in {
+        "year one": "0001-01-01T00:00:00+14:00|x",
+        "year 9999": "9999-12-31T23:59:59-14:00|x",
+        "naive": "2026-11-20T09:00:00|x",
+        "no time": "|x",
+        "no sender": "2026-11-20T09:00:00+00:00",
+    }.items():
+        path = f"/console/conversations?after={_cursor(raw)}"
+        await run.read(f"cursor {name}", partial(page, client, path))
+    alive = await page(client, "/healthz")
+    run.expect("after the corpus", alive.status == 200, "the backend stopped answering")
+    run.assert_clean()

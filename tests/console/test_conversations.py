@@ -105,9 +105,13 @@ async def test_filters_search_and_paging(client: Client, tracker_store: TrackerS
     assert await all_pages(client, "until=2026-11-19") == []
     combined = await all_pages(client, "language=de&fallback=1&q=fernseher")
     assert combined == expect(lambda f: f["language"] == "de" and f["fallback"] and not f["wifi"])
-    # Nonsense in the query is ignored, never a 500.
+    # Nonsense in a filter is a 400 that says which input and what it may be, never a 500; a
+    # cursor that is not ours starts at the first page.
     response = await client.get("/console/conversations?below=abc&since=x&after=%%%")
-    assert response.status == 200
+    assert response.status == 400
+    text = await response.text()
+    assert "2000-01-01 … 2099-12-31" in text and "0 … 1" in text
+    assert (await client.get("/console/conversations?after=%%%")).status == 200
 
 
 async def test_has_job_filter_reads_the_backend_jobs(

@@ -1,8 +1,10 @@
-"""The console's pure rules: summary folding, NLU export, redaction, lockout, board order."""
+"""The console's pure rules: summary folding, NLU export, redaction, login waits, filters,
+board order."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import base64
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -10,7 +12,12 @@ import yaml
 
 from backend.adapters.db import async_url
 from backend.adapters.orm import Job
-from backend.console.auth import MAX_FAILURES, after_failure, validate_new_staff
+from backend.console.auth import (
+    ACCOUNT_MAX_DELAY,
+    MAX_FAILURES,
+    delay_after,
+    validate_new_staff,
+)
 from backend.console.board import urgency
 from backend.console.corrections import nlu_yaml, valid_intent
 from backend.console.summaries import Filters, decode_cursor, fold, new_summary
@@ -98,13 +105,10 @@ def test_redaction_keeps_intents_and_drops_words() -> None:
     assert agent is not None and agent["metadata"] == {"agent": "a@b"}
 
 
-def test_lockout_after_five_failures() -> None:
-    failed, locked = 0, None
-    for _ in range(MAX_FAILURES - 1):
-        failed, locked = after_failure(failed, T0)
-        assert locked is None
-    failed, locked = after_failure(failed, T0)
-    assert (failed, locked) == (0, T0 + timedelta(minutes=15))
+def test_an_account_waits_after_five_failures() -> None:
+    for n in range(MAX_FAILURES):
+        assert delay_after(n, MAX_FAILURES, ACCOUNT_MAX_DELAY) is None
+    assert delay_after(MAX_FAILURES, MAX_FAILURES, ACCOUNT_MAX_DELAY) == timedelta(seconds=1)
 
 
 def test_new_staff_validation() -> None:
@@ -142,3 +146,40 @@ def test_filters_ignore_nonsense() -> None:
     filters = Filters.from_query({"since": "2026-13-01", "below": "abc", "fallback": "yes"})
     assert filters == Filters()
     assert decode_cursor("%%%") is None
+
+
+def test_filter_inputs_are_checked_into_their_ranges() -> None:
+    for query, bad in (
+        ({"since": "0001-01-01"}, ["since"]),
+        ({"until": "9999-12-31"}, ["until"]),
+        ({"since": "1999-12-31", "until": "2100-01-01"}, ["since", "until"]),
+        ({"below": "nan"}, ["below"]),
+        ({"below": "inf"}, ["below"]),
+        ({"below": "-0.1"}, ["below"]),
+        ({"below": "1e999"}, ["below"]),
+        ({"since": "2026-02-30", "below": "x"}, ["since", "below"]),
+    ):
+        assert Filters.parse(query) == (Filters(), bad), query
+    good = {"since": "2000-01-01", "until": "2099-12-31", "below": "1"}
+    assert Filters.parse(good) == (
+        Filters(since=date(2000, 1, 1), until=date(2099, 12, 31), below=1.0),
+        [],
+    )
+    assert Filters.parse({"since": "", "below": " "}) == (Filters(), [])
+
+
+def test_cursors_not_written_by_us_are_refused() -> None:
+    def cursor(raw: str) -> str:
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    assert decode_cursor(cursor("2026-11-20T09:00:00+00:00|s")) == (
+        datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        "s",
+    )
+    for raw in (
+        "0001-01-01T00:00:00+14:00|s",
+        "9999-12-31T23:59:59-14:00|s",
+        "2026-11-20T09:00:00|s",  # naive
+        "1999-12-31T23:00:00+00:00|s",
+    ):
+        assert decode_cursor(cursor(raw)) is None, raw
