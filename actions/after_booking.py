@@ -1,6 +1,6 @@
 """What the assistant says and decides after a job was booked: the customer's jobs in plain
-words, which jobs can still be cancelled, the stars of a rating, the pictures sent along, and
-which question to ask again when the backend refuses a field.
+words, which jobs can still be cancelled, the stars of a rating, and which question to ask
+again when the backend refuses a field.
 
 Pure module (no Rasa imports). The sentences live in domain.yml; these functions pick the
 response and fill its variables.
@@ -23,7 +23,6 @@ from product.languages import from_locale, or_default
 CANCELLABLE = ("open", "assigned", "claimed", "contacted", "unassigned")
 ACTIVE = ("open", "assigned", "claimed", "contacted", "unassigned")
 MAX_SHOWN = 3
-MAX_IMAGES = 5
 MAX_COMMENT = 1000
 
 
@@ -238,18 +237,6 @@ def clean_comment(value: Any) -> str:
     if text.startswith("/"):
         return ""
     return text[:MAX_COMMENT]
-
-
-# --- pictures ---------------------------------------------------------------------------------
-
-
-def add_image(urls: list[str] | None, url: Any) -> list[str]:
-    """The pictures so far plus ``url`` when it is a new https URL; at most MAX_IMAGES."""
-    found = [u for u in (urls or []) if isinstance(u, str)]
-    is_new = isinstance(url, str) and url.startswith("https://") and url not in found
-    if is_new and len(found) < MAX_IMAGES:
-        found.append(str(url))
-    return found
 
 
 # --- the backend refused a field (422) --------------------------------------------------------

@@ -45,6 +45,8 @@ NOT_AN_ANSWER = frozenset(
         "choose_category",
         "share_location",
         "share_image",
+        "share_voice",
+        "share_media_refused",
         "sticker",
         "my_jobs",
         "choose_job",

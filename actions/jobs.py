@@ -41,7 +41,11 @@ JOB_SLOTS = (
     "consent",
     "consent_declined",
     "image_urls",
+    "voice_urls",
+    "phone_offer",
 )
+# Pictures and voice messages (actions/media.py): slot and job field have the same name.
+MEDIA_FIELDS = ("image_urls", "voice_urls")
 # Named by the sender id already (see idempotency_key).
 _IDENTITY = ("channel", "id")
 REQUIRED = (
@@ -77,10 +81,11 @@ def build_job_request(
         "time_window": time_window,
         "customer": _customer(slots, sender_id, channel or channels.of_conversation(sender_id)),
     }
-    images = [url for url in slots.get("image_urls") or [] if isinstance(url, str)]
-    # Only when there are pictures: the idempotency key of a job without any stays as it was.
-    if images:
-        request["image_urls"] = images
+    # Only when there are some: the idempotency key of a job without any stays as it was.
+    for field in MEDIA_FIELDS:
+        urls = [url for url in slots.get(field) or [] if isinstance(url, str)]
+        if urls:
+            request[field] = urls
     return request
 
 

@@ -3,13 +3,17 @@
 Pure module (no Rasa imports). The default region is the country of the customer's postal code,
 so a national number like "0171 9876543" (DE) or "079 123 45 67" (CH) gets the right country
 code. Numbers written with a country code (+43 ..., 0041 ...) keep their own country.
+On WhatsApp the customer's own number is offered first (``whatsapp_number``, ``offer_reply``).
 """
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 from product.countries import COUNTRY_CODES, DEFAULT_COUNTRY
+from whatsapp_platform import ids
 
 SUPPORTED_REGIONS = COUNTRY_CODES
 DEFAULT_REGION = DEFAULT_COUNTRY
@@ -63,3 +67,35 @@ def display_phone(e164: str | None) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# --- WhatsApp: the customer's number is a phone number ---------------------------------------
+
+# phone_offer: the WhatsApp number was offered and the answer is awaited / was given.
+OFFER_ASKED = "asked"
+OFFER_ANSWERED = "answered"
+# Words of a short answer to "Can the technician call you on …?"; a no-word wins ("ja, aber
+# eine andere" is a no).
+_OFFER_YES = {"ja", "jo", "jawohl", "gerne", "gern", "passt", "stimmt", "genau", "richtig"}
+_OFFER_YES |= {"ok", "okay", "yes", "yeah", "yep", "sure", "fine", "correct", "right"}
+_OFFER_NO = {"nein", "nee", "nö", "noe", "nöd", "andere", "anderen", "anderer"}
+_OFFER_NO |= {"no", "nope", "another", "other", "different"}
+
+
+def whatsapp_number(sender_id: str) -> str | None:
+    """The E.164 number of a WhatsApp conversation ("wa-41791234567" → "+41791234567"), None
+    for other channels and for ids that are no valid number (never offer a number nobody can
+    call)."""
+    wa_id = ids.wa_id_of(sender_id)
+    return normalise_phone(ids.phone_of(wa_id)) if wa_id else None
+
+
+def offer_reply(intent: str | None, said: str) -> bool | None:
+    """The customer's answer to the offered number: True (take it), False (another one) or
+    None (neither: the offer is asked again)."""
+    words = set(re.findall(r"[a-zäöüß]+", said.lower()))
+    if intent == "deny" or words & _OFFER_NO:
+        return False
+    if intent == "affirm" or words & _OFFER_YES:
+        return True
+    return None

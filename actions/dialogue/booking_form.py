@@ -48,7 +48,14 @@ from actions.email_address import NOT_AN_ANSWER, declines_email, normalise_email
 from actions.fields import FIELD_SLOTS
 from actions.greetings import strip_greeting
 from actions.names import clean_customer_name, is_a_reply_not_a_name, says_name
-from actions.phone import display_phone, normalise_phone
+from actions.phone import (
+    OFFER_ANSWERED,
+    OFFER_ASKED,
+    display_phone,
+    normalise_phone,
+    offer_reply,
+    whatsapp_number,
+)
 from actions.time_window import PAST, TOO_FAR, describe_window, parse_time_window
 from product.countries import DEFAULT_COUNTRY
 
@@ -237,6 +244,8 @@ async def _customer_name(answer: Answer) -> Slots:
 
 async def _phone(answer: Answer) -> Slots:
     region = answer.tracker.get_slot("country") or DEFAULT_COUNTRY
+    if answer.tracker.get_slot("phone_offer") == OFFER_ASKED and not answer.correcting:
+        return _answer_to_offer(answer, region)
     number = normalise_phone(str(answer.value or ""), region)
     if not number:
         answer.dispatcher.utter_message(response="utter_invalid_phone")
@@ -249,6 +258,30 @@ async def _phone(answer: Answer) -> Slots:
             response="utter_phone_corrected", phone_display=display_phone(number)
         )
     return {"phone": number, "phone_display": display_phone(number)}
+
+
+def _answer_to_offer(answer: Answer, region: str) -> Slots:
+    """The answer to "Can the technician call you on <the WhatsApp number>?" (WhatsApp only,
+    action_ask_phone): yes takes that number, no asks the usual question, a number typed
+    instead is checked as usual; anything else asks the offer again."""
+    tracker = answer.tracker
+    said = str(answer.value or "")
+    answered: Slots = {"phone_offer": OFFER_ANSWERED}
+    number = normalise_phone(said, region)
+    offered = whatsapp_number(tracker.sender_id)
+    if not number:
+        reply = offer_reply(intent(tracker), said)
+        if reply and offered:
+            number = offered
+        elif reply is False or not offered:
+            return {**_NO_PHONE, **answered}
+        elif not said.startswith("/") and any(char.isdigit() for char in said):
+            # A number, but not one that can be called: say so, then the usual question.
+            answer.dispatcher.utter_message(response="utter_invalid_phone")
+            return {**_NO_PHONE, **answered}
+        else:
+            return dict(_NO_PHONE)
+    return {"phone": number, "phone_display": display_phone(number), **answered}
 
 
 async def _consent(answer: Answer) -> Slots:

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import buttons
+from actions import buttons, phone
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
 from actions.dialogue.tracker import language
 
@@ -89,4 +89,22 @@ class ActionAskConsent(DialogueAction):
             dispatcher.utter_message(response="utter_consent_declined")
             return [SlotSet("consent_declined", None)]
         dispatcher.utter_message(response="utter_ask_consent")
+        return []
+
+
+class ActionAskPhone(DialogueAction):
+    """job_form's phone question. On WhatsApp the customer's number is a phone number: it is
+    offered first ("Can the technician call you on +41 79 123 45 67?", yes/no); after a no, and
+    on the other channels, the usual question."""
+
+    NAME = "action_ask_phone"
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        offered = phone.whatsapp_number(tracker.sender_id)
+        if offered and tracker.get_slot("phone_offer") != phone.OFFER_ANSWERED:
+            dispatcher.utter_message(
+                response="utter_ask_phone_whatsapp", whatsapp_phone=phone.display_phone(offered)
+            )
+            return [SlotSet("phone_offer", phone.OFFER_ASKED)]
+        dispatcher.utter_message(response="utter_ask_phone")
         return []

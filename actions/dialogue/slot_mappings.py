@@ -1,7 +1,7 @@
 """action_validate_slot_mappings: Rasa runs it after every customer message, before anything
 else. It keeps the slots that belong to the whole conversation up to date: the language, the
-greeting style, the labels shown in the summary, pictures, the count of messages not understood
-and whether a person has taken over.
+greeting style, the labels shown in the summary, pictures and voice messages, the count of
+messages not understood and whether a person has taken over.
 
 Each slot's extraction (from the tracker) and validation is a function below;
 ``ValidateSlotMappings`` at the end names them per slot.
@@ -15,10 +15,18 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import after_booking, categories, packages
+from actions import after_booking, categories, media, packages
 from actions.backend_client import BackendError
 from actions.dialogue.backend_calls import client
-from actions.dialogue.base import Answer, Dispatcher, Slots, extractor, kept, validator
+from actions.dialogue.base import (
+    Answer,
+    Dispatcher,
+    Extractor,
+    Slots,
+    extractor,
+    kept,
+    validator,
+)
 from actions.dialogue.tracker import (
     FORM,
     entity,
@@ -48,6 +56,7 @@ SLOTS = (
     "window_label",
     "friend_rating",
     "image_urls",
+    "voice_urls",
     "fallback_count",
     "handed_off",
 )
@@ -146,16 +155,21 @@ async def _validate_friend_rating(answer: Answer) -> Slots:
     return {"friend_rating": formatted or str(answer.value)}
 
 
-# --- pictures, failed attempts, a person ------------------------------------------------------
+# --- pictures and voice messages, failed attempts, a person ---------------------------------
 
 
-async def _extract_image_urls(tracker: Tracker) -> Slots:
-    """A picture the customer sent goes with the job (at most five)."""
-    if intent(tracker) != "share_image":
-        return {}
-    current = tracker.get_slot("image_urls") or []
-    found = after_booking.add_image(current, entity(tracker, "image_url"))
-    return {"image_urls": found} if found != current else {}
+def _media_extractor(kind: media.MediaKind) -> Extractor:
+    """``extract_<slot>`` for a kind of media: what the customer sent goes with the job (at
+    most five of each kind)."""
+
+    async def extract(tracker: Tracker) -> Slots:
+        if intent(tracker) != kind.intent:
+            return {}
+        current = tracker.get_slot(kind.slot) or []
+        found = media.add_url(current, entity(tracker, kind.entity))
+        return {kind.slot: found} if found != current else {}
+
+    return extractor(extract)
 
 
 async def _extract_fallback_count(tracker: Tracker) -> Slots:
@@ -206,8 +220,10 @@ class ValidateSlotMappings(ValidationAction):
     # Set by the backend's news (a Friend was found): only formatted here.
     validate_friend_rating = validator(_validate_friend_rating)
 
-    extract_image_urls = extractor(_extract_image_urls)
+    extract_image_urls = _media_extractor(media.IMAGE)
     validate_image_urls = kept("image_urls")
+    extract_voice_urls = _media_extractor(media.VOICE)
+    validate_voice_urls = kept("voice_urls")
 
     extract_fallback_count = extractor(_extract_fallback_count)
     validate_fallback_count = kept("fallback_count")

@@ -17,7 +17,13 @@ from actions.corrections import correction_at_summary
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
 from actions.dialogue.tracker import channel, entity, intent, is_webchat, language, now, text
-from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key, missing_fields
+from actions.jobs import (
+    JOB_SLOTS,
+    MEDIA_FIELDS,
+    build_job_request,
+    idempotency_key,
+    missing_fields,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +70,21 @@ class ActionChangeField(DialogueAction):
 
 
 async def _post_job(sender_id: str, request: dict[str, Any]) -> dict[str, Any]:
-    """POST the job; pictures the backend refuses are left out rather than losing the job, and
-    so is an e-mail address refused with a plain 400 (the contract allows one; a 422 naming
-    customer.email asks the customer again instead). The chat and the status page still reach
-    the customer."""
+    """POST the job; pictures and voice messages the backend refuses are left out rather than
+    losing the job, and so is an e-mail address refused with a plain 400 (the contract allows
+    one; a 422 naming customer.email asks the customer again instead). The chat and the status
+    page still reach the customer."""
     backend = client()
     try:
         return await backend.create_job(request, idempotency_key(sender_id, request))
     except BackendValidationError as error:
-        if set(error.errors) != {"image_urls"} or "image_urls" not in request:
+        refused = set(error.errors)
+        if not refused or not refused <= {field for field in MEDIA_FIELDS if field in request}:
             raise
-        logger.warning("pictures of %s refused (%s), job sent without", sender_id, error.errors)
-        plain = _without(request, "image_urls")
+        logger.warning("media of %s refused (%s), job sent without", sender_id, error.errors)
+        plain = request
+        for field in sorted(refused):
+            plain = _without(plain, field)
         return await backend.create_job(plain, idempotency_key(sender_id, plain))
     except BackendError as error:
         # Our check is meant to match the backend's; should they differ, the address must not

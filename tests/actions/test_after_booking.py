@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from actions import after_booking, buttons
+from actions import after_booking, buttons, media
 from actions.fields import FIELD_SLOTS, match_field
-from actions.jobs import build_job_request, idempotency_key
+from actions.jobs import JOB_SLOTS, build_job_request, idempotency_key
 from product.categories import CATEGORIES
 from product.languages import LANGUAGES
 
@@ -169,15 +169,61 @@ def test_a_comment_is_tidied_and_a_payload_or_no_is_no_comment() -> None:
 
 def test_pictures_are_collected_once_https_only_at_most_five() -> None:
     urls: list[str] = []
-    urls = after_booking.add_image(urls, "https://cdn.example.com/1.jpg")
-    urls = after_booking.add_image(urls, "https://cdn.example.com/1.jpg")
-    urls = after_booking.add_image(urls, "http://insecure.example.com/2.jpg")
-    urls = after_booking.add_image(urls, None)
+    urls = media.add_url(urls, "https://cdn.example.com/1.jpg")
+    urls = media.add_url(urls, "https://cdn.example.com/1.jpg")
+    urls = media.add_url(urls, "http://insecure.example.com/2.jpg")
+    urls = media.add_url(urls, None)
     assert urls == ["https://cdn.example.com/1.jpg"]
     for number in range(2, 9):
-        urls = after_booking.add_image(urls, f"https://cdn.example.com/{number}.jpg")
-    assert len(urls) == after_booking.MAX_IMAGES
+        urls = media.add_url(urls, f"https://cdn.example.com/{number}.jpg")
+    assert len(urls) == media.MAX_ITEMS
     assert urls[-1] == "https://cdn.example.com/5.jpg"
+
+
+@pytest.mark.parametrize(
+    ("url", "taken"),
+    [
+        ("https://cdn.example.com/tv.jpg", True),
+        # The backend's own media (POST /api/v1/media): plain http on a local stack.
+        ("http://127.0.0.1:8000/media/0123456789abcdef0123456789abcdef", True),
+        ("https://hilfe.example.org/media/0123456789abcdef0123456789abcdef", True),
+        ("http://127.0.0.1:8000/media/0123456789ABCDEF", False),  # no media id
+        ("http://127.0.0.1:8000/media/0123456789abcdef0123456789abcdef?x=1", False),
+        ("http://elsewhere.example/photo.jpg", False),
+        ("ftp://127.0.0.1/media/0123456789abcdef0123456789abcdef", False),
+        ("https://cdn.example.com/a b.jpg", False),
+        ("https://", False),
+        ("https://cdn.example.com/" + "x" * 2000, False),
+        ("", False),
+        (None, False),
+        (42, False),
+    ],
+)
+def test_media_urls_are_https_or_the_backend_s_own(url: object, taken: bool) -> None:
+    assert media.is_media_url(url) is taken
+
+
+def test_each_kind_of_media_has_its_intent_slot_and_responses() -> None:
+    assert media.KINDS["share_image"].slot == "image_urls"
+    assert media.KINDS["share_voice"] == media.VOICE
+    assert media.VOICE.entity == "voice_url" and media.VOICE.slot == "voice_urls"
+    assert media.problem_response("too_big") == "utter_media_too_big"
+    assert media.problem_response("wrong_type") == "utter_media_wrong_type"
+    # Anything the channel names that we do not know: "could not be loaded, send it again".
+    assert media.problem_response("later") == media.problem_response(None)
+    assert media.problem_response(None) == "utter_media_unavailable"
+
+
+def test_voice_messages_go_with_the_job_like_pictures() -> None:
+    slots = {"description": "TV", "category": "tv_entertainment", "country": "DE"}
+    voice = "http://127.0.0.1:8000/media/0123456789abcdef0123456789abcdef"
+    request = build_job_request({**slots, "voice_urls": [voice]}, "wa-41791234567")
+    assert request["voice_urls"] == [voice] and "image_urls" not in request
+    assert request["customer"]["channel"] == "whatsapp"
+    without = build_job_request({**slots, "voice_urls": None}, "wa-41791234567")
+    assert "voice_urls" not in without
+    assert idempotency_key("wa-1", request) != idempotency_key("wa-1", without)
+    assert {"voice_urls", "phone_offer", "image_urls"} <= set(JOB_SLOTS)  # forgotten after
 
 
 def test_pictures_go_with_the_job_and_a_job_without_keeps_its_idempotency_key() -> None:
