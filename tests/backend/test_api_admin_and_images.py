@@ -51,7 +51,10 @@ async def test_the_offer_shows_the_photos_the_winner_gets_them_all_and_the_custo
     # Issue 16: the photos go with the offer, so a Friend can judge the job before claiming.
     assert PHOTO in text_of(offer[0])
     await post_friends_webhook(client, [tap("friend-anna", f"CLAIM:{ref}", 1)])
-    photos = await wait_for(graph, lambda c: "Fotos vom Kunden" in text_of(c))
+    # The offer names the photos too; the winner's own message is the one without the offer.
+    photos = await wait_for(
+        graph, lambda c: "Fotos vom Kunden" in text_of(c) and "Neuer Auftrag" not in text_of(c)
+    )
     assert photos[0].recipient == "friend-anna"
     assert PHOTO in text_of(photos[0]) and PHOTO + "&2" in text_of(photos[0])
 
