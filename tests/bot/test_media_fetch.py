@@ -42,7 +42,7 @@ async def test_a_whatsapp_photo_is_stored_and_read_as_share_image(setup: Setup) 
     result = await setup.fetcher.whatsapp("m1")
     assert isinstance(result, Stored) and result.kind == "image"
     assert result.url.startswith(f"{setup.backend.base_url}/media/")
-    assert rasa_text(result) == '/share_image{"image_url": "%s"}' % result.url
+    assert rasa_text(result) == '/share_image{"image_url": "' + result.url + '"}'
     assert setup.backend.uploads == [("whatsapp", len(JPEG))]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bot.whatsapp_mapping import (
     MediaNeeded,
     answer_by_number,

@@ -68,6 +68,7 @@ class FakeCloudApi:
 
     async def messages(self, request: web.Request) -> web.Response:
         body = await request.json()
+        answer: dict[str, Any]
         if not self._bearer(request):
             status, answer = 401, {"error": {"code": 190, "message": "bad token"}}
         elif self.script:
@@ -83,8 +84,9 @@ class FakeCloudApi:
         media_id = request.match_info["media_id"]
         if not self._bearer(request) or media_id not in self.media:
             return web.json_response(error(100, "unknown media"), status=404)
+        info: dict[str, Any]
         data, mime = self.media[media_id]
-        info: dict[str, Any] = {"url": f"{self.base_url}/download/{media_id}", "mime_type": mime}
+        info = {"url": f"{self.base_url}/download/{media_id}", "mime_type": mime}
         if self.announce_size:
             info["file_size"] = len(data)
         return web.json_response(info)
@@ -113,7 +115,7 @@ class FakeCloudApi:
         return app
 
 
-def error(code: int, message: str, status: int = 400) -> dict[str, Any]:
+def error(code: int, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "type": "OAuthException"}}
 
 
