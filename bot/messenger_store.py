@@ -179,20 +179,27 @@ class MessengerStore:
     def _sql(self, sql: str) -> str:
         return sql.replace("{p}", self.prefix)
 
+    def _schema(self, schema: str) -> tuple[str, str]:
+        """(the tables, the indexes): columns added by an upgrade exist before their index."""
+        statements = [part.strip() for part in self._sql(schema).split(";") if part.strip()]
+        indexes = [s for s in statements if s.startswith("CREATE INDEX")]
+        tables = [s for s in statements if not s.startswith("CREATE INDEX")]
+        return ";\n".join(tables) + ";", ";\n".join(indexes) + ";"
+
     def _open_sqlite(self, path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=10000")
-        tables, indexes = self._sql(SCHEMA).split("CREATE INDEX", 1)
+        tables, indexes = self._schema(SCHEMA)
         db.executescript(tables)
         for upgrade in SQLITE_UPGRADES:
             try:
                 db.execute(self._sql(upgrade))
             except sqlite3.OperationalError:
                 pass  # the column is there already
-        db.executescript("CREATE INDEX" + indexes)
+        db.executescript(indexes)
         return db
 
     def _open_pg(self) -> _PgConnection:
@@ -205,11 +212,11 @@ class MessengerStore:
         with db.cursor() as cursor:
             cursor.execute("BEGIN")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (PG_SCHEMA_LOCK,))
-            tables, indexes = self._sql(PG_SCHEMA).split("CREATE INDEX", 1)
+            tables, indexes = self._schema(PG_SCHEMA)
             cursor.execute(tables)
             for upgrade in PG_UPGRADES:
                 cursor.execute(self._sql(upgrade))
-            cursor.execute("CREATE INDEX" + indexes)
+            cursor.execute(indexes)
             cursor.execute("COMMIT")
         return db
 
