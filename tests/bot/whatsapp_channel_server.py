@@ -28,6 +28,11 @@ from bot.whatsapp_channel import WhatsAppInput
 CATEGORIES = ["Computer", "Handy", "Drucker", "Internet", "Fernseher", "Smart Home", "Anderes"]
 
 
+def _append(path: Path, line: str) -> None:
+    with path.open("a") as out:
+        out.write(line + "\n")
+
+
 def main() -> None:
     port, turns_file = int(sys.argv[1]), Path(sys.argv[2])
     channel = WhatsAppInput.from_credentials(None)
@@ -40,8 +45,7 @@ def main() -> None:
             "metadata": message.metadata,
             "input_channel": message.input_channel,
         }
-        with turns_file.open("a") as out:
-            out.write(json.dumps(record) + "\n")
+        await asyncio.to_thread(_append, turns_file, json.dumps(record))
         text = message.text or ""
         output = message.output_channel
         if "slow" in text:
