@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from simulator.webhook_bodies import encode_signed, image_event, page_body
 from tests.bot.whatsapp_fakes import (
     JPEG,
     FakeCloudApi,
@@ -40,6 +41,7 @@ PHONE_ID = "1098765432"
 SECRET = "wa-app-secret"
 VERIFY = "wa-verify"
 RASA_TOKEN = "wa-rasa-token"
+MESSENGER_SECRET = "messenger-secret"
 SERVER = ROOT / "tests" / "bot" / "whatsapp_channel_server.py"
 SECONDS = 20.0
 
@@ -114,6 +116,10 @@ def _channel(work: Path, configured: bool = True) -> Iterator[Channel]:
             "BACKEND_API_TOKEN": backend.token,
             "RASA_TOKEN": RASA_TOKEN,
             "MESSENGER_TURN_RETRY_SECONDS": "0.1",
+            "MESSENGER_STORE_PATH": str(work / "messenger.db"),
+            "CUSTOMER_APP_SECRET": MESSENGER_SECRET,
+            "CUSTOMER_VERIFY_TOKEN": "m-verify",
+            "CUSTOMER_PAGE_ACCESS_TOKEN": "m-token",
         }
         if configured:
             env |= {
@@ -315,6 +321,30 @@ async def test_photos_are_stored_and_a_video_is_refused(
     assert first.startswith('/share_image{"image_url": "' + channel.backend.base_url + "/media/")
     assert second == '/share_media_refused{"media_problem": "wrong_type"}'
     assert channel.backend.uploads == [("whatsapp", len(JPEG))]
+
+
+async def test_a_messenger_photo_is_stored_through_the_same_media_api(
+    http: aiohttp.ClientSession, channel: Channel
+) -> None:
+    channel.api.media["p.jpg"] = (JPEG, "image/jpeg")
+    channel.api.media["doc.pdf"] = (b"%PDF-1.7", "application/pdf")
+    base = channel.url.replace("/whatsapp", "/messenger")
+    events = [
+        image_event("psid-photo", "page", f"{channel.api.base_url}/cdn/p.jpg"),
+        image_event("psid-photo", "page", f"{channel.api.base_url}/cdn/doc.pdf"),
+        image_event("psid-photo", "page", f"{channel.api.base_url}/cdn/gone.jpg"),
+    ]
+    raw, headers = encode_signed(page_body("page", events), MESSENGER_SECRET)
+    async with http.post(f"{base}/webhook", data=raw, headers=headers) as answer:
+        assert answer.status == 200
+    await _until(lambda: len(channel.turns("psid-photo")) == 3, "three Messenger turns")
+    texts = [t["text"] for t in channel.turns("psid-photo")]
+    assert texts[0].startswith('/share_image{"image_url": "' + channel.backend.base_url)
+    assert texts[1:] == [
+        '/share_media_refused{"media_problem": "wrong_type"}',
+        '/share_media_refused{"media_problem": "unavailable"}',
+    ]
+    assert ("messenger", len(JPEG)) in channel.backend.uploads
 
 
 async def test_the_consoles_push(http: aiohttp.ClientSession, channel: Channel) -> None:

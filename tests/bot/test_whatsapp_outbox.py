@@ -18,6 +18,7 @@ from bot.whatsapp_outbox import WhatsAppOutbox
 from bot.whatsapp_send import WhatsAppClient
 from messenger_platform.send_policy import MAX_ATTEMPTS, OutsideWindowError, RateLimiter
 from tests.bot.whatsapp_fakes import FakeCloudApi, error
+from tools import postgres
 from whatsapp_platform import outbound
 
 WA = "41791234567"
@@ -194,3 +195,29 @@ async def test_retries_end_after_max_attempts(setup: Setup) -> None:
         setup.clock.now += timedelta(seconds=10)
     row = setup.row(item)
     assert row["failed_at"] is not None and row["attempts"] == MAX_ATTEMPTS
+
+
+def test_whatsapp_and_messenger_rows_stay_apart_on_postgresql(
+    postgres_server: postgres.Server,
+) -> None:
+    name = postgres.unique_name("wa")
+    postgres.run(postgres.create_database(postgres_server, name))
+    url = postgres_server.url(name, driver="")
+    messenger, whatsapp = MessengerStore(url=url), MessengerStore(url=url, prefix="wa_")
+    try:
+        now = datetime.now(UTC)
+        assert whatsapp.store_inbound([("wamid.1", CONVERSATION, {})]) == ["wamid.1"]
+        assert messenger.store_inbound([("wamid.1", "psid-1", {})]) == ["wamid.1"]
+        item = whatsapp.enqueue(CONVERSATION, {"type": "text"}, now)
+        whatsapp.mark_sent(item, "wamid.out1")
+        assert whatsapp.record_status("wamid.out1", "delivered", now) == 1
+        assert messenger.outbox_rows() == []
+        assert whatsapp.outbox_rows()[0]["delivery_status"] == "delivered"
+        assert whatsapp.last_inbound(CONVERSATION) is not None
+        assert messenger.last_inbound(CONVERSATION) is None
+        whatsapp.save_choices(CONVERSATION, [{"payload": "/a", "title": "A"}])
+        assert whatsapp.choices(CONVERSATION) == [{"payload": "/a", "title": "A"}]
+    finally:
+        messenger.close()
+        whatsapp.close()
+        postgres.run(postgres.drop_database(postgres_server, name))

@@ -1,7 +1,8 @@
 """Run by tests/bot/test_whatsapp_channel.py with .venv-bot's Python (the channel imports Rasa):
 our WhatsApp channel's blueprint on a Sanic server of its own, with a stand-in for Rasa's
 message handler instead of a trained model, so that the channel's rules (signature, batches,
-de-duplication across restarts, statuses, push, media) are tested in seconds.
+de-duplication across restarts, statuses, push, media) are tested in seconds. With
+CUSTOMER_APP_SECRET set the Messenger channel is served beside it (its photos).
 
 The stand-in writes each turn it gets to TURNS_FILE (one JSON line: text, sender, message id,
 metadata) and answers: "/ask" with yes/no buttons, "/categories" with seven choices, "/many"
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.messenger_channel import MessengerInput
 from bot.whatsapp_channel import WhatsAppInput
 
 CATEGORIES = ["Computer", "Handy", "Drucker", "Internet", "Fernseher", "Smart Home", "Anderes"]
@@ -69,6 +72,10 @@ def main() -> None:
 
     app.add_route(healthz, "/healthz", methods=["GET"])
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/whatsapp")
+    if os.environ.get("CUSTOMER_APP_SECRET"):
+        # The Messenger channel beside it: its photos go through the same media store.
+        messenger = MessengerInput.from_credentials(None)
+        app.blueprint(messenger.blueprint(on_new_message), url_prefix="/webhooks/messenger")
     app.run(host="127.0.0.1", port=port, access_log=False, workers=1)
 
 

@@ -107,8 +107,17 @@ class FakeCloudApi:
         self.served_fully.append(media_id)
         return answer
 
+    async def cdn(self, request: web.Request) -> web.Response:
+        """Messenger's attachment URLs: public, no token."""
+        name = request.match_info["name"]
+        if name not in self.media:
+            return web.Response(status=404)
+        data, mime = self.media[name]
+        return web.Response(body=data, content_type=mime)
+
     def app(self) -> web.Application:
         app = web.Application(client_max_size=4 * 1024 * 1024)
+        app.router.add_get("/cdn/{name}", self.cdn)
         app.router.add_post("/{version}/{phone}/messages", self.messages)
         app.router.add_get("/{version}/{media_id}", self.media_info)
         app.router.add_get("/download/{media_id}", self.download)
