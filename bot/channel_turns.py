@@ -31,6 +31,17 @@ Indicator = Callable[[str, str], Awaitable[None]]
 CLAIM_ROUND_SECONDS = 30.0
 
 
+_LIMIT: list[asyncio.Semaphore] = []
+
+
+def shared_limit(concurrent_turns: int) -> asyncio.Semaphore:
+    """One limit for every channel of the server: the turns share Rasa's event loop and CPU,
+    so Messenger's and WhatsApp's turns count together (the first channel's number counts)."""
+    if not _LIMIT:
+        _LIMIT.append(asyncio.Semaphore(max(1, concurrent_turns)))
+    return _LIMIT[0]
+
+
 class TurnOutput(Protocol):
     """What the turns need of a channel's OutputChannel: what it said in this run."""
 
@@ -48,7 +59,7 @@ class Turns:
         self.store = store
         self.retry_seconds = retry_seconds
         self._sender_locks: dict[str, asyncio.Lock] = {}
-        self._limit = asyncio.Semaphore(max(1, concurrent_turns))
+        self._limit = shared_limit(concurrent_turns)
         # Events this server has taken and not answered yet: their claims are renewed while
         # they wait, or another server sharing the store would answer them too.
         self._open: set[str] = set()

@@ -11,6 +11,12 @@ claimed by the server that stored it, and a server looking for unanswered events
 every half minute when shared) takes only those whose claim ran out, so a server that died
 mid-turn has its events answered by another, and no event is answered twice while its turn is
 still running. Outbox rows are leased the same way before they are sent.
+
+The customers' WhatsApp number keeps the same tables under the prefix `wa_` (wa_inbox,
+wa_contacts — one row per conversation id `wa-<wa_id>` —, wa_outbox, …), in its own file or
+the same PostgreSQL database. Its outbox rows carry the provider's message id (the wamid) and
+the delivery status Meta reports for it; numbered choices offered as text are remembered in
+`choices` so that a number answers them.
 """
 
 from __future__ import annotations
