@@ -236,22 +236,30 @@ class WhatsAppInput(InputChannel):
             log.warning("whatsapp webhook: %s skipped: %s", skipped.where, skipped.reason)
         ours = self.settings.phone_number_id
         messages: list[Message] = []
+        statuses: list[Status] = []
         for item in parsed.items:
             if item.phone_number_id != ours:
                 # Another number of the same Meta app (the Friends' one has its own webhook).
                 log.warning("whatsapp webhook: item for number %s ignored", item.phone_number_id)
             elif isinstance(item, Status):
-                await asyncio.to_thread(self._record_status, item)
+                statuses.append(item)
             else:
                 messages.append(item)
-        # Stored before the 200: a redelivery is recognised (also after a restart), and a
-        # message whose turn never ran is answered after the next start.
-        new = set(
-            await asyncio.to_thread(
-                self.store.store_inbound,
-                [(m.key, ids.conversation_id(m.wa_id), message_to_json(m)) for m in messages],
+        try:
+            for status in statuses:
+                await asyncio.to_thread(self._record_status, status)
+            # Stored before the 200: a redelivery is recognised (also after a restart), and a
+            # message whose turn never ran is answered after the next start.
+            new = set(
+                await asyncio.to_thread(
+                    self.store.store_inbound,
+                    [(m.key, ids.conversation_id(m.wa_id), message_to_json(m)) for m in messages],
+                )
             )
-        )
+        except Exception:
+            # Not acknowledged: Meta delivers the batch again later.
+            log.exception("whatsapp webhook: the store failed; Meta will send the batch again")
+            return response.json({"error": "store unavailable, send again later"}, status=503)
         for message in messages:
             if message.key in new:
                 new.discard(message.key)  # a key twice in one batch: answered once
