@@ -27,6 +27,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import unreachable_actions
+from bot.channel_turns import Turns
+from bot.media_fetch import MediaFetcher, Refused, rasa_text
 from bot.messenger_mapping import event_to_text, split_text
 from bot.messenger_outbox import Outbox
 from bot.messenger_profile import ProfileLookup
@@ -259,14 +261,9 @@ class MessengerInput(InputChannel):
         self.store = MessengerStore(url=store_url) if store_url else MessengerStore(store_path)
         self.outbox = Outbox(self.store, self.client)
         self.profiles = ProfileLookup(self.store, graph_url, graph_version, page_access_token)
-        self._sender_locks: dict[str, asyncio.Lock] = {}
-        self._turns = asyncio.Semaphore(max(1, concurrent_turns))
-        self.turn_retry_seconds = turn_retry_seconds
-        # Events this server has taken and not answered yet: their claims are renewed while
-        # they wait, or another server sharing the store would answer them too.
-        self._open: set[str] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._stopping = asyncio.Event()
+        # Images are stored by the backend (the CDN's URL expires): downloaded without a token.
+        self.media = MediaFetcher.from_env()
+        self.turns = Turns(self.store, concurrent_turns, turn_retry_seconds)
         if not app_secret:
             log.warning("CUSTOMER_APP_SECRET is empty: every Messenger webhook will be refused")
 
@@ -279,27 +276,24 @@ class MessengerInput(InputChannel):
         _add_request_ids_to_rasa_server()
         unreachable_actions.install()
 
+        async def handle(key: str, data: dict[str, Any]) -> None:
+            await self._handle(key, InboundEvent.from_json(data), on_new_message)
+
         async def start(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
-            self._stopping = asyncio.Event()
             if not self.store.shared:
                 # Alone with its store, the outbox leases are ours from before a crash: their
                 # sends may not have gone out. (Freed before the outbox runs, or it would race.)
                 await asyncio.to_thread(self.store.release_leases)
-            self._spawn(self.outbox.run(self._stopping))
             await asyncio.to_thread(self.store.purge, datetime.now(UTC))
-            # Events stored (and acknowledged) before the last stop but never answered; a store
-            # of our own has nobody else answering them, a shared one only those whose
-            # server's claim ran out (that server died mid-turn), now and every half minute.
-            await self._answer_unanswered(on_new_message, include_claimed=not self.store.shared)
-            if self.store.shared:
-                self._spawn(self._answer_unanswered_loop(on_new_message))
+            # Events stored (and acknowledged) before the last stop but never answered.
+            await self.turns.start(handle)
+            self.turns.spawn(self.outbox.run(self.turns.stopping))
 
         async def stop(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
-            self._stopping.set()
-            if self._tasks:
-                await asyncio.wait(set(self._tasks), timeout=5)
+            await self.turns.stop()
             await self.client.close()
             await self.profiles.close()
+            await self.media.close()
 
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -335,7 +329,7 @@ class MessengerInput(InputChannel):
             for event in events:
                 if event.dedupe_key in new:
                     new.discard(event.dedupe_key)  # a key twice in one batch: answer once
-                    self._spawn(self._handle(event.dedupe_key, event, on_new_message))
+                    self.turns.spawn(self._handle(event.dedupe_key, event, on_new_message))
             return response.json({"status": "received"})
 
         # Registered by call, not as decorators: Sanic 21.12 types its decorators so that they
@@ -347,64 +341,6 @@ class MessengerInput(InputChannel):
         hook.add_route(webhook, "/webhook", methods=["POST"])
         return hook
 
-    async def _answer_unanswered(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], include_claimed: bool
-    ) -> None:
-        claimed = await asyncio.to_thread(
-            self.store.claim_pending, datetime.now(UTC), include_claimed
-        )
-        for key, data in claimed:
-            log.info("answering %s, received before a restart", key)
-            self._spawn(self._handle(key, InboundEvent.from_json(data), on_new_message))
-
-    async def _answer_unanswered_loop(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
-        while not self._stopping.is_set():
-            stop = asyncio.ensure_future(self._stopping.wait())
-            await asyncio.wait({stop}, timeout=30)
-            stop.cancel()
-            if self._stopping.is_set():
-                return
-            try:
-                await asyncio.to_thread(
-                    self.store.extend_claims, sorted(self._open), datetime.now(UTC)
-                )
-                await self._answer_unanswered(on_new_message, include_claimed=False)
-            except Exception:  # the store may be restarting; try again next round
-                log.exception("looking for unanswered events failed")
-
-    async def _run_turn(
-        self,
-        message: UserMessage,
-        output: MessengerOutput,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> unreachable_actions.TurnAborted | None:
-        """One run of Rasa on the message, within the turn limit; the abort if an action
-        could not run (Rasa saved nothing of the turn then)."""
-        async with self._turns:
-            sender = message.sender_id
-            await self.outbox.send_action(sender, "typing_on")
-            try:
-                with unreachable_actions.channel_turn():
-                    await on_new_message(message)
-            except unreachable_actions.TurnAborted as aborted:
-                return aborted
-            except Exception:
-                # Marked handled all the same: replaying a turn that crashes would loop.
-                log.exception("turn for %s failed", sender)
-            finally:
-                if output.sent == 0:
-                    # No answer (the conversation is with support staff, or nothing to say):
-                    # the "typing…" bubble must not promise one.
-                    await self.outbox.send_action(sender, "typing_off")
-        return None
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _handle(
         self,
         key: str,
@@ -414,12 +350,9 @@ class MessengerInput(InputChannel):
         # The message's mid is the turn's request id: Rasa hands it to the action server as
         # the message id, and the actions send it on to the backend.
         request_id = logs.clean_id(event.mid) or logs.new_request_id()
-        self._open.add(key)
-        try:
+        async with self.turns.taken(key):
             with logs.bound(request=request_id, conversation=event.sender_id):
                 await self._handle_turn(key, event, on_new_message)
-        finally:
-            self._open.discard(key)
 
     async def _handle_turn(
         self,
@@ -432,10 +365,14 @@ class MessengerInput(InputChannel):
             log.info("ignoring %s event from %s", event.kind, event.sender_id)
             await asyncio.to_thread(self.store.mark_handled, key)
             return
-        lock = self._sender_locks.setdefault(event.sender_id, asyncio.Lock())
-        # Tasks are created in arrival order and asyncio locks wake waiters first-in,
-        # first-out, so one person's messages are answered in the order they were written.
-        async with lock:
+        async with self.turns.in_order(event.sender_id):
+            if event.kind == "image" and event.attachment_url:
+                # Fetched in order with the person's turns: a photo sent before a question is
+                # stored (or refused) before the question is answered.
+                result = await self.media.url(event.attachment_url, "messenger")
+                if isinstance(result, Refused):
+                    log.warning("image from %s not stored: %s", event.sender_id, result.reason)
+                text = rasa_text(result)
             # The locale lets the first answer come in the customer's language already.
             profile = await self.profiles.profile(event.sender_id)
             metadata = {
@@ -446,10 +383,9 @@ class MessengerInput(InputChannel):
                     "locale": profile.locale if profile else None,
                 }
             }
-            already_sent: list[dict[str, Any]] = []
-            for attempt in (1, 2):
-                output = MessengerOutput(self.outbox, already_sent)
-                message = UserMessage(
+
+            def new_message(output: MessengerOutput) -> UserMessage:
+                return UserMessage(
                     text,
                     output,
                     event.sender_id,
@@ -457,18 +393,12 @@ class MessengerInput(InputChannel):
                     message_id=event.mid or None,
                     metadata=metadata,
                 )
-                aborted = await self._run_turn(message, output, on_new_message)
-                if aborted is None:
-                    break
-                already_sent += output.messages[len(already_sent) :]
-                if attempt == 1:
-                    log.warning("turn for %s: %s; trying once more", event.sender_id, aborted)
-                    # Outside the turn limit: other customers' turns go on meanwhile.
-                    await asyncio.sleep(self.turn_retry_seconds)
-                    continue
-                log.error("turn for %s: %s again; apologised", event.sender_id, aborted)
-                for reply in aborted.apology:
-                    await output.send_response(event.sender_id, reply)
+
+            await self.turns.run(
+                event.sender_id,
+                lambda already_sent: MessengerOutput(self.outbox, already_sent),
+                new_message,
+                on_new_message,
+                self.outbox.send_action,
+            )
             await asyncio.to_thread(self.store.mark_handled, key)
-        if not lock.locked() and not getattr(lock, "_waiters", None):
-            self._sender_locks.pop(event.sender_id, None)

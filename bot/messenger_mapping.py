@@ -29,6 +29,8 @@ def event_to_text(event: InboundEvent) -> str | None:
         entities = {"latitude": event.latitude, "longitude": event.longitude}
         return "/share_location" + json.dumps(entities)
     if event.kind == "image":
+        # The channel stores the photo first (bot/media_fetch.py) and passes the backend's URL
+        # instead of this one; Meta's CDN URL expires.
         return "/share_image" + json.dumps({"image_url": event.attachment_url})
     if event.kind == "sticker":
         return "/sticker"

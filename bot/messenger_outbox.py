@@ -17,9 +17,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore, OutboxItem
 from messenger_platform import send_policy
 from messenger_platform.send_policy import OutsideWindowError, RateLimiter, within_window
@@ -34,11 +33,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class GraphClient(Protocol):
+    """What the outbox needs of a Send API client (bot/messenger_send.py, bot/whatsapp_send.py)."""
+
+    async def post(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
+
+
 class Outbox:
     def __init__(
         self,
         store: MessengerStore,
-        client: SendApiClient,
+        client: GraphClient,
         limiter: RateLimiter | None = None,
         clock: Callable[[], datetime] = _now,
         backoff: Callable[[int], float] = send_policy.backoff_seconds,
