@@ -38,7 +38,7 @@ async def test_image_urls_must_be_at_most_five_https_urls(client: Client) -> Non
         assert set((await response.json())["errors"]) == {"image_urls"}
 
 
-async def test_the_offer_shows_the_photos_the_winner_gets_them_all_and_the_customer_sees_only_a_first_name(
+async def test_offer_shows_photos_winner_gets_all_customer_sees_first_name(
     client: Client, fake_graph: Graph
 ) -> None:
     graph, _ = fake_graph
