@@ -259,7 +259,18 @@ SUPPORT_ALERT: Schema = {
     "type": "object",
     "properties": {
         "id": INTEGER,
-        "kind": enum(["nobody_found", "missed_deadline", "handed_back", "customer_not_told"]),
+        "kind": enum(
+            [
+                "nobody_found",
+                "missed_deadline",
+                "handed_back",
+                "customer_not_told",
+                "customer_not_mailed",
+                "customer_unreachable",
+                "friend_not_reachable",
+                "whatsapp_template_broken",
+            ]
+        ),
         "job_reference": {"type": ["string", "null"]},
         "friend_id": {"type": ["integer", "null"]},
         "detail": {"type": "object"},
