@@ -14,10 +14,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "email": ("E-Mail", "E-mail"),
     "password": ("Passwort", "Password"),
     "login_failed": ("E-Mail oder Passwort stimmt nicht.", "E-mail or password is wrong."),
-    "locked": (
-        "Zu viele Fehlversuche. Bitte versuchen Sie es nach {until} Uhr (UTC) wieder.",
-        "Too many failed attempts. Please try again after {until} (UTC).",
-    ),
     "csrf": (
         "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.",
         "This form has expired. Please reload the page.",
