@@ -153,7 +153,10 @@ async def test_book_and_claim_in_the_simulator_page(system: System, browser: Bro
     await expect(won).to_be_visible(timeout=STEP_MS)
     await expect(won).to_contain_text("Karl Klicker")
     await expect(won).to_contain_text("+492211234567")
-    photo = friends_pane.locator(".row.out", has_text=customer.image_url or "")
+    # The photo is the backend's stored copy (the bot fetched the simulator's picture).
+    [stored] = jobs[0]["image_urls"]
+    assert stored.startswith(f"{system.backend_url}/media/"), stored
+    photo = friends_pane.locator(".row.out", has_text=stored).last
     await expect(photo).to_contain_text(reference)
     await shots.take("friend won the job")
 

@@ -86,12 +86,12 @@ async def test_a_photo_sent_during_the_booking_reaches_the_friend_who_claims(
         page_token=FRIENDS_TOKEN,
         recipient=friend_psid,
     )
-    # Only the Friend who takes the job sees the customer's photo.
-    assert stored not in text(offer[0])
+    # The offered Friends see the photo with the offer (issue 16), to judge the job.
+    assert stored in text(offer[0])
     await friends_tap(system, friend_psid, f"CLAIM:{reference}")
     photos = await wait_for_calls(
         system.graph_url,
-        lambda c: stored in text(c),
+        lambda c: stored in text(c) and f"CLAIM:{reference}" not in buttons(c),
         TURN_SECONDS,
         page_token=FRIENDS_TOKEN,
         recipient=friend_psid,

@@ -131,7 +131,7 @@ async def test_a_german_customer_books_on_whatsapp_with_its_number_and_a_photo_a
 
 async def test_an_english_customer_books_on_whatsapp_with_its_uk_number(system: System) -> None:
     # Dresden: no Friend of any test near, so the job waits for one.
-    wa_id = "447700900101"
+    wa_id = "447911123456"
     chat = WhatsAppChat(system, wa_id, "Oliver Bennett")
     customer = Customer(
         psid=f"wa-{wa_id}",
