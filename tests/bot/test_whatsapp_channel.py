@@ -247,9 +247,11 @@ async def test_a_duplicate_wamid_is_answered_once_also_after_a_restart(
         _stop(channel.process)
         port = int(channel.url.split(":")[2].split("/")[0])
         channel.process = _start(channel.env, port, channel.turns_file, tmp_path / "again.log")
-        assert (await _post(http, channel, body))[0] == 200
-        later = wa_body(PHONE_ID, [wa_message(wa, "wamid.dup2", body="neu")])
-        assert (await _post(http, channel, later))[0] == 200
+        # A new client: the old one's pooled keep-alive connection died with the server.
+        async with aiohttp.ClientSession() as again:
+            assert (await _post(again, channel, body))[0] == 200
+            later = wa_body(PHONE_ID, [wa_message(wa, "wamid.dup2", body="neu")])
+            assert (await _post(again, channel, later))[0] == 200
         await _until(lambda: len(channel.api.texts(wa)) == 2, "the second answer")
         await asyncio.sleep(0.3)
         assert channel.api.texts(wa) == ["echo: einmal", "echo: neu"]
