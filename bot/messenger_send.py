@@ -15,9 +15,13 @@ TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
 
 
 class SendApiClient:
+    """Messenger's Send API (the page token as a query parameter); WhatsApp's client
+    (bot/whatsapp_send.py) is the same transport with its own endpoint and a bearer token."""
+
     def __init__(self, graph_url: str, graph_version: str, access_token: str) -> None:
         self.endpoint = f"{graph_url.rstrip('/')}/{graph_version}/me/messages"
-        self._token = access_token
+        self._params: dict[str, str] = {"access_token": access_token}
+        self._headers: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
@@ -32,7 +36,7 @@ class SendApiClient:
         """(HTTP status, JSON answer); status 0 when no answer came (network, timeout)."""
         try:
             async with self._http().post(
-                self.endpoint, params={"access_token": self._token}, json=body
+                self.endpoint, params=self._params, headers=self._headers, json=body
             ) as response:
                 try:
                     data = await response.json(content_type=None)
