@@ -30,9 +30,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "benchmarks": OURS,
     # The Rasa server's process (.venv-bot): our channel and NLU components.
     "bot": {"actions", "messenger_platform", "webchat_platform", "whatsapp_platform", "product"},
-    # The action server (.venv-bot): reaches the backend only over HTTP.
-    "actions": {"messenger_platform", "product"},
-    # The simulator's fake Graph API speaks Messenger and (soon) WhatsApp.
+    # The action server (.venv-bot): reaches the backend only over HTTP. It reads a WhatsApp
+    # customer's number from the conversation id (whatsapp_platform.ids).
+    "actions": {"messenger_platform", "whatsapp_platform", "product"},
+    # The simulator's fake Graph API speaks Messenger and WhatsApp.
     "simulator": {"messenger_platform", "whatsapp_platform", "product"},
     # The backend (.venv), from its entry points down to the pure rules.
     "backend": set(),  # the package's __init__
