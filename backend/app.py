@@ -19,6 +19,7 @@ from backend.adapters.rasa import RasaClient
 from backend.adapters.smtp import SmtpServer
 from backend.adapters.whatsapp import WhatsAppClient
 from backend.config import Settings
+from backend.console import routes_auth
 from backend.console.app import setup_console
 from backend.friends_chat.router import FriendChat
 from backend.observability.event_ids import with_event_ids
@@ -30,11 +31,13 @@ from backend.services.deadlines import DeadlineSweep
 from backend.services.inbox import GroupCommit, inbox_has_pending, process_pending
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web.middleware import (
+    API_LIMITS,
     SETTINGS,
     auth_middleware,
     error_middleware,
     request_id_middleware,
 )
+from backend.web.ratelimit import ApiLimits
 from backend.web.runtime import RUNTIME, Runtime
 from backend.whatsapp.news import whatsapp_customers
 from product.channels import WHATSAPP
@@ -230,6 +233,10 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=CLIENT_MAX_SIZE,
     )
     app[SETTINGS] = settings
+    app[routes_auth.TRUSTED_PROXIES] = settings.trusted_proxies
+    app[API_LIMITS] = ApiLimits.of(
+        settings.api_rate_per_second, settings.api_burst, settings.api_auth_failures_per_minute
+    )
     app.cleanup_ctx.append(runtime_ctx)
     if settings.role != "web":
         app.cleanup_ctx.append(background_ctx)

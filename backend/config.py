@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,35 @@ def database_url(name: str, value: str) -> str:
         return async_url(value)
     except DatabaseUrlError as exc:
         raise ValueError(f"{name} {exc}") from None
+
+
+class TrustedProxies(frozenset[str]):
+    """Our proxies' addresses and networks; `address in proxies` also holds for an address
+    inside one of the networks (the console's `client_address` asks just that)."""
+
+    def __contains__(self, address: object) -> bool:
+        if not isinstance(address, str):
+            return False
+        if frozenset.__contains__(self, address):
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(net, strict=False) for net in self)
+
+
+def parse_trusted_proxies(value: str) -> TrustedProxies:
+    """`BACKEND_TRUSTED_PROXIES`: comma-separated addresses or CIDRs; a bad one is refused."""
+    proxies = [part.strip() for part in value.split(",") if part.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"BACKEND_TRUSTED_PROXIES: {proxy!r} is no address or CIDR") from exc
+    return TrustedProxies(
+        str(ipaddress.ip_network(p, strict=False)) if "/" in p else p for p in proxies
+    )
 
 
 def public_base_url(env: dict[str, str]) -> str:
@@ -110,12 +140,28 @@ class Settings:
     # The customers' WhatsApp number as the backend sees it: templates outside the window and
     # the bot's store that knows the window (backend/whatsapp/settings.py).
     whatsapp_customers: WhatsAppCustomerSettings = field(default_factory=WhatsAppCustomerSettings)
+    # Our own proxies (addresses or CIDRs): only their X-Forwarded-For names the client, for the
+    # console login's throttle and the API's rate limits. Empty: the connection's peer is the
+    # client and no header is read.
+    trusted_proxies: frozenset[str] = frozenset()
+    # The JSON API's rate limits (backend/web/ratelimit.py; in memory, per process): a token
+    # bucket per bearer token (this many requests a second, bursts of `api_burst`; 0: off) and
+    # one per client address for requests with a wrong or missing token (per minute; 0: off).
+    api_rate_per_second: float = 50.0
+    api_burst: int = 200
+    api_auth_failures_per_minute: float = 10.0
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
         if self.smtp_url:
             SmtpServer.from_url(self.smtp_url)  # refused here, before anything starts
+        if self.api_token and self.api_token == self.admin_token:
+            # The internal token would then reach the admin routes (issue 21, point 3).
+            raise ValueError(
+                "BACKEND_API_TOKEN (the action server's internal token) must differ from "
+                "BACKEND_ADMIN_TOKEN"
+            )
 
     @property
     def max_radius_km(self) -> float:
@@ -184,4 +230,8 @@ class Settings:
             friends_whatsapp_app_secret=e.get("FRIENDS_WHATSAPP_APP_SECRET", ""),
             friends_whatsapp_verify_token=e.get("FRIENDS_WHATSAPP_VERIFY_TOKEN", ""),
             whatsapp_customers=WhatsAppCustomerSettings.from_env(e),
+            trusted_proxies=parse_trusted_proxies(e.get("BACKEND_TRUSTED_PROXIES", "")),
+            api_rate_per_second=float(e.get("API_RATE_PER_SECOND") or 50),
+            api_burst=int(e.get("API_BURST") or 200),
+            api_auth_failures_per_minute=float(e.get("API_AUTH_FAILURES_PER_MINUTE") or 10),
         )

@@ -33,7 +33,7 @@ from backend.domain.jobs import validate_job_request
 from backend.services import claims, friends, jobs
 from backend.services.outbox import FRIENDS_PAGE, record_inbound
 from product.languages import DEFAULT_LANGUAGE
-from simulator.webhook_bodies import encode_signed, page_body, postback_event
+from simulator.webhook_bodies import encode_signed, now_ms, page_body, postback_event
 from tools.postgres import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,7 +231,8 @@ async def send_claims(
                         "friends-page",
                         payload=f"CLAIM:{reference}",
                         title="Annehmen",
-                        timestamp=1_700_000_000_000 + i,
+                        # Now: older events are refused as replays.
+                        timestamp=now_ms() + i,
                     )
                 ],
             ),

@@ -2,6 +2,7 @@
 
 `rasa run actions` offers no way to add a route; every techfriends process answers /healthz.
 Usage: python -m bot.action_server [--port 5055] [--host 127.0.0.1]
+Listening beyond 127.0.0.1 needs ACTION_SERVER_TOKEN (bot/action_server_auth.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import zlib
 from typing import Any
 
@@ -16,6 +18,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.action_server_auth import ListenError, authorised, listen_settings
 from messenger_platform import logs
 
 
@@ -50,9 +53,13 @@ def _action_call(request: Request) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server")
-    parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
+    parser.add_argument("--host", default=None)
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT") or 5055))
     args = parser.parse_args()
+    try:
+        host, token = listen_settings(os.environ, args.host)
+    except ListenError as exc:
+        sys.exit(str(exc))
     logs.configure("actions")  # LOG_FORMAT=json: one JSON object per line
     # Imported after logging is set up: its imports warn, and those lines must be JSON too.
     from rasa_sdk.endpoint import create_app
@@ -67,12 +74,19 @@ def main() -> None:
 
     app.register_middleware(bind_ids, "request")
 
+    async def check_token(request: Request) -> HTTPResponse | None:
+        if authorised(token, request.path, request.headers.get("Authorization")):
+            return None
+        return response.json({"error": "action server token required"}, status=401)
+
+    app.register_middleware(check_token, "request")
+
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
         return response.json({"status": "ok", "service": "actions"})
 
     # One worker: Sanic's multi-worker mode forks, and the actions keep no state anyway.
-    app.run(args.host, args.port, workers=1, access_log=False)
+    app.run(host, args.port, workers=1, access_log=False)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from bot.messenger_outbox import Outbox
 from bot.messenger_profile import ProfileLookup
 from bot.messenger_send import SendApiClient
 from bot.messenger_store import MessengerStore
-from messenger_platform import logs, signature
+from messenger_platform import freshness, logs, signature
 from messenger_platform.events import MAX_BODY_BYTES, InboundEvent, MalformedWebhook, parse_body
 from messenger_platform.send_policy import OutsideWindowError
 
@@ -150,6 +150,19 @@ class MessengerOutput(OutputChannel):
     ) -> None:
         # A custom response is a ready Send API `message` object.
         await self._send(recipient_id, json_message)
+
+
+def _fresh(events: list[InboundEvent], now: datetime) -> list[InboundEvent]:
+    """The events that are no replay; the others are logged and skipped (the batch is still
+    answered 200: Meta would retry a signed body it sees refused)."""
+    fresh = []
+    for event in events:
+        reason = freshness.stale_reason(event.timestamp, now)
+        if reason:
+            log.warning("messenger webhook: event %s skipped: %s", event.dedupe_key, reason)
+        else:
+            fresh.append(event)
+    return fresh
 
 
 def _template_button(button: dict[str, Any]) -> dict[str, Any]:
@@ -318,6 +331,7 @@ class MessengerInput(InputChannel):
             except MalformedWebhook as exc:
                 log.warning("messenger webhook: %s", exc)
                 return response.json({"error": str(exc)}, status=400)
+            events = _fresh(events, freshness.wall_clock())
             # Stored before the 200: a redelivery is recognised (also after a restart), and an
             # event whose turn never ran is answered after the next start.
             new = set(

@@ -34,6 +34,8 @@ from types import TracebackType
 from typing import Any, Protocol
 
 # Meta redelivers within hours; a week covers every retry and a long outage with room to spare.
+# Older events are refused as replays before they reach this store
+# (messenger_platform/freshness.py: MAX_AGE, 48 hours, which must stay below this).
 KEEP_HANDLED = timedelta(days=7)
 # A turn (Rasa, its lock, the actions, the backend) takes seconds; five minutes without an
 # answer means the server that took the event is gone.

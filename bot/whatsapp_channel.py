@@ -50,7 +50,7 @@ from bot.whatsapp_mapping import MediaNeeded, inbound_text
 from bot.whatsapp_outbox import WhatsAppOutbox
 from bot.whatsapp_output import WhatsAppOutput
 from bot.whatsapp_send import WhatsAppClient
-from messenger_platform import logs, signature
+from messenger_platform import freshness, logs, signature
 from messenger_platform.events import MAX_BODY_BYTES
 from messenger_platform.send_policy import OutsideWindowError
 from whatsapp_platform import errors, ids, outbound
@@ -235,10 +235,15 @@ class WhatsAppInput(InputChannel):
         for skipped in parsed.skipped:
             log.warning("whatsapp webhook: %s skipped: %s", skipped.where, skipped.reason)
         ours = self.settings.phone_number_id
+        now = freshness.wall_clock()
         messages: list[Message] = []
         statuses: list[Status] = []
         for item in parsed.items:
-            if item.phone_number_id != ours:
+            stale = freshness.stale_reason_seconds(item.timestamp, now)
+            if stale:
+                # Skipped, answered 200 all the same: Meta would retry a refused signed body.
+                log.warning("whatsapp webhook: %s skipped: %s", item.key, stale)
+            elif item.phone_number_id != ours:
                 # Another number of the same Meta app (the Friends' one has its own webhook).
                 log.warning("whatsapp webhook: item for number %s ignored", item.phone_number_id)
             elif isinstance(item, Status):

@@ -75,6 +75,8 @@ SECRETS = {
     # The proxy sends every other path to the backends, /metrics too: Prometheus scrapes each
     # backend directly, and the public port asks for this token.
     "METRICS_TOKEN": "prodlike-metrics-token",
+    # The action servers ask Rasa (through the proxy) for this token (issue 21, point 7).
+    "ACTION_SERVER_TOKEN": "prodlike-action-server-token",
 }
 KEPT_NAMES = {
     "backend": "techfriends_prodlike",
@@ -308,6 +310,7 @@ def _start(
             f"http://{HOST}:{ports['actions-lb']}/webhook",
             prod.database_urls["tracker"],
             prod.redis_url + f"?key_prefix=tf{os.getpid()}x{ports['proxy']}",
+            action_token=True,
         )
     )
     proxy_config = work / "proxy.json"
@@ -381,6 +384,9 @@ def _environment(
             # The website chat: news reach a tab on either Rasa server; the proxy names clients.
             "WEBCHAT_REDIS_URL": prod.redis_url,
             "WEBCHAT_TRUSTED_PROXIES": HOST,
+            # The backend too (the console login's throttle, the API's rate limits): behind
+            # tools/proxy.py the client is the last hop of X-Forwarded-For, not the proxy.
+            "BACKEND_TRUSTED_PROXIES": HOST,
             # Inside the topology everything goes through the proxy, as between machines.
             "BACKEND_URL": prod.url,
             "RASA_URL": f"http://{HOST}:{ports['rasa-lb']}",

@@ -21,9 +21,15 @@ from pathlib import Path
 from backend.config import load_environment
 from tools.stack import PY, ROOT, Stack
 
-# Needed whatever the channels: the action server and partners call the backend with these,
+# Needed whatever the channels: the action server (internal token) and onboarding tools
+# (admin token) call the backend with these,
 # the backend calls Rasa with the last.
 API_SECRETS = ("BACKEND_API_TOKEN", "BACKEND_ADMIN_TOKEN", "RASA_TOKEN")
+# `make run` also needs these: /metrics answers only with its token there (issue 21, point 7).
+RUN_SECRETS = (*API_SECRETS, "METRICS_TOKEN")
+# What `make run` sets unless the environment says otherwise: the console's cookies are
+# Secure (a deployment is behind TLS; CONSOLE_SECURE_COOKIES=0 to say it is not).
+RUN_DEFAULTS = {"CONSOLE_SECURE_COOKIES": "1"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ def webchat_enabled(credentials: Path = CREDENTIALS) -> bool:
 
 
 # Every setting `make run` may ask for (all channels configured).
-REQUIRED_FOR_RUN = API_SECRETS + tuple(name for c in CHANNELS for name in c.settings)
+REQUIRED_FOR_RUN = RUN_SECRETS + tuple(name for c in CHANNELS for name in c.settings)
 
 
 def configured(env: Mapping[str, str], webchat_on: bool | None = None) -> list[Channel]:
@@ -151,7 +157,7 @@ def configured(env: Mapping[str, str], webchat_on: bool | None = None) -> list[C
 def run_problems(env: Mapping[str, str], webchat_on: bool | None = None) -> list[str]:
     """What keeps `make run` from starting, one line each; empty when nothing does."""
     channels = configured(env, webchat_on)
-    missing = [name for name in API_SECRETS if not env.get(name)]
+    missing = [name for name in RUN_SECRETS if not env.get(name)]
     missing += [name for c in channels for name in c.settings if not env.get(name)]
     problems = []
     if missing:
@@ -199,12 +205,23 @@ def demo_env() -> dict[str, str]:
         env.setdefault(key, value)
     if not env.get("WEBCHAT_ALLOWED_ORIGINS"):
         env["WEBCHAT_ALLOWED_ORIGINS"] = DEMO_WEBCHAT_ORIGINS
+    # Plain http on this machine: the only place the console's cookies are not Secure.
+    env["CONSOLE_SECURE_COOKIES"] = "0"
     sim_port = int(env.get("SIMULATOR_PORT") or 8090)
     env["MESSENGER_GRAPH_URL"] = f"http://127.0.0.1:{sim_port}/graph"
     # Customers' e-mail goes to the simulator's mail server (shown at /mail), never out.
     env["SMTP_URL"] = f"smtp://127.0.0.1:{int(env.get('SIMULATOR_SMTP_PORT') or 8025)}"
     if not env.get("GEONAMES_DIR") and SHARED_GEONAMES.is_dir():
         env["GEONAMES_DIR"] = str(SHARED_GEONAMES)
+    return env
+
+
+def run_env() -> dict[str, str]:
+    """The environment of `make run`: the deployment's, with RUN_DEFAULTS where it is silent."""
+    env = load_environment()
+    for key, value in RUN_DEFAULTS.items():
+        if not env.get(key):
+            env[key] = value
     return env
 
 
@@ -268,7 +285,7 @@ def main() -> int:
             return code
         _demo_staff(env)
     else:
-        env = load_environment()
+        env = run_env()
         problems = run_problems(env)
         if problems:
             print("\n".join(problems))

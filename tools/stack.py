@@ -46,7 +46,9 @@ def missing_whatsapp_settings(env: dict[str, str]) -> list[str]:
     return missing
 
 
-def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") -> str:
+def endpoints_yaml(
+    action_url: str, tracker_url: str, lock_store_url: str = "", action_token: bool = False
+) -> str:
     """Rasa's endpoints file for an action server URL and an SQLAlchemy-style tracker URL.
 
     With `lock_store_url` (redis://host:port/db[?key_prefix=alphanumeric]) Rasa locks each
@@ -55,9 +57,13 @@ def endpoints_yaml(action_url: str, tracker_url: str, lock_store_url: str = "") 
     """
     parts = urlsplit(tracker_url)
     dialect = parts.scheme.split("+", 1)[0]
-    lines = [
-        "action_endpoint:",
-        f'  url: "{action_url}"',
+    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    if action_token:
+        # The action server's shared token (bot/action_server_auth.py), read by Rasa from its
+        # environment when it loads this file (unquoted: Rasa expands ${…} in plain scalars),
+        # so the secret is never written here.
+        lines += ["  headers:", "    Authorization: Bearer ${ACTION_SERVER_TOKEN}"]
+    lines += [
         "tracker_store:",
         "  type: SQL",
         f'  dialect: "{dialect}"',
@@ -296,7 +302,14 @@ class Stack:
         self.env = env  # what the processes really get, defaults filled in
         endpoints = self.log_dir / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
-        endpoints.write_text(endpoints_yaml(action_url, tracker, env.get("LOCK_STORE_URL", "")))
+        endpoints.write_text(
+            endpoints_yaml(
+                action_url,
+                tracker,
+                env.get("LOCK_STORE_URL", ""),
+                action_token=bool(env.get("ACTION_SERVER_TOKEN")),
+            )
+        )
 
         self.services = [
             actions_service(env, actions_port, self.log_dir),

@@ -223,6 +223,22 @@ class Job(Base):
     window_start: Mapped[datetime]
     window_end: Mapped[datetime]
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    # The name and phone given for this job (None: a job from before they were kept here;
+    # the customer's own then). A booking never overwrites the customer's stored ones.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+
+    def contact(self, customer: Customer | None) -> tuple[str, str]:
+        """The name and phone to reach the customer about this job: those given for it
+        (older jobs: the customer's stored ones)."""
+        name = self.contact_name
+        phone = self.contact_phone
+        if name is None:
+            name = customer.name if customer else ""
+        if phone is None:
+            phone = customer.phone if customer else ""
+        return name, phone
+
     # The door the job came through; news about it goes back the same way.
     channel: Mapped[str] = mapped_column(
         String(20), default=DEFAULT_CHANNEL, server_default=DEFAULT_CHANNEL

@@ -15,7 +15,7 @@ from backend.adapters.messenger import MessengerClient
 from backend.console import privacy, summaries
 from backend.console.takeover import CUSTOMERS_PAGE
 from backend.console.tracker import make_tracker_engine
-from backend.console.web import CONSOLE, JINJA, Console, jinja_environment
+from backend.console.web import CONSOLE, JINJA, SECURITY_HEADERS, Console, jinja_environment
 from backend.services import outbox
 from backend.web.runtime import RUNTIME, Runtime
 
@@ -73,7 +73,20 @@ async def console_ctx(app: web.Application) -> AsyncIterator[None]:
     await c.tracker.dispose()
 
 
+async def console_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """The console's security headers on every response under /console, whatever made it:
+    pages, redirects, error pages, the privacy export (issue 21, point 7). A header a handler
+    set itself stays; the console's static files may be cached."""
+    if request.path != "/console" and not request.path.startswith("/console/"):
+        return
+    static = request.path.startswith("/console/static/")
+    for name, value in SECURITY_HEADERS.items():
+        if not (static and name == "Cache-Control"):
+            response.headers.setdefault(name, value)
+
+
 def setup_console(app: web.Application) -> None:
     """Templates and the console's own connections; its pages are in the URL map."""
     app[JINJA] = jinja_environment()
     app.cleanup_ctx.append(console_ctx)
+    app.on_response_prepare.append(console_security_headers)

@@ -189,6 +189,7 @@ async def erase_customer(
         for job in jobs:
             media_ids |= media_ids_mentioned(" ".join([*job.image_urls, *job.voice_urls]))
             job.description, job.street = ERASED, ""
+            job.contact_name, job.contact_phone = ERASED, ""
             job.device, job.brand, job.image_urls, job.voice_urls = "", "", [], []
         job_ids = [j.id for j in jobs]
         files = await media.erase(session, await _only_theirs(session, media_ids, job_ids))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import weakref
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -23,36 +23,22 @@ from backend.console.web import (
     staff,
     t,
 )
+
+# The client-address rule and its key live below the console and the API (backend/web/client.py).
+from backend.web.client import TRUSTED_PROXIES as TRUSTED_PROXIES
+from backend.web.client import client_address as client_address
 from product.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-# Our reverse proxies, whose X-Forwarded-For names the client. The backend has no such setting
-# yet (BACKEND_TRUSTED_PROXIES in backend/config.py would set this key when the app is made):
-# until then the connection's peer is the client, and a header a client wrote is never read.
-TRUSTED_PROXIES = web.AppKey("console_trusted_proxies", frozenset)
+# Our reverse proxies, whose X-Forwarded-For names the client: BACKEND_TRUSTED_PROXIES, put
+# into the app under TRUSTED_PROXIES (backend/console/web.py, which also reads it for cookies)
+# when the app is made. Without it the connection's peer is the client, and a header a client
+# wrote is never read.
 # Each app's attempts per client address (in memory, per process).
 _ADDRESS_THROTTLES: weakref.WeakKeyDictionary[web.Application, auth.AddressThrottle] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def client_address(request: web.Request) -> str:
-    """The connection's peer, unless that is one of our own proxies, whose X-Forwarded-For
-    names it (the last hop not ours: earlier ones are whatever the client wrote)."""
-    peer = request.remote or ""
-    trusted: frozenset[str] = request.app.get(TRUSTED_PROXIES, frozenset())
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if peer not in trusted or not forwarded:
-        return peer
-    for hop in reversed([h.strip() for h in forwarded.split(",")]):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
-            return peer  # a hop we cannot read: do not trust what came before it
-        if hop not in trusted:
-            return hop
-    return peer
 
 
 def address_throttle(app: web.Application) -> auth.AddressThrottle:
@@ -63,10 +49,19 @@ def address_throttle(app: web.Application) -> auth.AddressThrottle:
 
 
 def _safe_next(target: str) -> str:
-    # Only our own pages: an absolute or protocol-relative URL would be an open redirect.
-    if target.startswith("/console") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/console/conversations"
+    """Only a local path of our own pages: an absolute or protocol-relative URL (`//host`,
+    `/\\host`, which browsers read as `//host`) would be an open redirect, and a control
+    character (CR, LF, tab, NUL …, which browsers strip or a header would split on) could
+    turn a local-looking path into one (issue 21, point 7)."""
+    fallback = "/console/conversations"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in target) or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return fallback
+    if parts.path != "/console" and not parts.path.startswith("/console/"):
+        return fallback
+    return target
 
 
 def _login_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:

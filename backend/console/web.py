@@ -23,6 +23,7 @@ from backend.console import auth, summaries
 from backend.console.i18n import TEXTS, alert_text, translate
 from backend.console.summaries import STAFF_TIME_ZONE
 from backend.domain.statuses import FINAL_JOB_STATUSES, JobStatus
+from backend.web.client import TRUSTED_PROXIES as TRUSTED_PROXIES
 from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
 from product.channels import CHANNELS, of_conversation
@@ -35,7 +36,7 @@ LANG_COOKIE = "tf_lang"
 JINJA = web.AppKey("console_jinja", jinja2.Environment)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Frame-Options": "DENY",
@@ -153,8 +154,19 @@ def set_cookie(
         path="/console",
         httponly=True,
         samesite="Lax",
-        secure=runtime(request).settings.console_secure_cookies,
+        secure=secure_cookies(request),
     )
+
+
+def secure_cookies(request: web.Request) -> bool:
+    """Whether the console's cookies are Secure: by setting (`make run` turns it on), or
+    because one of our proxies says the browser came over https (`X-Forwarded-Proto`; a
+    client's own header is never read)."""
+    if runtime(request).settings.console_secure_cookies:
+        return True
+    trusted: frozenset[str] = request.app.get(TRUSTED_PROXIES, frozenset())
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return (request.remote or "") in trusted and forwarded == "https"
 
 
 def redirect(location: str, msg: str = "") -> web.Response:

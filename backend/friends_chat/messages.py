@@ -126,8 +126,8 @@ def won(job: Job, customer: Customer, language: str, contact_deadline: timedelta
             "won",
             language,
             reference=job.reference,
-            name=customer.name,
-            phone=customer.phone,
+            name=job.contact(customer)[0],
+            phone=job.contact(customer)[1],
             address=address(job),
             hours=hours(contact_deadline),
         ),
@@ -187,8 +187,8 @@ def my_jobs(rows: Sequence[tuple[Job, Customer]], language: str, country: str) -
                 reference=job.reference,
                 status=status,
                 category=category_label(job.category, language),
-                customer=customer.name,
-                phone=customer.phone,
+                customer=job.contact(customer)[0],
+                phone=job.contact(customer)[1],
                 address=address(job),
             )
         )

@@ -187,7 +187,7 @@ class MailSender:
             row.locale,
             row.intent,
             dict(row.entities),
-            customer.name if customer else "",
+            job.contact(customer)[0],
             window,
             self.base_url + status_path(job),
         )

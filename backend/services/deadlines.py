@@ -48,7 +48,8 @@ from product.languages import first_of
 log = logging.getLogger(__name__)
 
 BATCH = 200
-# Handled webhook events and finished outbox messages are kept this long, then deleted.
+# Handled webhook events and finished outbox messages are kept this long, then deleted. Events
+# older than messenger_platform/freshness.py's MAX_AGE (48 hours) are refused as replays.
 RETENTION = timedelta(days=30)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +21,15 @@ from backend.services import media, postcodes
 from backend.services.customer_mail import queue_booking_mail
 from product.channels import MESSENGER
 from product.countries import time_zone
+
+
+def scoped_idempotency_key(caller: str, customer: CustomerKey, key: str | None) -> str | None:
+    """What is stored for an `Idempotency-Key`: the key scoped to the caller (the token's
+    identity) and the customer, as a hex digest (it fits the column whatever the key's length)."""
+    if not key:
+        return None
+    scope = json.dumps([caller, customer.channel, customer.id, key])
+    return hashlib.sha256(scope.encode()).hexdigest()
 
 
 class JobError(Exception):
@@ -66,6 +77,11 @@ async def find_customer(session: AsyncSession, key: CustomerKey) -> Customer | N
 
 
 async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Customer:
+    """The customer the booking names, made if new. Their stored name and phone are filled
+    when empty and otherwise kept: a booking naming an existing customer (by channel and id)
+    carries its own name and phone on the job (`Job.contact_name`, `contact_phone`) and does
+    not overwrite another person's details (issue 21, point 3). A difference is recorded as
+    an event on the job (`contact_differs`, see create_job)."""
     c = request.customer
     customer = await find_customer(session, c.key)
     if customer is None:
@@ -73,8 +89,10 @@ async def _upsert_customer(session: AsyncSession, request: JobRequest) -> Custom
             channel=c.key.channel, channel_id=c.key.id, name="", phone="", language="", country=""
         )
         session.add(customer)
-    # The newest booking carries the customer's current details.
-    customer.name, customer.phone = c.name, c.phone
+    if not customer.name:
+        customer.name = c.name
+    if not customer.phone:
+        customer.phone = c.phone
     customer.language, customer.country = c.language, request.country
     if c.email:  # a booking without the (optional) question keeps the address given before
         customer.email = c.email
@@ -97,8 +115,12 @@ async def create_job(
     after the response is lost in a crash, the deadline sweep sends it.
     """
     now = now or utcnow()
-    if idempotency_key:
-        existing = await session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
+    # The key is the caller's, for this customer: stored as a digest of (caller, channel,
+    # customer id, key), so the same key from another caller or for another customer is a
+    # new request (a new job), never the first one's job and personal data.
+    stored_key = scoped_idempotency_key(actor, request.customer.key, idempotency_key)
+    if stored_key:
+        existing = await session.scalar(select(Job).where(Job.idempotency_key == stored_key))
         if existing is not None:
             return existing, False
     places = await postcodes.lookup(session, request.postal_code, request.country)
@@ -110,7 +132,7 @@ async def create_job(
         customer = await _upsert_customer(session, request)
         job = Job(
             reference=new_reference(),
-            idempotency_key=idempotency_key or None,
+            idempotency_key=stored_key,
             status=JobStatus.OPEN,
             category=request.category,
             description=request.description,
@@ -126,6 +148,8 @@ async def create_job(
             window_start=request.window_start,
             window_end=request.window_end,
             customer_id=customer.id,
+            contact_name=request.customer.name,
+            contact_phone=request.customer.phone,
             channel=customer.channel,
             image_urls=list(request.image_urls),
             voice_urls=list(request.voice_urls),
@@ -138,15 +162,16 @@ async def create_job(
             await session.flush()
         except IntegrityError:
             await session.rollback()
-            if idempotency_key:
+            if stored_key:
                 # A concurrent request with the same key won the race: answer with its job.
-                raced = await session.scalar(
-                    select(Job).where(Job.idempotency_key == idempotency_key)
-                )
+                raced = await session.scalar(select(Job).where(Job.idempotency_key == stored_key))
                 if raced is not None:
                     return raced, False
             continue  # reference collision: draw another
         record_event(session, job, actor, "created", reference=job.reference)
+        if (customer.name, customer.phone) != (job.contact_name, job.contact_phone):
+            # Kept apart, not silently merged: support sees that this booking gave others.
+            record_event(session, job, actor, "contact_differs", customer_id=customer.id)
         await queue_booking_mail(session, job, customer, now)
         await session.commit()
         return job, True
@@ -238,7 +263,7 @@ def render_job(
             "start": job.window_start.astimezone(zone).isoformat(),
             "end": job.window_end.astimezone(zone).isoformat(),
         },
-        "customer": _customer_json(customer),
+        "customer": _customer_json(job, customer),
         "assigned_friend": (
             {"messenger_id": friend.messenger_id, "name": friend.name, "rating": friend.rating}
             if friend
@@ -266,10 +291,11 @@ def render_job(
     }
 
 
-def _customer_json(customer: Customer | None) -> dict[str, Any]:
+def _customer_json(job: Job, customer: Customer | None) -> dict[str, Any]:
     if customer is None:
         return dict.fromkeys(("psid", "name", "phone", "language"))
-    person = {"name": customer.name, "phone": customer.phone, "language": customer.language}
+    name, phone = job.contact(customer)
+    person = {"name": name, "phone": phone, "language": customer.language}
     if customer.channel == MESSENGER:
         # Exactly what a Messenger job showed before there were channels: its readers (the
         # bot, partners' code) compare it as it was; the job's "channel" says the rest.

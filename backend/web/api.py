@@ -1,6 +1,8 @@
-"""The JSON API for the action server, partners and onboarding tools."""
+"""The JSON API for the action server (the internal token) and onboarding tools (admin)."""
 
 from __future__ import annotations
+
+import hmac
 
 from aiohttp import web
 
@@ -10,6 +12,7 @@ from backend.domain.friends import (
     validate_friend_status,
 )
 from backend.domain.jobs import (
+    CANCELLED_BY,
     customer_of_query,
     validate_cancellation,
     validate_job_request,
@@ -24,6 +27,29 @@ from product.countries import COUNTRIES, COUNTRY_CODES
 from product.languages import first_of
 
 MAX_IDEMPOTENCY_KEY = 200
+# Who a caller of the JSON API is, by its token: the action server's internal token, or the
+# admin token (onboarding tools, support's scripts). Partners get keys of their own later.
+INTERNAL, ADMIN = "api", "admin"
+# Whom each caller may name as the canceller (`by`): the action server cancels for the
+# customer who asked in the chat, and nothing else; support cancels in the console (its own
+# path, not this one) or with the admin token.
+MAY_CANCEL_AS = {INTERNAL: ("customer",), ADMIN: CANCELLED_BY}
+
+
+def caller_of(request: web.Request) -> str:
+    """The identity of the token the request was let in with (auth_middleware checked it)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    admin = request.app[RUNTIME].settings.admin_token
+    if (
+        scheme.lower() == "bearer"
+        and admin
+        and hmac.compare_digest(token.strip().encode(), admin.encode())
+    ):
+        return ADMIN
+    return INTERNAL
+
+
 # How long a postal code is in the countries we serve (a code alone may be in several).
 POSTAL_DIGITS = sorted({country.postal_digits for country in COUNTRIES.values()})
 
@@ -42,7 +68,7 @@ async def create_job(request: web.Request) -> web.Response:
     async with rt.sessions() as session:
         try:
             job, created = await jobs.create_job(
-                session, job_request, key, "api", now, rt.settings.public_base_url
+                session, job_request, key, caller_of(request), now, rt.settings.public_base_url
             )
         except jobs.JobError as exc:
             return validation_error(exc.errors)
@@ -82,6 +108,9 @@ async def cancel_job(request: web.Request) -> web.Response:
     asked, errors = validate_cancellation(await read_json(request))
     if asked is None:
         return validation_error(errors)
+    allowed = MAY_CANCEL_AS[caller_of(request)]
+    if asked.by not in allowed:
+        return validation_error({"by": f"this token may cancel only as {', '.join(allowed)}"})
     async with rt.sessions() as session:
         try:
             cancelled = await lifecycle.cancel_job(

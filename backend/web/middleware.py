@@ -11,13 +11,16 @@ from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.config import Settings
+from backend.web.client import client_address
 from backend.web.json import NUL_MESSAGE, error, validation_error
+from backend.web.ratelimit import ApiLimits, token_key
 from backend.web.routing import TOKEN_RULES
 from messenger_platform import logs
 
 log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
+API_LIMITS = web.AppKey("api_limits", ApiLimits)
 
 
 def _bearer(request: web.Request) -> str:
@@ -71,19 +74,43 @@ async def _admin_resource(request: web.Request, admin_routes: frozenset[tuple[st
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The bearer tokens of the JSON API, by the access column of the URL map."""
+    """The bearer tokens of the JSON API, by the access column of the URL map, and its rate
+    limits: an address that sent too many wrong tokens waits (whatever token it sends now, so
+    a right guess cannot be told from a wrong one), and each token has its own bucket."""
     path = request.path
     rules = request.app[TOKEN_RULES]
     if not path.startswith("/api/") or path in rules.public_paths:
         return await handler(request)
     settings = request.app[SETTINGS]
+    limits = request.app.get(API_LIMITS)
+    address = client_address(request)
+    if limits is not None and (wait := limits.failures_per_address.wait(address)):
+        log.warning("api: %s waits %d s after too many wrong tokens", address, wait)
+        return _too_many(wait, "too many requests with a wrong token from this address")
     token = _bearer(request)
     if await _admin_resource(request, rules.admin_routes):
         if not _matches(token, settings.admin_token):
+            _failed(limits, address)
             return error(401, "admin token required (Authorization: Bearer …)")
     elif not (_matches(token, settings.api_token) or _matches(token, settings.admin_token)):
+        _failed(limits, address)
         return error(401, "API token required (Authorization: Bearer …)")
+    if limits is not None and (wait := limits.per_token.take(token_key(token))):
+        return _too_many(wait, "too many requests with this token")
     return await handler(request)
+
+
+def _failed(limits: ApiLimits | None, address: str) -> None:
+    if limits is not None:
+        limits.failures_per_address.take(address)
+
+
+def _too_many(wait: int, reason: str) -> web.Response:
+    return web.json_response(
+        {"error": f"{reason}; retry after {wait} s"},
+        status=429,
+        headers={"Retry-After": str(wait)},
+    )
 
 
 @web.middleware

@@ -78,13 +78,24 @@ FOUR_DIGITS = [code for code, country in COUNTRIES.items() if country.postal_dig
 REFERENCE = in_path("reference", {"type": "string"})
 FRIEND_ID = in_path("friend_id", {"type": "integer", "minimum": 1})
 
+DESCRIPTION = (
+    "The backend's JSON API for its own processes. Two bearer tokens: BACKEND_API_TOKEN is "
+    "the action server's internal token (it reaches every customer's jobs and is never handed "
+    "to partners; partners get keys of their own), BACKEND_ADMIN_TOKEN is for onboarding "
+    "tools and support (Friends, the ledger, support alerts). The two must differ."
+)
+
 CREATE_JOB = Operation(
     "Create a job (idempotent with Idempotency-Key)",
     parameters=({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},),
     body=ref("JobRequest"),
     responses={
         "201": json_response("Job", "created"),
-        "200": json_response("Job", "the job an earlier request with this key created"),
+        "200": json_response(
+            "Job",
+            "the job an earlier request with this key created (a key is scoped to the "
+            "token and the customer: the same key for another customer makes a new job)",
+        ),
         "400": ERROR,
     },
 )
@@ -106,7 +117,11 @@ CANCEL_JOB = Operation(
     body=obj(
         {
             "reason": {"type": "string", "maxLength": 500},
-            "by": enum(CANCELLED_BY) | {"default": "customer"},
+            "by": enum(CANCELLED_BY)
+            | {
+                "default": "customer",
+                "description": "the internal token may only say customer (422 otherwise)",
+            },
             "notify_customer": {
                 "type": "boolean",
                 "default": True,
@@ -200,7 +215,7 @@ def document(operations: Iterable[tuple[str, str, Operation]]) -> dict[str, Any]
         paths.setdefault(path, {})[method.lower()] = operation.as_json()
     return {
         "openapi": "3.1.0",
-        "info": {"title": "techfriends backend", "version": "1"},
+        "info": {"title": "techfriends backend", "version": "1", "description": DESCRIPTION},
         "components": COMPONENTS,
         "security": [{"bearer": []}],
         "paths": paths,

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from backend.web.json import error
 from backend.web.runtime import RUNTIME
-from messenger_platform import signature
+from messenger_platform import freshness, signature
 from messenger_platform.events import MAX_BODY_BYTES, MalformedWebhook, parse_body
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,15 @@ async def receive(request: web.Request) -> web.Response:
     except MalformedWebhook as exc:
         log.warning("friends webhook: %s", exc)
         return error(400, str(exc))
-    await rt.inbox.store(events, rt.settings.clock())
+    fresh = []
+    for event in events:
+        reason = freshness.stale_reason(event.timestamp, freshness.wall_clock())
+        if reason:
+            # Answered 200 all the same: Meta would retry a signed body it sees refused.
+            log.warning("friends webhook: event %s skipped: %s", event.dedupe_key, reason)
+        else:
+            fresh.append(event)
+    if fresh:
+        await rt.inbox.store(fresh, rt.settings.clock())
     rt.inbox_wakeup.set()
     return web.json_response({"status": "received"})

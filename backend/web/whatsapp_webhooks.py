@@ -18,7 +18,7 @@ from backend.services.delivery_statuses import record_statuses
 from backend.services.outbox import FRIENDS_PAGE
 from backend.web.json import error
 from backend.web.runtime import RUNTIME
-from messenger_platform import signature
+from messenger_platform import freshness, signature
 from messenger_platform.events import MAX_BODY_BYTES, InboundEvent
 from whatsapp_platform.ids import conversation_id
 from whatsapp_platform.inbound import Message, parse_body
@@ -92,16 +92,22 @@ async def receive(request: web.Request) -> web.Response:
         return error(400, parsed.refused)
     for skipped in parsed.skipped:
         log.warning("friends whatsapp webhook: %s skipped: %s", skipped.where, skipped.reason)
+    now = settings.clock()
+    # Meta's timestamps are real time: judged by the wall clock, not the business clock.
+    wall = freshness.wall_clock()
     ours = settings.friends_whatsapp_phone_number_id
     events: list[InboundEvent] = []
     for message in parsed.messages:
+        reason = freshness.stale_reason_seconds(message.timestamp, wall)
+        if reason:
+            log.warning("friends whatsapp webhook: message %s skipped: %s", message.key, reason)
+            continue
         if ours and message.phone_number_id != ours:
             log.warning("friends whatsapp webhook: a message to number %s", message.phone_number_id)
             continue
         event = to_event(message)
         if event is not None:
             events.append(event)
-    now = settings.clock()
     if events:
         # One delivery per message, a microsecond apart: the inbox hands them to the chat by
         # arrival time, so the batch is answered in Meta's order (GroupCommit stores them in
@@ -113,9 +119,16 @@ async def receive(request: web.Request) -> web.Response:
             )
         )
         rt.inbox_wakeup.set()
-    if parsed.statuses:
+    statuses = []
+    for status in parsed.statuses:
+        reason = freshness.stale_reason_seconds(status.timestamp, wall)
+        if reason:
+            log.warning("friends whatsapp webhook: status %s skipped: %s", status.key, reason)
+        else:
+            statuses.append(status)
+    if statuses:
         async with rt.sessions() as session:
-            resend = await record_statuses(session, FRIENDS_PAGE, parsed.statuses, now)
+            resend = await record_statuses(session, FRIENDS_PAGE, statuses, now)
             await session.commit()
         if resend:
             rt.outbox_wakeup.set()

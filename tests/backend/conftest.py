@@ -101,6 +101,10 @@ def settings(db_url: str, fake_graph: tuple[FakeGraph, str], fake_rasa: FakeRasa
         rasa_url=fake_rasa.url,
         rasa_token="rasa-token",
         geonames_dir=None,
+        # The API's rate limits are tested on their own (tests/backend/test_rate_limits.py);
+        # the suites here send hundreds of requests a second with one token, and wrong ones.
+        api_rate_per_second=0,
+        api_auth_failures_per_minute=0,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -118,8 +119,15 @@ async def post_friends_webhook(
     return response.status
 
 
+# Taps are numbered from now: an event older than 48 hours is a replay and skipped
+# (messenger_platform/freshness.py); the number keeps postbacks without a mid apart.
+TAPS_FROM_MS = int(time.time() * 1000)
+
+
 def tap(sender: str, payload: str, timestamp: int) -> dict[str, Any]:
-    return postback_event(sender, "friends-page", payload=payload, title="tap", timestamp=timestamp)
+    return postback_event(
+        sender, "friends-page", payload=payload, title="tap", timestamp=TAPS_FROM_MS + timestamp
+    )
 
 
 def say(sender: str, text: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 
 import pytest
 
@@ -34,6 +35,8 @@ __all__ = ["fake_whatsapp"]  # the fixture, used by name
 
 ANNA = "41791234567"
 PATH = "/webhooks/friends/whatsapp"
+# Statuses are timed from now: older than 48 hours they would be replays (freshness.py).
+T0 = int(time.time())
 
 
 @pytest.fixture
@@ -211,21 +214,21 @@ async def test_delivery_statuses_are_written_on_each_message_and_never_go_back(
         )
         anna_id, bruno_id = to_anna.wa_message_id, to_bruno.wa_message_id
         statuses = [
-            status(anna_id, "sent", ANNA, ts=1_800_000_000),
-            status(anna_id, "delivered", ANNA, ts=1_800_000_001),
-            status(bruno_id, "sent", bruno, ts=1_800_000_001),
-            status(anna_id, "read", ANNA, ts=1_800_000_005),
-            status(anna_id, "delivered", ANNA, ts=1_800_000_001),  # late: read stays
+            status(anna_id, "sent", ANNA, ts=T0),
+            status(anna_id, "delivered", ANNA, ts=T0 + 1),
+            status(bruno_id, "sent", bruno, ts=T0 + 1),
+            status(anna_id, "read", ANNA, ts=T0 + 5),
+            status(anna_id, "delivered", ANNA, ts=T0 + 1),  # late: read stays
             status("wamid.nobody-knows", "read", ANNA),  # not ours: ignored
         ]
         assert await post_wa(client, wa_body(statuses=statuses)) == 200
         # Bruno has blocked the number meanwhile: 131026, support must phone him.
-        failed = status(bruno_id, "failed", bruno, code=131026, ts=1_800_000_009)
+        failed = status(bruno_id, "failed", bruno, code=131026, ts=T0 + 9)
         assert await post_wa(client, wa_body(statuses=[failed])) == 200
         assert await post_wa(client, wa_body(statuses=[failed])) == 200  # redelivered
     [anna_row] = await rows(settings.database_url, OutboxMessage, recipient=f"wa-{ANNA}")
     [bruno_row] = await rows(settings.database_url, OutboxMessage, recipient=f"wa-{bruno}")
-    assert anna_row.wa_status == "read" and anna_row.wa_status_at.timestamp() == 1_800_000_005
+    assert anna_row.wa_status == "read" and anna_row.wa_status_at.timestamp() == T0 + 5
     assert anna_row.failed_at is None and anna_row.sent_at is not None
     assert bruno_row.wa_status == "failed" and "131026" in bruno_row.wa_error
     assert bruno_row.failed_at is not None

@@ -74,12 +74,14 @@ async def test_the_job_page_and_transcript_show_photos_and_play_voice_messages(
     page = await console.get(f"/console/jobs/{job['reference']}")
     html = await page.text()
     assert page.status == 200
-    # Our files from this origin (whatever host PUBLIC_BASE_URL names), others as they are.
+    # Our files from this origin (whatever host PUBLIC_BASE_URL names); others only linked:
+    # img-src is 'self', an image URL in a job never loads from elsewhere (issue 21, point 7).
     assert f'<img src="/media/{photo["id"]}"' in html
-    assert f'<img src="{cdn}"' in html
+    assert f'<img src="{cdn}"' not in html
+    assert f'<a href="{cdn}" target="_blank" rel="noopener noreferrer"' in html
     assert re.search(rf'<audio controls preload="none" src="/media/{voice["id"]}"', html)
     policy = page.headers["Content-Security-Policy"]
-    assert "img-src 'self'" in policy and "default-src 'self'" in policy  # audio: 'self'
+    assert "img-src 'self';" in policy and "default-src 'self'" in policy  # audio: 'self'
 
     transcript = await (await console.get("/console/conversations/cust-1")).text()
     assert f'<img src="/media/{photo["id"]}"' in transcript

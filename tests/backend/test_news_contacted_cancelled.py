@@ -16,7 +16,7 @@ from backend.services import lifecycle
 from backend.services.customer_texts import FRIEND_CONTACTED, JOB_CANCELLED
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import Client, MovableClock, backend, clocked, count_rows, triggers
-from tests.backend.conftest import FakeRasa, api_headers
+from tests.backend.conftest import FakeRasa, admin_headers, api_headers
 from tests.backend.customer_jobs import make_job, sessions
 from tests.backend.helpers import add_friend, create_job, post_friends_webhook, tap, text_of
 from tests.backend.helpers import wait_for as wait_for_graph
@@ -55,8 +55,10 @@ async def mails(db_url: str, intent: str) -> int:
 
 
 async def cancel(client: Client, reference: str, **body: Any) -> int:
+    # Only the admin token may name a canceller other than the customer (issue 21, point 3).
+    headers = api_headers() if body.get("by", "customer") == "customer" else admin_headers()
     response = await client.post(
-        f"/api/v1/jobs/{reference}/cancel", json={"reason": "x"} | body, headers=api_headers()
+        f"/api/v1/jobs/{reference}/cancel", json={"reason": "x"} | body, headers=headers
     )
     return response.status
 

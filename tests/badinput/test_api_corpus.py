@@ -372,7 +372,9 @@ async def test_every_other_operation(client: Client, engine: AsyncEngine) -> Non
             run.expect(f"Friend name {name}", value not in page, "shown unescaped")
         run.expect(f"Friend name {name}", str(escape(value)) in page, "not on the Friends page")
     reason = VALID_TEXTS["html_script"]
-    reply = await send(client, "POST", cancel, body={"reason": reason, "by": "support"})
+    reply = await send(
+        client, "POST", cancel, body={"reason": reason, "by": "support"}, headers=ADMIN_API
+    )
     run.accepted("cancel reason html_script", reply, ok=(200,))
     page = await (await client.get(f"/console/jobs/{reference}")).text()
     run.expect("cancel reason html_script", reason not in page, "shown unescaped")

@@ -2,8 +2,9 @@
 the trained model, the action server, the backend and the fake Graph API (tests/e2e's stack).
 
 Broken bodies get a 400 and forged signatures a 403, with nothing stored and nothing sent; a
-replayed body is answered once; hostile text, absurd postal codes and phone numbers get a polite
-answer or the question again, and no job is made.
+replayed body is answered once, and one older than 48 hours (or from the future) not at all;
+hostile text, absurd postal codes and phone numbers get a polite answer or the question again,
+and no job is made.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from pathlib import Path
@@ -181,6 +183,33 @@ async def test_customers_webhook(system: System, engine: AsyncEngine) -> None:
     hellos = [t for t in chat.transcript if "automatische Assistent" in t]
     run.expect("replay", len(hellos) == 1, f"greeted {len(hellos)} times")
     run.count(DEDUPLICATED, 2)
+
+    # Replayed after the retention (issue 21, point 6): a signed event older than 48 hours or
+    # more than 10 minutes ahead is acknowledged (200) and neither stored nor answered.
+    # The replayer's chat may still be writing its outbox: wait until the stores are still.
+    run.forget()
+    last, still = await run.take(), 0
+    for _ in range(60):
+        await asyncio.sleep(0.5)
+        now = await run.take()
+        still = still + 1 if now == last else 0
+        if still == 4:
+            break
+        last = now
+    run.forget()
+    late = "badinput-late-replay"
+    now_ms = int(time.time() * 1000)
+    for name, offset_ms in {
+        "old_49h": -49 * 3_600_000,
+        "old_31_days": -31 * 86_400_000,
+        "ahead_11min": 11 * 60_000,
+        "ahead_1_year": 365 * 86_400_000,
+    }.items():
+        stale = encode([text_event(late, PAGE, "Hallo", timestamp=now_ms + offset_ms)])
+        reply = await run.read(f"replay {name}", deliver(stale))
+        run.expect(f"replay {name}", reply.status == 200, f"answered {reply.status}")
+    await asyncio.sleep(1)
+    run.expect("late replays", await answers(system, late) == 0, "a stale event was answered")
     async with aiohttp.ClientSession() as http:
         for name, health in (("Rasa", system.rasa_url), ("backend", system.backend_url)):
             async with http.get(f"{health}/healthz") as r:

@@ -26,6 +26,7 @@ import pytest
 from simulator.webhook_bodies import encode_signed, image_event, page_body
 from tests.bot.whatsapp_fakes import (
     JPEG,
+    SENT_AT,
     FakeCloudApi,
     FakeMediaBackend,
     serve_in_thread,
@@ -226,7 +227,7 @@ async def test_a_batch_is_answered_in_order_with_whatsapp_metadata(
             "wa_id": erika,
             "name": "Erika Muster",
             "message_id": "wamid.b1",
-            "timestamp": 1765000000,
+            "timestamp": SENT_AT,
         }
     }
 

@@ -19,7 +19,14 @@ import aiohttp
 import pytest
 
 from tests.bot.test_channel_with_rasa import SECRETS, stack_ports, started_stack
-from tests.bot.whatsapp_fakes import FakeCloudApi, serve_in_thread, signed, wa_body, wa_message
+from tests.bot.whatsapp_fakes import (
+    SENT_AT,
+    FakeCloudApi,
+    serve_in_thread,
+    signed,
+    wa_body,
+    wa_message,
+)
 
 PHONE_ID = "1098765432"
 SECRET = "wa-rasa-app-secret"
@@ -114,7 +121,7 @@ async def test_a_greeting_gets_the_areas_as_a_list_in_the_customers_language(
         "wa_id": wa_id,
         "name": "Erika Muster",
         "message_id": f"wamid.{wa_id}.1",
-        "timestamp": 1765000000,
+        "timestamp": SENT_AT,
     }
 
     # The customer taps a row: Rasa reads its id and asks the next question.

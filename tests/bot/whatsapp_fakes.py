@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -194,9 +195,13 @@ def serve_in_thread(app: web.Application) -> Iterator[str]:
 
 # --- webhook bodies as Meta sends them ------------------------------------------------------
 
+# When this test run's messages were sent: a timestamp older than 48 hours is a replay, which
+# every webhook skips (messenger_platform/freshness.py).
+SENT_AT = int(time.time())
+
 
 def wa_message(wa_id: str, wamid: str, kind: str = "text", **part: Any) -> dict[str, Any]:
-    message: dict[str, Any] = {"from": wa_id, "id": wamid, "timestamp": "1765000000", "type": kind}
+    message: dict[str, Any] = {"from": wa_id, "id": wamid, "timestamp": str(SENT_AT), "type": kind}
     if kind == "text":
         message["text"] = {"body": part.get("body", "")}
     else:
@@ -230,7 +235,7 @@ def wa_status(wamid: str, wa_id: str, status: str, code: int | None = None) -> d
     item: dict[str, Any] = {
         "id": wamid,
         "status": status,
-        "timestamp": "1765000100",
+        "timestamp": str(SENT_AT + 1),
         "recipient_id": wa_id,
     }
     if code is not None:

@@ -204,6 +204,10 @@ def settings(
         rasa_url=fake_rasa.url,
         rasa_token=RASA_TOKEN,
         geonames_dir=None,
+        # The API's rate limits are tested on their own (tests/backend/test_rate_limits.py);
+        # the suites here send hundreds of requests a second with one token, and wrong ones.
+        api_rate_per_second=0,
+        api_auth_failures_per_minute=0,
         clock=clock,
         tracker_store_url=f"sqlite:///{tracker_store.path}",
         customer_page_access_token=CUSTOMERS_TOKEN,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.adapters.orm import Job, JobEvent
 from benchmarks.backend_processes import job_request_body, seed_friends, stop_backends, wait_healthy
 from simulator.fake_graph import FakeGraph
+from simulator.webhook_bodies import now_ms
 from tests.backend.conftest import FakeRasa
 from tests.faults.cluster import PrivateCluster
 from tests.faults.processes import (
@@ -38,6 +39,9 @@ from tests.faults.processes import (
     text_of,
     wait_until,
 )
+
+# Meta's time of the claims: now, or the webhooks refuse them as replays (issue 21).
+SENT_AT = now_ms()
 
 pytestmark = pytest.mark.faults
 
@@ -99,7 +103,7 @@ async def test_postgres_crash_and_restart_under_traffic(
                 claims.extend((f, reference) for f in rivals)
                 await asyncio.gather(
                     *(
-                        meta.claim(f, reference, 1_700_000_000_000 + i * 10 + n, i + n)
+                        meta.claim(f, reference, SENT_AT + i * 10 + n, i + n)
                         for n, f in enumerate(rivals)
                     )
                 )
