@@ -22,13 +22,55 @@ CATEGORIES: tuple[str, ...] = (
 
 # Also quick-reply titles, which Messenger cuts at 20 characters.
 CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "internet_wifi": {"de": "Internet & WLAN", "en": "Internet & Wi-Fi"},
-    "smart_home": {"de": "Smart Home & Heizung", "en": "Smart home & heating"},
-    "tv_entertainment": {"de": "TV & Unterhaltung", "en": "TV & entertainment"},
-    "computer": {"de": "Computer & Laptop", "en": "Computer & laptop"},
-    "phone_tablet": {"de": "Handy & Tablet", "en": "Phone & tablet"},
-    "printer": {"de": "Drucker & Scanner", "en": "Printer & scanner"},
-    "other": {"de": "Etwas anderes", "en": "Something else"},
+    "internet_wifi": {
+        "de": "Internet & WLAN",
+        "en": "Internet & Wi-Fi",
+        "fr": "Internet & Wi-Fi",
+        "it": "Internet & Wi-Fi",
+        "pl": "Internet i Wi-Fi",
+    },
+    "smart_home": {
+        "de": "Smart Home & Heizung",
+        "en": "Smart home & heating",
+        "fr": "Maison & chauffage",
+        "it": "Casa smart & caldaia",
+        "pl": "Dom i ogrzewanie",
+    },
+    "tv_entertainment": {
+        "de": "TV & Unterhaltung",
+        "en": "TV & entertainment",
+        "fr": "TV & loisirs",
+        "it": "TV & intrattenimento",
+        "pl": "TV i rozrywka",
+    },
+    "computer": {
+        "de": "Computer & Laptop",
+        "en": "Computer & laptop",
+        "fr": "Ordinateur",
+        "it": "Computer & portatile",
+        "pl": "Komputer i laptop",
+    },
+    "phone_tablet": {
+        "de": "Handy & Tablet",
+        "en": "Phone & tablet",
+        "fr": "Portable & tablette",
+        "it": "Cellulare & tablet",
+        "pl": "Telefon i tablet",
+    },
+    "printer": {
+        "de": "Drucker & Scanner",
+        "en": "Printer & scanner",
+        "fr": "Imprimante",
+        "it": "Stampante & scanner",
+        "pl": "Drukarka i skaner",
+    },
+    "other": {
+        "de": "Etwas anderes",
+        "en": "Something else",
+        "fr": "Autre chose",
+        "it": "Altro",
+        "pl": "Coś innego",
+    },
 }
 
 

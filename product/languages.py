@@ -8,16 +8,22 @@ training data; the tests in tests/product name every table that is still missing
 from __future__ import annotations
 
 # Append only: a language's position is stored in the database as a bit.
-LANGUAGES: tuple[str, ...] = ("de", "en")
+LANGUAGES: tuple[str, ...] = ("de", "en", "fr", "it", "pl")
 DEFAULT_LANGUAGE = "de"
 
 # Each language's name, in every language (for buttons like "Deutsch" / "English").
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "de": {"de": "Deutsch", "en": "German"},
-    "en": {"de": "Englisch", "en": "English"},
+    "de": {"de": "Deutsch", "en": "German", "fr": "allemand", "it": "tedesco", "pl": "niemiecki"},
+    "en": {"de": "Englisch", "en": "English", "fr": "anglais", "it": "inglese", "pl": "angielski"},
+    "fr": {"de": "Französisch", "en": "French", "fr": "français", "it": "francese", "pl": "francuski"},
+    "it": {"de": "Italienisch", "en": "Italian", "fr": "italien", "it": "italiano", "pl": "włoski"},
+    "pl": {"de": "Polnisch", "en": "Polish", "fr": "polonais", "it": "polacco", "pl": "polski"},
 }
 # How a language calls itself, for language buttons a reader of any language recognises.
-OWN_NAMES: dict[str, str] = {language: LANGUAGE_NAMES[language][language] for language in LANGUAGES}
+# Capitalised: they are button titles ("Français", "Polski").
+OWN_NAMES: dict[str, str] = {
+    language: LANGUAGE_NAMES[language][language].capitalize() for language in LANGUAGES
+}
 
 
 def supported(value: object) -> str | None:
