@@ -315,7 +315,10 @@ class OutboxMessage(Base):
     """A Send API call stored before it is made, so Meta being down loses nothing."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_open", "sent_at", "failed_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_open", "sent_at", "failed_at", "next_attempt_at"),
+        Index("uq_outbox_cause", "cause", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     page: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(64), index=True)
@@ -335,6 +338,9 @@ class OutboxMessage(Base):
     wa_status: Mapped[str | None] = mapped_column(String(16), default=None)
     wa_status_at: Mapped[datetime | None]
     wa_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The inbound event whose handling queued this message, and its place among that
+    # handling's messages: an event handled again after a crash queues nothing twice.
+    cause: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class InboxEvent(Base):

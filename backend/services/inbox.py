@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.adapters.orm import InboxEvent, utcnow
 from backend.adapters.sqlite_writes import urgent_writes
 from backend.services.outbox import record_inbound
+from backend.services.outbox_causes import handling
 from messenger_platform.events import InboundEvent
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,8 @@ async def process_pending(
                 continue
             attempts = int(taken)
             try:
-                await handle(InboundEvent.from_json(row.event))
+                with handling(row.key):
+                    await handle(InboundEvent.from_json(row.event))
             except Exception:
                 log.exception("handling webhook event %s failed (attempt %d)", row.key, attempts)
                 if attempts < MAX_ATTEMPTS:

@@ -42,6 +42,7 @@ from backend.adapters.orm import (
 from backend.domain.statuses import OfferStatus
 from backend.friends_chat.texts import text
 from backend.observability.metrics import OFFERS, OUTBOX_ATTEMPTS
+from backend.services.outbox_causes import next_cause
 from messenger_platform import send_policy
 from messenger_platform.send_policy import OutsideWindowError, RateLimiter, within_window
 from product.languages import first_of
@@ -99,6 +100,11 @@ async def enqueue(
 ) -> OutboxMessage:
     """Add a RESPONSE message to the session (the caller commits); refuses outside the window,
     unless the recipient is on WhatsApp and an approved `template` says the same."""
+    cause = next_cause()
+    if cause is not None:
+        earlier = await session.scalar(select(OutboxMessage).where(OutboxMessage.cause == cause))
+        if earlier is not None:  # queued by an earlier handling of the same event
+            return earlier
     open_window = await can_message(session, page, recipient, now)
     wa_id = wa_id_of(recipient)
     if wa_id is None or (not open_window and template is None):
@@ -111,6 +117,7 @@ async def enqueue(
             offer_id=offer_id,
             created_at=now,
             next_attempt_at=now,
+            cause=cause,
         )
         session.add(row)
         return row
@@ -127,8 +134,10 @@ async def enqueue(
             body=body,
             created_at=now,
             next_attempt_at=now,
+            # The first row carries the cause the next handling looks for.
+            cause=None if cause is None else cause if n == 0 else f"{cause}.{n}",
         )
-        for body in bodies
+        for n, body in enumerate(bodies)
     ]
     # The last body carries the question (an offer's buttons): it is the offer's message.
     rows[-1].offer_id, rows[-1].fallback = offer_id, fallback
