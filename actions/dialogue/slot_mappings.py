@@ -64,6 +64,8 @@ SLOTS = (
 # "erika at web.de" is no English): they carry little language signal, so the language only
 # changes on a clear majority of cue words.
 QUIET_SLOTS = ("postal_code", "package", "street", "customer_name", "phone", "email")
+# The customer picks a language (entity ``language``: de, en, fr, it, pl).
+SWITCH_LANGUAGE = "switch_language"
 
 
 # --- language and greeting ------------------------------------------------------------------
@@ -92,6 +94,11 @@ async def _extract_language(tracker: Tracker) -> Slots:
         if not language_was_set(tracker):
             return {"language": await _job_language(tracker) or previous}
         return {"language": previous}
+    if intent(tracker) == SWITCH_LANGUAGE:
+        # The menu's language button, a quick reply or "parlez-vous français ?": the chosen
+        # language wins; without one (the menu's button) the language stays and the answer
+        # offers the five.
+        return {"language": supported(entity(tracker, "language")) or previous}
     if not language_was_set(tracker):
         # The first message: Messenger's locale is the best guess until the text says
         # otherwise (a "/get_started" tap or "10115" says nothing about the language).
