@@ -140,7 +140,13 @@ def job_summary(job: dict[str, Any], language: str) -> str:
 # --- rating -----------------------------------------------------------------------------------
 
 # {friend_name} in the rating's sentences when the backend did not name the Friend.
-THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
+THE_TECHNICIAN = {
+    "de": "der Techniker",
+    "en": "the technician",
+    "fr": "le technicien",
+    "it": "il tecnico",
+    "pl": "technik",
+}
 
 _STAR_WORDS = {
     "eins": 1,
@@ -157,7 +163,30 @@ _STAR_WORDS = {
     "fuenf": 5,
     "funf": 5,
     "five": 5,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "uno": 1,
+    "una": 1,
+    "due": 2,
+    "tre": 3,
+    "quattro": 4,
+    "cinque": 5,
+    "jeden": 1,
+    "jedna": 1,
+    "jedną": 1,
+    "dwa": 2,
+    "dwie": 2,
+    "trzy": 3,
+    "cztery": 4,
+    "pięć": 5,
+    "piec": 5,
 }
+# Letters of the five languages' words (Polish with and without diacritics).
+_LETTERS = r"[a-zäöüßà-ÿąćęłńśźżœ]+"
 
 
 def parse_stars(value: Any) -> int | None:
@@ -174,14 +203,14 @@ def parse_stars(value: Any) -> int | None:
     if stars:
         return stars if 1 <= stars <= 5 else None
     # "4/5", "4 von 5", "4 out of 5": the 5 is the scale, not a second number.
-    text = re.sub(r"\b([1-5])\s*(?:/|von|out of)\s*5\b", r"\1", text)
+    text = re.sub(r"\b([1-5])\s*(?:/|von|out of|sur|su|na)\s*5\b", r"\1", text)
     digits = re.findall(r"(?<![\d,.])\d+(?![\d,.])", text)
     if len(digits) == 1:
         number = int(digits[0])
         return number if 1 <= number <= 5 else None
     if digits:
         return None
-    words = [_STAR_WORDS[w] for w in re.findall(r"[a-zäöüß]+", text) if w in _STAR_WORDS]
+    words = [_STAR_WORDS[w] for w in re.findall(_LETTERS, text) if w in _STAR_WORDS]
     if len(set(words)) == 1:
         return words[0]
     return None
@@ -202,6 +231,18 @@ _STOP_WORDS = {
     "later",
     "skip",
     "quit",
+    "annuler",
+    "arrêter",
+    "arreter",
+    "passer",
+    "annulla",
+    "basta",
+    "salta",
+    "anuluj",
+    "później",
+    "pozniej",
+    "pomiń",
+    "pomin",
 }
 _STOP_PHRASES = (
     "nicht jetzt",
@@ -213,6 +254,20 @@ _STOP_PHRASES = (
     "no time",
     "forget it",
     "maybe later",
+    "pas maintenant",
+    "plus tard",
+    "pas le temps",
+    "laissez tomber",
+    "non ora",
+    "non adesso",
+    "più tardi",
+    "piu tardi",
+    "non ho tempo",
+    "lasci perdere",
+    "lascia perdere",
+    "nie teraz",
+    "nie mam czasu",
+    "innym razem",
 )
 MAX_STOP_WORDS = 5
 
@@ -222,7 +277,7 @@ def wants_to_stop(value: Any) -> bool:
     "not now"); longer messages are answers."""
     if not isinstance(value, str) or value.startswith("/"):
         return False
-    words = re.findall(r"[a-zäöüß]+", value.lower())
+    words = re.findall(_LETTERS, value.lower())
     if not words or len(words) > MAX_STOP_WORDS:
         return False
     joined = " ".join(words)

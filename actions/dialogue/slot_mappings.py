@@ -39,7 +39,12 @@ from actions.dialogue.tracker import (
     text,
 )
 from actions.formatting import format_rating
-from actions.greetings import DEFAULT_GREETING_STYLE, GREETING_STYLES, greeting_style
+from actions.greetings import (
+    DEFAULT_GREETING_STYLE,
+    GREETING_STYLES,
+    greeting_style,
+    style_from_locale,
+)
 from actions.language import detect_language
 from actions.time_window import describe_iso
 from product.languages import or_default, supported
@@ -113,10 +118,17 @@ async def _validate_language(answer: Answer) -> Slots:
 
 
 async def _extract_greeting_style(tracker: Tracker) -> Slots:
-    """ "Grüezi" → ch, "Servus" → at, "Hallo" → de; other messages keep the style."""
+    """ "Grüezi" → ch, "Servus" → at, "Hallo" → de; other messages keep the style, except that
+    a French or Italian customer with a Swiss locale gets the Swiss wording."""
     if is_news(tracker):
         return {}
     style = greeting_style(text(tracker))
+    if style is None and language(tracker) in ("fr", "it"):
+        # "Bonjour", "Buongiorno" are the same in Geneva and Paris: a Swiss Messenger locale
+        # (fr_CH, it_CH) picks the Swiss French and Ticino wording ("NPA", "natel").
+        found = style_from_locale(locale(tracker))
+        if found and tracker.get_slot("greeting_style") in (None, DEFAULT_GREETING_STYLE):
+            return {"greeting_style": found}
     return {"greeting_style": style} if style else {}
 
 
