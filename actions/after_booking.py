@@ -57,11 +57,42 @@ def _parse_moment(value: Any) -> datetime | None:
 _WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    # "w sobotę", "we wtorek": the day as the accusative after its preposition.
+    "pl": (
+        "w poniedziałek",
+        "we wtorek",
+        "w środę",
+        "w czwartek",
+        "w piątek",
+        "w sobotę",
+        "w niedzielę",
+    ),
+}
+# Today, tomorrow, the day after tomorrow.
+_NEAR_DAYS = {
+    "de": ("heute", "morgen", "übermorgen"),
+    "fr": ("aujourd’hui", "demain", "après-demain"),
+    "it": ("oggi", "domani", "dopodomani"),
+    "pl": ("dziś", "jutro", "pojutrze"),
 }
 
 
+def _clock(language: str, hour: int, minute: int) -> str:
+    """ "um 9 Uhr", "à 9 h 30", "alle 9:30", "o 9:30"."""
+    if language == "fr":
+        return f"à {hour} h" if minute == 0 else f"à {hour} h {minute:02d}"
+    if language == "it":
+        return f"alle {hour}" if minute == 0 else f"alle {hour}:{minute:02d}"
+    if language == "pl":
+        return f"o {hour}:{minute:02d}"
+    return f"um {hour} Uhr" if minute == 0 else f"um {hour}:{minute:02d} Uhr"
+
+
 def describe_moment(moment: datetime, now: datetime, language: str, country: str | None) -> str:
-    """ "heute um 21:30 Uhr", "morgen um 9 Uhr", "am Samstag um 14:15 Uhr" / "today at 9:30 pm"."""
+    """ "heute um 21:30 Uhr", "morgen um 9 Uhr", "am Samstag um 14:15 Uhr" / "today at 9:30 pm" /
+    "demain à 9 h" / "sabato alle 14:15" / "w sobotę o 14:15"."""
     zone = zone_for(country)
     local = moment.astimezone(zone)
     days = (local.date() - now.astimezone(zone).date()).days
@@ -71,11 +102,14 @@ def describe_moment(moment: datetime, now: datetime, language: str, country: str
         clock += " am" if local.hour < 12 else " pm"
         day = {0: "today", 1: "tomorrow"}.get(days, f"on {_WEEKDAYS['en'][local.weekday()]}")
         return f"{day} at {clock}"
-    clock = f"{local.hour}" if local.minute == 0 else f"{local.hour}:{local.minute:02d}"
-    day = {0: "heute", 1: "morgen", 2: "übermorgen"}.get(
-        days, f"am {_WEEKDAYS['de'][local.weekday()]}"
-    )
-    return f"{day} um {clock} Uhr"
+    lang = language if language in _NEAR_DAYS else "de"
+    if 0 <= days < len(_NEAR_DAYS[lang]):
+        day = _NEAR_DAYS[lang][days]
+    elif lang == "de":
+        day = f"am {_WEEKDAYS['de'][local.weekday()]}"
+    else:
+        day = _WEEKDAYS[lang][local.weekday()]
+    return f"{day} {_clock(lang, local.hour, local.minute)}"
 
 
 def describe_job(job: dict[str, Any], now: datetime, language: str) -> JobLine:
