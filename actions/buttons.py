@@ -14,6 +14,7 @@ from actions.fields import FIELD_TITLES, fields_on
 from actions.fields import payload as field_payload
 from product import channels
 from product.categories import CATEGORIES, CATEGORY_LABELS
+from product.languages import LANGUAGES, OWN_NAMES
 from product.languages import or_default as _lang
 
 Button = dict[str, str]
@@ -180,3 +181,12 @@ _TRY_AGAIN = {
 
 def try_again_button(language: str | None) -> Button:
     return {"title": _TRY_AGAIN[_lang(language)], "payload": "/affirm"}
+
+
+def language_buttons(language: str | None = None) -> list[Button]:
+    """The five languages, each in its own name ("Français", "Polski"): tapping one switches
+    (switch_language). The same in every language."""
+    return [
+        {"title": OWN_NAMES[code], "payload": intent_payload("switch_language", language=code)}
+        for code in LANGUAGES
+    ]
