@@ -3,7 +3,12 @@ decimals and the typed names of the summary's fields."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from actions.fields import FIELD_NAMES, FIELD_TITLES, match_field
 from actions.formatting import format_rating, join_list
@@ -104,3 +109,38 @@ def test_every_field_has_a_title_and_a_name_in_every_language() -> None:
 )
 def test_a_typed_field_name_is_understood_in_each_language(text: str, field: str) -> None:
     assert match_field(text) == field
+
+
+def _chosen_text(variants: list[dict[str, Any]], slots: dict[str, str]) -> str:
+    """The text Rasa 3.6 sends (a random pick among all matching conditional variants, so the
+    test in test_bot_data.py makes sure there is exactly one)."""
+    matching = [
+        v
+        for v in variants
+        if v.get("condition") and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
+    ]
+    chosen = matching or [v for v in variants if not v.get("condition")]
+    return str(chosen[0]["text"])
+
+
+@pytest.mark.parametrize(
+    ("language", "swiss_words", "other_words"),
+    [
+        ("fr", ("NPA", "natel"), ("code postal",)),
+        ("it", ("NAP", "natel"), ("CAP",)),
+    ],
+)
+def test_swiss_french_and_ticino_customers_read_their_own_words(
+    language: str, swiss_words: tuple[str, ...], other_words: tuple[str, ...]
+) -> None:
+    """NPA/NAP and "natel" in Geneva and Lugano, "code postal"/"CAP" in Paris and Milan."""
+    domain = Path(__file__).resolve().parents[2] / "domain.yml"
+    responses = yaml.safe_load(domain.read_text(encoding="utf-8"))["responses"]
+    swiss_seen = set()
+    for name, variants in responses.items():
+        swiss = _chosen_text(variants, {"language": language, "greeting_style": "ch"})
+        plain = _chosen_text(variants, {"language": language, "greeting_style": "de"})
+        assert not any(re.search(rf"\b{w}\b", swiss) for w in other_words), name
+        assert not any(re.search(rf"\b{w}\b", plain) for w in swiss_words), name
+        swiss_seen |= {w for w in swiss_words if w in swiss}
+    assert swiss_seen == set(swiss_words)
