@@ -99,16 +99,21 @@ async def _extract_language(tracker: Tracker) -> Slots:
         if not language_was_set(tracker):
             return {"language": await _job_language(tracker) or previous}
         return {"language": previous}
-    if intent(tracker) == SWITCH_LANGUAGE:
-        # The menu's language button, a quick reply or "parlez-vous français ?": the chosen
-        # language wins; without one (the menu's button) the language stays and the answer
-        # offers the five.
-        return {"language": supported(entity(tracker, "language")) or previous}
+    chosen = supported(entity(tracker, "language")) if intent(tracker) == SWITCH_LANGUAGE else None
+    if chosen:
+        # A tapped language (quick reply '/switch_language{"language":"fr"}') wins. The menu's
+        # button ("/switch_language") says nothing: detection keeps the language, and the
+        # answer offers the five. A typed "parlez-vous français ?" is told by detection too.
+        return {"language": chosen}
     if not language_was_set(tracker):
         # The first message: Messenger's locale is the best guess until the text says
         # otherwise (a "/get_started" tap or "10115" says nothing about the language).
         previous = after_booking.language_from_locale(locale(tracker)) or previous
-    quiet = tracker.active_loop_name == FORM and tracker.get_slot("requested_slot") in (QUIET_SLOTS)
+    quiet = (
+        tracker.active_loop_name == FORM
+        and tracker.get_slot("requested_slot") in (QUIET_SLOTS)
+        and intent(tracker) != SWITCH_LANGUAGE  # "auf Deutsch bitte" while asked for the phone
+    )
     found = detect_language(text(tracker), previous, min_margin=2 if quiet else 1)
     return {"language": found}
 

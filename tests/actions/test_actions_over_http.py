@@ -623,6 +623,17 @@ async def test_the_chosen_language_wins_and_keeps_what_was_answered(action_serve
     )
     kept = await run_action(action_server, "action_validate_slot_mappings", menu)
     assert slot_events(kept).get("language", "pl") == "pl"
+    # Typed, without a tapped language: the words tell it (even while asked for the phone).
+    typed = tracker(
+        "psid-switch",
+        intent="switch_language",
+        text="Can we continue in English, please?",
+        slots={"language": "de", "requested_slot": "phone"},
+        earlier_messages=2,
+        active_loop="job_form",
+    )
+    switched = await run_action(action_server, "action_validate_slot_mappings", typed)
+    assert slot_events(switched)["language"] == "en"
     shown = await run_action(action_server, "action_show_languages", menu)
     assert shown["responses"][0]["response"] == "utter_language_switched"
     payloads = [b["payload"] for b in shown["responses"][0]["buttons"]]
