@@ -57,11 +57,42 @@ def _parse_moment(value: Any) -> datetime | None:
 _WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    # "w sobotę", "we wtorek": the day as the accusative after its preposition.
+    "pl": (
+        "w poniedziałek",
+        "we wtorek",
+        "w środę",
+        "w czwartek",
+        "w piątek",
+        "w sobotę",
+        "w niedzielę",
+    ),
+}
+# Today, tomorrow, the day after tomorrow.
+_NEAR_DAYS = {
+    "de": ("heute", "morgen", "übermorgen"),
+    "fr": ("aujourd’hui", "demain", "après-demain"),
+    "it": ("oggi", "domani", "dopodomani"),
+    "pl": ("dziś", "jutro", "pojutrze"),
 }
 
 
+def _clock(language: str, hour: int, minute: int) -> str:
+    """ "um 9 Uhr", "à 9 h 30", "alle 9:30", "o 9:30"."""
+    if language == "fr":
+        return f"à {hour} h" if minute == 0 else f"à {hour} h {minute:02d}"
+    if language == "it":
+        return f"alle {hour}" if minute == 0 else f"alle {hour}:{minute:02d}"
+    if language == "pl":
+        return f"o {hour}:{minute:02d}"
+    return f"um {hour} Uhr" if minute == 0 else f"um {hour}:{minute:02d} Uhr"
+
+
 def describe_moment(moment: datetime, now: datetime, language: str, country: str | None) -> str:
-    """ "heute um 21:30 Uhr", "morgen um 9 Uhr", "am Samstag um 14:15 Uhr" / "today at 9:30 pm"."""
+    """ "heute um 21:30 Uhr", "morgen um 9 Uhr", "am Samstag um 14:15 Uhr" / "today at 9:30 pm" /
+    "demain à 9 h" / "sabato alle 14:15" / "w sobotę o 14:15"."""
     zone = zone_for(country)
     local = moment.astimezone(zone)
     days = (local.date() - now.astimezone(zone).date()).days
@@ -71,11 +102,14 @@ def describe_moment(moment: datetime, now: datetime, language: str, country: str
         clock += " am" if local.hour < 12 else " pm"
         day = {0: "today", 1: "tomorrow"}.get(days, f"on {_WEEKDAYS['en'][local.weekday()]}")
         return f"{day} at {clock}"
-    clock = f"{local.hour}" if local.minute == 0 else f"{local.hour}:{local.minute:02d}"
-    day = {0: "heute", 1: "morgen", 2: "übermorgen"}.get(
-        days, f"am {_WEEKDAYS['de'][local.weekday()]}"
-    )
-    return f"{day} um {clock} Uhr"
+    lang = language if language in _NEAR_DAYS else "de"
+    if 0 <= days < len(_NEAR_DAYS[lang]):
+        day = _NEAR_DAYS[lang][days]
+    elif lang == "de":
+        day = f"am {_WEEKDAYS['de'][local.weekday()]}"
+    else:
+        day = _WEEKDAYS[lang][local.weekday()]
+    return f"{day} {_clock(lang, local.hour, local.minute)}"
 
 
 def describe_job(job: dict[str, Any], now: datetime, language: str) -> JobLine:
@@ -140,7 +174,13 @@ def job_summary(job: dict[str, Any], language: str) -> str:
 # --- rating -----------------------------------------------------------------------------------
 
 # {friend_name} in the rating's sentences when the backend did not name the Friend.
-THE_TECHNICIAN = {"de": "der Techniker", "en": "the technician"}
+THE_TECHNICIAN = {
+    "de": "der Techniker",
+    "en": "the technician",
+    "fr": "le technicien",
+    "it": "il tecnico",
+    "pl": "technik",
+}
 
 _STAR_WORDS = {
     "eins": 1,
@@ -157,7 +197,30 @@ _STAR_WORDS = {
     "fuenf": 5,
     "funf": 5,
     "five": 5,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "uno": 1,
+    "una": 1,
+    "due": 2,
+    "tre": 3,
+    "quattro": 4,
+    "cinque": 5,
+    "jeden": 1,
+    "jedna": 1,
+    "jedną": 1,
+    "dwa": 2,
+    "dwie": 2,
+    "trzy": 3,
+    "cztery": 4,
+    "pięć": 5,
+    "piec": 5,
 }
+# Letters of the five languages' words (Polish with and without diacritics).
+_LETTERS = r"[a-zäöüßà-ÿąćęłńśźżœ]+"
 
 
 def parse_stars(value: Any) -> int | None:
@@ -174,14 +237,14 @@ def parse_stars(value: Any) -> int | None:
     if stars:
         return stars if 1 <= stars <= 5 else None
     # "4/5", "4 von 5", "4 out of 5": the 5 is the scale, not a second number.
-    text = re.sub(r"\b([1-5])\s*(?:/|von|out of)\s*5\b", r"\1", text)
+    text = re.sub(r"\b([1-5])\s*(?:/|von|out of|sur|su|na)\s*5\b", r"\1", text)
     digits = re.findall(r"(?<![\d,.])\d+(?![\d,.])", text)
     if len(digits) == 1:
         number = int(digits[0])
         return number if 1 <= number <= 5 else None
     if digits:
         return None
-    words = [_STAR_WORDS[w] for w in re.findall(r"[a-zäöüß]+", text) if w in _STAR_WORDS]
+    words = [_STAR_WORDS[w] for w in re.findall(_LETTERS, text) if w in _STAR_WORDS]
     if len(set(words)) == 1:
         return words[0]
     return None
@@ -202,6 +265,18 @@ _STOP_WORDS = {
     "later",
     "skip",
     "quit",
+    "annuler",
+    "arrêter",
+    "arreter",
+    "passer",
+    "annulla",
+    "basta",
+    "salta",
+    "anuluj",
+    "później",
+    "pozniej",
+    "pomiń",
+    "pomin",
 }
 _STOP_PHRASES = (
     "nicht jetzt",
@@ -213,6 +288,20 @@ _STOP_PHRASES = (
     "no time",
     "forget it",
     "maybe later",
+    "pas maintenant",
+    "plus tard",
+    "pas le temps",
+    "laissez tomber",
+    "non ora",
+    "non adesso",
+    "più tardi",
+    "piu tardi",
+    "non ho tempo",
+    "lasci perdere",
+    "lascia perdere",
+    "nie teraz",
+    "nie mam czasu",
+    "innym razem",
 )
 MAX_STOP_WORDS = 5
 
@@ -222,7 +311,7 @@ def wants_to_stop(value: Any) -> bool:
     "not now"); longer messages are answers."""
     if not isinstance(value, str) or value.startswith("/"):
         return False
-    words = re.findall(r"[a-zäöüß]+", value.lower())
+    words = re.findall(_LETTERS, value.lower())
     if not words or len(words) > MAX_STOP_WORDS:
         return False
     joined = " ".join(words)

@@ -14,6 +14,7 @@ from actions.fields import FIELD_TITLES, fields_on
 from actions.fields import payload as field_payload
 from product import channels
 from product.categories import CATEGORIES, CATEGORY_LABELS
+from product.languages import LANGUAGES, OWN_NAMES
 from product.languages import or_default as _lang
 
 Button = dict[str, str]
@@ -38,7 +39,13 @@ def category_buttons(language: str | None) -> list[Button]:
     ]
 
 
-_CANCEL_REQUEST = {"de": "Auftrag abbrechen", "en": "Cancel request"}
+_CANCEL_REQUEST = {
+    "de": "Auftrag abbrechen",
+    "en": "Cancel request",
+    "fr": "Annuler la demande",
+    "it": "Annulla richiesta",
+    "pl": "Anuluj zlecenie",
+}
 
 
 def field_buttons(language: str | None, channel: str = channels.MESSENGER) -> list[Button]:
@@ -67,6 +74,25 @@ _TIME_CHOICES = {
         ("Tomorrow afternoon", "tomorrow afternoon"),
         ("Tomorrow evening", "tomorrow evening"),
     ),
+    # The words are English: parse_time_window understands them whatever the language.
+    "fr": (
+        ("Dès que possible", "asap"),
+        ("Demain matin", "tomorrow morning"),
+        ("Demain après-midi", "tomorrow afternoon"),
+        ("Demain soir", "tomorrow evening"),
+    ),
+    "it": (
+        ("Il prima possibile", "asap"),
+        ("Domani mattina", "tomorrow morning"),
+        ("Domani pomeriggio", "tomorrow afternoon"),
+        ("Domani sera", "tomorrow evening"),
+    ),
+    "pl": (
+        ("Jak najszybciej", "asap"),
+        ("Jutro rano", "tomorrow morning"),
+        ("Jutro po południu", "tomorrow afternoon"),
+        ("Jutro wieczorem", "tomorrow evening"),
+    ),
 }
 
 
@@ -80,6 +106,9 @@ def time_buttons(language: str | None) -> list[Button]:
 _STAR_TITLES = {
     "de": ("1 – schlecht", "2", "3", "4", "5 – sehr gut"),
     "en": ("1 – poor", "2", "3", "4", "5 – very good"),
+    "fr": ("1 – mauvais", "2", "3", "4", "5 – très bien"),
+    "it": ("1 – scarso", "2", "3", "4", "5 – molto bene"),
+    "pl": ("1 – słabo", "2", "3", "4", "5 – bardzo dobrze"),
 }
 
 
@@ -91,7 +120,13 @@ def star_buttons(language: str | None) -> list[Button]:
     ]
 
 
-_NO_COMMENT = {"de": "Nein, danke", "en": "No, thanks"}
+_NO_COMMENT = {
+    "de": "Nein, danke",
+    "en": "No, thanks",
+    "fr": "Non, merci",
+    "it": "No, grazie",
+    "pl": "Nie, dziękuję",
+}
 
 
 def no_comment_buttons(language: str | None) -> list[Button]:
@@ -112,6 +147,9 @@ def job_buttons(references: list[str]) -> list[Button]:
 _YES_NO = {
     "de": (("Ja, stornieren", "/affirm"), ("Nein, behalten", "/deny")),
     "en": (("Yes, cancel it", "/affirm"), ("No, keep it", "/deny")),
+    "fr": (("Oui, annuler", "/affirm"), ("Non, la garder", "/deny")),
+    "it": (("Sì, annulla", "/affirm"), ("No, mantienila", "/deny")),
+    "pl": (("Tak, anuluj", "/affirm"), ("Nie, zostaw", "/deny")),
 }
 
 
@@ -119,15 +157,36 @@ def cancel_confirm_buttons(language: str | None) -> list[Button]:
     return [{"title": title, "payload": payload} for title, payload in _YES_NO[_lang(language)]]
 
 
-_PERSON = {"de": "Mit Mensch sprechen", "en": "Talk to a person"}
+_PERSON = {
+    "de": "Mit Mensch sprechen",
+    "en": "Talk to a person",
+    "fr": "Parler à quelqu’un",
+    "it": "Parlare con qualcuno",
+    "pl": "Rozmowa z osobą",
+}
 
 
 def person_button(language: str | None) -> Button:
     return {"title": _PERSON[_lang(language)], "payload": "/human_handoff"}
 
 
-_TRY_AGAIN = {"de": "Nochmal versuchen", "en": "Try again"}
+_TRY_AGAIN = {
+    "de": "Nochmal versuchen",
+    "en": "Try again",
+    "fr": "Réessayer",
+    "it": "Riprova",
+    "pl": "Spróbuj ponownie",
+}
 
 
 def try_again_button(language: str | None) -> Button:
     return {"title": _TRY_AGAIN[_lang(language)], "payload": "/affirm"}
+
+
+def language_buttons(language: str | None = None) -> list[Button]:
+    """The five languages, each in its own name ("Français", "Polski"): tapping one switches
+    (switch_language). The same in every language."""
+    return [
+        {"title": OWN_NAMES[code], "payload": intent_payload("switch_language", language=code)}
+        for code in LANGUAGES
+    ]

@@ -59,6 +59,7 @@ NOT_AN_ANSWER = frozenset(
         "EXTERNAL_friend_handed_back",
         "EXTERNAL_friend_contacted",
         "EXTERNAL_job_cancelled",
+        "switch_language",
     )
 )
 

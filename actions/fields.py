@@ -23,7 +23,8 @@ class Field:
     # when asking for it again after the backend refused it.
     title: dict[str, str]
     called: dict[str, str]
-    # Words of a typed answer to "What would you like to change?" that name it.
+    # Words of a typed answer to "What would you like to change?" that name it (every language;
+    # Polish with and without diacritics).
     words: tuple[str, ...]
     # The one channel whose booking asks for it (None: every channel's).
     only_on: str | None = None
@@ -32,8 +33,20 @@ class Field:
 _FIELDS: dict[str, Field] = {
     "problem": Field(
         slots=("description", "category", "category_label", "device", "brand"),
-        title={"de": "Problem", "en": "Problem"},
-        called={"de": "die Beschreibung Ihres Problems", "en": "the description of your problem"},
+        title={
+            "de": "Problem",
+            "en": "Problem",
+            "fr": "Problème",
+            "it": "Problema",
+            "pl": "Problem",
+        },
+        called={
+            "de": "die Beschreibung Ihres Problems",
+            "en": "the description of your problem",
+            "fr": "la description de votre problème",
+            "it": "la descrizione del Suo problema",
+            "pl": "opis problemu",
+        },
         words=(
             "problem",
             "beschreibung",
@@ -44,20 +57,73 @@ _FIELDS: dict[str, Field] = {
             "issue",
             "category",
             "gerät",
+            "problème",
+            "probleme",
+            "panne",
+            "catégorie",
+            "categorie",
+            "domaine",
+            "problema",
+            "descrizione",
+            "guasto",
+            "categoria",
+            "opis",
+            "usterka",
+            "kategoria",
+            "urządzenie",
+            "urzadzenie",
         ),
     ),
     "package": Field(
         slots=("package", "package_label"),
-        title={"de": "Paket", "en": "Package"},
-        called={"de": "das Paket", "en": "the package"},
-        words=("paket", "packet", "package", "preis", "price", "leistung"),
+        title={
+            "de": "Paket",
+            "en": "Package",
+            "fr": "Forfait",
+            "it": "Pacchetto",
+            "pl": "Pakiet",
+        },
+        called={
+            "de": "das Paket",
+            "en": "the package",
+            "fr": "le forfait",
+            "it": "il pacchetto",
+            "pl": "pakiet",
+        },
+        words=(
+            "paket",
+            "packet",
+            "package",
+            "preis",
+            "price",
+            "leistung",
+            "forfait",
+            "prix",
+            "tarif",
+            "pacchetto",
+            "prezzo",
+            "pakiet",
+            "cena",
+        ),
     ),
     "address": Field(
         # The country stays: when the new postal code is in another country, the package is
         # asked again with that country's prices.
         slots=("postal_code", "postal_code_options", "city", "street"),
-        title={"de": "Adresse", "en": "Address"},
-        called={"de": "Ihre Adresse", "en": "your address"},
+        title={
+            "de": "Adresse",
+            "en": "Address",
+            "fr": "Adresse",
+            "it": "Indirizzo",
+            "pl": "Adres",
+        },
+        called={
+            "de": "Ihre Adresse",
+            "en": "your address",
+            "fr": "votre adresse",
+            "it": "il Suo indirizzo",
+            "pl": "adres",
+        },
         words=(
             "adresse",
             "addresse",
@@ -74,12 +140,40 @@ _FIELDS: dict[str, Field] = {
             "street",
             "postcode",
             "zip",
+            "rue",
+            "npa",
+            "localité",
+            "localite",
+            "indirizzo",
+            "cap",
+            "nap",
+            "località",
+            "localita",
+            "adres",
+            "ulica",
+            "ul",
+            "kod",
+            "pocztowy",
+            "miejscowość",
+            "miejscowosc",
         ),
     ),
     "time": Field(
         slots=("time_window", "window_start", "window_end", "window_label"),
-        title={"de": "Termin", "en": "Time"},
-        called={"de": "der gewünschte Termin", "en": "the time you chose"},
+        title={
+            "de": "Termin",
+            "en": "Time",
+            "fr": "Rendez-vous",
+            "it": "Appuntamento",
+            "pl": "Termin",
+        },
+        called={
+            "de": "der gewünschte Termin",
+            "en": "the time you chose",
+            "fr": "le moment choisi",
+            "it": "l’orario scelto",
+            "pl": "wybrany termin",
+        },
         words=(
             "termin",
             "zeit",
@@ -93,18 +187,69 @@ _FIELDS: dict[str, Field] = {
             "day",
             "when",
             "appointment",
+            "heure",
+            "rendez",
+            "rdv",
+            "jour",
+            "quand",
+            "moment",
+            "orario",
+            "giorno",
+            "quando",
+            "appuntamento",
+            "godzina",
+            "dzień",
+            "dzien",
+            "kiedy",
         ),
     ),
     "name": Field(
         slots=("customer_name",),
-        title={"de": "Name", "en": "Name"},
-        called={"de": "Ihr Name", "en": "your name"},
-        words=("name", "namen", "vorname", "nachname"),
+        title={
+            "de": "Name",
+            "en": "Name",
+            "fr": "Nom",
+            "it": "Nome",
+            "pl": "Imię i nazwisko",
+        },
+        called={
+            "de": "Ihr Name",
+            "en": "your name",
+            "fr": "votre nom",
+            "it": "il Suo nome",
+            "pl": "imię i nazwisko",
+        },
+        words=(
+            "name",
+            "namen",
+            "vorname",
+            "nachname",
+            "nom",
+            "prénom",
+            "prenom",
+            "nome",
+            "cognome",
+            "imię",
+            "imie",
+            "nazwisko",
+        ),
     ),
     "phone": Field(
         slots=("phone", "phone_display"),
-        title={"de": "Telefon", "en": "Phone"},
-        called={"de": "Ihre Telefonnummer", "en": "your phone number"},
+        title={
+            "de": "Telefon",
+            "en": "Phone",
+            "fr": "Téléphone",
+            "it": "Telefono",
+            "pl": "Telefon",
+        },
+        called={
+            "de": "Ihre Telefonnummer",
+            "en": "your phone number",
+            "fr": "votre numéro de téléphone",
+            "it": "il Suo numero di telefono",
+            "pl": "numer telefonu",
+        },
         words=(
             "telefon",
             "telefonnummer",
@@ -116,14 +261,44 @@ _FIELDS: dict[str, Field] = {
             "phone",
             "number",
             "mobile",
+            "téléphone",
+            "telephone",
+            "numéro",
+            "numero",
+            "portable",
+            "telefono",
+            "cellulare",
+            "telefonino",
+            "numer",
+            "komórka",
+            "komorka",
+            "komórki",
+            "komorki",
         ),
     ),
     # Asked on the website chat only (actions/customer_channel.form_slots).
     "email": Field(
         slots=("email", "email_given"),
-        title={"de": "E-Mail", "en": "E-mail"},
-        called={"de": "Ihre E-Mail-Adresse", "en": "your e-mail address"},
-        words=("email", "mail", "mailadresse"),
+        title={
+            "de": "E-Mail",
+            "en": "E-mail",
+            "fr": "E-mail",
+            "it": "E-mail",
+            "pl": "E-mail",
+        },
+        called={
+            "de": "Ihre E-Mail-Adresse",
+            "en": "your e-mail address",
+            "fr": "votre adresse e-mail",
+            "it": "il Suo indirizzo e-mail",
+            "pl": "adres e-mail",
+        },
+        words=(
+            "email",
+            "mail",
+            "mailadresse",
+            "courriel",
+        ),
         only_on=channels.WEBCHAT,
     ),
 }
@@ -168,7 +343,7 @@ def match_field(text: str | None, channel: str = channels.MESSENGER) -> str | No
         return stripped
     # "E-Mail-Adresse" is one word here, not "e", "mail" and an address.
     said = re.sub(r"\be-?mail(?:-?adresse)?", "email", stripped.lower())
-    tokens = set(re.findall(r"[a-zäöüß]+", said))
+    tokens = set(re.findall(r"[a-zäöüßà-ÿąćęłńśźżœ]+", said))
     found = [name for name in fields_on(channel) if tokens & set(_FIELDS[name].words)]
     # "Telefonnummer" names the phone, even though "nummer" alone could be a house number.
     return found[0] if len(found) == 1 else None

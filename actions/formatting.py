@@ -10,9 +10,12 @@ from typing import Any
 
 from product.languages import or_default
 
-_DECIMAL_SEPARATORS = {"de": ",", "en": "."}
-# The word before a list's last item: "A, B und C", "A or B".
-_CONJUNCTIONS = {"and": {"de": "und", "en": "and"}, "or": {"de": "oder", "en": "or"}}
+_DECIMAL_SEPARATORS = {"de": ",", "en": ".", "fr": ",", "it": ",", "pl": ","}
+# The word before a list's last item: "A, B und C", "A or B", "A, B et C", "A o B", "A lub B".
+_CONJUNCTIONS = {
+    "and": {"de": "und", "en": "and", "fr": "et", "it": "e", "pl": "i"},
+    "or": {"de": "oder", "en": "or", "fr": "ou", "it": "o", "pl": "lub"},
+}
 
 
 def format_rating(value: Any, language: str) -> str | None:

@@ -22,9 +22,18 @@ STANDARD = (
     r"hallo|hallöchen|halo|hello|hi|hey|hiya|guten\s+(?:tag|morgen|abend)|moin(?:\s+moin)?|"
     r"good\s+(?:morning|afternoon|evening)"
 )
+# French, Italian and Polish greetings (Polish with and without diacritics). They are the same in
+# France and Switzerland, in Italy and Ticino: they say nothing about the regional style, which
+# then comes from other cues (the Messenger locale: style_from_locale) and stays as it was.
+OTHER = (
+    r"bonjour|bonsoir|salut|coucou|bonjour\s+madame|bonjour\s+monsieur|"
+    r"buongiorno|buon\s+giorno|buonasera|buona\s+sera|buon\s+pomeriggio|ciao|salve|"
+    r"dzień\s+dobry|dzien\s+dobry|dobry\s+wieczór|dobry\s+wieczor|cześć|czesc|witam|witajcie|"
+    r"siema|hej"
+)
 
 GREETING = re.compile(
-    rf"^\s*({SWISS}|{AUSTRIAN}|{STANDARD})\b[\s,.!:;-]*",
+    rf"^\s*({SWISS}|{AUSTRIAN}|{STANDARD}|{OTHER})\b[\s,.!:;-]*",
     re.IGNORECASE,
 )
 _SWISS = re.compile(rf"^\s*(?:{SWISS})\b", re.IGNORECASE)
@@ -46,7 +55,8 @@ def strip_greeting(text: str) -> str:
 
 def greeting_style(text: str | None) -> str | None:
     """``"ch"`` for a Swiss greeting, ``"at"`` for an Austrian one, ``"de"`` for any other
-    greeting; None when the message does not start with a greeting."""
+    German or English greeting; None when the message does not start with a greeting or starts
+    with a French, Italian or Polish one (the style stays)."""
     if not text:
         return None
     if _SWISS.match(text):
@@ -56,6 +66,18 @@ def greeting_style(text: str | None) -> str | None:
     if _STANDARD.match(text):
         return "de"
     return None
+
+
+# Messenger locales of Switzerland and Austria: the regional style before any greeting.
+_LOCALE_STYLES = {"CH": "ch", "AT": "at"}
+
+
+def style_from_locale(locale: object) -> str | None:
+    """ "fr_CH", "it_CH", "de_CH" → "ch"; "de_AT" → "at"; None for other or missing locales."""
+    if not isinstance(locale, str):
+        return None
+    region = locale.replace("-", "_").partition("_")[2].upper()
+    return _LOCALE_STYLES.get(region)
 
 
 def strip_lead_in(text: str, lead_ins: tuple[str, ...]) -> str:

@@ -25,24 +25,72 @@ from whatsapp_platform import outbound
 from whatsapp_platform.inbound import Message
 from whatsapp_platform.outbound import Body, Choice, Section
 
-Language = Literal["de", "en"]
+Language = Literal["de", "en", "fr", "it", "pl"]
 # The label of a list's button and the line under numbered choices, per language.
-LIST_BUTTON: Mapping[Language, str] = {"de": "Auswählen", "en": "Choose"}
-PLEASE_CHOOSE: Mapping[Language, str] = {"de": "Bitte wählen Sie:", "en": "Please choose:"}
+LIST_BUTTON: Mapping[Language, str] = {
+    "de": "Auswählen",
+    "en": "Choose",
+    "fr": "Choisir",
+    "it": "Scegli",
+    "pl": "Wybierz",
+}
+PLEASE_CHOOSE: Mapping[Language, str] = {
+    "de": "Bitte wählen Sie:",
+    "en": "Please choose:",
+    "fr": "Veuillez choisir :",
+    "it": "Scelga, per favore:",
+    "pl": "Proszę wybrać:",
+}
 NUMBER_HINT: Mapping[Language, str] = {
     "de": "Bitte antworten Sie mit der Nummer oder dem Namen.",
     "en": "Please reply with the number or the name.",
+    "fr": "Répondez avec le numéro ou le nom, s’il vous plaît.",
+    "it": "Risponda con il numero o con il nome, per favore.",
+    "pl": "Proszę odpowiedzieć numerem albo nazwą.",
 }
 MAX_DESCRIPTION = outbound.MAX_ROW_DESCRIPTION
-_GERMAN = re.compile(
-    r"\b(und|der|die|das|Sie|Ihr|Ihre|ich|nicht|ist|mit|bitte|wir|ein|eine|Ja|Nein|für|"
-    r"auf|zu|Ihnen|Danke|haben|können|wie|was|Problem)\b|[äöüß]",
-    re.IGNORECASE,
-)
-_ENGLISH = re.compile(
-    r"\b(and|the|you|your|I|not|is|with|please|we|a|an|yes|no|for|on|to|thank|have|can|"
-    r"how|what|problem)\b",
-    re.IGNORECASE,
+# Common words (and letters) of each language's answers; the first language wins a tie.
+_CUES: tuple[tuple[Language, re.Pattern[str]], ...] = (
+    (
+        "de",
+        re.compile(
+            r"\b(und|der|die|das|Sie|Ihr|Ihre|ich|nicht|ist|mit|bitte|wir|ein|eine|Ja|Nein|für|"
+            r"auf|zu|Ihnen|Danke|haben|können|wie|was|Problem)\b|[äöüß]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "en",
+        re.compile(
+            r"\b(and|the|you|your|I|not|is|with|please|we|a|an|yes|no|for|on|to|thank|have|can|"
+            r"how|what|problem)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "fr",
+        re.compile(
+            r"\b(vous|votre|vos|le|les|des|du|est|pas|et|pour|une|je|avec|merci|oui|quel|"
+            r"quelle|plaît|demande|touchez|ou)\b|[çœêâîû]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "it",
+        re.compile(
+            r"\b(il|di|che|per|Lei|Sua|Suo|Le|una|sono|mi|grazie|sì|della|del|con|richiesta|"
+            r"tocchi|favore|quale|oppure|non|è|al|ma)\b|[ìò]",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "pl",
+        re.compile(
+            r"\b(nie|jest|się|na|w|z|do|proszę|czy|tak|dziękuję|albo|zlecenie|wybrać|jak|"
+            r"niestety)\b|[ąćęłńóśźż]",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 
@@ -90,9 +138,11 @@ def answer_by_number(text: str, offered: Sequence[Mapping[str, str]]) -> str:
 
 
 def language_of(text: str) -> Language:
-    """The language of a bot's answer (the domain answers in German or English): a count of
-    common words; German when unsure, the customers' first language."""
-    return "en" if len(_ENGLISH.findall(text)) > len(_GERMAN.findall(text)) else "de"
+    """The language of a bot's answer (the domain answers in German, English, French, Italian
+    or Polish): a count of common words; German when unsure, the customers' first language."""
+    counts = [(len(cues.findall(text)), language) for language, cues in _CUES]
+    best = max(count for count, _ in counts)
+    return next(language for count, language in counts if count == best)
 
 
 def _envelope(to: str, kind: str) -> Body:

@@ -20,36 +20,56 @@ from backend.config import load_environment
 from product.languages import DEFAULT_LANGUAGE
 
 # Messenger's locale for each language's texts; the default language's texts are Messenger's
-# "default", shown to everyone whose locale has none of its own.
-MESSENGER_LOCALES = {"en": "en_US"}
+# "default", shown to everyone whose locale has none of its own. A key that is a locale itself
+# ("fr_CH", "it_CH") is the regional form of a language: Swiss French and Ticino customers get
+# their own greeting and menu.
+MESSENGER_LOCALES = {"en": "en_US", "fr": "fr_FR", "it": "it_IT", "pl": "pl_PL"}
+SWISS_LOCALES = {"fr": "fr_CH", "it": "it_CH"}
 
 Menu = list[tuple[str, str]]  # (title, postback payload), in the order shown
 
+# The customers' menu entry that lets them pick another language at any time (the bot answers
+# with the five languages as quick replies; a booking keeps what was already answered).
+SWITCH_LANGUAGE = "/switch_language"
 
-def _locale(language: str) -> str:
-    return "default" if language == DEFAULT_LANGUAGE else MESSENGER_LOCALES[language]
+
+def _locale(key: str) -> str:
+    if key == DEFAULT_LANGUAGE:
+        return "default"
+    return MESSENGER_LOCALES.get(key, key)
+
+
+def with_swiss_forms(texts: dict[str, Any]) -> dict[str, Any]:
+    """``texts`` plus fr_CH and it_CH, the same as French and Italian unless given."""
+    regional = {
+        locale: texts[language]
+        for language, locale in SWISS_LOCALES.items()
+        if language in texts and locale not in texts
+    }
+    return {**texts, **regional}
 
 
 def page_profile(
     get_started: str, greetings: dict[str, str], menus: dict[str, Menu]
 ) -> dict[str, Any]:
     """A Messenger Profile API body: Get Started, the greeting and the persistent menu per
-    language."""
+    language (and regional form)."""
     return {
         "get_started": {"payload": get_started},
         "greeting": [
-            {"locale": _locale(language), "text": text} for language, text in greetings.items()
+            {"locale": _locale(key), "text": text}
+            for key, text in with_swiss_forms(greetings).items()
         ],
         "persistent_menu": [
             {
-                "locale": _locale(language),
+                "locale": _locale(key),
                 "composer_input_disabled": False,
                 "call_to_actions": [
                     {"type": "postback", "title": title, "payload": payload}
                     for title, payload in menu
                 ],
             }
-            for language, menu in menus.items()
+            for key, menu in with_swiss_forms(menus).items()
         ],
     }
 
@@ -61,17 +81,43 @@ CUSTOMER_PROFILE = page_profile(
         "von geprüften Helfern in Ihrer Nähe. Ich bin ein automatischer Assistent.",
         "en": "Hello {{user_first_name}}! Get quick help with technology from vetted "
         "helpers near you. I am an automated assistant.",
+        "fr": "Bonjour {{user_first_name}} ! Ici, de l’aide rapide pour la technique, par des "
+        "techniciens vérifiés près de chez vous. Je suis un assistant automatique.",
+        "it": "Buongiorno {{user_first_name}}! Qui riceve in fretta aiuto con la tecnologia da "
+        "tecnici verificati vicino a Lei. Sono un assistente automatico.",
+        "pl": "Dzień dobry, {{user_first_name}}! Tutaj szybko można dostać pomoc z techniką od "
+        "sprawdzonych techników z okolicy. Jestem automatycznym asystentem.",
     },
     {
         "de": [
             ("Hilfe buchen", "/get_started"),
             ("Meine Aufträge", "/my_jobs"),
             ("Mit einem Menschen sprechen", "/human_handoff"),
+            ("Sprache / Language", SWITCH_LANGUAGE),
         ],
         "en": [
             ("Book help", "/get_started"),
             ("My jobs", "/my_jobs"),
             ("Talk to a person", "/human_handoff"),
+            ("Language / Sprache", SWITCH_LANGUAGE),
+        ],
+        "fr": [
+            ("Demander de l’aide", "/get_started"),
+            ("Mes demandes", "/my_jobs"),
+            ("Parler à une personne", "/human_handoff"),
+            ("Langue / Language", SWITCH_LANGUAGE),
+        ],
+        "it": [
+            ("Chiedere aiuto", "/get_started"),
+            ("Le mie richieste", "/my_jobs"),
+            ("Parlare con una persona", "/human_handoff"),
+            ("Lingua / Language", SWITCH_LANGUAGE),
+        ],
+        "pl": [
+            ("Zamów pomoc", "/get_started"),
+            ("Moje zlecenia", "/my_jobs"),
+            ("Rozmowa z człowiekiem", "/human_handoff"),
+            ("Język / Language", SWITCH_LANGUAGE),
         ],
     },
 )
@@ -81,6 +127,9 @@ FRIENDS_PROFILE = page_profile(
     {
         "de": "Willkommen bei techfriends! Hier bekommen Sie Aufträge aus Ihrer Nachbarschaft.",
         "en": "Welcome to techfriends! Get jobs from your neighbourhood here.",
+        "fr": "Bienvenue chez techfriends ! Ici, vous recevez des missions de votre quartier.",
+        "it": "Benvenuti da techfriends! Qui riceve incarichi dal Suo quartiere.",
+        "pl": "Witamy w techfriends! Tutaj pojawiają się zlecenia z okolicy.",
     },
     {
         "de": [
@@ -96,6 +145,27 @@ FRIENDS_PROFILE = page_profile(
             ("Go offline", "GO_OFFLINE"),
             ("Profile", "PROFILE"),
             ("Help", "HELP"),
+        ],
+        "fr": [
+            ("Mes missions", "MY_JOBS"),
+            ("Passer en ligne", "GO_ONLINE"),
+            ("Passer hors ligne", "GO_OFFLINE"),
+            ("Profil", "PROFILE"),
+            ("Aide", "HELP"),
+        ],
+        "it": [
+            ("I miei incarichi", "MY_JOBS"),
+            ("Vai online", "GO_ONLINE"),
+            ("Vai offline", "GO_OFFLINE"),
+            ("Profilo", "PROFILE"),
+            ("Aiuto", "HELP"),
+        ],
+        "pl": [
+            ("Moje zlecenia", "MY_JOBS"),
+            ("Jestem online", "GO_ONLINE"),
+            ("Jestem offline", "GO_OFFLINE"),
+            ("Profil", "PROFILE"),
+            ("Pomoc", "HELP"),
         ],
     },
 )

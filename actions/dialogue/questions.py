@@ -53,6 +53,13 @@ QUESTIONS: tuple[Question, ...] = (
         buttons.no_comment_buttons,
         'rating_form\'s optional comment, with a "No, thanks" quick reply.',
     ),
+    Question(
+        "action_show_languages",
+        "utter_language_switched",
+        buttons.language_buttons,
+        "After switch_language (the menu's language button, a quick reply, a typed wish): the "
+        "language now set, and the five languages as quick replies.",
+    ),
 )
 
 

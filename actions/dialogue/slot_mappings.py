@@ -39,7 +39,12 @@ from actions.dialogue.tracker import (
     text,
 )
 from actions.formatting import format_rating
-from actions.greetings import DEFAULT_GREETING_STYLE, GREETING_STYLES, greeting_style
+from actions.greetings import (
+    DEFAULT_GREETING_STYLE,
+    GREETING_STYLES,
+    greeting_style,
+    style_from_locale,
+)
 from actions.language import detect_language
 from actions.time_window import describe_iso
 from product.languages import or_default, supported
@@ -64,6 +69,8 @@ SLOTS = (
 # "erika at web.de" is no English): they carry little language signal, so the language only
 # changes on a clear majority of cue words.
 QUIET_SLOTS = ("postal_code", "package", "street", "customer_name", "phone", "email")
+# The customer picks a language (entity ``language``: de, en, fr, it, pl).
+SWITCH_LANGUAGE = "switch_language"
 
 
 # --- language and greeting ------------------------------------------------------------------
@@ -92,11 +99,21 @@ async def _extract_language(tracker: Tracker) -> Slots:
         if not language_was_set(tracker):
             return {"language": await _job_language(tracker) or previous}
         return {"language": previous}
+    chosen = supported(entity(tracker, "language")) if intent(tracker) == SWITCH_LANGUAGE else None
+    if chosen:
+        # A tapped language (quick reply '/switch_language{"language":"fr"}') wins. The menu's
+        # button ("/switch_language") says nothing: detection keeps the language, and the
+        # answer offers the five. A typed "parlez-vous français ?" is told by detection too.
+        return {"language": chosen}
     if not language_was_set(tracker):
         # The first message: Messenger's locale is the best guess until the text says
         # otherwise (a "/get_started" tap or "10115" says nothing about the language).
         previous = after_booking.language_from_locale(locale(tracker)) or previous
-    quiet = tracker.active_loop_name == FORM and tracker.get_slot("requested_slot") in (QUIET_SLOTS)
+    quiet = (
+        tracker.active_loop_name == FORM
+        and tracker.get_slot("requested_slot") in (QUIET_SLOTS)
+        and intent(tracker) != SWITCH_LANGUAGE  # "auf Deutsch bitte" while asked for the phone
+    )
     found = detect_language(text(tracker), previous, min_margin=2 if quiet else 1)
     return {"language": found}
 
@@ -106,10 +123,17 @@ async def _validate_language(answer: Answer) -> Slots:
 
 
 async def _extract_greeting_style(tracker: Tracker) -> Slots:
-    """ "Grüezi" → ch, "Servus" → at, "Hallo" → de; other messages keep the style."""
+    """ "Grüezi" → ch, "Servus" → at, "Hallo" → de; other messages keep the style, except that
+    a French or Italian customer with a Swiss locale gets the Swiss wording."""
     if is_news(tracker):
         return {}
     style = greeting_style(text(tracker))
+    if style is None and language(tracker) in ("fr", "it"):
+        # "Bonjour", "Buongiorno" are the same in Geneva and Paris: a Swiss Messenger locale
+        # (fr_CH, it_CH) picks the Swiss French and Ticino wording ("NPA", "natel").
+        found = style_from_locale(locale(tracker))
+        if found and tracker.get_slot("greeting_style") in (None, DEFAULT_GREETING_STYLE):
+            return {"greeting_style": found}
     return {"greeting_style": style} if style else {}
 
 

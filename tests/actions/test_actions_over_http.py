@@ -29,6 +29,7 @@ from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import Customer, CustomerNotice, Friend, Job, Rating
 from backend.app import create_app
 from backend.config import Settings
+from product.languages import LANGUAGES
 from simulator.fake_graph import FakeGraph
 from tools.postgres import free_port
 from tools.stack import actions_service, wait_healthy
@@ -593,6 +594,74 @@ async def test_an_understood_message_starts_the_count_again_and_resume_clears_th
     paused = await run_action(action_server, "action_validate_slot_mappings", state)
     assert "handed_off" not in slot_events(paused)
     assert paused["responses"] == []  # a paused conversation gets no answer
+
+
+async def test_the_chosen_language_wins_and_keeps_what_was_answered(action_server: str) -> None:
+    """The menu's language button or a quick reply: the language switches, the booking's
+    answers stay (no other slot is touched), and the answer offers the five languages."""
+    answered = {"language": "de", "description": "Drucker druckt nicht", "postal_code": "10115"}
+    state = tracker(
+        "psid-switch",
+        intent="switch_language",
+        text='/switch_language{"language":"fr"}',
+        entities=[{"entity": "language", "value": "fr"}],
+        earlier_messages=2,
+        slots=answered,
+        active_loop="job_form",
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    events = slot_events(answer)
+    assert events["language"] == "fr"
+    assert "description" not in events and "postal_code" not in events
+    # The menu's button carries no language: it stays, and the five are offered.
+    menu = tracker(
+        "psid-switch",
+        intent="switch_language",
+        text="/switch_language",
+        slots={"language": "pl"},
+        earlier_messages=2,
+    )
+    kept = await run_action(action_server, "action_validate_slot_mappings", menu)
+    assert slot_events(kept).get("language", "pl") == "pl"
+    # Typed, without a tapped language: the words tell it (even while asked for the phone).
+    typed = tracker(
+        "psid-switch",
+        intent="switch_language",
+        text="Can we continue in English, please?",
+        slots={"language": "de", "requested_slot": "phone"},
+        earlier_messages=2,
+        active_loop="job_form",
+    )
+    switched = await run_action(action_server, "action_validate_slot_mappings", typed)
+    assert slot_events(switched)["language"] == "en"
+    shown = await run_action(action_server, "action_show_languages", menu)
+    assert shown["responses"][0]["response"] == "utter_language_switched"
+    payloads = [b["payload"] for b in shown["responses"][0]["buttons"]]
+    assert payloads == [f'/switch_language{{"language":"{code}"}}' for code in LANGUAGES]
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "greeting", "style"),
+    [
+        ("fr_CH", "fr", "Bonjour", "ch"),
+        ("it_CH", "it", "Buongiorno", "ch"),
+        ("fr_FR", "fr", "Bonjour", None),
+        ("de_CH", "de", "Hallo", "de"),
+    ],
+)
+async def test_a_swiss_locale_gives_french_and_italian_customers_the_swiss_wording(
+    action_server: str, locale: str, language: str, greeting: str, style: str | None
+) -> None:
+    state = tracker(
+        "psid-style",
+        intent="greet",
+        text=greeting,
+        metadata={"messenger": {"locale": locale}},
+        earlier_messages=1,
+        slots={"language": language},
+    )
+    answer = await run_action(action_server, "action_validate_slot_mappings", state)
+    assert slot_events(answer).get("greeting_style") == style
 
 
 async def test_a_picture_is_kept_for_the_job_and_acknowledged(action_server: str) -> None:

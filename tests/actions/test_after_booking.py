@@ -143,6 +143,13 @@ def test_only_jobs_not_done_can_be_cancelled_newest_first() -> None:
         ("five stars", 5),
         ("⭐⭐⭐", 3),
         ("4/5", 4),
+        ("cinq étoiles", 5),
+        ("4 sur 5", 4),
+        ("quattro stelle", 4),
+        ("3 su 5", 3),
+        ("pięć gwiazdek", 5),
+        ("piec gwiazdek", 5),
+        ("dwie", 2),
         ("5 von 5", 5),
         ("1 – schlecht", 1),
         ('/rate{"stars":"2"}', 2),
@@ -281,7 +288,11 @@ def test_the_e_mail_address_can_be_changed_on_the_website_chat_only(
         ("de_AT", "de"),
         ("en_GB", "en"),
         ("en_US", "en"),
-        ("fr_FR", None),
+        ("fr_FR", "fr"),
+        ("fr_CH", "fr"),
+        ("it_CH", "it"),
+        ("pl_PL", "pl"),
+        ("tlh_KL", None),
         ("", None),
         (None, None),
         (42, None),
@@ -300,7 +311,7 @@ def _payload_entities(payload: str, intent: str) -> dict[str, str]:
     return data
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_category_buttons_carry_every_category(language: str) -> None:
     shown = buttons.category_buttons(language)
     assert [_payload_entities(b["payload"], "choose_category")["category"] for b in shown] == list(
@@ -309,7 +320,7 @@ def test_category_buttons_carry_every_category(language: str) -> None:
     assert all(len(b["title"]) <= buttons.TITLE_LIMIT for b in shown)
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_field_buttons_name_every_field_then_cancel(language: str) -> None:
     shown = buttons.field_buttons(language)
     assert shown[-1]["payload"] == "/cancel"
@@ -320,7 +331,7 @@ def test_field_buttons_name_every_field_then_cancel(language: str) -> None:
     assert [match_field(b["payload"], "webchat") for b in web[:-1]] == list(FIELD_SLOTS)
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_star_buttons_are_one_to_five_and_their_titles_parse_to_the_same(language: str) -> None:
     shown = buttons.star_buttons(language)
     numbers = [int(_payload_entities(b["payload"], "rate")["stars"]) for b in shown]
@@ -330,8 +341,9 @@ def test_star_buttons_are_one_to_five_and_their_titles_parse_to_the_same(languag
 
 
 def test_every_button_title_fits_messenger() -> None:
-    for language in ("de", "en"):
+    for language in LANGUAGES:
         for shown in (
+            buttons.field_buttons(language, "webchat"),
             buttons.time_buttons(language),
             buttons.no_comment_buttons(language),
             buttons.cancel_confirm_buttons(language),
@@ -376,6 +388,13 @@ def test_the_assigned_deadline_moves_with_the_clock() -> None:
         "skip",
         "überspringen",
         "vergiss es",
+        "plus tard",
+        "Pas maintenant, merci",
+        "più tardi",
+        "annulla",
+        "nie teraz",
+        "Później",
+        "pozniej",
     ],
 )
 def test_short_wishes_to_stop_end_the_rating(text: str) -> None:
@@ -393,6 +412,9 @@ def test_short_wishes_to_stop_end_the_rating(text: str) -> None:
         '/rate{"stars":"4"}',
         "Anna hat alles erklärt",
         "thanks, great help",
+        "très gentil, merci",
+        "tutto risolto, grazie",
+        "bardzo miły pan",
     ],
 )
 def test_answers_and_long_comments_are_no_wish_to_stop(text: str | None) -> None:
@@ -410,3 +432,44 @@ def test_a_job_in_one_short_line() -> None:
 
 def test_the_stand_in_for_an_unnamed_friend_speaks_every_language() -> None:
     assert set(after_booking.THE_TECHNICIAN) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("de", "morgen um 10:30 Uhr"),
+        ("en", "tomorrow at 10:30 am"),
+        ("fr", "demain à 10 h 30"),
+        ("it", "domani alle 10:30"),
+        ("pl", "jutro o 10:30"),
+    ],
+)
+def test_a_deadline_is_told_in_each_language(language: str, said: str) -> None:
+    tomorrow = datetime(2026, 12, 9, 9, 30, tzinfo=UTC)
+    now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    assert after_booking.describe_moment(tomorrow, now, language, "DE") == said
+
+
+def test_a_later_deadline_names_the_weekday_in_each_language() -> None:
+    saturday = datetime(2026, 12, 12, 13, 15, tzinfo=UTC)
+    now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    said = {lang: after_booking.describe_moment(saturday, now, lang, "DE") for lang in LANGUAGES}
+    assert said == {
+        "de": "am Samstag um 14:15 Uhr",
+        "en": "on Saturday at 2:15 pm",
+        "fr": "samedi à 14 h 15",
+        "it": "sabato alle 14:15",
+        "pl": "w sobotę o 14:15",
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("fr", "votre adresse et votre numéro de téléphone"),
+        ("it", "il Suo indirizzo e il Suo numero di telefono"),
+        ("pl", "adres i numer telefonu"),
+    ],
+)
+def test_refused_fields_are_named_in_a_sentence_in_each_language(language: str, names: str) -> None:
+    assert after_booking.field_names(["address", "phone"], language) == names

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from actions.buttons import category_buttons
 from actions.categories import CATEGORIES, CATEGORY_LABELS
 from actions.language import detect_language
 from bot.spacy_pipeline import BRANDS, DEVICES, entity_patterns
+from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +32,14 @@ def _is_english(variant: dict[str, Any]) -> bool:
         c.get("type") == "slot" and c.get("name") == "language" and c.get("value") == "en"
         for c in variant.get("condition") or []
     )
+
+
+def _language_of(variant: dict[str, Any]) -> str:
+    """The language a variant is written in: its language condition, else the default."""
+    for c in variant.get("condition") or []:
+        if c.get("type") == "slot" and c.get("name") == "language":
+            return str(c.get("value"))
+    return DEFAULT_LANGUAGE
 
 
 def _situation(variant: dict[str, Any]) -> frozenset[tuple[str, Any]]:
@@ -69,8 +79,9 @@ def _chosen(variants: list[dict[str, Any]], slots: dict[str, Any]) -> list[dict[
 
 
 # Messenger (no website-chat slot is ever set there), and the website chat's situations.
+# greeting_style is always set (initial value "de").
 SITUATIONS: tuple[dict[str, Any], ...] = (
-    {},
+    {"greeting_style": "de"},
     {"email_given": True},
     {"status_link": True},
     {"greeting_style": "ch"},
@@ -79,32 +90,35 @@ SITUATIONS: tuple[dict[str, Any], ...] = (
 
 
 def test_every_situation_gets_exactly_one_variant_in_its_language() -> None:
-    """No random pick between two texts, and English customers never get German: the
-    website-chat variants exclude the plain English one by its null condition."""
+    """No random pick between two texts, and no customer gets another language: the
+    website-chat variants exclude the plain ones by their null condition, and the Swiss
+    French/Ticino variants exclude the plain French/Italian ones by greeting_style."""
     responses = _load("domain.yml")["responses"]
     for name, variants in responses.items():
         for situation in SITUATIONS:
-            for language in ("de", "en"):
-                chosen = _chosen(variants, {**situation, "language": language})
+            for language in LANGUAGES:
+                slots = {"greeting_style": "de", **situation, "language": language}
+                chosen = _chosen(variants, slots)
                 assert len(chosen) == 1, f"{name} {language} {situation}: {len(chosen)} variants"
-                assert _is_english(chosen[0]) == (language == "en"), f"{name} {situation}"
+                assert _language_of(chosen[0]) == language, f"{name} {situation}"
 
 
 def test_website_chat_variants_show_the_e_mail_address_and_the_status_link() -> None:
     responses = _load("domain.yml")["responses"]
-    for language in ("de", "en"):
-        plain = _chosen(responses["utter_summary"], {"language": language})[0]["text"]
-        web = _chosen(responses["utter_summary"], {"language": language, "email_given": True})
+    for language, style in [(language, "de") for language in LANGUAGES] + [
+        ("fr", "ch"),
+        ("it", "ch"),
+    ]:
+        slots = {"language": language, "greeting_style": style}
+        plain = _chosen(responses["utter_summary"], slots)[0]["text"]
+        web = _chosen(responses["utter_summary"], {**slots, "email_given": True})
         assert "{email}" in web[0]["text"] and "{email}" not in plain
         # The same summary otherwise: only the e-mail line is added.
-        assert (
-            web[0]["text"].replace("\nE-Mail: {email}", "").replace("\nE-mail: {email}", "")
-            == plain
-        )
-        booked = _chosen(responses["utter_job_submitted"], {"language": language})[0]["text"]
-        linked = _chosen(
-            responses["utter_job_submitted"], {"language": language, "status_link": True}
-        )[0]["text"]
+        assert re.sub(r"\nE-[Mm]ail ?: \{email\}", "", web[0]["text"]) == plain
+        booked = _chosen(responses["utter_job_submitted"], slots)[0]["text"]
+        linked = _chosen(responses["utter_job_submitted"], {**slots, "status_link": True})[0][
+            "text"
+        ]
         assert "{status_url}" in linked and "{status_url}" not in booked
         assert linked.startswith(booked)
 
@@ -113,12 +127,11 @@ def test_quick_replies_fit_messenger_and_match_the_category_labels() -> None:
     responses = _load("domain.yml")["responses"]
     for name, variants in responses.items():
         for variant in variants:
-            language = "en" if _is_english(variant) else "de"
             for button in variant.get("buttons") or []:
                 assert len(button["title"]) <= 20, f"{name}: {button['title']!r} too long"
                 payload = button["payload"]
                 assert not payload.startswith("/choose_category"), name
-    for language in ("de", "en"):
+    for language in LANGUAGES:
         for button in category_buttons(language):
             category = json.loads(button["payload"][len("/choose_category") :])["category"]
             assert category in CATEGORIES
@@ -127,9 +140,12 @@ def test_quick_replies_fit_messenger_and_match_the_category_labels() -> None:
 
 def test_welcome_says_it_is_an_automated_assistant() -> None:
     welcome = _load("domain.yml")["responses"]["utter_welcome"]
-    texts = {("en" if _is_english(v) else "de"): v["text"] for v in welcome}
+    texts = {_language_of(v): v["text"] for v in welcome if not _situation(v)}
     assert "automatische Assistent" in texts["de"]
     assert "automated assistant" in texts["en"]
+    assert "assistant automatique" in texts["fr"]
+    assert "assistente automatico" in texts["it"]
+    assert "automatycznym asystentem" in texts["pl"]
 
 
 def test_synonyms_cover_every_entity_ruler_variant() -> None:

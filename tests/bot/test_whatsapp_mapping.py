@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from bot.whatsapp_mapping import (
+    LIST_BUTTON,
+    NUMBER_HINT,
+    PLEASE_CHOOSE,
     MediaNeeded,
     answer_by_number,
     choice_reply,
@@ -11,6 +18,7 @@ from bot.whatsapp_mapping import (
     language_of,
     text_reply,
 )
+from product.languages import LANGUAGES
 from whatsapp_platform.inbound import Message
 
 WA = "41791234567"
@@ -135,3 +143,45 @@ def test_language_of_the_answer() -> None:
     assert language_of("What is your postal code, please?") == "en"
     assert language_of("OK") == "de"
     assert language_of("Thank you") == "en"
+    assert language_of("Quel est votre code postal, s’il vous plaît ?") == "fr"
+    assert language_of("Qual è il Suo CAP, per favore?") == "it"
+    assert language_of("Proszę podać kod pocztowy.") == "pl"
+
+
+def test_every_question_with_choices_is_labelled_in_its_own_language() -> None:
+    """The list's button and the numbered choices' hint follow the question's language."""
+    for table in (LIST_BUTTON, PLEASE_CHOOSE, NUMBER_HINT):
+        assert set(table) == set(LANGUAGES)
+        assert all(0 < len(label) <= 20 for label in LIST_BUTTON.values())
+    domain = Path(__file__).resolve().parents[2] / "domain.yml"
+    responses = yaml.safe_load(domain.read_text(encoding="utf-8"))["responses"]
+    for name, variants in responses.items():
+        for variant in variants:
+            if not variant.get("buttons") and name not in QUESTIONS_WITH_CODE_BUTTONS:
+                continue
+            language = next(
+                (c["value"] for c in variant.get("condition") or [] if c["name"] == "language"),
+                "de",
+            )
+            assert language_of(variant["text"]) == language, f"{name} ({language})"
+
+
+# Responses whose quick replies an action adds (actions/dialogue/questions.py and others).
+QUESTIONS_WITH_CODE_BUTTONS = (
+    "utter_choose_category",
+    "utter_ask_category",
+    "utter_ask_time_window",
+    "utter_ask_rating_comment",
+    "utter_language_switched",
+    "utter_ask_rating",
+    "utter_ask_rating_again",
+    "utter_summary",
+    "utter_choose_field",
+    "utter_confirm_cancel_job",
+    "utter_which_job_to_cancel",
+    "utter_please_rephrase",
+    "utter_please_rephrase_again",
+    "utter_default",
+    "utter_choose_place",
+    "utter_ask_package",
+)
