@@ -15,7 +15,13 @@ DEFAULT_LANGUAGE = "de"
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     "de": {"de": "Deutsch", "en": "German", "fr": "allemand", "it": "tedesco", "pl": "niemiecki"},
     "en": {"de": "Englisch", "en": "English", "fr": "anglais", "it": "inglese", "pl": "angielski"},
-    "fr": {"de": "Französisch", "en": "French", "fr": "français", "it": "francese", "pl": "francuski"},
+    "fr": {
+        "de": "Französisch",
+        "en": "French",
+        "fr": "français",
+        "it": "francese",
+        "pl": "francuski",
+    },
     "it": {"de": "Italienisch", "en": "Italian", "fr": "italien", "it": "italiano", "pl": "włoski"},
     "pl": {"de": "Polnisch", "en": "Polish", "fr": "polonais", "it": "polacco", "pl": "polski"},
 }
