@@ -133,6 +133,57 @@ def test_streets_with_a_house_number(text: str, street: str) -> None:
     assert clean_street(text) == (street, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        # French (France and Romandy)
+        ("12 rue de Lausanne", "12 rue de Lausanne"),
+        ("12bis avenue des Alpes", "12bis avenue des Alpes"),
+        ("12 bis, rue Voltaire", "12 bis rue Voltaire"),
+        ("12, rue de la Paix", "12 rue de la Paix"),
+        ("12 rue de la Paix, 75002 Paris", "12 rue de la Paix"),
+        ("12 rue de Lausanne, 1201 Genève", "12 rue de Lausanne"),
+        ("Chemin des Clochettes 8", "Chemin des Clochettes 8"),
+        ("Mon adresse est 12 rue de Lausanne", "12 rue de Lausanne"),
+        ("J’habite au 3 place du Marché", "3 place du Marché"),
+        # Italian (Italy and Ticino)
+        ("Via Nassa 5", "Via Nassa 5"),
+        ("via Nassa 5, 6900 Lugano", "Via Nassa 5"),
+        ("Corso Buenos Aires 10", "Corso Buenos Aires 10"),
+        ("Piazza della Riforma 1", "Piazza della Riforma 1"),
+        ("Via XX Settembre 3", "Via XX Settembre 3"),
+        ("Il mio indirizzo è Via Nassa 5", "Via Nassa 5"),
+        ("Abito in Via Roma 12/A, 20121 Milano", "Via Roma 12/A"),
+        # Polish, with and without diacritics; "ul." stays lower case
+        ("ul. Marszałkowska 10/12", "ul. Marszałkowska 10/12"),
+        ("al. Jerozolimskie 44 m. 5", "al. Jerozolimskie 44 m. 5"),
+        ("ul. Marszałkowska 10/12, 00-950 Warszawa", "ul. Marszałkowska 10/12"),
+        ("UL. Kwiatowa 5", "ul. Kwiatowa 5"),
+        ("ul.Kwiatowa 5", "ul. Kwiatowa 5"),
+        ("ul. 3 Maja 12", "ul. 3 Maja 12"),
+        ("Mój adres to ul. Długa 5", "ul. Długa 5"),
+        ("moj adres to ul. Dluga 5", "ul. Dluga 5"),
+        ("Mieszkam przy ul. Długiej 5 m. 3", "ul. Długiej 5 m. 3"),
+        # German, Swiss and Austrian forms are unchanged by the above
+        ("Alpenstrasse 5", "Alpenstrasse 5"),
+        ("Bahnhofstrasse 12, 8001 Zürich", "Bahnhofstrasse 12"),
+        ("Mariahilfer Straße 45/3, 1060 Wien", "Mariahilfer Straße 45/3"),
+    ],
+)
+def test_streets_in_french_italian_and_polish(text: str, street: str) -> None:
+    assert clean_street(text) == (street, None)
+
+
+def test_streets_without_a_number_in_every_language() -> None:
+    for text in (
+        "rue de Lausanne",
+        "Via Nassa",
+        "ul. Marszałkowska",
+        "Mon adresse est rue Voltaire",
+    ):
+        assert clean_street(text) == (None, MISSING_NUMBER), text
+
+
 def test_streets_without_a_number_or_nonsense() -> None:
     assert clean_street("Hauptstraße") == (None, MISSING_NUMBER)
     assert clean_street("Baker Street") == (None, MISSING_NUMBER)
