@@ -346,10 +346,11 @@ def _find_day(text: str, found_date: date | None) -> _Day | None:
 
 
 _GERMAN_LEADS = ("um", "gegen", "ab", "nach", "so um")
-_OPEN_LEADS = ("ab", "nach", "from", "after", "a partir de", "des", "apres")
-_OPEN_LEADS += ("dalle", "dopo le", "dopo", "od", "po")
-_UNTIL_LEADS = ("bis", "by", "before", "vor", "avant", "jusqu'a", "d'ici")
-_UNTIL_LEADS += ("entro le", "entro", "prima delle", "fino alle", "do", "przed")
+# Leads of an open end ("ab 14 Uhr") and of an end ("bis 15 Uhr"), per language.
+_OPEN_LEADS = {"ab", "nach", "from", "after", "a partir de", "des", "apres"}
+_OPEN_LEADS |= {"dalle", "dopo le", "dopo", "od", "po"}
+_UNTIL_LEADS = {"bis", "by", "before", "vor", "avant", "jusqu'a", "d'ici"}
+_UNTIL_LEADS |= {"entro le", "entro", "prima delle", "fino alle", "do", "przed"}
 
 
 def _hour_24(hour: int, meridiem: str | None, part: str | None) -> int | None:
