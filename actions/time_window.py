@@ -225,8 +225,8 @@ _UNIT = r"uhr|h\b|heures?\b"
 _MERIDIEM = r"(?:(a\.?m\.?|p\.?m\.?)(?![a-zäöü]))"
 _RANGE_LEADS = r"zwischen|von|between|from|entre|de|tra|fra|dalle|miedzy|od"
 _RANGE = re.compile(
-    rf"(?:{_RANGE_LEADS})?\s*{_CLOCK}\s*(?:{_UNIT})?\s*{_MERIDIEM}?\s*"
-    rf"(?:-|–|(?:bis|to|till|until|and|und|a|et|e|alle|i|do)\b)\s*{_CLOCK}\s*({_UNIT})?\s*{_MERIDIEM}?"
+    rf"(?:(?:{_RANGE_LEADS})\s*(?:le\s+|les\s+)?)?\s*{_CLOCK}\s*(?:{_UNIT})?\s*{_MERIDIEM}?\s*"
+    rf"(?:-|–|(?:bis|to|till|until|and|und|a|et|e|alle|i|do)\b)\s*(?:le\s+|les\s+)?{_CLOCK}\s*({_UNIT})?\s*{_MERIDIEM}?"
 )
 # Words before a clock time, longest first where one begins another.
 _CLOCK_LEADS = (
@@ -308,10 +308,20 @@ _PART_MORGEN = re.compile(
 )
 
 
+# Before and after the midday meal: "avant midi" is the morning, "dopo pranzo" the afternoon.
+_BEFORE_NOON = re.compile(
+    r"\b(?:avant[\s-]midi|avant\s+le\s+dejeuner|prima\s+d(?:i|el)\s+(?:pranzo|mezzogiorno)|"
+    r"przed\s+obiadem)\b"
+)
+_AFTER_LUNCH = re.compile(r"\b(?:apres\s+le\s+dejeuner|dopo\s+(?:il\s+)?pranzo|po\s+obiedzie)\b")
+
+
 def _find_part(text: str) -> str | None:
     # "heute Morgen", "Samstag Morgen", "am Morgen": the morning, not tomorrow.
-    if _PART_MORGEN.search(text):
+    if _PART_MORGEN.search(text) or _BEFORE_NOON.search(text):
         return "morning"
+    if _AFTER_LUNCH.search(text):
+        return "afternoon"
     for part, pattern in _PARTS:
         if pattern.search(text):
             return part

@@ -256,6 +256,11 @@ def test_describe_iso_reads_the_slots() -> None:
         ("le 12 décembre", at(12, 8, month=12), at(12, 20, month=12)),
         ("vendredi prochain", at(5, 8, month=12), at(5, 20, month=12)),
         ("Mercredi midi", at(3, 11, month=12), at(3, 14, month=12)),
+        ("demain avant midi", at(29, 8), at(29, 12)),
+        ("demain de 14 h à 16 h", at(29, 14), at(29, 16)),
+        ("lundi 1er décembre à 9h", at(1, 9, month=12), at(1, 11, month=12)),
+        ("jeudi après 16h", at(4, 16, month=12), at(4, 20, month=12)),
+        ("n’importe quand", FRIDAY_10, at(29, 10)),
         # it
         ("domani pomeriggio", at(29, 13), at(29, 18)),
         ("sabato mattina", at(29, 8), at(29, 12)),
@@ -268,6 +273,10 @@ def test_describe_iso_reads_the_slots() -> None:
         ("domani entro le 15", at(29, 8), at(29, 15)),
         ("il 12 dicembre", at(12, 8, month=12), at(12, 20, month=12)),
         ("giovedì sera", at(4, 18, month=12), at(4, 21, month=12)),
+        ("domani tra le 9 e le 11", at(29, 9), at(29, 11)),
+        ("domani dopo pranzo", at(29, 13), at(29, 18)),
+        ("sabato prima di pranzo", at(29, 8), at(29, 12)),
+        ("nel pomeriggio", at(28, 13), at(28, 18)),
         # pl
         ("jutro po południu", at(29, 13), at(29, 18)),
         ("jutro po poludniu", at(29, 13), at(29, 18)),
@@ -282,6 +291,11 @@ def test_describe_iso_reads_the_slots() -> None:
         ("w środę przed południem", at(3, 8, month=12), at(3, 12, month=12)),
         ("12 grudnia", at(12, 8, month=12), at(12, 20, month=12)),
         ("w niedzielę", at(30, 8), at(30, 20)),
+        ("w sobotę między 10 a 12", at(29, 10), at(29, 12)),
+        ("jutro przed 12", at(29, 8), at(29, 12)),
+        ("wtorek o godz. 10", at(2, 10, month=12), at(2, 12, month=12)),
+        ("w przyszły poniedziałek", at(1, 8, month=12), at(1, 20, month=12)),
+        ("jutro po obiedzie", at(29, 13), at(29, 18)),
     ],
 )
 def test_french_italian_and_polish_windows(text: str, start: datetime, end: datetime) -> None:
