@@ -44,18 +44,33 @@ def _e164(number: phonenumbers.PhoneNumber) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalise_phone(raw: str | None, region: str | None = DEFAULT_REGION) -> str | None:
+def normalise_phone(
+    raw: str | None, region: str | None = DEFAULT_REGION, also: str | None = None
+) -> str | None:
     """The number in E.164 form ("+491719876543"), or None when it is not a valid number.
 
     ``raw`` may be a bare number ("0171 9876543", "0171/9876543", "+41 79 123 45 67",
-    "0041 79 123 45 67") or a sentence containing one ("Meine Nummer ist 0171 9876543").
+    "0041 79 123 45 67", "06 12 34 56 78") or a sentence containing one ("Meine Nummer ist
+    0171 9876543", "mi chiamo Rossi, il mio numero è 347 1234567"). ``also`` is a second region
+    tried only when the number is no valid one of ``region``: a customer in Lugano who gives an
+    Italian mobile number without +39 (``region="CH"``, ``also=region_for(None, "it")``).
     """
     if not raw:
         return None
     text = raw.strip()
     if not text or text.startswith("/"):
         return None
-    default_region = _region(region)
+    regions = [_region(region)]
+    if also and _region(also) not in regions:
+        regions.append(_region(also))
+    for default_region in regions:
+        result = _in_region(text, default_region)
+        if result:
+            return result
+    return None
+
+
+def _in_region(text: str, default_region: str) -> str | None:
     try:
         parsed = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:

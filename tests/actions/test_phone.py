@@ -91,6 +91,17 @@ def test_a_national_number_before_the_country_is_known() -> None:
     assert normalise_phone("512 345 678", region_for(None, "pl")) == "+48512345678"
 
 
+def test_a_second_region_is_tried_only_when_the_first_fails() -> None:
+    # Lugano: an Italian mobile number without +39 is no Swiss number
+    assert normalise_phone("347 123 4567", "CH") is None
+    assert normalise_phone("347 123 4567", "CH", also="IT") == "+393471234567"
+    # a valid Swiss number stays Swiss
+    assert normalise_phone("091 123 45 67", "CH", also="IT") == "+41911234567"
+    # digits valid in both countries belong to the first: "061 …" is Basel
+    assert normalise_phone("06 12 34 56 78", "CH", also="FR") == "+41612345678"
+    assert normalise_phone("hallo", "CH", also="IT") is None
+
+
 def test_display_form_is_readable() -> None:
     assert display_phone("+491719876543") == "+49 171 9876543"
     assert display_phone("+41791234567") == "+41 79 123 45 67"
