@@ -356,6 +356,8 @@ def _find_day(text: str, found_date: date | None) -> _Day | None:
 
 
 _GERMAN_LEADS = ("um", "gegen", "ab", "nach", "so um")
+# Polish leads that are English or German words too ("do", "o"): Polish only without "pm"/"Uhr".
+_POLISH_LEADS = {"do", "po", "od", "o", "na", "przed"}
 # Leads of an open end ("ab 14 Uhr") and of an end ("bis 15 Uhr"), per language.
 _OPEN_LEADS = {"ab", "nach", "from", "after", "a partir de", "des", "apres"}
 _OPEN_LEADS |= {"dalle", "dopo le", "dopo", "od", "po"}
@@ -412,6 +414,8 @@ def _find_clock(text: str, part: str | None) -> _Clock | str | None:
     for match in _CLOCK_TIME.finditer(text):
         lead, hour, minutes, unit, meridiem = match.groups()
         lead = " ".join((lead or "").split())
+        if lead in _POLISH_LEADS and (meridiem or (unit or "").startswith("uhr")):
+            lead = ""  # English "do 3 pm", German "Do 14 Uhr": no Polish "until"
         if meridiem and meridiem.startswith("a") and (lead in _GERMAN_LEADS or unit):
             meridiem = None  # German "am": "um 10 am Samstag"
         if not (lead or unit or meridiem or minutes):

@@ -330,6 +330,21 @@ def test_yesterday_in_french_italian_and_polish_is_past(text: str) -> None:
     assert parse_time_window(text, FRIDAY_10, "DE").reason == PAST
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("could you do 3 pm tomorrow", at(29, 15), at(29, 17)),
+        ("Do. 14 Uhr", at(4, 14, month=12), at(4, 16, month=12)),
+        ("do 14 Uhr", at(28, 14), at(28, 16)),  # "Do" without a dot is no Thursday
+        ("jutro do 15", at(29, 8), at(29, 15)),
+    ],
+)
+def test_polish_leads_are_polish_only_without_pm_or_uhr(
+    text: str, start: datetime, end: datetime
+) -> None:
+    assert window(text) == (start, end)
+
+
 def test_german_hier_is_not_yesterday() -> None:
     assert window("morgen ab 14 Uhr, ich bin hier") == (at(29, 14), at(29, 20))
 
