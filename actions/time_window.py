@@ -224,9 +224,13 @@ _CLOCK = r"(\d{1,2})(?:\s*(?:[:.]|h)\s*(\d{2}))?"
 _UNIT = r"uhr|h\b|heures?\b"
 _MERIDIEM = r"(?:(a\.?m\.?|p\.?m\.?)(?![a-zäöü]))"
 _RANGE_LEADS = r"zwischen|von|between|from|entre|de|tra|fra|dalle|miedzy|od"
+# "10 à 12", "10 alle 12", "10 do 12": only a range of hours, even without "h" or "Uhr".
+_HOURS_ONLY_SEPARATORS = ("a", "alle", "do")
+_RANGE_SEPARATORS = r"bis|to|till|until|and|und|a|et|e|alle|i|do"
+_ARTICLE = r"(?:le\s+|les\s+)?"
 _RANGE = re.compile(
-    rf"(?:(?:{_RANGE_LEADS})\s*(?:le\s+|les\s+)?)?\s*{_CLOCK}\s*(?:{_UNIT})?\s*{_MERIDIEM}?\s*"
-    rf"(?:-|–|(?:bis|to|till|until|and|und|a|et|e|alle|i|do)\b)\s*(?:le\s+|les\s+)?{_CLOCK}\s*({_UNIT})?\s*{_MERIDIEM}?"
+    rf"(?:(?:{_RANGE_LEADS})\s*{_ARTICLE})?\s*{_CLOCK}\s*(?:{_UNIT})?\s*{_MERIDIEM}?\s*"
+    rf"(-|–|(?:{_RANGE_SEPARATORS})\b)\s*{_ARTICLE}{_CLOCK}\s*({_UNIT})?\s*{_MERIDIEM}?"
 )
 # Words before a clock time, longest first where one begins another.
 _CLOCK_LEADS = (
@@ -392,9 +396,10 @@ class _Clock:
 def _find_clock(text: str, part: str | None) -> _Clock | str | None:
     """A clock time or range in ``text`` (dates already blanked out); "invalid" if impossible."""
     for match in _RANGE.finditer(text):
-        h1, m1, mer1, h2, m2, unit2, mer2 = match.groups()
+        h1, m1, mer1, separator, h2, m2, unit2, mer2 = match.groups()
         led = re.match(rf"\s*(?:{_RANGE_LEADS})\b", match.group(0))
-        if not (unit2 or mer1 or mer2 or m1 or m2 or led):
+        hours_only = separator in _HOURS_ONLY_SEPARATORS
+        if not (unit2 or mer1 or mer2 or m1 or m2 or led or hours_only):
             continue
         if unit2:
             mer1 = mer2 = None if (mer2 or "").startswith("a") else mer2
