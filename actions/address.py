@@ -5,7 +5,7 @@ anyway, so anything with a street name and a house number goes ("Hauptstr. 5a",
 "Bahnhofstrasse 12", "12 Baker Street", "Am Markt 3/2", "Hauptstraße 5, 10115 Berlin",
 "12 rue de Lausanne", "12bis avenue des Alpes", "Via Nassa 5", "Corso Buenos Aires 10",
 "ul. Marszałkowska 10/12", "al. Jerozolimskie 44 m. 5"). Polish street abbreviations stay in
-lower case as Poles write them ("ul.", "al.", "os.", "pl.").
+lower case as Poles write them ("ul.", "al.", "os.").
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ _LEAD_INS = (
     "mieszkamy",
 )
 # Polish street abbreviations, lower case by custom: "ul. Marszałkowska", "al. Jerozolimskie".
-_POLISH_PREFIX = re.compile(r"^(ul|al|os|pl)\.\s*(?=[^\W\d_]|\d)", re.IGNORECASE)
+# ("pl." is left as typed: German "Pl." is a Platz.)
+_POLISH_PREFIX = re.compile(r"^(ul|al|os)\.\s*(?=[^\W\d_]|\d)", re.IGNORECASE)
 # French "12, rue de la Paix" and "12 bis, rue …": the comma after the number goes.
 _FRENCH_NUMBER_COMMA = re.compile(
     r"^(\d{1,4}\s?(?:bis|ter|quater|[a-z])?)\s*,\s*(?=[^\W\d_])", re.IGNORECASE

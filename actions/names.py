@@ -81,7 +81,9 @@ _NAME_LATER = re.compile(
     re.IGNORECASE,
 )
 _PARTICLES = {"von", "van", "der", "den", "de", "zu", "di", "da", "vom", "und", "zum", "zur"}
-_PARTICLES |= {"la", "le", "du", "des", "del", "della", "dei", "degli", "dello", "ter", "ten"}
+_PARTICLES |= {"du", "des", "del", "della", "dei", "degli", "dello", "ter", "ten"}
+# Articles are particles only after one ("Jean de la Fontaine"; but "Maria La Rosa", "Hans Le").
+_ARTICLES = {"la", "le", "l'"}
 # An elided particle typed in lower case is capitalised as Italian surnames write it
 # ("d'angelo" → "D'Angelo"); a name typed with capitals keeps them ("Jean d'Ormesson").
 # Words of a yes, a no, a thank-you or a goodbye. The classifier reads some surnames as such
@@ -226,14 +228,19 @@ def clean_customer_name(text: str | None) -> str | None:
     if len(_LETTER.findall(name)) < 2 or len(name.split()) > 6:
         return None
     if name == name.lower() or (name == name.upper() and len(_LETTER.findall(name)) > 3):
-        name = " ".join(_capitalised(word) for word in name.lower().split())
+        words = name.lower().split()
+        name = " ".join(
+            _capitalised(word, words[i - 1] if i else None, i == len(words) - 1)
+            for i, word in enumerate(words)
+        )
     return name
 
 
-def _capitalised(word: str) -> str:
+def _capitalised(word: str, before: str | None, last: bool) -> str:
     """ "müller-lüdenscheid" → "Müller-Lüdenscheid", "d'angelo" → "D'Angelo", "łukasz" →
-    "Łukasz"; particles stay lower case ("de", "van", "della")."""
-    if word in _PARTICLES:
+    "Łukasz"; particles before the surname stay lower case ("de", "van", "della", and "la"
+    after "de")."""
+    if not last and (word in _PARTICLES or (word in _ARTICLES and before in _PARTICLES)):
         return word
     return "-".join(
         "'".join(part[:1].upper() + part[1:] for part in piece.split("'"))

@@ -46,6 +46,9 @@ def test_names_are_cleaned(text: str, expected: str) -> None:
         ("françois müller-lüdenscheid", "François Müller-Lüdenscheid"),
         ("van der berg", "van der Berg"),
         ("giulia della rosa", "Giulia della Rosa"),
+        ("maria la rosa", "Maria La Rosa"),
+        ("hans le", "Hans Le"),
+        ("anna van", "Anna Van"),
         ("ŁUKASZ WIŚNIEWSKI", "Łukasz Wiśniewski"),
         ("JEAN DE LA FONTAINE", "Jean de la Fontaine"),
         # French

@@ -168,6 +168,7 @@ def test_streets_with_a_house_number(text: str, street: str) -> None:
         ("Alpenstrasse 5", "Alpenstrasse 5"),
         ("Bahnhofstrasse 12, 8001 Zürich", "Bahnhofstrasse 12"),
         ("Mariahilfer Straße 45/3, 1060 Wien", "Mariahilfer Straße 45/3"),
+        ("Pl. der Republik 3", "Pl. der Republik 3"),
     ],
 )
 def test_streets_in_french_italian_and_polish(text: str, street: str) -> None:
