@@ -242,6 +242,26 @@ def test_every_field_has_titles_and_a_payload() -> None:
         ("no, my number is +44 7700 900123", ("phone", "+44 7700 900123")),
         ("mein Name ist Hans Meier", ("customer_name", "Hans Meier")),
         ("die Adresse ist Hauptstraße 7", ("street", "Hauptstraße 7")),
+        # French
+        ("non, le code postal est 1201", ("postal_code", "1201")),
+        ("Pardon, mon NPA c'est 1003", ("postal_code", "1003")),
+        ("non, mon numéro est le 06 12 34 56 78", ("phone", "06 12 34 56 78")),
+        ("mon nouveau numéro: +41 79 123 45 67", ("phone", "+41 79 123 45 67")),
+        ("Non, je m'appelle Jean Dupont", ("customer_name", "Jean Dupont")),
+        ("l'adresse est 12 rue de Lausanne", ("street", "12 rue de Lausanne")),
+        # Italian
+        ("no, il CAP è 6900", ("postal_code", "6900")),
+        ("scusi, il mio numero giusto è 347 123 4567", ("phone", "347 123 4567")),
+        ("il mio numero di telefono è +39 347 1234567", ("phone", "+39 347 1234567")),
+        ("mi chiamo Maria D'Angelo", ("customer_name", "Maria D'Angelo")),
+        ("l'indirizzo è Via Nassa 5", ("street", "Via Nassa 5")),
+        # Polish, with and without diacritics
+        # "00-950" once actions/postal.py (countries helper) reads Polish codes
+        ("nie, kod pocztowy to 80331", ("postal_code", "80331")),
+        ("przepraszam, mój numer to 512 345 678", ("phone", "512 345 678")),
+        ("moj numer telefonu to 512345678", ("phone", "512345678")),
+        ("nazywam się Łukasz Wiśniewski", ("customer_name", "Łukasz Wiśniewski")),
+        ("nie, adres to ul. Marszałkowska 10/12", ("street", "ul. Marszałkowska 10/12")),
     ],
 )
 def test_corrections_name_their_field(text: str, expected: tuple[str, str]) -> None:
@@ -250,7 +270,20 @@ def test_corrections_name_their_field(text: str, expected: tuple[str, str]) -> N
 
 @pytest.mark.parametrize(
     "text",
-    ["10117", "Hans Meier", "nein", "die PLZ weiß ich nicht", "meine Nummer habe ich nicht", ""],
+    [
+        "10117",
+        "Hans Meier",
+        "nein",
+        "die PLZ weiß ich nicht",
+        "meine Nummer habe ich nicht",
+        "",
+        "Via Nassa 5",
+        "12 rue de Lausanne",
+        "ul. Marszałkowska 10/12",
+        "non, je ne connais pas le code postal",
+        "il mio numero non lo so",
+        "nie mam numeru",
+    ],
 )
 def test_ordinary_answers_are_no_corrections(text: str) -> None:
     assert find_correction(text) is None
