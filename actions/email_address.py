@@ -63,7 +63,8 @@ NOT_AN_ANSWER = frozenset(
     )
 )
 
-# "No, thanks" typed instead of tapped (the button sends the intent deny).
+# "No, thanks" typed instead of tapped (the button sends the intent deny), in every language
+# (Polish also without diacritics).
 _NO_WORDS = {
     "nein",
     "nee",
@@ -80,6 +81,25 @@ _NO_WORDS = {
     "überspringen",
     "nöd",
     "ned",
+    # French
+    "non",
+    "pas",
+    "aucun",
+    "aucune",
+    "sans",
+    "passer",
+    # Italian
+    "nessuno",
+    "nessuna",
+    "senza",
+    "saltare",
+    "salta",
+    # Polish
+    "nie",
+    "bez",
+    "brak",
+    "pomiń",
+    "pomin",
 }
 
 
@@ -104,5 +124,5 @@ def declines_email(text: str | None) -> bool:
     """Whether a typed answer without an address says "no" ("nein danke", "keine", "no")."""
     if not text or "@" in text:
         return False
-    words = set(re.findall(r"[a-zäöüß]+", text.lower()))
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
     return bool(words & _NO_WORDS)

@@ -28,6 +28,53 @@ def test_names_are_cleaned(text: str, expected: str) -> None:
     assert clean_customer_name(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # particles and diacritics, typed as they should be: kept
+        ("Jean de la Fontaine", "Jean de la Fontaine"),
+        ("Maria D'Angelo", "Maria D'Angelo"),
+        ("Maria D’Angelo", "Maria D'Angelo"),
+        ("Łukasz Wiśniewski", "Łukasz Wiśniewski"),
+        ("François Müller-Lüdenscheid", "François Müller-Lüdenscheid"),
+        ("Pieter van der Berg", "Pieter van der Berg"),
+        ("Jean d'Ormesson", "Jean d'Ormesson"),
+        # typed in lower case (or all capitals): capitalised, particles stay small
+        ("jean de la fontaine", "Jean de la Fontaine"),
+        ("maria d'angelo", "Maria D'Angelo"),
+        ("łukasz wiśniewski", "Łukasz Wiśniewski"),
+        ("françois müller-lüdenscheid", "François Müller-Lüdenscheid"),
+        ("van der berg", "van der Berg"),
+        ("giulia della rosa", "Giulia della Rosa"),
+        ("maria la rosa", "Maria La Rosa"),
+        ("hans le", "Hans Le"),
+        ("anna van", "Anna Van"),
+        ("ŁUKASZ WIŚNIEWSKI", "Łukasz Wiśniewski"),
+        ("JEAN DE LA FONTAINE", "Jean de la Fontaine"),
+        # French
+        ("je m'appelle Jean Dupont", "Jean Dupont"),
+        ("Je m’appelle Amélie Poulain.", "Amélie Poulain"),
+        ("Bonjour, je m'appelle marie-claire lefèvre", "Marie-Claire Lefèvre"),
+        ("Mon nom est Jean de la Fontaine", "Jean de la Fontaine"),
+        ("C'est Pierre Martin", "Pierre Martin"),
+        ("Pardon, je préfère le français. Je m'appelle Luc Besson", "Luc Besson"),
+        # Italian
+        ("mi chiamo Maria D'Angelo", "Maria D'Angelo"),
+        ("Mi chiamo giuseppe verdi", "Giuseppe Verdi"),
+        ("Il mio nome è Lucia Bernasconi", "Lucia Bernasconi"),
+        ("Sono Marco Rossi", "Marco Rossi"),
+        # Polish, with and without diacritics
+        ("nazywam się Łukasz Wiśniewski", "Łukasz Wiśniewski"),
+        ("nazywam sie lukasz wisniewski", "Lukasz Wisniewski"),
+        ("Mam na imię Anna Kowalska", "Anna Kowalska"),
+        ("Jestem Katarzyna Nowak", "Katarzyna Nowak"),
+        ("Dzień dobry, nazywam się Zbigniew Żółć", "Zbigniew Żółć"),
+    ],
+)
+def test_names_in_every_language(text: str, expected: str) -> None:
+    assert clean_customer_name(text) == expected
+
+
 @pytest.mark.parametrize("text", ["10115", "a", "/affirm", "", None, "Hallo", "x" * 100])
 def test_non_names_are_rejected(text: str | None) -> None:
     assert clean_customer_name(text) is None
@@ -141,6 +188,15 @@ def test_messages_that_introduce_a_name() -> None:
     assert says_name("sorry, I prefer English. My name is John Smith")
     assert not says_name("yes, that is fine")
     assert not says_name("Hans Meier")
+    assert says_name("Non, je m'appelle Jean Dupont")
+    assert says_name("je m’appelle Jean Dupont")
+    assert says_name("Sì, mi chiamo Marco Rossi")
+    assert says_name("Nie, nazywam się Anna Kowalska")
+    assert says_name("tak, nazywam sie Anna Kowalska")
+    # "to be" is also an ordinary sentence in French, Italian and Polish
+    assert not says_name("je suis d'accord")
+    assert not says_name("sono d'accordo")
+    assert not says_name("jestem zadowolony")
     assert not says_name(None)
 
 
@@ -153,6 +209,16 @@ def test_messages_that_introduce_a_name() -> None:
         ("nein danke", True),
         ("Gerda Lange", False),
         ("Peter Klar-Schmidt", False),
+        ("Oui, d'accord", True),
+        ("Non merci", True),
+        ("je suis d’accord", True),
+        ("Sì, grazie", True),
+        ("va bene", True),
+        ("Tak", True),
+        ("nie, dziękuję", True),
+        ("nie dziekuje", True),
+        ("Jean de la Fontaine", False),
+        ("Łukasz Wiśniewski", False),
         ("", False),
     ],
 )

@@ -133,6 +133,58 @@ def test_streets_with_a_house_number(text: str, street: str) -> None:
     assert clean_street(text) == (street, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        # French (France and Romandy)
+        ("12 rue de Lausanne", "12 rue de Lausanne"),
+        ("12bis avenue des Alpes", "12bis avenue des Alpes"),
+        ("12 bis, rue Voltaire", "12 bis rue Voltaire"),
+        ("12, rue de la Paix", "12 rue de la Paix"),
+        ("12 rue de la Paix, 75002 Paris", "12 rue de la Paix"),
+        ("12 rue de Lausanne, 1201 Genève", "12 rue de Lausanne"),
+        ("Chemin des Clochettes 8", "Chemin des Clochettes 8"),
+        ("Mon adresse est 12 rue de Lausanne", "12 rue de Lausanne"),
+        ("J’habite au 3 place du Marché", "3 place du Marché"),
+        # Italian (Italy and Ticino)
+        ("Via Nassa 5", "Via Nassa 5"),
+        ("via Nassa 5, 6900 Lugano", "Via Nassa 5"),
+        ("Corso Buenos Aires 10", "Corso Buenos Aires 10"),
+        ("Piazza della Riforma 1", "Piazza della Riforma 1"),
+        ("Via XX Settembre 3", "Via XX Settembre 3"),
+        ("Il mio indirizzo è Via Nassa 5", "Via Nassa 5"),
+        ("Abito in Via Roma 12/A, 20121 Milano", "Via Roma 12/A"),
+        # Polish, with and without diacritics; "ul." stays lower case
+        ("ul. Marszałkowska 10/12", "ul. Marszałkowska 10/12"),
+        ("al. Jerozolimskie 44 m. 5", "al. Jerozolimskie 44 m. 5"),
+        ("ul. Marszałkowska 10/12, 00-950 Warszawa", "ul. Marszałkowska 10/12"),
+        ("UL. Kwiatowa 5", "ul. Kwiatowa 5"),
+        ("ul.Kwiatowa 5", "ul. Kwiatowa 5"),
+        ("ul. 3 Maja 12", "ul. 3 Maja 12"),
+        ("Mój adres to ul. Długa 5", "ul. Długa 5"),
+        ("moj adres to ul. Dluga 5", "ul. Dluga 5"),
+        ("Mieszkam przy ul. Długiej 5 m. 3", "ul. Długiej 5 m. 3"),
+        # German, Swiss and Austrian forms are unchanged by the above
+        ("Alpenstrasse 5", "Alpenstrasse 5"),
+        ("Bahnhofstrasse 12, 8001 Zürich", "Bahnhofstrasse 12"),
+        ("Mariahilfer Straße 45/3, 1060 Wien", "Mariahilfer Straße 45/3"),
+        ("Pl. der Republik 3", "Pl. der Republik 3"),
+    ],
+)
+def test_streets_in_french_italian_and_polish(text: str, street: str) -> None:
+    assert clean_street(text) == (street, None)
+
+
+def test_streets_without_a_number_in_every_language() -> None:
+    for text in (
+        "rue de Lausanne",
+        "Via Nassa",
+        "ul. Marszałkowska",
+        "Mon adresse est rue Voltaire",
+    ):
+        assert clean_street(text) == (None, MISSING_NUMBER), text
+
+
 def test_streets_without_a_number_or_nonsense() -> None:
     assert clean_street("Hauptstraße") == (None, MISSING_NUMBER)
     assert clean_street("Baker Street") == (None, MISSING_NUMBER)
@@ -190,6 +242,26 @@ def test_every_field_has_titles_and_a_payload() -> None:
         ("no, my number is +44 7700 900123", ("phone", "+44 7700 900123")),
         ("mein Name ist Hans Meier", ("customer_name", "Hans Meier")),
         ("die Adresse ist Hauptstraße 7", ("street", "Hauptstraße 7")),
+        # French
+        ("non, le code postal est 1201", ("postal_code", "1201")),
+        ("Pardon, mon NPA c'est 1003", ("postal_code", "1003")),
+        ("non, mon numéro est le 06 12 34 56 78", ("phone", "06 12 34 56 78")),
+        ("mon nouveau numéro: +41 79 123 45 67", ("phone", "+41 79 123 45 67")),
+        ("Non, je m'appelle Jean Dupont", ("customer_name", "Jean Dupont")),
+        ("l'adresse est 12 rue de Lausanne", ("street", "12 rue de Lausanne")),
+        # Italian
+        ("no, il CAP è 6900", ("postal_code", "6900")),
+        ("scusi, il mio numero giusto è 347 123 4567", ("phone", "347 123 4567")),
+        ("il mio numero di telefono è +39 347 1234567", ("phone", "+39 347 1234567")),
+        ("mi chiamo Maria D'Angelo", ("customer_name", "Maria D'Angelo")),
+        ("l'indirizzo è Via Nassa 5", ("street", "Via Nassa 5")),
+        # Polish, with and without diacritics
+        # "00-950" once actions/postal.py (countries helper) reads Polish codes
+        ("nie, kod pocztowy to 80331", ("postal_code", "80331")),
+        ("przepraszam, mój numer to 512 345 678", ("phone", "512 345 678")),
+        ("moj numer telefonu to 512345678", ("phone", "512345678")),
+        ("nazywam się Łukasz Wiśniewski", ("customer_name", "Łukasz Wiśniewski")),
+        ("nie, adres to ul. Marszałkowska 10/12", ("street", "ul. Marszałkowska 10/12")),
     ],
 )
 def test_corrections_name_their_field(text: str, expected: tuple[str, str]) -> None:
@@ -198,7 +270,20 @@ def test_corrections_name_their_field(text: str, expected: tuple[str, str]) -> N
 
 @pytest.mark.parametrize(
     "text",
-    ["10117", "Hans Meier", "nein", "die PLZ weiß ich nicht", "meine Nummer habe ich nicht", ""],
+    [
+        "10117",
+        "Hans Meier",
+        "nein",
+        "die PLZ weiß ich nicht",
+        "meine Nummer habe ich nicht",
+        "",
+        "Via Nassa 5",
+        "12 rue de Lausanne",
+        "ul. Marszałkowska 10/12",
+        "non, je ne connais pas le code postal",
+        "il mio numero non lo so",
+        "nie mam numeru",
+    ],
 )
 def test_ordinary_answers_are_no_corrections(text: str) -> None:
     assert find_correction(text) is None

@@ -235,3 +235,160 @@ def test_describe_iso_reads_the_slots() -> None:
     assert describe_iso(None, end.isoformat(), FRIDAY_10, "de") is None
     assert describe_iso("gestern", "heute", FRIDAY_10, "de") is None
     assert describe_iso("2025-11-29T13:00:00", "2025-11-29T18:00:00", FRIDAY_10, "de") is None
+
+
+# --- French, Italian and Polish ----------------------------------------------------------------
+
+
+# On Friday 28 November 2025 at 10:00; Polish with and without diacritics.
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fr
+        ("demain après-midi", at(29, 13), at(29, 18)),
+        ("demain apres midi", at(29, 13), at(29, 18)),
+        ("samedi matin", at(29, 8), at(29, 12)),
+        ("lundi prochain vers 14h", at(1, 14, month=12), at(1, 16, month=12)),
+        ("ce soir", at(28, 18), at(28, 21)),
+        ("après-demain à 9h30", at(30, 9, 30), at(30, 11, 30)),
+        ("mardi entre 14h et 16h", at(2, 14, month=12), at(2, 16, month=12)),
+        ("demain à partir de 15h", at(29, 15), at(29, 20)),
+        ("le 12 décembre", at(12, 8, month=12), at(12, 20, month=12)),
+        ("vendredi prochain", at(5, 8, month=12), at(5, 20, month=12)),
+        ("Mercredi midi", at(3, 11, month=12), at(3, 14, month=12)),
+        ("demain avant midi", at(29, 8), at(29, 12)),
+        ("demain de 14 h à 16 h", at(29, 14), at(29, 16)),
+        ("lundi 1er décembre à 9h", at(1, 9, month=12), at(1, 11, month=12)),
+        ("jeudi après 16h", at(4, 16, month=12), at(4, 20, month=12)),
+        ("n’importe quand", FRIDAY_10, at(29, 10)),
+        # it
+        ("domani pomeriggio", at(29, 13), at(29, 18)),
+        ("sabato mattina", at(29, 8), at(29, 12)),
+        ("lunedì verso le 14", at(1, 14, month=12), at(1, 16, month=12)),
+        ("lunedi verso le 14", at(1, 14, month=12), at(1, 16, month=12)),
+        ("stasera", at(28, 18), at(28, 21)),
+        ("domattina", at(29, 8), at(29, 12)),
+        ("dopodomani alle 10:30", at(30, 10, 30), at(30, 12, 30)),
+        ("martedì dalle 14 alle 16", at(2, 14, month=12), at(2, 16, month=12)),
+        ("domani entro le 15", at(29, 8), at(29, 15)),
+        ("il 12 dicembre", at(12, 8, month=12), at(12, 20, month=12)),
+        ("giovedì sera", at(4, 18, month=12), at(4, 21, month=12)),
+        ("domani tra le 9 e le 11", at(29, 9), at(29, 11)),
+        ("domani dopo pranzo", at(29, 13), at(29, 18)),
+        ("sabato prima di pranzo", at(29, 8), at(29, 12)),
+        ("nel pomeriggio", at(28, 13), at(28, 18)),
+        # pl
+        ("jutro po południu", at(29, 13), at(29, 18)),
+        ("jutro po poludniu", at(29, 13), at(29, 18)),
+        ("w sobotę rano", at(29, 8), at(29, 12)),
+        ("w sobote rano", at(29, 8), at(29, 12)),
+        ("w poniedziałek około 14", at(1, 14, month=12), at(1, 16, month=12)),
+        ("w poniedzialek okolo 14", at(1, 14, month=12), at(1, 16, month=12)),
+        ("dziś wieczorem", at(28, 18), at(28, 21)),
+        ("dzis wieczorem", at(28, 18), at(28, 21)),
+        ("pojutrze o 9:30", at(30, 9, 30), at(30, 11, 30)),
+        ("we wtorek od 14 do 16", at(2, 14, month=12), at(2, 16, month=12)),
+        ("w środę przed południem", at(3, 8, month=12), at(3, 12, month=12)),
+        ("12 grudnia", at(12, 8, month=12), at(12, 20, month=12)),
+        ("w niedzielę", at(30, 8), at(30, 20)),
+        ("w sobotę między 10 a 12", at(29, 10), at(29, 12)),
+        ("jutro 10 do 12", at(29, 10), at(29, 12)),
+        ("demain 10 à 12", at(29, 10), at(29, 12)),
+        ("domani 10 alle 12", at(29, 10), at(29, 12)),
+        ("jutro przed 12", at(29, 8), at(29, 12)),
+        ("wtorek o godz. 10", at(2, 10, month=12), at(2, 12, month=12)),
+        ("w przyszły poniedziałek", at(1, 8, month=12), at(1, 20, month=12)),
+        ("jutro po obiedzie", at(29, 13), at(29, 18)),
+    ],
+)
+def test_french_italian_and_polish_windows(text: str, start: datetime, end: datetime) -> None:
+    assert window(text) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dès que possible",
+        "des que possible",
+        "le plus vite possible",
+        "au plus vite",
+        "il prima possibile",
+        "al più presto",
+        "subito",
+        "jak najszybciej",
+        "jak najszybciej to możliwe",
+        "obojętnie",
+    ],
+)
+def test_as_soon_as_possible_in_french_italian_and_polish(text: str) -> None:
+    result = parse_time_window(text, FRIDAY_10, "DE")
+    assert result.window is not None and result.window.asap, text
+    assert (result.window.start, result.window.end) == (FRIDAY_10, at(29, 10))
+
+
+@pytest.mark.parametrize(
+    "text", ["hier soir", "hier", "avant-hier", "ieri pomeriggio", "wczoraj", "wczoraj rano"]
+)
+def test_yesterday_in_french_italian_and_polish_is_past(text: str) -> None:
+    assert parse_time_window(text, FRIDAY_10, "DE").reason == PAST
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("could you do 3 pm tomorrow", at(29, 15), at(29, 17)),
+        ("Do. 14 Uhr", at(4, 14, month=12), at(4, 16, month=12)),
+        ("do 14 Uhr", at(28, 14), at(28, 16)),  # "Do" without a dot is no Thursday
+        ("jutro do 15", at(29, 8), at(29, 15)),
+    ],
+)
+def test_polish_leads_are_polish_only_without_pm_or_uhr(
+    text: str, start: datetime, end: datetime
+) -> None:
+    assert window(text) == (start, end)
+
+
+def test_german_hier_is_not_yesterday() -> None:
+    assert window("morgen ab 14 Uhr, ich bin hier") == (at(29, 14), at(29, 20))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("demain après-midi", "fr", "demain, sam. 29 nov., 13h–18h"),
+        ("lundi prochain vers 14h30", "fr", "lun. 1 déc., 14h30–16h30"),
+        ("ce soir", "fr", "aujourd’hui, ven. 28 nov., 18h–21h"),
+        ("domani pomeriggio", "it", "domani, sab 29 nov, 13:00–18:00"),
+        ("dopodomani mattina", "it", "dopodomani, dom 30 nov, 8:00–12:00"),
+        ("jutro po południu", "pl", "jutro, sob. 29.11, 13:00–18:00"),
+        ("w środę o 9:30", "pl", "śr. 3.12, 9:30–11:30"),
+        ("dziś wieczorem", "pl", "dziś, pt. 28.11, 18:00–21:00"),
+    ],
+)
+def test_the_echo_in_french_italian_and_polish(text: str, language: str, expected: str) -> None:
+    assert words(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "dès que possible (dans les 24 heures)"),
+        ("it", "il prima possibile (entro 24 ore)"),
+        ("pl", "jak najszybciej (w ciągu 24 godzin)"),
+    ],
+)
+def test_as_soon_as_possible_echo(language: str, expected: str) -> None:
+    assert words("asap", language) == expected
+
+
+def test_every_language_has_an_echo() -> None:
+    from product.languages import LANGUAGES
+
+    start, end = window("morgen Nachmittag")
+    texts = {language: describe_window(start, end, FRIDAY_10, language) for language in LANGUAGES}
+    assert len(set(texts.values())) == len(LANGUAGES)
+
+
+@pytest.mark.parametrize("text", ["AirPods gen 2", "two days 2 ago", "Mein Laptop ist tot"])
+def test_short_words_of_other_languages_are_no_times(text: str) -> None:
+    assert parse_time_window(text, FRIDAY_10, "DE").window is None
