@@ -54,10 +54,10 @@ from actions.phone import (
     display_phone,
     normalise_phone,
     offer_reply,
+    region_for,
     whatsapp_number,
 )
 from actions.time_window import PAST, TOO_FAR, describe_window, parse_time_window
-from product.countries import DEFAULT_COUNTRY
 
 logger = logging.getLogger(__name__)
 
@@ -243,10 +243,13 @@ async def _customer_name(answer: Answer) -> Slots:
 
 
 async def _phone(answer: Answer) -> Slots:
-    region = answer.tracker.get_slot("country") or DEFAULT_COUNTRY
+    # The conversation's country, else the language's ("06 12 34 56 78" from a French
+    # customer); a number not valid there is tried in the language's country (Lugano, "347 …").
+    spoken = language(answer.tracker)
+    region = region_for(answer.tracker.get_slot("country"), spoken)
     if answer.tracker.get_slot("phone_offer") == OFFER_ASKED and not answer.correcting:
         return _answer_to_offer(answer, region)
-    number = normalise_phone(str(answer.value or ""), region)
+    number = normalise_phone(str(answer.value or ""), region, also=region_for(None, spoken))
     if not number:
         answer.dispatcher.utter_message(response="utter_invalid_phone")
         if answer.correcting:
