@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from product import money as product_money
+
 COMMISSION_RATE = Decimal("0.20")
 _CENT = Decimal("0.01")
 EXTRA_BLOCK_MINUTES = 15
@@ -50,7 +52,5 @@ def settle(package_price: Decimal, extra_minutes: int, rate_per_block: Decimal) 
 
 
 def format_money(amount: Decimal, currency: str, language: str) -> str:
-    text = f"{amount:.2f}"
-    if language == "de":
-        text = text.replace(".", ",")
-    return f"{text} {currency}"
+    """ "79,00 €", "CHF 79.00", "79,00 zł": product/money.py writes every amount."""
+    return product_money.format_money(amount, currency, language)

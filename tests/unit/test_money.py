@@ -26,8 +26,17 @@ def test_payout_and_commission_always_add_up_to_the_price() -> None:
 
 
 def test_money_is_written_the_way_each_language_writes_it() -> None:
-    assert format_money(Decimal("39.2"), "EUR", "de") == "39,20 EUR"
-    assert format_money(Decimal("63.2"), "CHF", "en") == "63.20 CHF"
+    # One function writes every amount (product/money.py, babel's CLDR data).
+    assert format_money(Decimal("39.2"), "EUR", "de") == "39,20 €"
+    assert format_money(Decimal("39.2"), "EUR", "en") == "€39.20"
+    assert format_money(Decimal("39.2"), "EUR", "fr") == "39,20 €"
+    assert format_money(Decimal("39.2"), "EUR", "it") == "39,20 €"
+    # Swiss francs the Swiss way in every language, zloty the Polish way.
+    for language in ("de", "en", "fr", "it"):
+        assert format_money(Decimal("63.2"), "CHF", language) == "CHF 63.20"
+    assert format_money(Decimal("1279"), "CHF", "fr") == "CHF 1'279.00"
+    assert format_money(Decimal("79"), "PLN", "pl") == "79,00 zł"
+    assert format_money(Decimal("1279.5"), "PLN", "de") == "1 279,50 zł"
 
 
 def test_half_a_cent_of_commission_rounds_up_to_the_platform() -> None:
