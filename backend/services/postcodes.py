@@ -1,4 +1,10 @@
-"""Postal-code centroids from GeoNames dumps, and look-ups on them."""
+"""Postal-code centroids from GeoNames dumps, and look-ups on them.
+
+Every country of product/countries.py is loaded when its file (``<CODE>.txt``) is in the
+directory, served or not: a code in a country not yet served is then recognised, and the bot
+can say "we are not there yet" instead of "I do not know this code". Postal data: GeoNames
+(www.geonames.org), CC BY 4.0, read at run time from GEONAMES_DIR.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import PostalCode
 from backend.domain.geo import bounding_box, haversine_km
+from product.countries import COUNTRIES, COUNTRY_CODES, postal_digits_of, postal_form
 
-COUNTRY_FILES = ("DE", "AT", "CH")
+COUNTRY_FILES = COUNTRY_CODES
 NEAREST_MAX_KM = 30.0
 
 
@@ -104,8 +111,20 @@ def _place(row: PostalCode) -> Place:
     return Place(row.country, row.postal_code, row.place, row.latitude, row.longitude)
 
 
+def stored_forms(code: str, country: str | None = None) -> set[str]:
+    """The forms the code may be stored in: its digits, and "00-950" where a country (Poland)
+    writes a dash; "00-950" typed is also "00950" for the others' sake (they then miss)."""
+    digits = postal_digits_of(code.strip())
+    countries = [country.upper()] if country else list(COUNTRIES)
+    return {digits} | {postal_form(digits, c) for c in countries if c in COUNTRIES}
+
+
 async def lookup(session: AsyncSession, code: str, country: str | None = None) -> list[Place]:
-    query = select(PostalCode).where(PostalCode.postal_code == code.strip())
+    """Every place with this postal code (in ``country`` only, when given), written "10115" or,
+    in Poland, "00-950" or "00950"."""
+    query = select(PostalCode).where(
+        PostalCode.postal_code.in_(sorted(stored_forms(code, country)))
+    )
     if country:
         query = query.where(PostalCode.country == country.upper())
     rows = (await session.scalars(query.order_by(PostalCode.country))).all()

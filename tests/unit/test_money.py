@@ -5,13 +5,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.domain.money import (
+    CurrencyMismatch,
+    Money,
     Settlement,
     commission,
     extra_blocks,
     format_money,
     friend_payout,
     settle,
+    settle_money,
+    totals_by_currency,
 )
+from backend.domain.packages import packages_from
 
 
 def test_commission_is_twenty_percent() -> None:
@@ -72,3 +77,37 @@ def test_a_settlement_always_adds_up_and_keeps_about_a_fifth(
     assert done.commission + done.payout == done.price
     assert abs(done.commission - done.price / 5) <= Decimal("0.005")
     assert done.price == done.price.quantize(Decimal("0.01"))
+
+
+def test_amounts_in_different_currencies_are_never_added() -> None:
+    euros = Money(Decimal("39.20"), "EUR")
+    assert euros + Money(Decimal("10.80"), "EUR") == Money(Decimal("50.00"), "EUR")
+    with pytest.raises(CurrencyMismatch):
+        _ = euros + Money(Decimal("63.20"), "CHF")
+    with pytest.raises(CurrencyMismatch):
+        settle_money(euros, 15, Money(Decimal("19.50"), "CHF"))
+    # No extra time: the rate's currency does not matter (nothing of it is added).
+    assert settle_money(euros, 0, Money(Decimal(0), "CHF")).price == Decimal("39.20")
+
+
+def test_totals_across_currencies_are_kept_apart_per_currency() -> None:
+    entries = [
+        Money(Decimal("39.20"), "EUR"),
+        Money(Decimal("63.20"), "CHF"),
+        Money(Decimal("119.20"), "PLN"),
+        Money(Decimal("44.00"), "EUR"),
+    ]
+    assert totals_by_currency(entries) == {
+        "EUR": Decimal("83.20"),
+        "CHF": Decimal("63.20"),
+        "PLN": Decimal("119.20"),
+    }
+    assert totals_by_currency([]) == {}
+
+
+def test_a_price_in_another_currency_than_its_country_is_refused() -> None:
+    spec = {"minutes": 60, "name": {"de": "x"}}
+    ok = packages_from({"p": {**spec, "prices": {"PL": {"amount": "149.00", "currency": "PLN"}}}})
+    assert ok["p"].prices["PL"].currency == "PLN"
+    with pytest.raises(ValueError, match="PL"):
+        packages_from({"p": {**spec, "prices": {"PL": {"amount": "49.00", "currency": "EUR"}}}})
