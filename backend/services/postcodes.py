@@ -63,11 +63,16 @@ def read_geonames(path: Path) -> list[Place]:
             except ValueError:
                 continue
             country = cols[0].upper()
+            code = cols[1].strip()
+            # French "75021 CEDEX 01" codes are companies' mail codes, like the German ones
+            # below: nobody lives there. Polish codes keep their dash ("00-950").
+            if not code.replace("-", "").isdigit():
+                continue
             # German rows with a numeric state code are companies' and PO-box codes, often
             # far from where they are listed; nobody lives there, so they would only mislead.
             if country == "DE" and cols[4].isdigit():
                 continue
-            rows[(country, cols[1].strip())].append((_city(cols[2]), lat, lon))
+            rows[(country, code)].append((_city(cols[2]), lat, lon))
     places = []
     for (country, code), entries in rows.items():
         # The first place named is the main one for the code in these dumps.
