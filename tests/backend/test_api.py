@@ -139,8 +139,30 @@ async def test_packages_are_priced_per_country(client: Client) -> None:
     assert {p["price"]["currency"] for p in de} == {"EUR"}
     assert {p["price"]["currency"] for p in ch} == {"CHF"}
     assert {p["id"] for p in de} == {p["id"] for p in ch}
-    bad = await client.get("/api/v1/packages?country=FR", headers=api_headers())
+    pl = await (await client.get("/api/v1/packages?country=PL", headers=api_headers())).json()
+    assert {p["price"]["currency"] for p in pl} == {"PLN"}
+    assert pl[0]["name"]["pl"] == "Szybka pomoc (1 godzina)"
+    bad = await client.get("/api/v1/packages?country=ES", headers=api_headers())
     assert bad.status == 422
+
+
+async def test_a_job_in_a_country_not_served_is_refused(client: Client) -> None:
+    # SERVICE_COUNTRIES is DE,AT,CH here (the default): Paris is not served yet.
+    job = {
+        "category": "computer",
+        "description": "L'ordinateur ne démarre plus",
+        "country": "FR",
+        "postal_code": "75008",
+        "customer": {
+            "channel": "messenger",
+            "id": "psid-paris",
+            "name": "Marie Dupont",
+            "phone": "+33 6 12 34 56 78",
+        },
+    }
+    response = await client.post("/api/v1/jobs", json=job, headers=api_headers())
+    assert response.status == 422
+    assert "not served" in (await response.json())["errors"]["country"]
 
 
 async def test_openapi_document_lists_every_api_path(client: Client) -> None:
