@@ -1,6 +1,6 @@
 """Countries for real: the action server with SERVICE_COUNTRIES, the backend with every
-country's postal codes (FR, IT, PL too). "20144" is Hamburg, Zonza (Corsica) and Milano: the
-conversation decides, and the bot asks only when it cannot."""
+country's postal codes (FR, IT, PL too). "20144" is Hamburg, Zonza (Corsica), Milano and (typed
+without its dash) Lublin: the conversation decides, and the bot asks only when it cannot."""
 
 from __future__ import annotations
 
