@@ -17,7 +17,7 @@ from typing import Any, Optional
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import buttons, country, postal
+from actions import buttons, postal
 from actions.backend_client import BackendError
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import Answer, DialogueAction, Dispatcher, Events, Slots
@@ -30,6 +30,7 @@ from actions.dialogue.tracker import (
     previous_value,
     text,
 )
+from product import country_context
 from product.countries import COUNTRIES, service_countries
 from whatsapp_platform.ids import phone_of, wa_id_of
 
@@ -111,7 +112,7 @@ async def validate(answer: Answer) -> Slots:
         named = postal.place_by_name(places, text(tracker))
         if named is not None and named["country"] in served:
             places = [named]
-    decision = country.decide_country(
+    decision = country_context.decide_country(
         postal.distinct_countries(places),
         served,
         named=hint,

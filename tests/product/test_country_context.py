@@ -1,5 +1,5 @@
-"""actions/country.py: the country of a postal code from the conversation's context; the bot
-asks only when the context leaves it open."""
+"""product/country_context.py: the country of a postal code from the conversation's context;
+the bot asks only when the context leaves it open."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from actions.country import decide_country, locale_country, phone_country
+from product.country_context import decide_country, locale_country, phone_country
 
 ALL = ("DE", "AT", "CH", "FR", "IT", "PL")
 DEFAULT = ("DE", "AT", "CH")

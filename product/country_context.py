@@ -1,9 +1,10 @@
 """Which country a postal code is in, from what the conversation already tells.
 
-Pure module (no Rasa imports). Germany, France, Italy and Poland all use five digits, Austria
-and Switzerland both use four: "10115" is Berlin but may also exist in France or Italy, "1010"
-is Vienna and Lausanne. The bot asks only when the context leaves the country open; a German
-customer typing "10115" is never asked "Berlin or somewhere in France?".
+Pure (no I/O): the bot's postal step (actions/dialogue/postal_code.py) and the Friends'
+sign-up by chat (backend/friends_chat/signup.py) both ask it. Germany, France, Italy and Poland
+all use five digits, Austria and Switzerland both use four: "10115" is Berlin but may also exist
+in France or Italy, "1010" is Vienna and Lausanne. The bot asks only when the context leaves the
+country open; a German customer typing "10115" is never asked "Berlin or somewhere in France?".
 
 The evidence, strongest first; each narrows the countries that have the code, and evidence that
 names none of them is passed over (a Swiss customer's Messenger says "de_DE": Facebook has no
@@ -22,8 +23,8 @@ served is reported as such, so the bot can say "we are not there yet" instead of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from product.countries import COUNTRIES, PHONE_PREFIXES
 
@@ -45,7 +46,7 @@ class Decision:
     countries to ask between (more than one), or empty: then ``not_served`` holds the
     countries that have the code but are not served yet (empty too: the code is unknown)."""
 
-    country: Optional[str]
+    country: str | None
     candidates: tuple[str, ...]
     not_served: tuple[str, ...] = ()
 
@@ -54,7 +55,7 @@ class Decision:
         return self.country is None and len(self.candidates) > 1
 
 
-def phone_country(phone: Optional[str]) -> Optional[str]:
+def phone_country(phone: str | None) -> str | None:
     """The country of an international number ("+41 79 …", "0048 512 …"); None for a
     national number ("079 …") or none."""
     if not phone:
@@ -70,7 +71,7 @@ def phone_country(phone: Optional[str]) -> Optional[str]:
     return None
 
 
-def locale_country(locale: Optional[str]) -> Optional[str]:
+def locale_country(locale: str | None) -> str | None:
     """The region of a locale when it is one of our countries ("de-CH" → CH, "en_GB" → None)."""
     match = _LOCALE_REGION.match(locale or "")
     region = match.group(1).upper() if match else None
@@ -81,11 +82,11 @@ def decide_country(
     having: Iterable[str],
     served: Iterable[str],
     *,
-    named: Optional[str] = None,
-    phone: Optional[str] = None,
-    locale: Optional[str] = None,
-    greeting_style: Optional[str] = None,
-    language: Optional[str] = None,
+    named: str | None = None,
+    phone: str | None = None,
+    locale: str | None = None,
+    greeting_style: str | None = None,
+    language: str | None = None,
 ) -> Decision:
     """The country of a postal code that exists in ``having``, for a customer whose context
     is given; see the module's docstring for the order of the evidence."""
