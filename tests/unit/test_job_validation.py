@@ -39,7 +39,7 @@ def test_valid_request_normalises_phone_and_defaults_to_asap() -> None:
 
 def test_every_bad_field_gets_its_own_message() -> None:
     data = _valid() | {"category": "toaster", "country": "ES", "postal_code": "ABC"}
-    data["customer"] = {"psid": "c1", "name": "", "phone": "12", "language": "fr"}
+    data["customer"] = {"psid": "c1", "name": "", "phone": "12", "language": "es"}
     request, errors = validate_job_request(data, PACKAGES, NOW)
     assert request is None
     assert set(errors) == {
