@@ -132,14 +132,17 @@ def offline_places(code: str, country: str | None = None) -> list[dict[str, Any]
 
 
 def place_title(place: dict[str, Any], language: str) -> str:
-    """Quick-reply title for a place, e.g. "1010 Wien (AT)" or "1010 Österreich"."""
+    """Quick-reply title for a place, e.g. "1010 Wien (AT)" or "1010 Österreich". The country
+    stays when the title is too long: the places offered often differ only in it ("20144": Hamburg
+    Rotherbaum, Zonza, Milano) — "Hamburg Rother… (DE)"."""
     code = place["postal_code"]
     city = place.get("city") or ""
     if city:
-        title = f"{code} {city} ({place['country']})"
-        if len(title) > MAX_TITLE:
-            title = f"{code} {city}"
-        return title[:MAX_TITLE]
+        suffix = f" ({place['country']})"
+        for title in (f"{code} {city}{suffix}", f"{city}{suffix}"):
+            if len(title) <= MAX_TITLE:
+                return title
+        return city[: MAX_TITLE - len(suffix) - 1].rstrip() + "…" + suffix
     return f"{code} {place_name(place, language)}"[:MAX_TITLE]
 
 

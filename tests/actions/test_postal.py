@@ -93,6 +93,12 @@ def test_quick_reply_for_a_place() -> None:
     assert place_title(no_city, "en") == "8000 Switzerland"
     long_city = {"country": "CH", "postal_code": "3000", "city": "Bern Bundeshaus Nord West"}
     assert len(place_title(long_city, "de")) <= 20
+    # The country stays: several countries may share the code.
+    hamburg = {"country": "DE", "postal_code": "20144", "city": "Hamburg Rotherbaum"}
+    assert place_title(hamburg, "de") == "Hamburg Rother… (DE)"
+    assert place_title(long_city, "de").endswith("(CH)")
+    lublin = {"country": "PL", "postal_code": "20-144", "city": "Lublin"}
+    assert place_title(lublin, "pl") == "20-144 Lublin (PL)"
 
 
 VIENNA = {"country": "AT", "postal_code": "1010", "city": "Wien"}
