@@ -18,6 +18,10 @@ names none of them is passed over (a Swiss customer's Messenger says "de_DE": Fa
 
 Only served countries (SERVICE_COUNTRIES) count; a code that exists only in countries not yet
 served is reported as such, so the bot can say "we are not there yet" instead of "unknown".
+
+A country that has the code only in another form than the customer wrote it (``weak``: "10115"
+is Olsztyn's "10-115", but Poles write the dash) counts only when the context points to it or
+no other country has the code: most five-digit numbers are some Polish code.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from product.countries import COUNTRIES, PHONE_PREFIXES
+from product.countries import COUNTRIES, PHONE_PREFIXES, postal_form
 
 # The countries where each language is spoken by our customers (order: COUNTRIES).
 LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -53,6 +57,13 @@ class Decision:
     @property
     def must_ask(self) -> bool:
         return self.country is None and len(self.candidates) > 1
+
+
+def written_otherwise(code: str, countries: Iterable[str]) -> tuple[str, ...]:
+    """The countries that write ``code`` in another form than the customer did ("10115" typed:
+    Poland, which writes "10-115"): ``decide_country``'s ``weak``."""
+    typed = code.replace(" ", "")
+    return tuple(c for c in countries if postal_form(typed, c) != typed)
 
 
 def phone_country(phone: str | None) -> str | None:
@@ -82,6 +93,7 @@ def decide_country(
     having: Iterable[str],
     served: Iterable[str],
     *,
+    weak: Iterable[str] = (),
     named: str | None = None,
     phone: str | None = None,
     locale: str | None = None,
@@ -102,6 +114,10 @@ def decide_country(
         GREETING_COUNTRIES.get(greeting_style or "", ()),
         LANGUAGE_COUNTRIES.get(language or "", ()),
     ]
+    weak_set = set(weak)
+    if any(c not in weak_set for c in candidates):
+        pointed = {c for countries in evidence for c in countries}
+        candidates = [c for c in candidates if c not in weak_set or c in pointed]
     for countries in evidence:
         if len(candidates) == 1:
             break

@@ -112,9 +112,11 @@ async def validate(answer: Answer) -> Slots:
         named = postal.place_by_name(places, text(tracker))
         if named is not None and named["country"] in served:
             places = [named]
+    having = postal.distinct_countries(places)
     decision = country_context.decide_country(
-        postal.distinct_countries(places),
+        having,
         served,
+        weak=country_context.written_otherwise(code, having),
         named=hint,
         phone=_phone(tracker),
         locale=locale(tracker),

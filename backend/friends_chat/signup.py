@@ -42,7 +42,7 @@ from product.countries import (
     DEFAULT_SERVICE_COUNTRIES,
     country_name,
 )
-from product.country_context import decide_country
+from product.country_context import decide_country, written_otherwise
 from product.languages import first_of
 
 log = logging.getLogger(__name__)
@@ -161,9 +161,11 @@ class FriendSignup:
         places = await postcodes.lookup(a.session, code, country or None) if code else []
         # Only where we serve (SERVICE_COUNTRIES); a German Friend's "20144" is Hamburg without
         # a question, like a customer's (product/country_context.py).
+        having = list(dict.fromkeys(p.country for p in places))
         decision = decide_country(
-            list(dict.fromkeys(p.country for p in places)),
+            having,
             self.service_countries,
+            weak=written_otherwise(code, having),
             named=country or None,
             language=a.conv.language,
         )

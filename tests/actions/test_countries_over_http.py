@@ -84,8 +84,8 @@ async def test_with_nothing_to_go_by_the_bot_asks_between_the_countries(
     [question] = said
     assert question["response"] == "utter_choose_place"
     countries = sorted(b["payload"].split('"country":"')[1][:2] for b in question["buttons"])
-    # "20144" is also Lublin's "20-144", typed without its dash.
-    assert countries == ["DE", "FR", "IT", "PL"]
+    # "20144" is also Lublin's "20-144", but Poles write the dash: Lublin is not offered.
+    assert countries == ["DE", "FR", "IT"]
 
 
 async def test_the_locale_or_the_whatsapp_number_decides_without_a_question(
@@ -112,6 +112,16 @@ async def test_polish_codes_with_or_without_the_dash(
             "Warszawa",
         ), typed
         assert said == [], typed
+    # Without the dash, a Polish number says it is Lublin's "20-144", not Hamburg's 20144.
+    slots, said = await _postal_code(
+        action_server_all, "20144", language="en", sender="wa-48512345678"
+    )
+    assert (slots["postal_code"], slots["country"], slots["city"], said) == (
+        "20-144",
+        "PL",
+        "Lublin",
+        [],
+    )
 
 
 async def test_a_code_in_a_country_not_served_gets_a_polite_answer(

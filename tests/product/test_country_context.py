@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from product.country_context import decide_country, locale_country, phone_country
+from product.country_context import (
+    decide_country,
+    locale_country,
+    phone_country,
+    written_otherwise,
+)
 
 ALL = ("DE", "AT", "CH", "FR", "IT", "PL")
 DEFAULT = ("DE", "AT", "CH")
@@ -61,6 +66,33 @@ CASES: list[
     # Evidence against every candidate is passed over, not obeyed.
     ("locale fr_FR, code 1010", FOUR, ALL, {"language": "fr", "locale": "fr_FR"}, "CH", ()),
     ("phone +49, code 1010", FOUR, ALL, {"language": "de", "phone": "+49 171 1234567"}, None, FOUR),
+    # "10115" typed is also Olsztyn's "10-115": Poland counts only when the context says so.
+    (
+        "English 10115, Olsztyn too",
+        ("DE", "PL"),
+        ALL,
+        {"language": "en", "weak": ("PL",)},
+        "DE",
+        (),
+    ),
+    ("Polish 10115 without dash", ("DE", "PL"), ALL, {"language": "pl", "weak": ("PL",)}, "PL", ()),
+    (
+        "+48 phone, 10115",
+        ("DE", "PL"),
+        ALL,
+        {"language": "en", "phone": "+48 512", "weak": ("PL",)},
+        "PL",
+        (),
+    ),
+    ("only Poland has it", ("PL",), ALL, {"language": "de", "weak": ("PL",)}, "PL", ()),
+    (
+        "English 20144",
+        ("DE", "FR", "IT", "PL"),
+        ALL,
+        {"language": "en", "weak": ("PL",)},
+        None,
+        FIVE,
+    ),
 ]
 
 
@@ -108,6 +140,12 @@ def test_a_code_only_in_countries_not_served_is_not_served_not_unknown() -> None
 )
 def test_phone_country(phone: str | None, country: str | None) -> None:
     assert phone_country(phone) == country
+
+
+def test_written_otherwise_names_the_countries_with_another_form() -> None:
+    assert written_otherwise("10115", ("DE", "FR", "IT", "PL")) == ("PL",)
+    assert written_otherwise("10-115", ("PL",)) == ()
+    assert written_otherwise("1010", ("AT", "CH")) == ()
 
 
 def test_locale_country() -> None:
