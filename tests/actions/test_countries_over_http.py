@@ -5,6 +5,7 @@ without its dash) Lublin: the conversation decides, and the bot asks only when i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,6 @@ import pytest
 from tests.actions.test_actions_over_http import (
     API_TOKEN,
     Backend,
-    action_server,
     backend,
     backend_port,
     run_action,
@@ -21,19 +21,29 @@ from tests.actions.test_actions_over_http import (
     tracker,
 )
 
-__all__ = ["action_server", "backend", "backend_port"]  # fixtures shared with that module
+__all__ = ["backend", "backend_port"]  # fixtures shared with that module
 
 
-@pytest.fixture(scope="module")
-def action_server_all(backend_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _server(backend_port: int, log_dir: Path, countries: str) -> Iterator[str]:
     env = {
         "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
         "BACKEND_API_TOKEN": API_TOKEN,
         "BACKEND_TIMEOUT_SECONDS": "5",
-        "SERVICE_COUNTRIES": "DE,AT,CH,FR,IT,PL",
+        "SERVICE_COUNTRIES": countries,
     }
-    with running_action_server(env, tmp_path_factory.mktemp("actions-all")) as (url, _):
+    with running_action_server(env, log_dir) as (url, _):
         yield url
+
+
+@pytest.fixture(scope="module")
+def action_server_all(backend_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _server(backend_port, tmp_path_factory.mktemp("actions-all"), "DE,AT,CH,FR,IT,PL")
+
+
+@pytest.fixture(scope="module")
+def action_server(backend_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The default countries, whatever SERVICE_COUNTRIES the tests run with."""
+    yield from _server(backend_port, tmp_path_factory.mktemp("actions-default"), "DE,AT,CH")
 
 
 async def _postal_code(
