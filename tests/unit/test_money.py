@@ -111,3 +111,15 @@ def test_a_price_in_another_currency_than_its_country_is_refused() -> None:
     assert ok["p"].prices["PL"].currency == "PLN"
     with pytest.raises(ValueError, match="PL"):
         packages_from({"p": {**spec, "prices": {"PL": {"amount": "49.00", "currency": "EUR"}}}})
+
+
+def test_compact_amounts_for_buttons_drop_zero_cents_only() -> None:
+    from product.money import amount_only
+    from product.money import format_money as write
+
+    assert write(Decimal("79"), "CHF", "de", compact=True) == "CHF 79"
+    assert write(Decimal("149"), "PLN", "pl", compact=True) == "149 zł"
+    assert write(Decimal("49"), "EUR", "en", compact=True) == "€49"
+    assert write(Decimal("49.50"), "EUR", "de", compact=True) == "49,50 €"
+    assert amount_only(Decimal("269"), "PLN", "pl") == "269"
+    assert write("not a number", "EUR", "de") == "0,00 €"
