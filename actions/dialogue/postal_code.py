@@ -1,6 +1,9 @@
 """The postal code in job_form: from a shared location, typed, or corrected later; and the
 question "which place?" when the code exists in more than one country ("1010": Wien in Austria,
-Lausanne in Switzerland).
+Lausanne in Switzerland) and the conversation does not tell which (product/country_context.py:
+a named country, the phone's prefix, the locale, the greeting, the language; "Grüezi" and 1010
+is Lausanne, German and 20144 is Hamburg). Only SERVICE_COUNTRIES count; a code only elsewhere
+gets utter_country_not_served ("we are not there yet").
 
 A customer who answers "which place?" with the same code again is not asked the same question
 forever: the second time the bot says how to answer (tap a place or type its name), from the
@@ -184,8 +187,9 @@ async def _places(code: str, country: str | None) -> list[dict[str, Any]]:
             found = postal.filter_places(await client().lookup_postal_code(code), code)
         return found
     except BackendError as error:
-        # Without the backend the code still decides the country (5 digits: DE); the job
-        # does not need the city.
+        # Without the backend the code's form and the conversation still decide the country
+        # (5 digits: DE, FR, IT or PL, see product/country_context.py); the job does not need
+        # the city.
         logger.error("postal code lookup failed for %s: %s", code, error)
         return postal.offline_places(code, country)
 
