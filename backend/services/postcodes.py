@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,17 +138,22 @@ async def lookup(session: AsyncSession, code: str, country: str | None = None) -
 
 
 async def nearest(
-    session: AsyncSession, latitude: float, longitude: float, max_km: float = NEAREST_MAX_KM
+    session: AsyncSession,
+    latitude: float,
+    longitude: float,
+    max_km: float = NEAREST_MAX_KM,
+    countries: Iterable[str] | None = None,
 ) -> Place | None:
+    """The postal code nearest to a position, within ``max_km`` and (when given) ``countries``:
+    in Basel the served Swiss or German code, not the French one across the border."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, max_km)
-    rows = (
-        await session.scalars(
-            select(PostalCode).where(
-                PostalCode.latitude.between(min_lat, max_lat),
-                PostalCode.longitude.between(min_lon, max_lon),
-            )
-        )
-    ).all()
+    query = select(PostalCode).where(
+        PostalCode.latitude.between(min_lat, max_lat),
+        PostalCode.longitude.between(min_lon, max_lon),
+    )
+    if countries is not None:
+        query = query.where(PostalCode.country.in_(list(countries)))
+    rows = (await session.scalars(query)).all()
     best = min(
         rows,
         key=lambda r: haversine_km(latitude, longitude, r.latitude, r.longitude),

@@ -201,7 +201,9 @@ async def nearest_postal_code(request: web.Request) -> web.Response:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return validation_error({"latitude": "out of range"})
     async with request.app[RUNTIME].sessions() as session:
-        place = await postcodes.nearest(session, lat, lon)
+        place = await postcodes.nearest(
+            session, lat, lon, countries=request.app[RUNTIME].settings.service_countries
+        )
     if place is None:
         return error(404, "no postal code within 30 km")
     return web.json_response(place.as_json())

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from backend.config import Settings
+from product.countries import COUNTRY_CODES
+from tests.backend.clock import backend
 from tests.backend.conftest import admin_headers, api_headers
 from tests.backend.helpers import Client, add_friend, create_job, friend, job_body
 
@@ -175,3 +180,16 @@ async def test_openapi_document_lists_every_api_path(client: Client) -> None:
         if r.resource is not None and r.resource.canonical.startswith("/api/v1/")
     } - {"/api/v1/openapi.json"}
     assert registered == set(doc["paths"])
+
+
+async def test_a_shared_location_finds_the_nearest_code_in_a_served_country(
+    settings: Settings,
+) -> None:
+    # Strasbourg's cathedral: Kehl (DE) is across the Rhine, a few kilometres away.
+    where = "/api/v1/postal-codes/nearest?latitude=48.5818&longitude=7.7509"
+    async with backend(settings) as client:
+        assert (await (await client.get(where, headers=api_headers())).json())["country"] == "DE"
+    with_france = dataclasses.replace(settings, service_countries=COUNTRY_CODES)
+    async with backend(with_france) as client:
+        place = await (await client.get(where, headers=api_headers())).json()
+        assert place["country"] == "FR" and place["postal_code"].startswith("670")
