@@ -123,3 +123,11 @@ def test_compact_amounts_for_buttons_drop_zero_cents_only() -> None:
     assert write(Decimal("49.50"), "EUR", "de", compact=True) == "49,50 €"
     assert amount_only(Decimal("269"), "PLN", "pl") == "269"
     assert write("not a number", "EUR", "de") == "0,00 €"
+
+
+def test_the_console_writes_earnings_with_the_same_function() -> None:
+    from backend.console.web import jinja_environment
+
+    template = jinja_environment().from_string("{{ total|money(currency, lang) }}")
+    assert template.render(total=Decimal("63.2"), currency="CHF", lang="en") == "CHF 63.20"
+    assert template.render(total=Decimal("39.2"), currency="EUR", lang="de") == "39,20 €"
