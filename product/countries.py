@@ -216,6 +216,24 @@ def postal_form(code: str, country: str) -> str:
     return "".join(result)
 
 
+def is_postal_code_form(code: str) -> bool:
+    """Whether ``code`` is written as some country of ours writes a postal code: 4 or 5 ASCII
+    digits, or Poland's "00-950"."""
+    if code.isascii() and code.isdigit():
+        return len(code) in {country.postal_digits for country in COUNTRIES.values()}
+    digits = code.replace("-", "")
+    return (
+        digits.isascii()
+        and digits.isdigit()
+        and any(
+            country.postal_format
+            and len(digits) == country.postal_digits
+            and postal_form(digits, country.code) == code
+            for country in COUNTRIES.values()
+        )
+    )
+
+
 def postal_digits_of(code: str) -> str:
     """The digits of a postal code ("00-950" → "00950"), for comparing codes across forms."""
     return code.replace("-", "").replace(" ", "")

@@ -18,7 +18,7 @@ from backend.domain.statuses import WITH_FRIEND as WITH_FRIEND
 from backend.domain.statuses import JobStatus
 from product import channels
 from product.categories import CATEGORIES
-from product.countries import COUNTRY_CODES, postal_digits_of, postal_form, time_zone
+from product.countries import COUNTRY_CODES, is_postal_code_form, postal_form, time_zone
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 # The lifecycle lives in backend/domain/statuses.py; these names stay for their readers.
@@ -244,8 +244,7 @@ def validate_job_request(
     if country and country not in COUNTRY_CODES:
         errors["country"] = f"must be one of {', '.join(COUNTRY_CODES)}"
     postal_code = _text(data, "postal_code", errors, required=True).replace(" ", "")
-    digits = postal_digits_of(postal_code)
-    if postal_code and not (digits.isdigit() and len(digits) in (4, 5)):
+    if postal_code and not is_postal_code_form(postal_code):
         errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE, FR, IT, PL: 00-950) digits"
     elif postal_code and country in COUNTRY_CODES:
         # Stored as the country writes it: "00950" in Poland is "00-950".

@@ -23,7 +23,7 @@ from backend.services import friends, jobs, ledger, lifecycle, postcodes
 from backend.services.dispatch import dispatch_job
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
-from product.countries import COUNTRIES, COUNTRY_CODES, postal_digits_of
+from product.countries import COUNTRIES, COUNTRY_CODES, is_postal_code_form
 from product.languages import first_of
 
 MAX_IDEMPOTENCY_KEY = 200
@@ -180,8 +180,7 @@ async def list_packages(request: web.Request) -> web.Response:
 
 async def lookup_postal_code(request: web.Request) -> web.Response:
     code = request.query.get("code", "").replace(" ", "")
-    digits = postal_digits_of(code)
-    if not digits.isdigit() or len(digits) not in POSTAL_DIGITS:
+    if not is_postal_code_form(code):
         digits_text = " or ".join(str(n) for n in POSTAL_DIGITS)
         return validation_error({"code": f"must be {digits_text} digits (Poland: 00-950)"})
     country = request.query.get("country", "").upper() or None

@@ -9,6 +9,7 @@ from product.countries import (
     COUNTRIES,
     COUNTRY_CODES,
     DEFAULT_SERVICE_COUNTRIES,
+    is_postal_code_form,
     parse_service_countries,
     postal_form,
 )
@@ -64,3 +65,21 @@ def test_polish_postal_codes_are_written_with_a_dash() -> None:
     assert postal_form("00-950", "PL") == "00-950"
     assert postal_form("10115", "DE") == "10115"
     assert postal_form("1010", "PL") == "1010"  # not a Polish code: as given
+
+
+@pytest.mark.parametrize(
+    ("code", "valid"),
+    [
+        ("10115", True),
+        ("1010", True),
+        ("00-950", True),
+        ("00950", True),
+        ("-1011", False),
+        ("12-34", False),
+        ("10115.0", False),
+        ("¹⁰¹¹⁵", False),
+        ("", False),
+    ],
+)
+def test_postal_code_forms(code: str, valid: bool) -> None:
+    assert is_postal_code_form(code) is valid
