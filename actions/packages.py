@@ -13,9 +13,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from product.countries import CURRENCY_SYMBOLS as _CURRENCY_SYMBOLS
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 from product.languages import or_default as _language
+from product.money import amount_only, format_money
 
 # Messenger: at most 13 quick replies, titles cut at 20 characters.
 MAX_QUICK_REPLIES = 13
@@ -71,21 +71,10 @@ def short_name(package: dict[str, Any], language: str | None) -> str:
 
 
 def format_price(price: dict[str, Any], language: str | None, compact: bool = False) -> str:
-    """ "49,00 €" / "€49.00" for euros, "CHF 79.00" for Swiss francs; compact drops ".00"."""
+    """ "49,00 €" / "€49.00" for euros, "CHF 79.00" for Swiss francs, "199,00 zł" for zloty
+    (product/money.py writes every amount); compact drops ".00"."""
     amount = _decimal(price.get("amount")) or Decimal(0)
-    currency = str(price.get("currency") or "")
-    language = _language(language)
-    if compact and amount == amount.to_integral_value():
-        number = f"{int(amount)}"
-    else:
-        number = f"{amount:.2f}"
-    symbol = _CURRENCY_SYMBOLS.get(currency)
-    if symbol:
-        if language == "de":
-            return f"{number.replace('.', ',')} {symbol}"
-        return f"{symbol}{number}"
-    # Swiss francs are written with a point in Switzerland, in German too.
-    return f"{currency} {number}".strip()
+    return format_money(amount, str(price.get("currency") or ""), language, compact)
 
 
 def price_line(package: dict[str, Any], language: str | None) -> str:
@@ -101,8 +90,11 @@ def _titles(package: dict[str, Any], language: str | None) -> list[str]:
     """Candidate quick-reply titles, most informative first."""
     name = short_name(package, language)
     price = format_price(package["price"], language, compact=True)
-    currency = str(package["price"].get("currency") or "")
-    amount = price.replace(_CURRENCY_SYMBOLS.get(currency, currency), "").strip()
+    amount = amount_only(
+        _decimal(package["price"].get("amount")) or Decimal(0),
+        str(package["price"].get("currency") or ""),
+        language,
+    )
     return [f"{name} {price}", f"{name} {amount}", name]
 
 

@@ -1,8 +1,10 @@
 """Postal codes as customers type them, and what to do with the backend's matches.
 
-Pure module (no Rasa imports). Germany has 5-digit postal codes; Austria and Switzerland both
-have 4-digit ones, so "1010" is Vienna (AT) and Lausanne (CH). The backend returns every place
-with the code; when there is more than one the bot asks which place is meant.
+Pure module (no Rasa imports). Germany, France, Italy and Poland have 5-digit postal codes
+(Poland writes them "00-950"); Austria and Switzerland both have 4-digit ones, so "1010" is
+Vienna (AT) and Lausanne (CH). The backend returns every place with the code; actions/country.py
+decides the country from the conversation, and only when it cannot does the bot ask which place
+is meant.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from actions.categories import normalise
 from actions.formatting import join_list
 from product.countries import COUNTRIES as ALL_COUNTRIES
-from product.countries import COUNTRY_CODES, country_name
+from product.countries import COUNTRY_CODES, country_name, postal_digits_of, postal_form
 
 COUNTRIES = COUNTRY_CODES
 _PREFIXES = {prefix: code for code, c in ALL_COUNTRIES.items() for prefix in c.postal_prefixes}
@@ -23,7 +25,7 @@ _DIGITS = sorted({c.postal_digits for c in ALL_COUNTRIES.values()})
 _CODE = re.compile(
     r"(?<![\d+])(?:\b(?P<prefix>"
     + "|".join(sorted(_PREFIXES, key=len, reverse=True))
-    + r")\s?-\s?)?(?P<code>\d{"
+    + r")\s?-\s?)?(?P<code>\d{2}-\d{3}|\d{"
     + f"{_DIGITS[0]},{_DIGITS[-1]}"
     + r"})(?!\d)",
     re.IGNORECASE,
@@ -36,9 +38,11 @@ MAX_TITLE = 20
 def extract_postal_code(text: str | None) -> tuple[str | None, str | None]:
     """(postal code, country hint) found in ``text``; (None, None) when there is none.
 
-    Accepts "10115", "PLZ 10115", "D-10115", "CH-8001", "1010 Wien", "8001 Zürich, Schweiz".
-    The hint comes from a prefix (D-, A-, CH-) or a country name in the text and is dropped when
-    it contradicts the length of the code (5 digits are German).
+    Accepts "10115", "PLZ 10115", "D-10115", "CH-8001", "1010 Wien", "8001 Zürich, Schweiz",
+    "F-75001", "00-950 Warszawa" (the dash form is Polish: its hint is PL).
+    The hint comes from a prefix (D-, A-, CH-, F-, I-, PL-), a country name in the text or the
+    Polish form, and is dropped when it contradicts the form of the code (4 digits are not
+    German).
     """
     if not text:
         return None, None
@@ -50,7 +54,9 @@ def extract_postal_code(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     code = match.group("code")
     hint = None
-    if match.group("prefix"):
+    if "-" in code:
+        hint = "PL"
+    elif match.group("prefix"):
         hint = _PREFIXES[match.group("prefix").upper()]
     else:
         lowered = stripped.lower()
@@ -64,9 +70,14 @@ def extract_postal_code(text: str | None) -> tuple[str | None, str | None]:
 
 
 def matches_country(code: str, country: str) -> bool:
-    """Whether the code has the length that ``country`` uses."""
+    """Whether the code has the form that ``country`` uses ("00-950" only Poland's)."""
     known = ALL_COUNTRIES.get(country)
-    return known is not None and len(code) == known.postal_digits
+    if known is None:
+        return False
+    digits = postal_digits_of(code)
+    if not digits.isdigit() or len(digits) != known.postal_digits:
+        return False
+    return "-" not in code or postal_form(digits, country) == code
 
 
 def possible_countries(code: str) -> tuple[str, ...]:
@@ -89,7 +100,8 @@ def filter_places(
         place_country = str(place.get("country") or "").upper()
         place_code = str(place.get("postal_code") or "")
         city = str(place.get("city") or "")
-        if place_code != code or place_country not in COUNTRIES:
+        # "00950" typed is the backend's "00-950"; the place keeps the country's own form.
+        if postal_digits_of(place_code) != postal_digits_of(code) or place_country not in COUNTRIES:
             continue
         if country and place_country != country:
             continue
@@ -113,21 +125,24 @@ def offline_places(code: str, country: str | None = None) -> list[dict[str, Any]
     """Stand-in matches (without city) when the backend cannot be asked."""
     countries = [country] if country else list(possible_countries(code))
     return [
-        {"country": c, "postal_code": code, "city": ""}
+        {"country": c, "postal_code": postal_form(code, c), "city": ""}
         for c in countries
         if matches_country(code, c)
     ]
 
 
 def place_title(place: dict[str, Any], language: str) -> str:
-    """Quick-reply title for a place, e.g. "1010 Wien (AT)" or "1010 Österreich"."""
+    """Quick-reply title for a place, e.g. "1010 Wien (AT)" or "1010 Österreich". The country
+    stays when the title is too long: the places offered often differ only in it ("20144": Hamburg
+    Rotherbaum, Zonza, Milano) — "Hamburg Rother… (DE)"."""
     code = place["postal_code"]
     city = place.get("city") or ""
     if city:
-        title = f"{code} {city} ({place['country']})"
-        if len(title) > MAX_TITLE:
-            title = f"{code} {city}"
-        return title[:MAX_TITLE]
+        suffix = f" ({place['country']})"
+        for title in (f"{code} {city}{suffix}", f"{city}{suffix}"):
+            if len(title) <= MAX_TITLE:
+                return title
+        return city[: MAX_TITLE - len(suffix) - 1].rstrip() + "…" + suffix
     return f"{code} {place_name(place, language)}"[:MAX_TITLE]
 
 

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if directory is None or not directory.is_dir():
             print(
                 "set GEONAMES_DIR or pass --dir: a folder with DE.txt, AT.txt, CH.txt "
-                "from download.geonames.org/export/zip/",
+                "(and FR.txt, IT.txt, PL.txt) from download.geonames.org/export/zip/",
                 file=sys.stderr,
             )
             return 2

@@ -19,6 +19,7 @@ from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
 from backend.whatsapp.settings import WhatsAppCustomerSettings
+from product.countries import DEFAULT_SERVICE_COUNTRIES, service_countries
 
 ROOT = Path(__file__).resolve().parent.parent
 # all: one process does everything (the demo, tests). web: verifies, stores and acknowledges
@@ -150,6 +151,10 @@ class Settings:
     api_rate_per_second: float = 50.0
     api_burst: int = 200
     api_auth_failures_per_minute: float = 10.0
+    # SERVICE_COUNTRIES: where Friends are sent (jobs elsewhere are refused; the bot tells the
+    # customer "we are not there yet"). The action server reads the same variable
+    # (product.countries.service_countries).
+    service_countries: tuple[str, ...] = DEFAULT_SERVICE_COUNTRIES
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -234,4 +239,5 @@ class Settings:
             api_rate_per_second=float(e.get("API_RATE_PER_SECOND") or 50),
             api_burst=int(e.get("API_BURST") or 200),
             api_auth_failures_per_minute=float(e.get("API_AUTH_FAILURES_PER_MINUTE") or 10),
+            service_countries=service_countries(e),
         )

@@ -20,6 +20,7 @@ from sanic.response import HTTPResponse
 
 from bot.action_server_auth import ListenError, authorised, listen_settings
 from messenger_platform import logs
+from product.countries import service_countries
 
 
 def ids_of_action_call(headers: Any, call: Any) -> tuple[str, str]:
@@ -59,6 +60,11 @@ def main() -> None:
     try:
         host, token = listen_settings(os.environ, args.host)
     except ListenError as exc:
+        sys.exit(str(exc))
+    try:
+        # The same check as the backend's (backend/config.py): an unknown code stops the start.
+        service_countries(os.environ)
+    except ValueError as exc:
         sys.exit(str(exc))
     logs.configure("actions")  # LOG_FORMAT=json: one JSON object per line
     # Imported after logging is set up: its imports warn, and those lines must be JSON too.

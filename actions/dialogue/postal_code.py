@@ -1,6 +1,9 @@
 """The postal code in job_form: from a shared location, typed, or corrected later; and the
 question "which place?" when the code exists in more than one country ("1010": Wien in Austria,
-Lausanne in Switzerland).
+Lausanne in Switzerland) and the conversation does not tell which (product/country_context.py:
+a named country, the phone's prefix, the locale, the greeting, the language; "Grüezi" and 1010
+is Lausanne, German and 20144 is Hamburg). Only SERVICE_COUNTRIES count; a code only elsewhere
+gets utter_country_not_served ("we are not there yet").
 
 A customer who answers "which place?" with the same code again is not asked the same question
 forever: the second time the bot says how to answer (tap a place or type its name), from the
@@ -11,7 +14,8 @@ action_handoff like a typed "I want to talk to a person").
 from __future__ import annotations
 
 import logging
-from typing import Any
+import os
+from typing import Any, Optional
 
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
@@ -20,7 +24,18 @@ from actions import buttons, postal
 from actions.backend_client import BackendError
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import Answer, DialogueAction, Dispatcher, Events, Slots
-from actions.dialogue.tracker import FORM, entity, intent, language, previous_value, text
+from actions.dialogue.tracker import (
+    FORM,
+    entity,
+    intent,
+    language,
+    locale,
+    previous_value,
+    text,
+)
+from product import country_context
+from product.countries import COUNTRIES, service_countries
+from whatsapp_platform.ids import phone_of, wa_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +106,60 @@ async def validate(answer: Answer) -> Slots:
     if not places:
         dispatcher.utter_message(response="utter_unknown_postal_code", postal_code=code)
         return {**cleared, **_NO_PLACE_QUESTION}
+    served = served_countries()
     if answer.correcting and previous_country and len(postal.distinct_countries(places)) > 1:
         # "nein, die PLZ ist 1020" from someone in Austria: Vienna, not Renens (CH).
         places = [p for p in places if p["country"] == previous_country] or places
     if len(postal.distinct_countries(places)) > 1:
         # "1010 Wien" names the place along with the code.
         named = postal.place_by_name(places, text(tracker))
-        if named is None:
-            return _ask_which_place(tracker, places)
-        places = [named]
+        if named is not None and named["country"] in served:
+            places = [named]
+    having = postal.distinct_countries(places)
+    decision = country_context.decide_country(
+        having,
+        served,
+        weak=country_context.written_otherwise(code, having),
+        named=hint,
+        phone=_phone(tracker),
+        locale=locale(tracker),
+        greeting_style=tracker.get_slot("greeting_style"),
+        language=language(tracker),
+    )
+    if decision.country is None and not decision.candidates:
+        # The code is only in countries we do not serve yet ("we are not yet in Poland").
+        not_served = decision.not_served[0]
+        dispatcher.utter_message(
+            response="utter_country_not_served",
+            postal_code=code,
+            in_country=_in_country(not_served, language(tracker)),
+        )
+        return {**cleared, **_NO_PLACE_QUESTION}
+    if decision.must_ask:
+        return _ask_which_place(tracker, [p for p in places if p["country"] in decision.candidates])
+    places = [p for p in places if p["country"] == decision.country]
     return _place_found(dispatcher, places[0], previous_country, answer.correcting)
+
+
+def served_countries() -> tuple[str, ...]:
+    """SERVICE_COUNTRIES, read as the backend reads it (product.countries); the action server
+    refuses to start with an unknown code (bot/action_server.py), so this cannot fail then."""
+    return service_countries(os.environ)
+
+
+def _phone(tracker: Tracker) -> Optional[str]:
+    """A phone number the conversation already has: the one given in the form, or the
+    WhatsApp customer's own number (their conversation id)."""
+    given = tracker.get_slot("phone")
+    if isinstance(given, str) and given:
+        return given
+    wa_id = wa_id_of(tracker.sender_id or "")
+    return phone_of(wa_id) if wa_id else None
+
+
+def _in_country(code: str, lang: str) -> str:
+    known = COUNTRIES.get(code)
+    return known.in_country.get(lang, known.in_country["en"]) if known else code
 
 
 def _code_and_hint(tracker: Tracker, answer: str) -> tuple[str | None, str | None]:
@@ -120,10 +179,17 @@ def _code_and_hint(tracker: Tracker, answer: str) -> tuple[str | None, str | Non
 
 async def _places(code: str, country: str | None) -> list[dict[str, Any]]:
     try:
-        return postal.filter_places(await client().lookup_postal_code(code, country), code, country)
+        found = postal.filter_places(
+            await client().lookup_postal_code(code, country), code, country
+        )
+        if not found and country:
+            # A country word that was no hint ("Via Italia 3, 10115 Berlin"): every country.
+            found = postal.filter_places(await client().lookup_postal_code(code), code)
+        return found
     except BackendError as error:
-        # Without the backend the code still decides the country (5 digits: DE); the job
-        # does not need the city.
+        # Without the backend the code's form and the conversation still decide the country
+        # (5 digits: DE, FR, IT or PL, see product/country_context.py); the job does not need
+        # the city.
         logger.error("postal code lookup failed for %s: %s", code, error)
         return postal.offline_places(code, country)
 

@@ -28,6 +28,7 @@ from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
 from product.channels import CHANNELS, of_conversation
 from product.languages import LANGUAGES, from_accept_language
+from product.money import format_money
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tf_console"
@@ -259,6 +260,8 @@ def jinja_environment() -> jinja2.Environment:
         enable_async=False,
     )
     env.filters["local"] = local_time
+    # Every amount of money the one way (product/money.py): {{ total|money(currency, lang) }}.
+    env.filters["money"] = format_money
     # Templates compare statuses by name, not by a word that could drift from the enum.
     env.globals["JobStatus"] = JobStatus
     env.globals["FINAL_JOB_STATUSES"] = FINAL_JOB_STATUSES

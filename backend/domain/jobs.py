@@ -18,7 +18,7 @@ from backend.domain.statuses import WITH_FRIEND as WITH_FRIEND
 from backend.domain.statuses import JobStatus
 from product import channels
 from product.categories import CATEGORIES
-from product.countries import COUNTRY_CODES, time_zone
+from product.countries import COUNTRY_CODES, is_postal_code_form, postal_form, time_zone
 from product.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 # The lifecycle lives in backend/domain/statuses.py; these names stay for their readers.
@@ -244,8 +244,11 @@ def validate_job_request(
     if country and country not in COUNTRY_CODES:
         errors["country"] = f"must be one of {', '.join(COUNTRY_CODES)}"
     postal_code = _text(data, "postal_code", errors, required=True).replace(" ", "")
-    if postal_code and not (postal_code.isdigit() and len(postal_code) in (4, 5)):
-        errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE) digits"
+    if postal_code and not is_postal_code_form(postal_code):
+        errors["postal_code"] = "must be 4 (AT, CH) or 5 (DE, FR, IT, PL: 00-950) digits"
+    elif postal_code and country in COUNTRY_CODES:
+        # Stored as the country writes it: "00950" in Poland is "00-950".
+        postal_code = postal_form(postal_code, country)
     street = _text(data, "street", errors, required=False, limit=MAX_SHORT_TEXT)
     device = _text(data, "device", errors, required=False, limit=MAX_SHORT_TEXT)
     brand = _text(data, "brand", errors, required=False, limit=MAX_SHORT_TEXT)

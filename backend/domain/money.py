@@ -1,4 +1,6 @@
-"""The platform keeps 20% of every job; the Friend gets the rest.
+"""The platform keeps 20% of every job; the Friend gets the rest. Money keeps its currency:
+amounts in different currencies are never added (``Money.__add__`` refuses, totals are per
+currency), since a job in Zurich is paid in CHF, one in Warsaw in PLN and one in Paris in EUR.
 
 Rounding rule: the price is a whole number of cents (package price plus extra time, both in
 cents); the commission is 20% of the price rounded half-up to the cent; the payout is the price
@@ -8,13 +10,42 @@ platform (e.g. 0.05 → commission 0.01, payout 0.04).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from product import money as product_money
 
 COMMISSION_RATE = Decimal("0.20")
 _CENT = Decimal("0.01")
 EXTRA_BLOCK_MINUTES = 15
 MAX_EXTRA_MINUTES = 8 * 60
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts in different currencies were to be added or compared."""
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"cannot add {other.currency} to {self.currency}")
+        return Money(self.amount + other.amount, self.currency)
+
+
+def totals_by_currency(amounts: Iterable[Money]) -> dict[str, Decimal]:
+    """Sums kept apart per currency ({"EUR": 88.80, "CHF": 63.20}), in first-seen order."""
+    totals: dict[str, Money] = {}
+    for money in amounts:
+        current = totals.get(money.currency)
+        totals[money.currency] = money if current is None else current + money
+    return {currency: total.amount for currency, total in totals.items()}
 
 
 def commission(price: Decimal) -> Decimal:
@@ -40,6 +71,16 @@ class Settlement:
     payout: Decimal
 
 
+def settle_money(package_price: Money, extra_minutes: int, rate_per_block: Money) -> Settlement:
+    """``settle`` for amounts with their currency: a rate in another currency than the price
+    is refused (CurrencyMismatch), never added."""
+    if extra_minutes and rate_per_block.currency != package_price.currency:
+        raise CurrencyMismatch(
+            f"extra time in {rate_per_block.currency}, package in {package_price.currency}"
+        )
+    return settle(package_price.amount, extra_minutes, rate_per_block.amount)
+
+
 def settle(package_price: Decimal, extra_minutes: int, rate_per_block: Decimal) -> Settlement:
     """The money of one job: package price plus extra time, split by the rounding rule above."""
     price = (package_price + extra_blocks(extra_minutes) * rate_per_block).quantize(
@@ -50,7 +91,5 @@ def settle(package_price: Decimal, extra_minutes: int, rate_per_block: Decimal) 
 
 
 def format_money(amount: Decimal, currency: str, language: str) -> str:
-    text = f"{amount:.2f}"
-    if language == "de":
-        text = text.replace(".", ",")
-    return f"{text} {currency}"
+    """ "79,00 €", "CHF 79.00", "79,00 zł": product/money.py writes every amount."""
+    return product_money.format_money(amount, currency, language)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from product.countries import COUNTRIES
+
 
 @dataclass(frozen=True)
 class Price:
@@ -31,8 +33,9 @@ def _prices(raw: dict[str, dict[str, object]] | None) -> dict[str, Price]:
 
 
 def packages_from(raw: dict[str, Any]) -> dict[str, Package]:
-    """The packages of packages.yml's `packages` mapping, by id."""
-    return {
+    """The packages of packages.yml's `packages` mapping, by id. A country's price and extra
+    time must be in that country's currency (ValueError names the package and country)."""
+    packages = {
         pid: Package(
             id=pid,
             minutes=int(spec["minutes"]),
@@ -42,3 +45,12 @@ def packages_from(raw: dict[str, Any]) -> dict[str, Package]:
         )
         for pid, spec in raw.items()
     }
+    for package in packages.values():
+        for country, price in [*package.prices.items(), *package.extra_per_15_min.items()]:
+            known = COUNTRIES.get(country)
+            if known is not None and price.currency != known.currency:
+                raise ValueError(
+                    f"packages.yml {package.id} {country}: {price.currency}, "
+                    f"but {country} pays in {known.currency}"
+                )
+    return packages

@@ -11,7 +11,7 @@ from product.languages import LANGUAGE_NAMES, LANGUAGES
 RADIUS_CHOICES = (5, 10, 15, 25, 50)
 MAX_RADIUS_KM = 100
 _NUMBER = re.compile(r"(\d{1,3})")
-_POSTAL_CODE = re.compile(r"\b(\d{4,5})\b")
+_POSTAL_CODE = re.compile(r"\b(\d{2}-\d{3}|\d{4,5})\b")  # Poland: "00-950"
 # What a Friend may type to name a language: its names in every language, and its code.
 _LANGUAGE_WORDS = {
     code: {normalise(name) for name in names.values()} | {code}
@@ -31,7 +31,7 @@ def clean_name(raw: str) -> str | None:
 
 
 def postal_code_in(raw: str) -> str | None:
-    """The 4- or 5-digit postal code in "10115" or "PLZ 10115 Berlin"."""
+    """The 4- or 5-digit postal code in "10115", "PLZ 10115 Berlin" or "00-950 Warszawa"."""
     match = _POSTAL_CODE.search(raw)
     return match.group(1) if match else None
 

@@ -29,6 +29,7 @@ from backend.services import completion
 from backend.services.customer_news import NoticeSender
 from backend.services.friends import friend_by_psid
 from messenger_platform.events import InboundEvent
+from product.countries import DEFAULT_SERVICE_COUNTRIES
 from product.languages import first_of
 
 # Friends who work by chat; everyone else is in the sign-up, the quiz or waiting.
@@ -78,13 +79,21 @@ class FriendChat:
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     clock: Callable[[], datetime] = utcnow
     quiz: QuizPolicy = field(default_factory=QuizPolicy)
+    # Where Friends may sign up (SERVICE_COUNTRIES, backend/config.py).
+    service_countries: tuple[str, ...] = DEFAULT_SERVICE_COUNTRIES
 
     def __post_init__(self) -> None:
         self.notices = NoticeSender(self.sessions, self.rasa, self.clock)
         self.chat = Chat(
             self.sessions, self.wake_outbox, self.notices, self.clock, self.packages, self.deadlines
         )
-        self.signup = FriendSignup(self.sessions, self.chat.say, self.clock, policy=self.quiz)
+        self.signup = FriendSignup(
+            self.sessions,
+            self.chat.say,
+            self.clock,
+            policy=self.quiz,
+            service_countries=self.service_countries,
+        )
 
     async def say_text(self, recipient: str, body: str) -> None:
         await self.chat.say_text(recipient, body)

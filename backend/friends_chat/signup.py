@@ -36,7 +36,13 @@ from backend.friends_chat.texts import text
 from backend.services import postcodes
 from messenger_platform.events import InboundEvent
 from product.channels import WHATSAPP, of_conversation
-from product.countries import COUNTRIES, DEFAULT_COUNTRY, country_name
+from product.countries import (
+    COUNTRIES,
+    DEFAULT_COUNTRY,
+    DEFAULT_SERVICE_COUNTRIES,
+    country_name,
+)
+from product.country_context import decide_country, written_otherwise
 from product.languages import first_of
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,7 @@ class FriendSignup:
     clock: Callable[[], datetime]
     bank: dict[str, quiz_rules.Question] = field(default_factory=load_bank)
     policy: quiz_rules.QuizPolicy = field(default_factory=quiz_rules.QuizPolicy)
+    service_countries: tuple[str, ...] = DEFAULT_SERVICE_COUNTRIES
 
     def __post_init__(self) -> None:
         self.quiz = Quiz(self.bank, self.policy, self.clock)
@@ -152,10 +159,23 @@ class FriendSignup:
         else:
             code, country = postal_code_in(a.said) or "", ""
         places = await postcodes.lookup(a.session, code, country or None) if code else []
-        if not places:
+        # Only where we serve (SERVICE_COUNTRIES); a German Friend's "20144" is Hamburg without
+        # a question, like a customer's (product/country_context.py).
+        having = list(dict.fromkeys(p.country for p in places))
+        decision = decide_country(
+            having,
+            self.service_countries,
+            weak=written_otherwise(code, having),
+            named=country or None,
+            language=a.conv.language,
+        )
+        if decision.country is None and not decision.candidates:
+            # Only in countries not served yet: asked again (no "not there yet" text for
+            # Friends so far).
             a.goto("postal_code")
             return a.say("signup_postal_code_again")
-        if len({p.country for p in places}) > 1:
+        places = [p for p in places if p.country in decision.candidates]
+        if decision.must_ask:
             a.goto("country", postal_code=code)
             lang = a.conv.language
             countries = [(country_name(p.country, lang), f"COUNTRY:{p.country}") for p in places]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, LedgerEntry
 from backend.domain.deadlines import DeadlinePolicy
-from backend.domain.money import MAX_EXTRA_MINUTES, Settlement, settle
+from backend.domain.money import MAX_EXTRA_MINUTES, Money, Settlement, settle_money
 from backend.domain.packages import Package
 from backend.domain.statuses import WITH_FRIEND, JobStatus
 from backend.services.claims import held_job
@@ -45,7 +45,9 @@ def _settle(job: Job, package: Package, extra_minutes: int) -> tuple[Settlement,
     rate = package.extra_per_15_min.get(job.country)
     if price is None or (extra_minutes and rate is None):
         raise CompletionError("done_package_invalid")
-    return settle(price.amount, extra_minutes, rate.amount if rate else Decimal(0)), price.currency
+    extra = Money(rate.amount, rate.currency) if rate else Money(Decimal(0), price.currency)
+    # The ledger keeps this currency with the job's entry; a rate in another one is refused.
+    return settle_money(Money(price.amount, price.currency), extra_minutes, extra), price.currency
 
 
 async def complete_job(

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Friend, Job, LedgerEntry, SupportAlert
 
 LIMIT = 500
+
+
+async def totals(session: AsyncSession, friend_id: int | None = None) -> dict[str, dict[str, str]]:
+    """Price, commission and payout summed per currency ({"EUR": {...}, "CHF": {...}}): the
+    database adds only entries of one currency, never EUR to CHF or PLN."""
+    query = select(
+        LedgerEntry.currency,
+        func.sum(LedgerEntry.price),
+        func.sum(LedgerEntry.commission),
+        func.sum(LedgerEntry.payout),
+    ).group_by(LedgerEntry.currency)
+    if friend_id is not None:
+        query = query.where(LedgerEntry.friend_id == friend_id)
+    return {
+        currency: {
+            "price": f"{Decimal(str(price or 0)):.2f}",
+            "commission": f"{Decimal(str(commission or 0)):.2f}",
+            "payout": f"{Decimal(str(payout or 0)):.2f}",
+        }
+        for currency, price, commission, payout in (
+            await session.execute(query.order_by(LedgerEntry.currency))
+        ).all()
+    }
 
 
 async def entries(session: AsyncSession, friend_id: int | None = None) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from backend.services import friends, jobs, ledger, lifecycle, postcodes
 from backend.services.dispatch import dispatch_job
 from backend.web.json import error, read_json, validation_error
 from backend.web.runtime import RUNTIME
-from product.countries import COUNTRIES, COUNTRY_CODES
+from product.countries import COUNTRIES, COUNTRY_CODES, is_postal_code_form
 from product.languages import first_of
 
 MAX_IDEMPOTENCY_KEY = 200
@@ -65,6 +65,9 @@ async def create_job(request: web.Request) -> web.Response:
     )
     if job_request is None:
         return validation_error(errors)
+    if job_request.country not in rt.settings.service_countries:
+        served = ", ".join(rt.settings.service_countries)
+        return validation_error({"country": f"not served (SERVICE_COUNTRIES: {served})"})
     async with rt.sessions() as session:
         try:
             job, created = await jobs.create_job(
@@ -177,9 +180,9 @@ async def list_packages(request: web.Request) -> web.Response:
 
 async def lookup_postal_code(request: web.Request) -> web.Response:
     code = request.query.get("code", "").replace(" ", "")
-    if not code.isdigit() or len(code) not in POSTAL_DIGITS:
-        digits = " or ".join(str(n) for n in POSTAL_DIGITS)
-        return validation_error({"code": f"must be {digits} digits"})
+    if not is_postal_code_form(code):
+        digits_text = " or ".join(str(n) for n in POSTAL_DIGITS)
+        return validation_error({"code": f"must be {digits_text} digits (Poland: 00-950)"})
     country = request.query.get("country", "").upper() or None
     if country is not None and country not in COUNTRY_CODES:
         return validation_error({"country": f"must be one of {', '.join(COUNTRY_CODES)}"})
@@ -197,7 +200,9 @@ async def nearest_postal_code(request: web.Request) -> web.Response:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return validation_error({"latitude": "out of range"})
     async with request.app[RUNTIME].sessions() as session:
-        place = await postcodes.nearest(session, lat, lon)
+        place = await postcodes.nearest(
+            session, lat, lon, countries=request.app[RUNTIME].settings.service_countries
+        )
     if place is None:
         return error(404, "no postal code within 30 km")
     return web.json_response(place.as_json())

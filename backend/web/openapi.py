@@ -156,7 +156,8 @@ LIST_PACKAGES = Operation(
     responses={"200": {"description": "packages"}},
 )
 LOOKUP_POSTAL_CODE = Operation(
-    f"Places for a postal code (a 4-digit code may exist in {' and '.join(FOUR_DIGITS)})",
+    f"Places for a postal code (a 4-digit code may exist in {' and '.join(FOUR_DIGITS)}, a "
+    "5-digit one in several countries; Polish codes are written 00-950, 00950 finds them too)",
     parameters=(query("code", required=True), query("country")),
     responses={"200": array_response("Place", "matching places, maybe none")},
 )

@@ -30,6 +30,13 @@ from actions.postal import (
         ("1010 Wien", ("1010", None)),
         ("8001 Zürich, Schweiz", ("8001", "CH")),
         ("1010 Deutschland", ("1010", None)),  # 4 digits are never German
+        ("F-75001", ("75001", "FR")),
+        ("75008 Paris, France", ("75008", "FR")),
+        ("20121 Milano, Italia", ("20121", "IT")),
+        ("00-950 Warszawa", ("00-950", "PL")),  # the dash form is Polish
+        ("kod 00950", ("00950", None)),  # without it, five digits as anywhere
+        ("PL-31-000", ("31-000", "PL")),
+        ("10-12 Uhr", (None, None)),
         ("123", (None, None)),
         ("12345678", (None, None)),
         ("/inform", (None, None)),
@@ -40,9 +47,10 @@ def test_extract_postal_code(text: str | None, expected: tuple[str | None, str |
     assert extract_postal_code(text) == expected
 
 
-def test_possible_countries_follow_the_length() -> None:
-    assert possible_countries("10115") == ("DE",)
+def test_possible_countries_follow_the_form() -> None:
+    assert possible_countries("10115") == ("DE", "FR", "IT", "PL")
     assert possible_countries("1010") == ("AT", "CH")
+    assert possible_countries("00-950") == ("PL",)
 
 
 def test_filter_places_keeps_real_matches_once() -> None:
@@ -50,7 +58,7 @@ def test_filter_places_keeps_real_matches_once() -> None:
         {"country": "AT", "postal_code": "1010", "city": "Wien"},
         {"country": "AT", "postal_code": "1010", "city": "Wien"},
         {"country": "CH", "postal_code": "1010", "city": "Lausanne"},
-        {"country": "FR", "postal_code": "1010", "city": "Nowhere"},
+        {"country": "XX", "postal_code": "1010", "city": "Nowhere"},
         {"country": "DE", "postal_code": "10115", "city": "Berlin"},
         "junk",
     ]
@@ -61,10 +69,15 @@ def test_filter_places_keeps_real_matches_once() -> None:
     assert filter_places(places, "1010", "CH") == [
         {"country": "CH", "postal_code": "1010", "city": "Lausanne"}
     ]
+    # Typed without its dash, a Polish code still finds the backend's "00-950".
+    warsaw = {"country": "PL", "postal_code": "00-950", "city": "Warszawa"}
+    assert filter_places([warsaw], "00950") == [warsaw]
 
 
 def test_offline_places_without_backend() -> None:
-    assert [p["country"] for p in offline_places("10115")] == ["DE"]
+    # Five digits may be German, French, Italian or Polish: actions/country.py decides.
+    assert [p["country"] for p in offline_places("10115")] == ["DE", "FR", "IT", "PL"]
+    assert [p["postal_code"] for p in offline_places("00950", "PL")] == ["00-950"]
     assert [p["country"] for p in offline_places("1010")] == ["AT", "CH"]
     assert [p["country"] for p in offline_places("1010", "CH")] == ["CH"]
 
@@ -80,6 +93,12 @@ def test_quick_reply_for_a_place() -> None:
     assert place_title(no_city, "en") == "8000 Switzerland"
     long_city = {"country": "CH", "postal_code": "3000", "city": "Bern Bundeshaus Nord West"}
     assert len(place_title(long_city, "de")) <= 20
+    # The country stays: several countries may share the code.
+    hamburg = {"country": "DE", "postal_code": "20144", "city": "Hamburg Rotherbaum"}
+    assert place_title(hamburg, "de") == "Hamburg Rother… (DE)"
+    assert place_title(long_city, "de").endswith("(CH)")
+    lublin = {"country": "PL", "postal_code": "20-144", "city": "Lublin"}
+    assert place_title(lublin, "pl") == "20-144 Lublin (PL)"
 
 
 VIENNA = {"country": "AT", "postal_code": "1010", "city": "Wien"}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from backend.config import Settings
+from product.countries import COUNTRY_CODES
+from tests.backend.clock import backend
 from tests.backend.conftest import admin_headers, api_headers
 from tests.backend.helpers import Client, add_friend, create_job, friend, job_body
 
@@ -139,8 +144,30 @@ async def test_packages_are_priced_per_country(client: Client) -> None:
     assert {p["price"]["currency"] for p in de} == {"EUR"}
     assert {p["price"]["currency"] for p in ch} == {"CHF"}
     assert {p["id"] for p in de} == {p["id"] for p in ch}
-    bad = await client.get("/api/v1/packages?country=FR", headers=api_headers())
+    pl = await (await client.get("/api/v1/packages?country=PL", headers=api_headers())).json()
+    assert {p["price"]["currency"] for p in pl} == {"PLN"}
+    assert pl[0]["name"]["pl"] == "Szybka pomoc (1 godzina)"
+    bad = await client.get("/api/v1/packages?country=ES", headers=api_headers())
     assert bad.status == 422
+
+
+async def test_a_job_in_a_country_not_served_is_refused(client: Client) -> None:
+    # SERVICE_COUNTRIES is DE,AT,CH here (the default): Paris is not served yet.
+    job = {
+        "category": "computer",
+        "description": "L'ordinateur ne démarre plus",
+        "country": "FR",
+        "postal_code": "75008",
+        "customer": {
+            "channel": "messenger",
+            "id": "psid-paris",
+            "name": "Marie Dupont",
+            "phone": "+33 6 12 34 56 78",
+        },
+    }
+    response = await client.post("/api/v1/jobs", json=job, headers=api_headers())
+    assert response.status == 422
+    assert "not served" in (await response.json())["errors"]["country"]
 
 
 async def test_openapi_document_lists_every_api_path(client: Client) -> None:
@@ -153,3 +180,16 @@ async def test_openapi_document_lists_every_api_path(client: Client) -> None:
         if r.resource is not None and r.resource.canonical.startswith("/api/v1/")
     } - {"/api/v1/openapi.json"}
     assert registered == set(doc["paths"])
+
+
+async def test_a_shared_location_finds_the_nearest_code_in_a_served_country(
+    settings: Settings,
+) -> None:
+    # Strasbourg's cathedral: Kehl (DE) is across the Rhine, a few kilometres away.
+    where = "/api/v1/postal-codes/nearest?latitude=48.5818&longitude=7.7509"
+    async with backend(settings) as client:
+        assert (await (await client.get(where, headers=api_headers())).json())["country"] == "DE"
+    with_france = dataclasses.replace(settings, service_countries=COUNTRY_CODES)
+    async with backend(with_france) as client:
+        place = await (await client.get(where, headers=api_headers())).json()
+        assert place["country"] == "FR" and place["postal_code"].startswith("670")

@@ -45,7 +45,7 @@ async def _tap_done(client: Client, graph: FakeGraph, ref: str, package: str) ->
     [ask] = await wait_for(graph, lambda c: "Welches Paket" in text_of(c))
     assert chips(ask) == [f"DONEPKG:{ref}:quick_help", f"DONEPKG:{ref}:setup"]
     assert titles(ask) == ["Schnelle Hilfe", "Einrichtung"]
-    assert "49,00 EUR" in text_of(ask) and "89,00 EUR" in text_of(ask)
+    assert "49,00 €" in text_of(ask) and "89,00 €" in text_of(ask)
     await post_friends_webhook(client, [tap("friend-anna", f"DONEPKG:{ref}:{package}", 4)])
     [extra] = await wait_for(graph, lambda c: "über das Paket hinaus" in text_of(c))
     return extra
@@ -66,12 +66,12 @@ async def test_done_with_extra_time_settles_price_commission_and_payout(
     async with backend(clocked(settings, clock)) as client:
         ref, anna_id = await _contacted(client, graph)
         extra = await _tap_done(client, graph, ref, "setup")
-        assert "11,00 EUR" in text_of(extra)
+        assert "11,00 €" in text_of(extra)
         assert chips(extra) == [f"DONEEXTRA:{ref}:setup:{m}" for m in (0, 15, 30, 60)]
         await post_friends_webhook(client, [tap("friend-anna", f"DONEEXTRA:{ref}:setup:30", 5)])
         [summary] = await wait_for(graph, lambda c: "abgeschlossen" in text_of(c))
         # 89.00 + 2 × 11.00 = 111.00; 20 % = 22.20; payout 88.80
-        for figure in ("111,00 EUR", "22,20 EUR", "88,80 EUR"):
+        for figure in ("111,00 €", "22,20 €", "88,80 €"):
             assert figure in text_of(summary)
 
         assert [{k: v for k, v in e.items() if k != "id"} for e in await _ledger(client)] == [
@@ -134,7 +134,7 @@ async def test_typed_minutes_complete_the_job_and_an_unrated_job_is_reminded_onc
         await post_friends_webhook(client, [say("friend-anna", "20 Minuten")])
         [summary] = await wait_for(graph, lambda c: "abgeschlossen" in text_of(c))
         # 20 minutes are two started quarter hours: 49.00 + 2 × 12.00 = 73.00
-        for figure in ("73,00 EUR", "14,60 EUR", "58,40 EUR"):
+        for figure in ("73,00 €", "14,60 €", "58,40 €"):
             assert figure in text_of(summary)
 
         clock.advance(hours=23, minutes=59)

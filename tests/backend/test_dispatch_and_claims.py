@@ -66,7 +66,7 @@ async def test_offers_reach_only_active_nearby_friends_with_the_skill(
     assert call.body["messaging_type"] == "RESPONSE"
     text = text_of(call)
     assert job["reference"] in text and "10115 Berlin" in text
-    assert "39,20 EUR" in text  # 49 EUR package minus 20% commission
+    assert "39,20 €" in text  # 49 EUR package minus 20% commission
     assert "Invalidenstraße" not in text and "Erika" not in text  # no address before the claim
     assert [b["payload"] for b in buttons_of(call)] == [
         f"CLAIM:{job['reference']}",

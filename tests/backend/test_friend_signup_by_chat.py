@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from backend.adapters.config_files import load_bank
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.config import Settings
+from product.countries import COUNTRY_CODES
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import MovableClock, backend, clocked
 from tests.backend.conftest import admin_headers
@@ -181,3 +183,34 @@ async def test_a_second_failure_ends_the_quiz(settings: Settings, fake_graph: Gr
         [friend] = await rows(settings.database_url, Friend, messenger_id="applicant")
         assert friend.status == "applicant"
         assert len(await rows(settings.database_url, QuizAttempt, friend_id=friend.id)) == 2
+
+
+async def test_a_german_friends_code_of_several_countries_is_not_asked_and_english_is(
+    settings: Settings, fake_graph: Graph
+) -> None:
+    # Every country served: "20144" is Hamburg, Zonza, Milano and Lublin ("20-144").
+    graph, _ = fake_graph
+    config = dataclasses.replace(settings, service_countries=COUNTRY_CODES)
+    async with backend(config) as client:
+        phone = Phone(client, graph, "friend-hamburg")
+        await phone.say("Hallo")
+        await phone.chip("SIGNUP_LANG:de", "Deutsch")
+        await phone.say("Hanna Hansen")
+        radius = await phone.say("20144")
+        assert "20144 Hamburg" in last_text(radius)
+        assert "RADIUS:15" in chips_of(radius[0])
+
+        phone = Phone(client, graph, "friend-somewhere")
+        await phone.say("Hello")
+        await phone.chip("SIGNUP_LANG:en", "English")
+        await phone.say("Sam Smith")
+        which = await phone.say("20144")
+        # Not Lublin's "20-144": Poles write the dash.
+        assert sorted(chips_of(which[0])) == [f"COUNTRY:{c}" for c in ("DE", "FR", "IT")]
+    # Only the default countries served: Hamburg without a question, in English too.
+    async with backend(settings) as client:
+        phone = Phone(client, graph, "friend-default")
+        await phone.say("Hello")
+        await phone.chip("SIGNUP_LANG:en", "English")
+        await phone.say("Sam Smith")
+        assert "20144 Hamburg" in last_text(await phone.say("20144"))

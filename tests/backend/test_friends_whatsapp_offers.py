@@ -90,7 +90,7 @@ async def test_a_friend_silent_for_three_days_gets_the_template_and_claims_with_
         assert (template["name"], template["language"]["code"]) == ("friend_offer", "de")
         params = {p["parameter_name"]: p["text"] for p in template["components"][0]["parameters"]}
         assert params["reference"] == reference and params["place"] == "10115 Berlin"
-        assert params["category"] and params["payout"] == "39,20 EUR"
+        assert params["category"] and params["payout"] == "39,20 €"
         assert offer.template_payloads == [f"CLAIM:{reference}", f"DECLINE:{reference}"]
 
         async def offer_sent() -> list[Offer]:

@@ -38,8 +38,8 @@ def test_valid_request_normalises_phone_and_defaults_to_asap() -> None:
 
 
 def test_every_bad_field_gets_its_own_message() -> None:
-    data = _valid() | {"category": "toaster", "country": "FR", "postal_code": "ABC"}
-    data["customer"] = {"psid": "c1", "name": "", "phone": "12", "language": "fr"}
+    data = _valid() | {"category": "toaster", "country": "ES", "postal_code": "ABC"}
+    data["customer"] = {"psid": "c1", "name": "", "phone": "12", "language": "es"}
     request, errors = validate_job_request(data, PACKAGES, NOW)
     assert request is None
     assert set(errors) == {
@@ -138,3 +138,12 @@ def test_ratings_and_lists_name_the_customer_either_way() -> None:
     assert key is None and set(errors) == {"channel"}
     key, errors = customer_of_query({"customer_id": "web-1\x00"})
     assert key is None and set(errors) == {"channel", "customer_id"}
+
+
+def test_a_polish_postal_code_is_kept_in_its_own_form() -> None:
+    for typed in ("00-950", "00950"):
+        data = _valid() | {"country": "PL", "postal_code": typed}
+        data["customer"] = {"psid": "c1", "name": "Łukasz Wiśniewski", "phone": "+48 512 345 678"}
+        request, errors = validate_job_request(data, PACKAGES, NOW)
+        assert errors == {} and request is not None, typed
+        assert request.postal_code == "00-950"
