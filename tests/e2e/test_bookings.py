@@ -81,15 +81,16 @@ async def test_swiss_customer_books_in_chf_with_a_swiss_phone_number(system: Sys
     }
 
 
-async def test_austrian_customer_picks_vienna_among_the_places_named_1010(system: System) -> None:
+async def test_austrian_customer_typing_1010_gets_vienna_without_a_question(system: System) -> None:
     vienna = ZoneInfo("Europe/Vienna")
     started = datetime.now(vienna)
     customer = scripted("Franz Huber", "e2e-franz")
     booking = await book(system, customer)
 
     assert "Grüß Gott" in _all_text(booking, "category")
-    # 1010 is Vienna and Lausanne: the customer was asked which one.
-    assert "place" in customer.asked
+    # 1010 is Vienna and Lausanne, but "Servus" and the de_AT locale say Austria (issue 17:
+    # ask only when the context leaves the country open).
+    assert "place" not in customer.asked
     assert "€" in _all_text(booking, "package") and "CHF" not in _all_text(booking, "package")
     job = await _the_job(system, booking, customer.psid)
     assert {k: job[k] for k in ("category", "description", "device", "brand", "package")} == {

@@ -5,6 +5,8 @@ support staff."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.e2e.conftest import System
 from tests.e2e.conversation import Call, Chat, question, quick_replies, scripted, set_profile, text
 
@@ -16,7 +18,11 @@ def _places(call: Call) -> list[str]:
 async def test_typing_1010_again_is_told_how_to_answer_then_offered_a_person(
     system: System,
 ) -> None:
-    customer = scripted("Franz Huber", "e2e-place-repeat")
+    # Nothing says Austria or Switzerland (a German greeting, Messenger's "de_DE"), so the
+    # bot must ask: an Austrian greeting or locale would decide for Vienna.
+    customer = replace(
+        scripted("Franz Huber", "e2e-place-repeat"), greeting="Guten Tag", locale="de_DE"
+    )
     chat = Chat(system, customer.psid)
     await set_profile(system, customer.psid, "Franz", customer.locale)
     await chat.send_text(customer.greeting, lambda c: question(c) == "category")
