@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions import categories
-from tools.nlu_common import HELD_OUT_DIR, MODEL, ROOT, untyped
+from product.categories import CATEGORIES
+from tools.nlu_common import HELD_OUT_DIR, MODEL, ROOT, untyped, yaml_load
 
 SETS = {
     "dev": HELD_OUT_DIR / "first_messages_dev.yml",
@@ -49,7 +49,7 @@ class Outcome:
 
     @property
     def right(self) -> bool:
-        if self.expect not in categories.CATEGORIES:
+        if self.expect not in CATEGORIES:
             return self.intent == self.expect
         if self.intent not in PROBLEM_INTENTS:
             return False
@@ -61,7 +61,7 @@ class Outcome:
         if self.right:
             return True
         return (
-            self.expect in categories.CATEGORIES
+            self.expect in CATEGORIES
             and self.intent in PROBLEM_INTENTS
             and self.category is None
             and self.expect in self.offered[:-1]
@@ -69,7 +69,7 @@ class Outcome:
 
 
 def load_set(path: Path) -> list[tuple[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_load(path.read_text(encoding="utf-8"))
     return [(str(row["text"]), str(row["expect"])) for row in data["messages"]]
 
 
@@ -91,6 +91,9 @@ def train(output: Path) -> Path:
 
 
 async def parse_all(model: Path, texts: list[str]) -> list[str]:
+    # Only warnings: rasa logs every parsed message at debug level.
+    untyped("rasa.utils.common").configure_logging_and_warnings(logging.WARNING)
+    untyped("rasa.utils.log_utils").configure_structlog(logging.WARNING)
     agent_module = untyped("rasa.core.agent")
     agent: Any = agent_module.Agent.load(str(model))
     intents: list[str] = []

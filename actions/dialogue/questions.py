@@ -15,9 +15,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import buttons, phone
+from actions import buttons, categories, phone
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
 from actions.dialogue.tracker import language
+from product.categories import CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,6 @@ QUESTIONS: tuple[Question, ...] = (
         "utter_choose_category",
         buttons.category_buttons,
         "The welcome's second message: the areas as quick replies.",
-    ),
-    Question(
-        "action_ask_category",
-        "utter_ask_category",
-        buttons.category_buttons,
-        "job_form's question for the area, with the areas as quick replies.",
     ),
     Question(
         "action_ask_time_window",
@@ -89,6 +84,37 @@ class ActionAskConsent(DialogueAction):
             dispatcher.utter_message(response="utter_consent_declined")
             return [SlotSet("consent_declined", None)]
         dispatcher.utter_message(response="utter_ask_consent")
+        return []
+
+
+def likely_category_buttons(
+    description: str | None, language: str | None
+) -> tuple[str, list[buttons.Button]]:
+    """The response and quick replies of job_form's "which area?".
+
+    When the description makes two or three areas likely (categories.shortlist: "Mein Laptop
+    findet das WLAN nicht mehr" → Internet, Computer), only those and "Something else", asked
+    with utter_ask_category_likely; otherwise all seven with utter_ask_category (issue 17).
+    """
+    every = buttons.category_buttons(language)
+    by_category = dict(zip(CATEGORIES, every, strict=True))
+    offered = categories.shortlist(categories.classify(description).scores)
+    if not offered:
+        return "utter_ask_category", every
+    return "utter_ask_category_likely", [by_category[category] for category in offered]
+
+
+class ActionAskCategory(DialogueAction):
+    """job_form's question for the area: the two or three likely areas and "Something else"
+    when the description points at them, else all seven."""
+
+    NAME = "action_ask_category"
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        response, quick_replies = likely_category_buttons(
+            tracker.get_slot("description"), language(tracker)
+        )
+        dispatcher.utter_message(response=response, buttons=quick_replies)
         return []
 
 
