@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from actions import buttons
 from product.categories import CATEGORIES, CATEGORY_LABELS, category_label
 
 # keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
@@ -368,7 +369,6 @@ KEYWORDS: dict[str, dict[str, float]] = {
 _REACHED_THROUGH: dict[str, frozenset[str]] = {
     "smart_home": frozenset({"phone_tablet", "computer", "internet_wifi"}),
     "printer": frozenset({"phone_tablet", "computer", "internet_wifi"}),
-    "other": frozenset({"phone_tablet", "computer", "internet_wifi"}),
 }
 SUBORDINATE_WEIGHT = 0.25
 
@@ -573,6 +573,23 @@ def shortlist(found: dict[str, float]) -> tuple[str, ...]:
     if len(likely) + other_likely < 2:
         return ()
     return (*likely, "other")
+
+
+def category_question(
+    description: str | None, language: str | None
+) -> tuple[str, list[buttons.Button]]:
+    """The response and quick replies of job_form's "which area?" (action_ask_category).
+
+    When the description makes two or three areas likely (``shortlist``: "Mein Laptop findet
+    das WLAN nicht mehr" → Internet, Computer), only those and "Something else", asked with
+    utter_ask_category_likely; otherwise all seven with utter_ask_category (issue 17).
+    """
+    every = buttons.category_buttons(language)
+    by_category = dict(zip(CATEGORIES, every, strict=True))
+    offered = shortlist(classify(description).scores)
+    if not offered:
+        return "utter_ask_category", every
+    return "utter_ask_category_likely", [by_category[category] for category in offered]
 
 
 # Words that say "I have a problem" without saying which one.

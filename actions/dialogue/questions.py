@@ -18,7 +18,6 @@ from rasa_sdk.types import DomainDict
 from actions import buttons, categories, phone
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
 from actions.dialogue.tracker import language
-from product.categories import CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -87,23 +86,6 @@ class ActionAskConsent(DialogueAction):
         return []
 
 
-def likely_category_buttons(
-    description: str | None, language: str | None
-) -> tuple[str, list[buttons.Button]]:
-    """The response and quick replies of job_form's "which area?".
-
-    When the description makes two or three areas likely (categories.shortlist: "Mein Laptop
-    findet das WLAN nicht mehr" → Internet, Computer), only those and "Something else", asked
-    with utter_ask_category_likely; otherwise all seven with utter_ask_category (issue 17).
-    """
-    every = buttons.category_buttons(language)
-    by_category = dict(zip(CATEGORIES, every, strict=True))
-    offered = categories.shortlist(categories.classify(description).scores)
-    if not offered:
-        return "utter_ask_category", every
-    return "utter_ask_category_likely", [by_category[category] for category in offered]
-
-
 class ActionAskCategory(DialogueAction):
     """job_form's question for the area: the two or three likely areas and "Something else"
     when the description points at them, else all seven."""
@@ -111,7 +93,7 @@ class ActionAskCategory(DialogueAction):
     NAME = "action_ask_category"
 
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        response, quick_replies = likely_category_buttons(
+        response, quick_replies = categories.category_question(
             tracker.get_slot("description"), language(tracker)
         )
         dispatcher.utter_message(response=response, buttons=quick_replies)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from actions.buttons import intent_payload
 from actions.categories import (
     CATEGORIES,
     CATEGORY_LABELS,
+    category_question,
     classify,
     is_vague,
     label,
@@ -224,3 +226,34 @@ def test_the_laptop_without_wifi_gets_two_areas() -> None:
         "computer",
         "other",
     )
+
+
+@pytest.mark.parametrize(
+    ("description", "response", "offered"),
+    [
+        (
+            "Mein Laptop findet das WLAN nicht mehr",
+            "utter_ask_category_likely",
+            ["internet_wifi", "computer", "other"],
+        ),
+        (
+            "Die Waschmaschine verbindet sich nicht mit dem WLAN",
+            "utter_ask_category_likely",
+            ["internet_wifi", "other"],
+        ),
+        ("Es funktioniert gar nichts mehr", "utter_ask_category", list(CATEGORIES)),
+        (None, "utter_ask_category", list(CATEGORIES)),
+    ],
+)
+def test_the_area_question_offers_the_likely_areas(
+    description: str | None, response: str, offered: list[str]
+) -> None:
+    for language in LANGUAGES:
+        asked, quick_replies = category_question(description, language)
+        assert asked == response
+        assert [b["payload"] for b in quick_replies] == [
+            intent_payload("choose_category", category=category) for category in offered
+        ]
+        assert [b["title"] for b in quick_replies] == [
+            CATEGORY_LABELS[category][language] for category in offered
+        ]
