@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -103,14 +104,23 @@ async def parse_all(model: Path, texts: list[str]) -> list[str]:
     return intents
 
 
+def training_texts() -> set[str]:
+    """Every training example in data/, entity annotations removed, normalised."""
+    annotation = re.compile(r"\[([^\]]+)\]\((?:device|brand)\)")
+    texts: set[str] = set()
+    for path in (ROOT / "data").glob("*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("    - "):
+                texts.add(categories.normalise(annotation.sub(r"\1", line[6:])))
+    return texts
+
+
 def report(name: str, outcomes: list[Outcome]) -> list[str]:
-    total = len(outcomes)
-    right = sum(o.right for o in outcomes)
-    offered = sum(o.right_or_offered for o in outcomes)
-    lines = [
-        f"{name}: {right}/{total} right at once = {right / total:.1%}; "
-        f"right or among the offered two or three = {offered}/{total} = {offered / total:.1%}"
-    ]
+    lines = _summary(name, outcomes)
+    seen = training_texts()
+    unseen = [o for o in outcomes if categories.normalise(o.text) not in seen]
+    if len(unseen) < len(outcomes):
+        lines += _summary(f"{name} without the {len(outcomes) - len(unseen)} also in data/", unseen)
     for o in outcomes:
         if not o.right:
             mark = "offered" if o.right_or_offered else "MISS"
@@ -118,6 +128,17 @@ def report(name: str, outcomes: list[Outcome]) -> list[str]:
                 f"  {mark:7} {o.text!r}: expected {o.expect}, got intent {o.intent}, "
                 f"category {o.category}, offered {','.join(o.offered) or 'all'}"
             )
+    return lines
+
+
+def _summary(name: str, outcomes: list[Outcome]) -> list[str]:
+    total = len(outcomes)
+    right = sum(o.right for o in outcomes)
+    offered = sum(o.right_or_offered for o in outcomes)
+    lines = [
+        f"{name}: {right}/{total} right at once = {right / total:.1%}; "
+        f"right or among the offered two or three = {offered}/{total} = {offered / total:.1%}"
+    ]
     return lines
 
 
