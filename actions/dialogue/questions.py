@@ -60,7 +60,7 @@ def _action_class(question: Question) -> type[DialogueAction]:
             )
             return []
 
-    # "action_ask_category" → ActionAskCategory, as in logs and tracebacks.
+    # "action_ask_time_window" → ActionAskTimeWindow, as in logs and tracebacks.
     AskWithButtons.__name__ = "".join(part.title() for part in question.action.split("_"))
     AskWithButtons.__qualname__ = AskWithButtons.__name__
     AskWithButtons.__doc__ = question.about
