@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from actions import buttons
 from product.categories import CATEGORIES, CATEGORY_LABELS, category_label
 
 # keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
@@ -101,6 +102,23 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "alarmanlage": 1,
         "rauchmelder": 1,
         "bewegungsmelder": 1,
+        # issue 17: heating systems and door cameras, often "connected to the phone app"
+        "waermepumpe": 1,
+        "heat pump": 1,
+        "boiler": 1,
+        "radiator": 1,
+        "radiators": 1,
+        "fussbodenheizung": 1,
+        "klimaanlage": 1,
+        "air conditioning": 1,
+        "haustuer": 1,
+        "sprechanlage": 1,
+        "intercom": 1,
+        "nest": 1,
+        "smart plugs": 1,
+        "smart lights": 1,
+        "smart bulbs": 1,
+        "security camera": 1,
     },
     "tv_entertainment": {
         "fernseher": 1,
@@ -149,6 +167,27 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "hifi": 1,
         "antenne": 1,
         "dvb": 1,
+        # issue 17: game consoles and projectors are "TV & entertainment"
+        "konsole": 1,
+        "spielkonsole": 1,
+        "console": 1,
+        "consoles": 1,
+        "playstation": 1,
+        "ps4": 1,
+        "ps5": 1,
+        "xbox": 1,
+        "nintendo": 1,
+        "wii": 1,
+        "controller": 1,
+        "gamepad": 1,
+        "joystick": 1,
+        "zocken": 1,
+        "gaming": 1,
+        "videospiel": 1,
+        "video game": 1,
+        "beamer": 1,
+        "projektor": 1,
+        "projector": 1,
         "=bild": 0.5,
         "ton": 0.5,
     },
@@ -261,8 +300,77 @@ KEYWORDS: dict[str, dict[str, float]] = {
         "kyocera": 1,
         "canon": 0.5,
         "hp": 0.5,
+        "brother": 0.5,
+    },
+    # Devices outside the six areas (issue 17: "the e-bike display's software" is no computer
+    # problem). Never inferred: a message that names one makes the bot ask, with "Something
+    # else" among the choices. Weight 2: the device outweighs the generic words next to it
+    # ("Software", "Update", "App", "WLAN").
+    "other": {
+        "e bike": 2,
+        "ebike": 2,
+        "e bikes": 2,
+        "pedelec": 2,
+        "fahrrad": 2,
+        "bike": 2,
+        "waschmaschine": 2,
+        "washing machine": 2,
+        "trockner": 2,
+        "dryer": 2,
+        "geschirrspueler": 2,
+        "spuelmaschine": 2,
+        "dishwasher": 2,
+        "kuehlschrank": 2,
+        "fridge": 2,
+        "backofen": 2,
+        "oven": 2,
+        "mikrowelle": 2,
+        "microwave": 2,
+        "kaffeemaschine": 2,
+        "kaffeevollautomat": 2,
+        "coffee machine": 2,
+        "saugroboter": 2,
+        "staubsauger": 2,
+        "vacuum": 2,
+        "maehroboter": 2,
+        "rasenmaeher": 2,
+        "lawn mower": 2,
+        "hoergeraet": 2,
+        "hearing aid": 2,
+        "hearing aids": 2,
+        "smartwatch": 2,
+        "fitnessarmband": 2,
+        "fitness tracker": 2,
+        "navi": 2,
+        "navigationsgeraet": 2,
+        "sat nav": 2,
+        "satnav": 2,
+        "=auto": 2,
+        "=car": 2,
+        "bilderrahmen": 2,
+        "photo frame": 2,
+        "digitalkamera": 2,
+        "fotoapparat": 2,
+        "zahnbuerste": 2,
+        "toothbrush": 2,
+        "treppenlift": 2,
+        "stairlift": 2,
+        "hausnotruf": 2,
+        "blutdruckmessgeraet": 2,
+        "blood pressure": 2,
     },
 }
+
+# A problem with a device that is controlled *through* a phone, a computer or the Wi-Fi belongs
+# to that device ("die Heizung mit der App auf dem Handy steuern" is smart home, "I can't print
+# from my laptop" is the printer): when one of these categories scores MIN_SCORE or more, the
+# categories it is reached through count only SUBORDINATE_WEIGHT of their score, unless they
+# lead it by more than MIN_LEAD.
+_REACHED_THROUGH: dict[str, frozenset[str]] = {
+    "smart_home": frozenset({"phone_tablet", "computer", "internet_wifi"}),
+    "printer": frozenset({"phone_tablet", "computer", "internet_wifi"}),
+}
+SUBORDINATE_WEIGHT = 0.25
 
 # Typed answers to "which area?" that name a category, including "other" (never inferred from
 # a problem description).
@@ -405,6 +513,14 @@ def scores(text: str) -> dict[str, float]:
         )
         if total:
             result[category] = total
+    for host, means in _REACHED_THROUGH.items():
+        host_score = result.get(host, 0.0)
+        if host_score >= MIN_SCORE:
+            for category in means & result.keys():
+                # Not when the other category clearly says more ("the internet light on the
+                # router": two Wi-Fi words against one "light").
+                if result[category] <= host_score + MIN_LEAD:
+                    result[category] *= SUBORDINATE_WEIGHT
     return result
 
 
@@ -412,7 +528,8 @@ def classify(text: str | None) -> Classification:
     """The category of a problem description, or ``category=None`` when not confident.
 
     Confident means: the best category scores at least ``MIN_SCORE`` and leads the runner-up
-    by at least ``MIN_LEAD``. "other" is never inferred.
+    by at least ``MIN_LEAD``. "other" is never inferred: when a device outside the six areas
+    leads, the bot asks.
     """
     if not text:
         return Classification(None, {})
@@ -422,9 +539,57 @@ def classify(text: str | None) -> Classification:
         return Classification(None, found)
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_score >= MIN_SCORE and best_score - runner_up >= MIN_LEAD:
+    if best != "other" and best_score >= MIN_SCORE and best_score - runner_up >= MIN_LEAD:
         return Classification(best, found)
     return Classification(None, found)
+
+
+# When not confident: offer the categories whose score is at least this share of the best one
+# (at most SHORTLIST_SIZE of them, "other" always last); with fewer than two, all seven.
+SHORTLIST_SHARE = 0.5
+SHORTLIST_SIZE = 3
+
+
+def shortlist(found: dict[str, float]) -> tuple[str, ...]:
+    """The two or three likeliest categories, then "other"; empty when nothing is likely.
+
+    ``found`` is ``Classification.scores``. A category counts as likely when it scores at least
+    ``SHORTLIST_SHARE`` of the best one; ties keep the order of ``CATEGORIES``. Empty (show all
+    seven) when fewer than two categories are likely: one likely category the classifier was not
+    confident about is too weak a hint, and no hint means the customer must see every area.
+    """
+    if not found:
+        return ()
+    best = max(found.values())
+    if best <= 0:
+        return ()
+    likely = sorted(
+        (c for c in CATEGORIES if c != "other" and found.get(c, 0.0) >= best * SHORTLIST_SHARE),
+        key=lambda c: -found[c],
+    )[:SHORTLIST_SIZE]
+    # A device outside the areas ("other") counts as one of the likely ones: "Waschmaschine
+    # ins WLAN" offers Internet and Something else.
+    other_likely = found.get("other", 0.0) >= best * SHORTLIST_SHARE
+    if len(likely) + other_likely < 2:
+        return ()
+    return (*likely, "other")
+
+
+def category_question(
+    description: str | None, language: str | None
+) -> tuple[str, list[buttons.Button]]:
+    """The response and quick replies of job_form's "which area?" (action_ask_category).
+
+    When the description makes two or three areas likely (``shortlist``: "Mein Laptop findet
+    das WLAN nicht mehr" → Internet, Computer), only those and "Something else", asked with
+    utter_ask_category_likely; otherwise all seven with utter_ask_category (issue 17).
+    """
+    every = buttons.category_buttons(language)
+    by_category = dict(zip(CATEGORIES, every, strict=True))
+    offered = shortlist(classify(description).scores)
+    if not offered:
+        return "utter_ask_category", every
+    return "utter_ask_category_likely", [by_category[category] for category in offered]
 
 
 # Words that say "I have a problem" without saying which one.

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions import buttons, phone
+from actions import buttons, categories, phone
 from actions.dialogue.base import DialogueAction, Dispatcher, Events
 from actions.dialogue.tracker import language
 
@@ -34,12 +34,6 @@ QUESTIONS: tuple[Question, ...] = (
         "utter_choose_category",
         buttons.category_buttons,
         "The welcome's second message: the areas as quick replies.",
-    ),
-    Question(
-        "action_ask_category",
-        "utter_ask_category",
-        buttons.category_buttons,
-        "job_form's question for the area, with the areas as quick replies.",
     ),
     Question(
         "action_ask_time_window",
@@ -73,7 +67,7 @@ def _action_class(question: Question) -> type[DialogueAction]:
             )
             return []
 
-    # "action_ask_category" → ActionAskCategory, as in logs and tracebacks.
+    # "action_ask_time_window" → ActionAskTimeWindow, as in logs and tracebacks.
     AskWithButtons.__name__ = "".join(part.title() for part in question.action.split("_"))
     AskWithButtons.__qualname__ = AskWithButtons.__name__
     AskWithButtons.__doc__ = question.about
@@ -96,6 +90,20 @@ class ActionAskConsent(DialogueAction):
             dispatcher.utter_message(response="utter_consent_declined")
             return [SlotSet("consent_declined", None)]
         dispatcher.utter_message(response="utter_ask_consent")
+        return []
+
+
+class ActionAskCategory(DialogueAction):
+    """job_form's question for the area: the two or three likely areas and "Something else"
+    when the description points at them, else all seven."""
+
+    NAME = "action_ask_category"
+
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        response, quick_replies = categories.category_question(
+            tracker.get_slot("description"), language(tracker)
+        )
+        dispatcher.utter_message(response=response, buttons=quick_replies)
         return []
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from actions.buttons import intent_payload
 from actions.categories import (
     CATEGORIES,
     CATEGORY_LABELS,
+    category_question,
     classify,
     is_vague,
     label,
     match_choice,
+    shortlist,
 )
+from product.languages import LANGUAGES
 
 
 @pytest.mark.parametrize(
@@ -98,10 +102,10 @@ def test_nonsense_is_no_choice() -> None:
     assert match_choice(None) is None
 
 
-def test_labels_exist_in_both_languages_and_fit_a_quick_reply() -> None:
+def test_labels_exist_in_every_language_and_fit_a_quick_reply() -> None:
     assert set(CATEGORY_LABELS) == set(CATEGORIES)
     for labels in CATEGORY_LABELS.values():
-        assert set(labels) == {"de", "en"}
+        assert set(labels) == set(LANGUAGES)
         assert all(len(title) <= 20 for title in labels.values())
     assert label("printer", "de") == "Drucker & Scanner"
     assert label("printer", "en") == "Printer & scanner"
@@ -149,3 +153,107 @@ def test_phone_numbers_babyphones_and_other_apps_say_nothing_about_phones() -> N
     assert "phone_tablet" not in classify("Das Babyphone rauscht").scores
     # An appliance's app alone is no reason to pick "Phone & tablet": the bot asks.
     assert classify("Die Waschmaschine hat eine App, die ich nicht verstehe").category is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # issue 17: the device controlled through a phone or computer decides the area
+        ("Ich möchte meine Heizung mit der App auf dem Handy verbinden", "smart_home"),
+        ("set up the heating app on my iPhone", "smart_home"),
+        ("I can't print from my laptop", "printer"),
+        ("HP Drucker mit dem WLAN verbinden", "printer"),
+        # ... unless the other area clearly says more
+        ("The internet light on my router is orange", "internet_wifi"),
+        # game consoles are entertainment
+        ("Xbox Controller verbindet sich nicht", "tv_entertainment"),
+        ("help with my game console controller", "tv_entertainment"),
+        ("Die Playstation zeigt kein Bild", "tv_entertainment"),
+    ],
+)
+def test_issue_17_boundaries(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Software-Update für das Display vom E-Bike",
+        "my e-bike display needs a software update",
+        "Die Waschmaschine verbindet sich nicht mit dem WLAN",
+    ],
+)
+def test_devices_outside_the_areas_make_the_bot_ask(text: str) -> None:
+    assert classify(text).category is None
+
+
+@pytest.mark.parametrize(
+    ("scores", "offered"),
+    [
+        # close: the likely ones, best first, "other" last
+        ({"internet_wifi": 1.0, "computer": 1.0}, ("internet_wifi", "computer", "other")),
+        ({"computer": 1.0, "internet_wifi": 1.0}, ("internet_wifi", "computer", "other")),
+        ({"phone_tablet": 1.0, "smart_home": 1.5}, ("smart_home", "phone_tablet", "other")),
+        (
+            {"smart_home": 1.0, "phone_tablet": 1.0, "internet_wifi": 1.0},
+            ("internet_wifi", "smart_home", "phone_tablet", "other"),
+        ),
+        # at most three
+        (
+            {"printer": 1, "computer": 1, "phone_tablet": 1, "internet_wifi": 1},
+            ("internet_wifi", "computer", "phone_tablet", "other"),
+        ),
+        # a far weaker one is not offered
+        ({"computer": 2.0, "phone_tablet": 0.5, "printer": 1.0}, ("computer", "printer", "other")),
+        # a device outside the areas counts as one of the likely ones
+        ({"other": 2.0, "internet_wifi": 1.0}, ("internet_wifi", "other")),
+        # one likely area or none: all seven (empty)
+        ({"phone_tablet": 0.5}, ()),
+        ({"computer": 2.0, "phone_tablet": 0.5}, ()),
+        ({"other": 2.0}, ()),
+        ({}, ()),
+    ],
+)
+def test_shortlist_offers_the_likely_areas(
+    scores: dict[str, float], offered: tuple[str, ...]
+) -> None:
+    assert shortlist(scores) == offered
+
+
+def test_the_laptop_without_wifi_gets_two_areas() -> None:
+    assert shortlist(classify("Mein Laptop findet das WLAN nicht mehr").scores) == (
+        "internet_wifi",
+        "computer",
+        "other",
+    )
+
+
+@pytest.mark.parametrize(
+    ("description", "response", "offered"),
+    [
+        (
+            "Mein Laptop findet das WLAN nicht mehr",
+            "utter_ask_category_likely",
+            ["internet_wifi", "computer", "other"],
+        ),
+        (
+            "Die Waschmaschine verbindet sich nicht mit dem WLAN",
+            "utter_ask_category_likely",
+            ["internet_wifi", "other"],
+        ),
+        ("Es funktioniert gar nichts mehr", "utter_ask_category", list(CATEGORIES)),
+        (None, "utter_ask_category", list(CATEGORIES)),
+    ],
+)
+def test_the_area_question_offers_the_likely_areas(
+    description: str | None, response: str, offered: list[str]
+) -> None:
+    for language in LANGUAGES:
+        asked, quick_replies = category_question(description, language)
+        assert asked == response
+        assert [b["payload"] for b in quick_replies] == [
+            intent_payload("choose_category", category=category) for category in offered
+        ]
+        assert [b["title"] for b in quick_replies] == [
+            CATEGORY_LABELS[category][language] for category in offered
+        ]
