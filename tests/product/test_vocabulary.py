@@ -149,3 +149,13 @@ def test_the_console_speaks_its_own_languages_and_falls_back_to_english() -> Non
     assert console_accept_language("pl, it;q=0.8") == "it"
     assert console_accept_language("pl") == "en"
     assert console_accept_language("") == DEFAULT_LANGUAGE
+
+
+def test_friends_buttons_fit_messenger_and_whatsapp_in_every_language() -> None:
+    # Quick replies and buttons ≤ 20 characters; WhatsApp list rows ≤ 24 (the language chips).
+    for key, variants in FRIEND_TEXTS.items():
+        if key.startswith("button_") or key in ("languages_both", "minutes_none", "wa_list_button"):
+            for language, title in variants.items():
+                assert 0 < len(title) <= 20, (key, language, title)
+    for names in LANGUAGE_NAMES.values():
+        assert all(0 < len(name) <= 20 for name in names.values())
