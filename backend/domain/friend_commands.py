@@ -38,7 +38,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "contacted": (
         "kontaktiert", "contacted", "kunde kontaktiert", "customer contacted",
         "contacte", "client contacte", "contattato", "cliente contattato",
-        "kontakt", "klient powiadomiony", "powiadomiony",
+        "kontakt", "kontakt nawiazany", "nawiazany", "skontaktowany",
     ),
     "done": (
         "erledigt", "done", "fertig", "job done", "finished", "abgeschlossen",

@@ -752,12 +752,12 @@ _PL: dict[str, str] = {
     ),
     "button_claim": "Przyjmuję",
     "button_decline": "Nie dla mnie",
-    "button_contacted": "Klient powiadomiony",
+    "button_contacted": "Kontakt nawiązany",
     "won": (
         "Zlecenie {reference} jest Pana/Pani.\n"
         "Klient: {name}\nTelefon: {phone}\nAdres: {address}\n"
-        "Proszę skontaktować się z klientem w ciągu {hours} godzin, a potem dotknąć „Klient "
-        "powiadomiony”. Po wykonaniu pracy: „Gotowe”."
+        "Proszę skontaktować się z klientem w ciągu {hours} godzin, a potem dotknąć „Kontakt "
+        "nawiązany”. Po wykonaniu pracy: „Gotowe”."
     ),
     "already_taken": "Niestety zlecenie {reference} jest już zajęte. Następna oferta wkrótce!",
     "not_offered": "Zlecenie {reference} nie zostało Panu/Pani zaproponowane.",
@@ -774,7 +774,7 @@ _PL: dict[str, str] = {
     "contacted_next": "Dziękujemy! Zlecenie {reference}: kontakt zapisany. Po wykonaniu pracy "
     "proszę dotknąć „Gotowe”.",
     "contact_reminder": "Przypomnienie: proszę zadzwonić do klienta ze zlecenia {reference}, a "
-    "potem dotknąć „Klient powiadomiony”. W przeciwnym razie za {hours} godz. zlecenie "
+    "potem dotknąć „Kontakt nawiązany”. W przeciwnym razie za {hours} godz. zlecenie "
     "przejdzie do kogoś innego.",
     "lost_job": "Zlecenie {reference} zostało Panu/Pani odebrane, bo w ciągu {hours} godz. nie "
     "zapisano kontaktu. Teraz trafia do innych Friends.",
@@ -862,7 +862,7 @@ _PL: dict[str, str] = {
     "my_jobs": "Pana/Pani zlecenia:\n{jobs}",
     "my_job_line": "• {reference} ({status}): {category}, {customer}, tel. {phone}, {address}",
     "status_assigned": "kontakt do {deadline}",
-    "status_contacted": "klient powiadomiony",
+    "status_contacted": "kontakt nawiązany",
     "which_job": "O które zlecenie chodzi?",
     "no_job_for_that": "Nie ma Pan/Pani teraz pasującego zlecenia. Proszę napisać „moje "
     "zlecenia”, aby zobaczyć przegląd.",
