@@ -18,6 +18,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "Sorry, your message is too long for me. Please write at most {max_chars} "
             "characters at a time and send the rest afterwards."
         ),
+        "fr": (
+            "Désolé, votre message est trop long pour moi. Merci d'écrire au maximum "
+            "{max_chars} caractères à la fois et d'envoyer la suite ensuite."
+        ),
+        "it": (
+            "Mi scusi, il Suo messaggio è troppo lungo per me. Scriva al massimo {max_chars} "
+            "caratteri alla volta e poi mandi il resto, per favore."
+        ),
+        "pl": (
+            "Przepraszam, ta wiadomość jest dla mnie za długa. Proszę pisać najwyżej "
+            "{max_chars} znaków naraz, a resztę wysłać potem."
+        ),
     },
     "slow_down": {
         "de": (
@@ -28,6 +40,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": (
             "That was a lot of messages in a short time. Please wait a minute, then carry "
             "on writing. I cannot read what you send until then, sorry."
+        ),
+        "fr": (
+            "Vous avez envoyé beaucoup de messages en peu de temps. Merci d'attendre une minute, "
+            "puis de continuer à écrire. Ce que vous envoyez d'ici là, je ne peux "
+            "malheureusement pas le lire."
+        ),
+        "it": (
+            "Sono arrivati moltissimi messaggi in poco tempo. Aspetti un minuto, per favore, e "
+            "poi continui a scrivere. Quello che invia nel frattempo purtroppo non riesco a "
+            "leggerlo."
+        ),
+        "pl": (
+            "To było bardzo dużo wiadomości w krótkim czasie. Proszę odczekać minutę i potem "
+            "pisać dalej. Niestety nie mogę przeczytać tego, co zostanie wysłane w tym czasie."
         ),
     },
 }

@@ -26,8 +26,9 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.console.i18n import console_language
 from backend.console.models import StaffAccount, StaffSession
-from product.languages import DEFAULT_LANGUAGE, or_default
+from product.languages import DEFAULT_LANGUAGE
 
 ROLES = ("agent", "admin")
 SESSION_LIFETIME = timedelta(hours=12)
@@ -109,7 +110,7 @@ async def create_staff(
         email=normalise_email(email),
         password_hash=await hash_off_loop(password),
         role=role,
-        language=or_default(language),
+        language=console_language(language),
         active=True,
         failed_logins=0,
     )

@@ -11,7 +11,8 @@ import sys
 from backend.adapters.db import make_engine, make_sessionmaker, migrate
 from backend.config import Settings
 from backend.console import auth
-from product.languages import DEFAULT_LANGUAGE, LANGUAGES
+from backend.console.i18n import CONSOLE_LANGUAGES
+from product.languages import DEFAULT_LANGUAGE
 
 PASSWORD_ENV = "CONSOLE_STAFF_PASSWORD"
 
@@ -23,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     staff.add_argument("--email", required=True)
     staff.add_argument("--role", choices=auth.ROLES, default="agent")
-    staff.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+    staff.add_argument("--language", choices=CONSOLE_LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 def _password() -> str:

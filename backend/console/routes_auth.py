@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from backend.console import auth
+
+# The client-address rule and its key live below the console and the API (backend/web/client.py).
+from backend.console.i18n import CONSOLE_LANGUAGES
 from backend.console.models import StaffAccount
 from backend.console.web import (
     LANG_COOKIE,
@@ -23,11 +26,8 @@ from backend.console.web import (
     staff,
     t,
 )
-
-# The client-address rule and its key live below the console and the API (backend/web/client.py).
 from backend.web.client import TRUSTED_PROXIES as TRUSTED_PROXIES
 from backend.web.client import client_address as client_address
-from product.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ async def choose_language(request: web.Request) -> web.StreamResponse:
     """The staff member's own choice, kept on the account."""
     form = await read_form(request)
     chosen = str(form.get("language", ""))
-    if chosen not in LANGUAGES:
+    if chosen not in CONSOLE_LANGUAGES:
         return redirect("/console/conversations")
     async with runtime(request).sessions() as session:
         account = await session.get(StaffAccount, staff(request).id)

@@ -20,14 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.adapters.messenger import MessengerClient
 from backend.console import auth, summaries
-from backend.console.i18n import TEXTS, alert_text, translate
+from backend.console.i18n import (
+    CONSOLE_LANGUAGES,
+    TEXTS,
+    alert_text,
+    console_accept_language,
+    console_language,
+    translate,
+)
 from backend.console.summaries import STAFF_TIME_ZONE
 from backend.domain.statuses import FINAL_JOB_STATUSES, JobStatus
 from backend.web.client import TRUSTED_PROXIES as TRUSTED_PROXIES
 from backend.web.runtime import RUNTIME, Runtime
 from product.categories import category_label
 from product.channels import CHANNELS, of_conversation
-from product.languages import LANGUAGES, from_accept_language
+from product.languages import LANGUAGES
 from product.money import format_money
 
 HERE = Path(__file__).resolve().parent
@@ -101,11 +108,11 @@ def staff(request: web.Request) -> Staff:
 
 def language(request: web.Request) -> str:
     chosen = request.query.get("lang") or request.cookies.get(LANG_COOKIE, "")
-    if chosen in LANGUAGES:
+    if chosen in CONSOLE_LANGUAGES:
         return chosen
     if STAFF in request:
-        return staff(request).language
-    return from_accept_language(request.headers.get("Accept-Language", ""))
+        return console_language(staff(request).language)
+    return console_accept_language(request.headers.get("Accept-Language", ""))
 
 
 def t(request: web.Request, key: str, **values: object) -> str:
@@ -123,6 +130,9 @@ def render(
     lang = language(request)
     base: dict[str, Any] = {
         "lang": lang,
+        # The console's own languages (the staff member's choice); customers' languages
+        # (the conversations' filter) are all of LANGUAGES.
+        "console_languages": CONSOLE_LANGUAGES,
         "languages": LANGUAGES,
         "t": lambda key, **values: translate(lang, key, **values),
         "alert_text": lambda kind, detail: alert_text(lang, kind, detail),
@@ -135,7 +145,7 @@ def render(
     response = aiohttp_jinja2.render_template(
         template, request, base | context, app_key=JINJA, status=status
     )
-    if request.query.get("lang") in LANGUAGES:
+    if request.query.get("lang") in CONSOLE_LANGUAGES:
         set_cookie(request, response, LANG_COOKIE, request.query["lang"], max_age=365 * 86400)
     response.headers.update(SECURITY_HEADERS)
     return response

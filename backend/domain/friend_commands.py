@@ -19,12 +19,35 @@ REFERENCE = re.compile(r"\bTF-?([A-Z0-9]{4,8})\b", re.IGNORECASE)
 # Phrases per command, already normalised. Longer phrases are tried first, so
 # "kunde nicht erreichbar" wins over a lone "kunde".
 PHRASES: dict[str, tuple[str, ...]] = {
-    "claim": ("annehmen", "accept", "nehme an", "ich nehme", "uebernehmen", "take it", "claim"),
-    "decline": ("ablehnen", "decline", "nicht fuer mich", "not for me", "no thanks", "nein danke"),
-    "my_jobs": ("meine auftraege", "my jobs", "auftraege", "jobs", "meine jobs"),
-    "contacted": ("kontaktiert", "contacted", "kunde kontaktiert", "customer contacted"),
-    "done": ("erledigt", "done", "fertig", "job done", "finished", "abgeschlossen"),
-    "hand_back": ("zurueckgeben", "hand back", "give back", "abgeben", "zurueck geben"),
+    # German, English, then French, Italian and Polish (as the menu text names them).
+    "claim": (
+        "annehmen", "accept", "nehme an", "ich nehme", "uebernehmen", "take it", "claim",
+        "accepter", "j accepte", "je prends", "accetto", "accettare", "prendo",
+        "przyjmuje", "biore",
+    ),
+    "decline": (
+        "ablehnen", "decline", "nicht fuer mich", "not for me", "no thanks", "nein danke",
+        "refuser", "pas pour moi", "non merci", "non fa per me", "rifiuto", "no grazie",
+        "nie dla mnie", "odrzucam", "nie dziekuje",
+    ),
+    "my_jobs": (
+        "meine auftraege", "my jobs", "auftraege", "jobs", "meine jobs",
+        "mes missions", "missions", "miei incarichi", "i miei incarichi", "incarichi",
+        "moje zlecenia", "zlecenia",
+    ),
+    "contacted": (
+        "kontaktiert", "contacted", "kunde kontaktiert", "customer contacted",
+        "contacte", "client contacte", "contattato", "cliente contattato",
+        "kontakt", "kontakt nawiazany", "nawiazany", "skontaktowany",
+    ),
+    "done": (
+        "erledigt", "done", "fertig", "job done", "finished", "abgeschlossen",
+        "termine", "fini", "fatto", "finito", "gotowe", "zrobione", "zakonczone",
+    ),
+    "hand_back": (
+        "zurueckgeben", "hand back", "give back", "abgeben", "zurueck geben",
+        "rendre", "rendre la mission", "restituisci", "restituire", "oddaj", "oddaje",
+    ),
     "unreachable": (
         "kunde nicht erreichbar",
         "nicht erreichbar",
@@ -33,14 +56,32 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "not reachable",
         "kein kontakt",
         "no answer",
+        "client injoignable",
+        "injoignable",
+        "cliente non raggiungibile",
+        "non raggiungibile",
+        "klient nieosiagalny",
+        "nieosiagalny",
+        "nie odbiera",
     ),
-    "online": ("online", "online gehen", "go online", "bin da", "start"),
-    "offline": ("offline", "offline gehen", "go offline", "feierabend"),
-    "pause": ("pause", "pausieren", "urlaub", "holiday", "take a break"),
-    "radius": ("umkreis", "radius", "entfernung", "distance"),
-    "profile": ("profil", "profile", "mein profil", "my profile", "einstellungen", "settings"),
-    "help": ("hilfe", "help", "menu", "menue", "was geht", "hallo", "hello", "hi"),
-}
+    "online": ("online", "online gehen", "go online", "bin da", "start", "en ligne"),
+    "offline": ("offline", "offline gehen", "go offline", "feierabend", "hors ligne"),
+    "pause": (
+        "pause", "pausieren", "urlaub", "holiday", "take a break",
+        "vacances", "pausa", "ferie", "przerwa", "urlop",
+    ),
+    "radius": ("umkreis", "radius", "entfernung", "distance", "rayon", "raggio", "promien"),
+    "profile": (
+        "profil", "profile", "mein profil", "my profile", "einstellungen", "settings",
+        "mon profil", "reglages", "profilo", "il mio profilo", "impostazioni",
+        "moj profil", "ustawienia",
+    ),
+    "help": (
+        "hilfe", "help", "menu", "menue", "was geht", "hallo", "hello", "hi",
+        "aide", "bonjour", "salut", "aiuto", "buongiorno", "ciao", "pomoc", "dzien dobry",
+        "czesc",
+    ),
+}  # fmt: skip
 # Persistent-menu and button payloads that mean the same as a typed command.
 PAYLOADS = {
     "MY_JOBS": "my_jobs",
@@ -95,9 +136,10 @@ class Command:
 
 
 def normalise(raw: str) -> str:
-    """Lower case, umlauts as ae/oe/ue, ß as ss, other accents dropped, only letters and digits."""
+    """Lower case, umlauts as ae/oe/ue, ß as ss, ł as l, other accents dropped, only letters
+    and digits."""
     folded = raw.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    folded = folded.replace("ß", "ss")
+    folded = folded.replace("ß", "ss").replace("ł", "l")  # NFKD keeps "ł" whole
     folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     return " ".join(re.findall(r"[a-z0-9]+", folded))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -74,8 +75,44 @@ def draw(bank: dict[str, Question], skills: list[str], seed: str, per_skill: int
     return chosen
 
 
+# Words around a typed letter that do not change it, in every language: "Antwort B",
+# "réponse b", "c'est la B", "la risposta è C", "odpowiedź A", "odp. b".
+_ANSWER_WORDS = frozenset(
+    [
+        "antwort",
+        "ist",
+        "die",
+        "answer",
+        "the",
+        "it",
+        "is",
+        "réponse",
+        "reponse",
+        "c",
+        "est",
+        "la",
+        "le",
+        "l",
+        "option",
+        "risposta",
+        "è",
+        "e",
+        "opzione",
+        "odpowiedź",
+        "odpowiedz",
+        "odp",
+        "to",
+        "jest",
+    ]
+)
+
+
 def parse_answer(raw: str, options: int) -> int | None:
-    """ "B", "b)", "2" → the option's index; anything else None (the question is asked again)."""
+    """ "B", "b)", "2", "réponse B", "la risposta è C" → the option's index; anything else None
+    (the question is asked again)."""
+    words = re.findall(r"\w+", raw.lower())
+    if len(words) > 1 and all(word in _ANSWER_WORDS for word in words[:-1]):
+        raw = words[-1]
     cleaned = raw.strip().upper().rstrip(").:")
     if len(cleaned) == 1 and cleaned in LETTERS[:options]:
         return LETTERS.index(cleaned)

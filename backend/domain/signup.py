@@ -17,7 +17,9 @@ _LANGUAGE_WORDS = {
     code: {normalise(name) for name in names.values()} | {code}
     for code, names in LANGUAGE_NAMES.items()
 }
-_ALL_LANGUAGES = {"beides", "both", "beide"}
+_ALL_LANGUAGES = {
+    "beides", "both", "beide", "alle", "all", "toutes", "tous", "tutte", "tutti", "wszystkie",
+}  # fmt: skip
 
 
 def clean_name(raw: str) -> str | None:

@@ -14,27 +14,51 @@ MEDIA_TEXTS: dict[str, dict[str, str]] = {
     "offer_photos": {
         "de": "Fotos vom Kunden:\n{urls}",
         "en": "Photos from the customer:\n{urls}",
+        "fr": "Photos du client :\n{urls}",
+        "it": "Foto del cliente:\n{urls}",
+        "pl": "Zdjęcia od klienta:\n{urls}",
     },
     "offer_voice": {
         "de": "Sprachnachricht vom Kunden:\n{urls}",
         "en": "Voice message from the customer:\n{urls}",
+        "fr": "Message vocal du client :\n{urls}",
+        "it": "Messaggio vocale del cliente:\n{urls}",
+        "pl": "Wiadomość głosowa od klienta:\n{urls}",
     },
     "offer_voices": {
         "de": "Sprachnachrichten vom Kunden:\n{urls}",
         "en": "Voice messages from the customer:\n{urls}",
+        "fr": "Messages vocaux du client :\n{urls}",
+        "it": "Messaggi vocali del cliente:\n{urls}",
+        "pl": "Wiadomości głosowe od klienta:\n{urls}",
     },
     "offer_media_more": {
         "de": "Dazu {count} weitere Fotos oder Sprachnachrichten, sobald Sie den Auftrag "
         "angenommen haben.",
         "en": "And {count} more photos or voice messages once you have accepted the job.",
+        "fr": "Et {count} autres photos ou messages vocaux dès que vous aurez accepté la mission.",
+        "it": "E altre {count} foto o messaggi vocali non appena avrà accettato l'incarico.",
+        "pl": "Oraz kolejne zdjęcia lub wiadomości głosowe ({count}) po przyjęciu zlecenia.",
     },
     "job_voice": {
         "de": "Sprachnachricht vom Kunden zu Auftrag {reference} (zum Anhören antippen):\n{urls}",
         "en": "Voice message from the customer for job {reference} (tap to listen):\n{urls}",
+        "fr": "Message vocal du client pour la mission {reference} "
+        "(touchez pour écouter) :\n{urls}",
+        "it": "Messaggio vocale del cliente per l'incarico {reference} "
+        "(tocchi per ascoltare):\n{urls}",
+        "pl": "Wiadomość głosowa od klienta do zlecenia {reference} "
+        "(proszę dotknąć, aby odsłuchać):\n{urls}",
     },
     "job_voices": {
         "de": "Sprachnachrichten vom Kunden zu Auftrag {reference} (zum Anhören antippen):\n{urls}",
         "en": "Voice messages from the customer for job {reference} (tap to listen):\n{urls}",
+        "fr": "Messages vocaux du client pour la mission {reference} "
+        "(touchez pour écouter) :\n{urls}",
+        "it": "Messaggi vocali del cliente per l'incarico {reference} "
+        "(tocchi per ascoltare):\n{urls}",
+        "pl": "Wiadomości głosowe od klienta do zlecenia {reference} "
+        "(proszę dotknąć, aby odsłuchać):\n{urls}",
     },
 }
 

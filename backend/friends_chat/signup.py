@@ -50,9 +50,12 @@ log = logging.getLogger(__name__)
 Say = Callable[[str, dict[str, Any]], Awaitable[None]]
 # Steps in which a known Friend's status decides what comes next (the quiz, or waiting).
 _RESTING = ("start", "done")
-_AGREE = ("ja", "ich stimme zu", "yes", "i agree", "einverstanden")
+_AGREE = (
+    "ja", "ich stimme zu", "yes", "i agree", "einverstanden",
+    "oui", "j accepte", "d accord", "si", "accetto", "d accordo", "tak", "zgadzam sie",
+)  # fmt: skip
 _REFUSE = ("nein", "no")
-_FINISHED = ("fertig", "done")
+_FINISHED = ("fertig", "done", "termine", "fini", "fatto", "finito", "gotowe")
 
 
 @dataclass

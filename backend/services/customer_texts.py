@@ -1,7 +1,8 @@
 """What a customer reads outside the chat: the status page (/b/<token>) and the e-mails.
 
 Pure: no I/O. Written for older readers: short sentences, no jargon, the words the bot uses
-("Auftrag", "Techniker"; "request", "technician"). German has the country's forms: Swiss German
+("Auftrag", "Techniker"; "request", "technician"; "demande", "richiesta", "zlecenie"; polite
+forms: vous, Lei, Pan/Pani). German has the country's forms: Swiss German
 writes no ß (the `de-CH` texts are the German ones with ß → ss), Austrian German says "Jänner".
 """
 
@@ -26,6 +27,33 @@ STATUS_PAGE_DAYS = 30
 _WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": (
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+    ),
+    "it": (
+        "lunedì",
+        "martedì",
+        "mercoledì",
+        "giovedì",
+        "venerdì",
+        "sabato",
+        "domenica",
+    ),
+    "pl": (
+        "poniedziałek",
+        "wtorek",
+        "środa",
+        "czwartek",
+        "piątek",
+        "sobota",
+        "niedziela",
+    ),
 }
 _MONTHS = {
     "de": (
@@ -56,6 +84,49 @@ _MONTHS = {
         "November",
         "December",
     ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "it": (
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ),
+    # Polish dates name the month in the genitive ("8 grudnia").
+    "pl": (
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ),
 }
 
 # The status in plain words; {friend} is the Friend's first name.
@@ -81,6 +152,40 @@ _STATUS: dict[str, dict[str, str]] = {
         JobStatus.CANCELLED: "This request has been cancelled.",
         JobStatus.UNASSIGNED: "Unfortunately no technician has been found yet. Our team is now "
         "looking after it personally and will get in touch with you.",
+    },
+    "fr": {
+        JobStatus.OPEN: "Nous cherchons un technicien près de chez vous. Dès que quelqu'un "
+        "accepte, nous vous prévenons.",
+        JobStatus.ASSIGNED: "{friend} s'occupe de votre demande et va bientôt vous appeler pour "
+        "convenir de la visite.",
+        JobStatus.CONTACTED: "{friend} vous a parlé et viendra à l'heure convenue.",
+        JobStatus.COMPLETED: "Terminé : {friend} a signalé que votre demande est réglée.",
+        JobStatus.CANCELLED: "Cette demande est annulée.",
+        JobStatus.UNASSIGNED: "Malheureusement, aucun technicien n'a encore été trouvé. Notre "
+        "équipe s'en occupe maintenant personnellement et vous contactera.",
+    },
+    "it": {
+        JobStatus.OPEN: "Stiamo cercando un tecnico vicino a Lei. Appena qualcuno accetta, La "
+        "avvisiamo.",
+        JobStatus.ASSIGNED: "{friend} ha preso in carico la Sua richiesta e La chiamerà presto "
+        "per concordare la visita.",
+        JobStatus.CONTACTED: "{friend} ha parlato con Lei e verrà all'ora concordata.",
+        JobStatus.COMPLETED: "Fatto: {friend} ha segnalato la Sua richiesta come conclusa.",
+        JobStatus.CANCELLED: "Questa richiesta è annullata.",
+        JobStatus.UNASSIGNED: "Purtroppo non abbiamo ancora trovato un tecnico. Il nostro team se "
+        "ne occupa ora personalmente e La contatterà.",
+    },
+    "pl": {
+        JobStatus.OPEN: "Szukamy technika w Pana/Pani okolicy. Gdy tylko ktoś przyjmie zlecenie, "
+        "damy znać.",
+        JobStatus.ASSIGNED: "{friend} przyjął/przyjęła Pana/Pani zlecenie i wkrótce zadzwoni, aby "
+        "umówić wizytę.",
+        JobStatus.CONTACTED: "{friend} rozmawiał(a) już z Panem/Panią i przyjdzie w umówionym "
+        "terminie.",
+        JobStatus.COMPLETED: "Gotowe: {friend} zgłosił(a), że zlecenie zostało wykonane.",
+        JobStatus.CANCELLED: "To zlecenie zostało odwołane.",
+        JobStatus.UNASSIGNED: "Niestety nie znaleźliśmy jeszcze technika. Nasz zespół zajmie się "
+        "tym osobiście i skontaktuje się z Panem/Panią.",
     },
 }
 
@@ -157,6 +262,113 @@ _PAGE = {
         "not_found": "Perhaps the link is incomplete, or the request ended more than {days} days "
         "ago. Feel free to write to us in the chat, we will help you.",
         "form_unreadable": "The form could not be read. Please try again.",
+    },
+    "fr": {
+        "title": "Votre demande {reference}",
+        "status_heading": "Où en est-on",
+        "window": "Le moment souhaité",
+        "friend": "Votre technicien",
+        "reference": "Numéro de demande",
+        "cancel_heading": "Annuler la demande",
+        "cancel_hint": "Vous n'avez plus besoin d'aide ? Vous pouvez alors annuler la demande ici.",
+        "cancel_button": "Annuler la demande",
+        "confirm_question": "Voulez-vous vraiment annuler votre demande {reference} ?",
+        "confirm_hint": "Si un technicien l'a déjà acceptée, nous le prévenons. Cela ne peut pas "
+        "être annulé.",
+        "confirm_yes": "Oui, annuler la demande",
+        "confirm_no": "Non, retour",
+        "cancelled_now": "Votre demande est annulée. Merci de nous avoir prévenus.",
+        "not_cancellable": "Cette demande ne peut plus être annulée.",
+        "rating_heading": "Êtes-vous satisfait(e) ?",
+        "rating_legend": "Merci de choisir de 1 à 5 étoiles (5, c'est très bien).",
+        "star_1": "1 étoile – pas du tout satisfait(e)",
+        "star_2": "2 étoiles – peu satisfait(e)",
+        "star_3": "3 étoiles – satisfait(e)",
+        "star_4": "4 étoiles – très satisfait(e)",
+        "star_5": "5 étoiles – excellent",
+        "comment": "Souhaitez-vous nous dire autre chose ? (facultatif)",
+        "rating_button": "Envoyer l'évaluation",
+        "rating_missing": "Merci de choisir de 1 à 5 étoiles.",
+        "rated_now": "Merci beaucoup pour votre évaluation !",
+        "rated": "Vous avez donné {stars} étoiles sur 5. Merci beaucoup !",
+        "rated_already": "Vous avez déjà évalué cette demande.",
+        "help": "Des questions ? Écrivez-nous simplement dans le chat. Cette page reste "
+        "disponible jusqu'à {days} jours après la fin de la demande.",
+        "not_found_title": "Cette page n'existe pas (ou plus)",
+        "not_found": "Le lien est peut-être incomplet, ou la demande est terminée depuis plus de "
+        "{days} jours. Écrivez-nous dans le chat, nous vous aiderons volontiers.",
+        "form_unreadable": "Le formulaire n'a pas pu être lu. Merci de réessayer.",
+    },
+    "it": {
+        "title": "La Sua richiesta {reference}",
+        "status_heading": "A che punto siamo",
+        "window": "L'orario desiderato",
+        "friend": "Il Suo tecnico",
+        "reference": "Numero della richiesta",
+        "cancel_heading": "Annullare la richiesta",
+        "cancel_hint": "Non ha più bisogno di aiuto? Allora può annullare la richiesta qui.",
+        "cancel_button": "Annulla la richiesta",
+        "confirm_question": "Vuole davvero annullare la richiesta {reference}?",
+        "confirm_hint": "Se un tecnico l'ha già accettata, lo avvisiamo noi. L'annullamento non "
+        "si può revocare.",
+        "confirm_yes": "Sì, annulla la richiesta",
+        "confirm_no": "No, torna indietro",
+        "cancelled_now": "La Sua richiesta è annullata. Grazie di averci avvisato.",
+        "not_cancellable": "Questa richiesta non si può più annullare.",
+        "rating_heading": "Quanto è soddisfatto/a?",
+        "rating_legend": "Scelga da 1 a 5 stelle, per favore (5 è ottimo).",
+        "star_1": "1 stella – per niente soddisfatto/a",
+        "star_2": "2 stelle – poco soddisfatto/a",
+        "star_3": "3 stelle – soddisfatto/a",
+        "star_4": "4 stelle – molto soddisfatto/a",
+        "star_5": "5 stelle – eccellente",
+        "comment": "Vuole dirci ancora qualcosa? (facoltativo)",
+        "rating_button": "Invia la valutazione",
+        "rating_missing": "Scelga da 1 a 5 stelle, per favore.",
+        "rated_now": "Grazie mille per la Sua valutazione!",
+        "rated": "Ha dato {stars} stelle su 5. Grazie mille!",
+        "rated_already": "Ha già valutato questa richiesta.",
+        "help": "Domande? Ci scriva semplicemente nella chat. Questa pagina resta disponibile "
+        "fino a {days} giorni dopo la fine della richiesta.",
+        "not_found_title": "Questa pagina non esiste (più)",
+        "not_found": "Forse il link è incompleto, oppure la richiesta è finita da più di {days} "
+        "giorni. Ci scriva pure nella chat, La aiutiamo volentieri.",
+        "form_unreadable": "Non è stato possibile leggere il modulo. Riprovi, per favore.",
+    },
+    "pl": {
+        "title": "Pana/Pani zlecenie {reference}",
+        "status_heading": "Stan zlecenia",
+        "window": "Wybrany termin",
+        "friend": "Technik",
+        "reference": "Numer zlecenia",
+        "cancel_heading": "Odwołanie zlecenia",
+        "cancel_hint": "Pomoc nie jest już potrzebna? Tutaj można odwołać zlecenie.",
+        "cancel_button": "Odwołaj zlecenie",
+        "confirm_question": "Czy na pewno odwołać zlecenie {reference}?",
+        "confirm_hint": "Jeśli technik już je przyjął, powiadomimy go. Tego nie da się cofnąć.",
+        "confirm_yes": "Tak, odwołaj zlecenie",
+        "confirm_no": "Nie, wróć",
+        "cancelled_now": "Zlecenie zostało odwołane. Dziękujemy za informację.",
+        "not_cancellable": "Tego zlecenia nie można już odwołać.",
+        "rating_heading": "Jak ocenia Pan/Pani wizytę?",
+        "rating_legend": "Proszę wybrać od 1 do 5 gwiazdek (5 to bardzo dobrze).",
+        "star_1": "1 gwiazdka – zupełnie niezadowolony/a",
+        "star_2": "2 gwiazdki – mało zadowolony/a",
+        "star_3": "3 gwiazdki – zadowolony/a",
+        "star_4": "4 gwiazdki – bardzo zadowolony/a",
+        "star_5": "5 gwiazdek – znakomicie",
+        "comment": "Czy chce nam Pan/Pani coś jeszcze przekazać? (opcjonalnie)",
+        "rating_button": "Wyślij ocenę",
+        "rating_missing": "Proszę wybrać od 1 do 5 gwiazdek.",
+        "rated_now": "Serdecznie dziękujemy za ocenę!",
+        "rated": "Ocena: {stars} na 5 gwiazdek. Serdecznie dziękujemy!",
+        "rated_already": "To zlecenie zostało już ocenione.",
+        "help": "Pytania? Wystarczy napisać do nas na czacie. Ta strona jest dostępna do {days} "
+        "dni po zakończeniu zlecenia.",
+        "not_found_title": "Ta strona nie istnieje (już)",
+        "not_found": "Być może link jest niepełny albo zlecenie zakończyło się ponad {days} dni "
+        "temu. Prosimy napisać do nas na czacie – chętnie pomożemy.",
+        "form_unreadable": "Nie udało się odczytać formularza. Proszę spróbować ponownie.",
     },
 }
 
@@ -258,10 +470,168 @@ _MAIL = {
             "write to us again.",
         ),
     },
+    "fr": {
+        BOOKING_RECEIVED: (
+            "Nous avons bien reçu votre demande {reference}",
+            "merci pour votre demande {reference}. Nous cherchons maintenant un technicien près "
+            "de chez vous et vous prévenons dès que quelqu'un accepte.",
+        ),
+        "EXTERNAL_friend_assigned": (
+            "{friend} va vous aider (demande {reference})",
+            "bonne nouvelle : {friend} s'occupe de votre demande {reference} et va bientôt vous "
+            "appeler pour convenir de la visite.",
+        ),
+        "EXTERNAL_friend_handed_back": (
+            "Du nouveau pour votre demande {reference}",
+            "malheureusement, {friend} ne peut finalement pas venir chez vous. Nous en sommes "
+            "désolés ! Nous cherchons déjà un autre technicien pour vous. Vous n'avez rien à "
+            "faire.",
+        ),
+        "EXTERNAL_friend_missed_deadline": (
+            "Du nouveau pour votre demande {reference}",
+            "malheureusement, le technicien ne vous a pas contacté(e) à temps. Nous en sommes "
+            "désolés ! Nous cherchons maintenant un autre technicien pour vous.",
+        ),
+        "EXTERNAL_nobody_found": (
+            "Du nouveau pour votre demande {reference}",
+            "malheureusement, aucun technicien près de chez vous n'a été trouvé pour votre "
+            "demande {reference}. Notre équipe s'en occupe maintenant personnellement et vous "
+            "contactera.",
+        ),
+        "EXTERNAL_job_completed": (
+            "Votre demande {reference} est réglée",
+            "{friend} a signalé que votre demande {reference} est réglée. Êtes-vous satisfait(e) "
+            "? Sur la page de votre demande, vous pouvez donner de 1 à 5 étoiles.",
+        ),
+        "EXTERNAL_rating_reminder": (
+            "Êtes-vous satisfait(e) ? (demande {reference})",
+            "pouvons-nous vous demander votre avis ? Sur la page de votre demande, il suffit de 1 "
+            "à 5 étoiles (5, c'est très bien).",
+        ),
+        FRIEND_CONTACTED: (
+            "{friend} vous a contacté(e) (demande {reference})",
+            "{friend} nous a indiqué que vous avez été en contact pour convenir de la visite pour "
+            "votre demande {reference}. Si personne ne vous a encore contacté(e), merci de "
+            "nous écrire dans le chat : nous nous en occupons.",
+        ),
+        JOB_CANCELLED: (
+            "Votre demande {reference} est annulée",
+            "votre demande {reference} est annulée. Si vous avez finalement besoin d'aide, "
+            "écrivez-nous simplement à nouveau.",
+        ),
+    },
+    "it": {
+        BOOKING_RECEIVED: (
+            "Abbiamo ricevuto la Sua richiesta {reference}",
+            "grazie per la Sua richiesta {reference}. Ora cerchiamo un tecnico vicino a Lei e La "
+            "avvisiamo appena qualcuno accetta.",
+        ),
+        "EXTERNAL_friend_assigned": (
+            "{friend} La aiuterà (richiesta {reference})",
+            "buone notizie: {friend} ha preso in carico la Sua richiesta {reference} e La "
+            "chiamerà presto per concordare la visita.",
+        ),
+        "EXTERNAL_friend_handed_back": (
+            "Novità sulla Sua richiesta {reference}",
+            "purtroppo {friend} non può più venire da Lei. Ci dispiace! Stiamo già cercando un "
+            "altro tecnico per Lei. Non deve fare nulla.",
+        ),
+        "EXTERNAL_friend_missed_deadline": (
+            "Novità sulla Sua richiesta {reference}",
+            "purtroppo il tecnico non L'ha contattata in tempo. Ci dispiace! Stiamo cercando un "
+            "altro tecnico per Lei.",
+        ),
+        "EXTERNAL_nobody_found": (
+            "Novità sulla Sua richiesta {reference}",
+            "purtroppo per la Sua richiesta {reference} non abbiamo trovato un tecnico vicino a "
+            "Lei. Il nostro team se ne occupa ora personalmente e La contatterà.",
+        ),
+        "EXTERNAL_job_completed": (
+            "La Sua richiesta {reference} è conclusa",
+            "{friend} ha segnalato la Sua richiesta {reference} come conclusa. Quanto è "
+            "soddisfatto/a? Sulla pagina della richiesta può dare da 1 a 5 stelle.",
+        ),
+        "EXTERNAL_rating_reminder": (
+            "Quanto è soddisfatto/a? (richiesta {reference})",
+            "possiamo chiederLe ancora una breve valutazione? Sulla pagina della richiesta "
+            "bastano da 1 a 5 stelle (5 è ottimo).",
+        ),
+        FRIEND_CONTACTED: (
+            "{friend} L'ha contattata (richiesta {reference})",
+            "{friend} ci ha detto che vi siete già sentiti per concordare la visita per la Sua "
+            "richiesta {reference}. Se invece nessuno L'ha ancora contattata, ci scriva nella "
+            "chat, per favore: ce ne occupiamo noi.",
+        ),
+        JOB_CANCELLED: (
+            "La Sua richiesta {reference} è annullata",
+            "la Sua richiesta {reference} è annullata. Se ha comunque bisogno di aiuto, ci scriva "
+            "semplicemente di nuovo.",
+        ),
+    },
+    "pl": {
+        BOOKING_RECEIVED: (
+            "Otrzymaliśmy Pana/Pani zlecenie {reference}",
+            "dziękujemy za zlecenie {reference}. Szukamy teraz technika w Pana/Pani okolicy i "
+            "damy znać, gdy tylko ktoś je przyjmie.",
+        ),
+        "EXTERNAL_friend_assigned": (
+            "{friend} pomoże Panu/Pani (zlecenie {reference})",
+            "dobra wiadomość: {friend} przyjął/przyjęła zlecenie {reference} i wkrótce zadzwoni, "
+            "aby umówić wizytę.",
+        ),
+        "EXTERNAL_friend_handed_back": (
+            "Nowe informacje o zleceniu {reference}",
+            "niestety {friend} nie może jednak przyjść. Bardzo przepraszamy! Szukamy już innego "
+            "technika. Nie musi Pan/Pani nic robić.",
+        ),
+        "EXTERNAL_friend_missed_deadline": (
+            "Nowe informacje o zleceniu {reference}",
+            "niestety technik nie skontaktował się z Panem/Panią na czas. Bardzo przepraszamy! "
+            "Szukamy teraz innego technika.",
+        ),
+        "EXTERNAL_nobody_found": (
+            "Nowe informacje o zleceniu {reference}",
+            "niestety do zlecenia {reference} nie znaleźliśmy technika w Pana/Pani okolicy. Nasz "
+            "zespół zajmie się tym osobiście i skontaktuje się z Panem/Panią.",
+        ),
+        "EXTERNAL_job_completed": (
+            "Zlecenie {reference} zostało wykonane",
+            "{friend} zgłosił(a), że zlecenie {reference} zostało wykonane. Jak ocenia Pan/Pani "
+            "wizytę? Na stronie zlecenia można przyznać od 1 do 5 gwiazdek.",
+        ),
+        "EXTERNAL_rating_reminder": (
+            "Jak ocenia Pan/Pani wizytę? (zlecenie {reference})",
+            "czy możemy jeszcze poprosić o krótką ocenę? Na stronie zlecenia wystarczy od 1 do 5 "
+            "gwiazdek (5 to bardzo dobrze).",
+        ),
+        FRIEND_CONTACTED: (
+            "{friend} skontaktował(a) się z Panem/Panią (zlecenie {reference})",
+            "{friend} przekazał(a) nam, że byli Państwo już w kontakcie, aby umówić wizytę w "
+            "sprawie zlecenia {reference}. Jeśli jednak nikt się jeszcze nie odezwał, prosimy "
+            "napisać do nas na czacie – zajmiemy się tym.",
+        ),
+        JOB_CANCELLED: (
+            "Zlecenie {reference} zostało odwołane",
+            "zlecenie {reference} zostało odwołane. Jeśli jednak potrzebna będzie pomoc, "
+            "wystarczy znowu do nas napisać.",
+        ),
+    },
 }
 _MAIL_OTHER = {
     "de": ("Neuigkeit zu Ihrem Auftrag {reference}", "es gibt Neuigkeiten zu Ihrem Auftrag."),
     "en": ("News about your request {reference}", "there is news about your request."),
+    "fr": (
+        "Du nouveau pour votre demande {reference}",
+        "il y a du nouveau pour votre demande.",
+    ),
+    "it": (
+        "Novità sulla Sua richiesta {reference}",
+        "ci sono novità sulla Sua richiesta.",
+    ),
+    "pl": (
+        "Nowe informacje o zleceniu {reference}",
+        "mamy nowe informacje o Pana/Pani zleceniu.",
+    ),
 }
 _MAIL_FRAME = {
     "de": {
@@ -283,6 +653,36 @@ _MAIL_FRAME = {
         "closing": "Kind regards\nYour techfriends team",
         "automatic": "This e-mail was sent automatically. We are happy to answer questions "
         "in the chat.",
+    },
+    "fr": {
+        "greeting": "Bonjour {name},",
+        "greeting_anonymous": "Bonjour,",
+        "window": "Le moment souhaité : {window}",
+        "link": "Vous pouvez voir à tout moment où en est votre demande ici (vous pouvez aussi "
+        "l'annuler sur cette page) :",
+        "closing": "Meilleures salutations\nVotre équipe techfriends",
+        "automatic": "Cet e-mail a été envoyé automatiquement. Nous répondons volontiers à vos "
+        "questions dans le chat.",
+    },
+    "it": {
+        "greeting": "Gentile {name},",
+        "greeting_anonymous": "Gentile cliente,",
+        "window": "L'orario desiderato: {window}",
+        "link": "Qui può vedere in ogni momento a che punto è la Sua richiesta (e, se vuole, "
+        "annullarla):",
+        "closing": "Cordiali saluti\nIl team di techfriends",
+        "automatic": "Questa e-mail è stata inviata automaticamente. Rispondiamo volentieri alle "
+        "Sue domande nella chat.",
+    },
+    "pl": {
+        "greeting": "Dzień dobry {name},",
+        "greeting_anonymous": "Dzień dobry,",
+        "window": "Wybrany termin: {window}",
+        "link": "Tutaj można w każdej chwili sprawdzić stan zlecenia (i w razie potrzeby je "
+        "odwołać):",
+        "closing": "Z poważaniem\nZespół techfriends",
+        "automatic": "Ta wiadomość została wysłana automatycznie. Na pytania chętnie odpowiemy na "
+        "czacie.",
     },
 }
 
@@ -333,10 +733,29 @@ def window_text(locale: str, start: datetime, end: datetime, country: str) -> st
         if start.date() == end.date():
             return f"{first}, {start:%H:%M}–{end:%H:%M} Uhr"
         return f"{first}, {start:%H:%M} Uhr bis {_german_date(locale, end)}, {end:%H:%M} Uhr"
+    if language in _TO:
+        first = _written_date(language, start)
+        if start.date() == end.date():
+            return f"{first}, {start:%H:%M}–{end:%H:%M}"
+        second = _written_date(language, end)
+        before, between = _TO[language]
+        return f"{before}{first}, {start:%H:%M} {between} {second}, {end:%H:%M}"
     first = _english_date(start)
     if start.date() == end.date():
         return f"{first}, {start:%H:%M}–{end:%H:%M}"
     return f"{first}, {start:%H:%M} to {_english_date(end)}, {end:%H:%M}"
+
+
+# A window over two days: "du … au …", "da … a …", "… – …" (Polish: no case to decline).
+_TO = {"fr": ("du ", "au"), "it": ("da ", "a"), "pl": ("", "–")}
+
+
+def _written_date(language: str, moment: datetime) -> str:
+    """ "mardi 8 décembre 2026", "martedì 8 dicembre 2026", "wtorek, 8 grudnia 2026"."""
+    weekday, month = _WEEKDAYS[language][moment.weekday()], _MONTHS[language][moment.month - 1]
+    comma = "," if language == "pl" else ""
+    day = "1er" if language == "fr" and moment.day == 1 else str(moment.day)
+    return f"{weekday}{comma} {day} {month} {moment.year}"
 
 
 def _german_date(locale: str, moment: datetime) -> str:
@@ -373,8 +792,8 @@ def mail_text(
         else _localise(locale, frame["greeting_anonymous"])
     )
     news = _localise(locale, news).format(**values)
-    if language == "en":  # English letters start the body after "Dear …," with a capital
-        news = news[:1].upper() + news[1:]
+    if language in ("en", "fr"):  # the body starts after "Dear …," / "Bonjour …," with a
+        news = news[:1].upper() + news[1:]  # capital; German, Italian, Polish go on in lower case
     paragraphs = [
         greeting,
         news,
@@ -386,5 +805,14 @@ def mail_text(
     return _localise(locale, subject).format(**values), "\n\n".join(paragraphs) + "\n"
 
 
+_NO_NAME = {
+    "de": "Ihr Techniker",
+    "en": "your technician",
+    "fr": "votre technicien",
+    "it": "il Suo tecnico",
+    "pl": "technik",
+}
+
+
 def _no_name(language: str) -> str:
-    return "Ihr Techniker" if language == "de" else "your technician"
+    return _NO_NAME.get(language, _NO_NAME["en"])

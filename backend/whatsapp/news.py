@@ -36,7 +36,13 @@ log = logging.getLogger(__name__)
 SEND_TIMEOUT = 20.0
 NOTICE_ENTITY = "notice_id"
 # A Friend's name is missing only when the Friend's row is gone; the sentence still reads.
-NO_FRIEND_NAME = {"de": "Ihr Techniker", "en": "your technician"}
+NO_FRIEND_NAME = {
+    "de": "Ihr Techniker",
+    "en": "your technician",
+    "fr": "votre technicien",
+    "it": "il Suo tecnico",
+    "pl": "technik",
+}
 FIXED_PAYLOADS = {"nobody_called": "/human_handoff", "new_request": "/get_started"}
 REPLAY = "rate"
 

@@ -8,9 +8,10 @@ uses are exactly the ones declared (each with an example), and Meta's limits: bo
 1024 characters and not starting or ending with a parameter, at most 3 quick replies (ours are
 news with at most one decision), button texts at most 25 characters.
 
-Languages: Meta has `de` and `en` (and `en_GB`, `en_US`) but no Swiss or Austrian German, so a
-customer writing `de-CH` or `de_AT` gets the `de` template; a language we have no template
-for gets `en` (the one a stranger most likely reads).
+Languages: Meta has `de`, `en` (and `en_GB`, `en_US`), `fr`, `it` and `pl` but no Swiss or
+Austrian German and no Swiss French or Italian, so a customer writing `de-CH`, `de_AT`, `fr-CH`
+or `it_CH` gets the `de`, `fr` or `it` template; a language we have no template for gets `en`
+(the one a stranger most likely reads).
 """
 
 from __future__ import annotations

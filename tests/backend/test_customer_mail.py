@@ -268,6 +268,40 @@ async def test_texts_in_the_customers_language(db_url: str, mailbox: tuple[Mailb
     assert "Dienstag, 12. Jänner 2027, 10:00–13:00 Uhr" in at.body
 
 
+async def test_texts_in_french_italian_and_polish(
+    db_url: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    clock = MovableClock()
+    january = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+    made = {
+        language: await make_job(
+            db_url,
+            clock(),
+            email=f"{language}@example.org",
+            language=language,
+            country=country,
+            window_start=january,
+        )
+        for language, country in (("fr", "CH"), ("it", "CH"), ("pl", "DE"))
+    }
+    for job in made.values():
+        await queue(db_url, job, [("EXTERNAL_friend_assigned", {"friend_name": "Anna"})], clock())
+    async with sessions(db_url) as make:
+        assert await make_sender(db_url, make, port, clock).send_due() == 3
+    mails = {m.to[0]: m for m in box.mails}
+    fr, it, pl = (mails[f"{language}@example.org"] for language in ("fr", "it", "pl"))
+    assert fr.subject == f"Anna va vous aider (demande {made['fr'].reference})"
+    assert fr.body.startswith("Bonjour Erika Muster,\n\nBonne nouvelle : Anna s'occupe")
+    assert "mardi 12 janvier 2027, 10:00–13:00" in fr.body and "Meilleures salutations" in fr.body
+    assert fr.headers["Content-Language"] == "fr"
+    assert it.body.startswith("Gentile Erika Muster,\n\nbuone notizie: Anna ha preso in carico")
+    assert "martedì 12 gennaio 2027" in it.body and "Cordiali saluti" in it.body
+    assert pl.subject == f"Anna pomoże Panu/Pani (zlecenie {made['pl'].reference})"
+    assert "wtorek, 12 stycznia 2027, 10:00–13:00" in pl.body and "Z poważaniem" in pl.body
+    assert f"{BASE}/b/{made['pl'].token}" in pl.body
+
+
 @pytest.mark.sqlite_only
 async def test_the_app_sends_with_smtp_url_and_not_without(
     settings: Settings, db_url: str, mailbox: tuple[Mailbox, int]

@@ -9,6 +9,7 @@ from backend.adapters.config_files import load_bank
 from backend.adapters.orm import Friend, FriendConversation, QuizAttempt
 from backend.config import Settings
 from product.countries import COUNTRY_CODES
+from product.languages import LANGUAGES
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import MovableClock, backend, clocked
 from tests.backend.conftest import admin_headers
@@ -34,7 +35,7 @@ async def test_sign_up_to_vetted_by_chat_surviving_a_restart(
         phone = Phone(client, graph, "new-friend")
         welcome = await phone.say("Hallo")
         assert "Willkommen" in last_text(welcome)
-        assert chips_of(welcome[0]) == ["SIGNUP_LANG:de", "SIGNUP_LANG:en"]
+        assert chips_of(welcome[0]) == [f"SIGNUP_LANG:{code}" for code in LANGUAGES]
         assert "Vor- und Nachnamen" in last_text(await phone.chip("SIGNUP_LANG:de", "Deutsch"))
         assert "Namen" in last_text(await phone.say("12345"))  # re-asked politely
         assert "Postleitzahl" in last_text(await phone.say("Berta Beispiel"))
@@ -107,6 +108,50 @@ async def test_sign_up_to_vetted_by_chat_surviving_a_restart(
         assert "Sie sind online" in text_of(greeting[0]) and "1 offene Aufträge" in text_of(
             greeting[0]
         )
+
+
+async def test_a_friend_signs_up_and_passes_the_quiz_in_french(
+    settings: Settings, fake_graph: Graph
+) -> None:
+    graph, _ = fake_graph
+    async with backend(clocked(settings, MovableClock())) as client:
+        phone = Phone(client, graph, "ami-geneve")
+        await phone.say("Bonjour")
+        assert "prénom et votre nom" in last_text(await phone.chip("SIGNUP_LANG:fr", "Français"))
+        assert "code postal" in last_text(await phone.say("Émilie de la Fontaine"))
+        radius = await phone.say("1201")
+        assert "1201 Genève" in last_text(radius) or "1201 Genf" in last_text(radius)
+        assert "Dans quels domaines" in last_text(await phone.chip("RADIUS:15", "15 km"))
+        chosen = await phone.chip("SKILL:computer", "Ordinateur")
+        assert "Choisi" in last_text(chosen)
+        assert "Dans quelles langues" in last_text(await phone.chip("SKILLS_DONE", "Terminé"))
+        assert "numéro de téléphone" in last_text(await phone.chip("LANGS:fr,de", "Français"))
+        consent = await phone.say("+41 79 123 45 67")
+        assert "conditions pour les Friends" in last_text(consent)
+        quiz = await phone.chip("CONSENT:yes", "J'accepte", expect=2)
+        assert "5 questions" in text_of(quiz[0]) and "4 bonnes réponses sur 5" in text_of(quiz[0])
+        assert "Question 1 sur 5" in text_of(quiz[1])
+
+        # Typed the way a French speaker would: "réponse B", "c'est la C", or a tap.
+        call = quiz[1]
+        for number in range(5):
+            question = BANK[question_id(chips_of(call))]
+            assert question.prompt("fr")[0] in text_of(call)
+            letter = "ABC"[question.answer]
+            if number == 0:
+                replies = await phone.say(f"réponse {letter.lower()}")
+            elif number == 1:
+                replies = await phone.say(f"C'est la {letter}")
+            else:
+                replies = await phone.chip(f"QUIZ:{question.id}:{question.answer}", letter)
+            call = replies[-1]
+        assert "5 sur 5 justes – c'est réussi" in text_of(call)
+
+        [friend] = await rows(settings.database_url, Friend, messenger_id="ami-geneve")
+        assert friend.status == "vetted" and friend.skills == ["computer"]
+        [conversation] = await rows(settings.database_url, FriendConversation, psid="ami-geneve")
+        assert conversation.language == "fr"
+        assert "vérifie vos documents" in last_text(await phone.say("Bonjour ?"))
 
 
 async def test_failing_the_quiz_allows_one_retry_after_24_hours(

@@ -12,6 +12,7 @@ import pytest
 
 from backend.adapters.orm import Friend, InboxEvent, OutboxMessage, SupportAlert
 from backend.config import Settings
+from product.languages import LANGUAGES, OWN_NAMES
 from tests.backend.clock import backend
 from tests.backend.conftest import FakeRasa
 from tests.backend.test_friends_whatsapp_fakes import (
@@ -100,7 +101,7 @@ async def test_a_wrong_signature_is_refused_and_nothing_is_stored(
         assert await post_wa(client, wa_body([text(ANNA, "Hallo")]), secret=WA_SECRET) == 200
         [welcome] = await fake_whatsapp.wait(ANNA, 1)
         assert "Willkommen" in welcome.text
-        assert welcome.reply_ids == ["SIGNUP_LANG:de", "SIGNUP_LANG:en"]
+        assert welcome.reply_ids == [f"SIGNUP_LANG:{code}" for code in LANGUAGES]
 
 
 async def test_a_batch_is_handled_in_meta_order_whatever_its_ids(
@@ -164,7 +165,10 @@ async def test_a_friend_signs_up_over_whatsapp_and_is_told_offers_come_here(
     async with backend(settings) as client:
         phone = WaPhone(client, fake_whatsapp, ANNA)
         [welcome] = await phone.send(text(ANNA, "Guten Tag"))
-        assert welcome.kind == "interactive" and welcome.body["interactive"]["type"] == "button"
+        # Five languages: more than WhatsApp's three buttons, so a list with a row each.
+        assert welcome.kind == "interactive" and welcome.body["interactive"]["type"] == "list"
+        choices = welcome.body["interactive"]["action"]["sections"][0]["rows"]
+        assert [row["title"] for row in choices] == [OWN_NAMES[code] for code in LANGUAGES]
         [ask_name] = await phone.send(reply(ANNA, "SIGNUP_LANG:de", "Deutsch"))
         assert "Vor- und Nachnamen" in ask_name.text
         [ask_code] = await phone.send(text(ANNA, "Anna Schmidt"))
@@ -179,8 +183,12 @@ async def test_a_friend_signs_up_over_whatsapp_and_is_told_offers_come_here(
         [more] = await phone.send(list_reply(ANNA, "SKILL:computer", "Computer"))
         assert more.reply_ids[0] == "SKILLS_DONE"
         [languages] = await phone.send(list_reply(ANNA, "SKILLS_DONE", "Fertig"))
-        assert languages.body["interactive"]["type"] == "button"
-        [ask_phone] = await phone.send(reply(ANNA, "LANGS:de,en", "Beides"))
+        # Five languages and "Alle": a list, each row within WhatsApp's 24 characters.
+        assert languages.body["interactive"]["type"] == "list"
+        choices = languages.body["interactive"]["action"]["sections"][0]["rows"]
+        assert choices[-1]["title"] == "Alle" and len(choices) == len(LANGUAGES) + 1
+        assert all(len(row["title"]) <= 24 for row in choices)
+        [ask_phone] = await phone.send(list_reply(ANNA, "LANGS:de,en", "Deutsch"))
         assert "Telefonnummer" in ask_phone.text
         [consent] = await phone.send(text(ANNA, "0171 2345678"))
         assert consent.reply_ids == ["CONSENT:yes", "NO"]

@@ -218,8 +218,10 @@ async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
     unknown = await make_job(db_url, now(), JobStatus.OPEN, language="")
     _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "en-GB,de;q=0.5"})
     assert "We are looking for a technician near you" in body
-    _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "fr, de-AT"})
+    _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "tlh, de-AT"})
     assert "Wir suchen gerade einen Techniker" in body
+    _, body, _ = await page(client, f"/b/{unknown.token}", **{"Accept-Language": "fr-CH, de"})
+    assert "Nous cherchons un technicien près de chez vous" in body
     # The country's German: Swiss without ß, Austrian January.
     january = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
     swiss = await make_job(db_url, now(), JobStatus.OPEN, country="CH", window_start=january)
@@ -241,6 +243,29 @@ async def test_texts_in_german_and_english(client: Client, db_url: str) -> None:
     css = await response.text()
     assert response.status == 200 and response.content_type == "text/css"
     assert "font-size: 20px" in css and ":focus-visible" in css
+
+
+async def test_texts_in_french_italian_and_polish(client: Client, db_url: str) -> None:
+    december = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+    geneva = await make_job(
+        db_url, now(), JobStatus.ASSIGNED, language="fr", country="CH", window_start=december
+    )
+    _, body, _ = await page(client, f"/b/{geneva.token}")
+    assert '<html lang="fr">' in body and f"Votre demande {geneva.reference}" in body
+    assert "Anna s&#39;occupe de votre demande" in body or "Anna s'occupe de votre demande" in body
+    assert "mardi 1er décembre 2026, 14:00–17:00" in body and "Annuler la demande" in body
+    lugano = await make_job(
+        db_url, now(), JobStatus.OPEN, language="it", country="CH", window_start=december
+    )
+    _, body, _ = await page(client, f"/b/{lugano.token}")
+    assert "Stiamo cercando un tecnico vicino a Lei" in body
+    assert "martedì 1 dicembre 2026, 14:00–17:00" in body
+    warsaw = await make_job(
+        db_url, now(), JobStatus.COMPLETED, language="pl", window_start=december
+    )
+    _, body, _ = await page(client, f"/b/{warsaw.token}")
+    assert "Gotowe: Anna zgłosił(a)" in body and "gwiazdek" in body
+    assert "wtorek, 1 grudnia 2026" in body
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "status-page"

@@ -102,7 +102,18 @@ def test_every_template_renders_with_its_named_parameters(
 
 @pytest.mark.parametrize(
     ("language", "code"),
-    [("de", "de"), ("de-CH", "de"), ("de_AT", "de"), ("en", "en"), ("en-GB", "en"), ("fr", "en")],
+    [
+        ("de", "de"),
+        ("de-CH", "de"),
+        ("de_AT", "de"),
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("fr", "fr"),
+        ("fr-CH", "fr"),
+        ("it_CH", "it"),
+        ("pl", "pl"),
+        ("tlh", "en"),
+    ],
 )
 def test_swiss_and_austrian_customers_get_german_and_strangers_english(
     registry: TemplateRegistry, language: str, code: str

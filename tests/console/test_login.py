@@ -132,6 +132,22 @@ async def test_interface_language_follows_the_staff_choice(client: Client) -> No
     assert "Gespräche" in await page.text()
 
 
+async def test_the_console_offers_french_and_italian_but_not_polish(client: Client) -> None:
+    csrf = await login(client, ADMIN)
+    page = await (await client.get("/console/conversations")).text()
+    for code in ("de", "en", "fr", "it"):
+        assert f'name="language" value="{code}"' in page
+    assert 'name="language" value="pl"' not in page
+    await client.post("/console/language", data={"csrf": csrf, "language": "it", "next": "/x"})
+    assert "Conversazioni" in await (await client.get("/console/conversations")).text()
+    await client.post("/console/language", data={"csrf": csrf, "language": "pl", "next": "/x"})
+    assert "Conversazioni" in await (await client.get("/console/conversations")).text()
+    page = await (await client.get("/console/conversations?lang=fr")).text()
+    assert "Se déconnecter" in page or "Se d&#233;connecter" in page
+    # Polish customers' conversations can still be filtered.
+    assert '<option value="pl"' in page
+
+
 def test_create_staff_command(
     db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,11 @@ from typing import Any
 
 import yaml
 
+from backend.console.i18n import (
+    CONSOLE_LANGUAGES,
+    console_accept_language,
+    console_language,
+)
 from backend.console.i18n import TEXTS as CONSOLE_TEXTS
 from backend.domain import bitsets
 from backend.friends_chat.texts import TEXTS as FRIEND_TEXTS
@@ -95,8 +100,10 @@ def test_every_country_has_names_a_currency_a_time_zone_and_packages() -> None:
 def test_every_text_table_speaks_every_language() -> None:
     for key, variants in FRIEND_TEXTS.items():
         assert set(variants) == set(LANGUAGES), f"backend/friends_chat/texts.py {key}"
+    # The console speaks its own languages (issue 17: French and Italian for Swiss support).
     for key, texts in CONSOLE_TEXTS.items():
-        assert len(texts) == len(LANGUAGES), f"backend/console/i18n.py {key}"
+        assert len(texts) == len(CONSOLE_LANGUAGES), f"backend/console/i18n.py {key}"
+        assert all(text.strip() for text in texts), f"backend/console/i18n.py {key}"
     for package, spec in _yaml("backend/packages.yml")["packages"].items():
         assert set(LANGUAGES) <= set(spec["name"]), f"packages.yml {package}"
     for skill, questions in _yaml("backend/quiz.yml").items():
@@ -131,3 +138,25 @@ def test_languages_from_slots_locales_and_headers() -> None:
     assert first_of(["xx", "en", "de"]) == "en"
     assert first_of([]) == DEFAULT_LANGUAGE
     assert first_of(None) == DEFAULT_LANGUAGE
+
+
+def test_the_console_speaks_its_own_languages_and_falls_back_to_english() -> None:
+    assert set(CONSOLE_LANGUAGES) <= set(LANGUAGES)
+    assert CONSOLE_LANGUAGES[:2] == ("de", "en")  # the order of every console tuple
+    assert {"fr", "it"} <= set(CONSOLE_LANGUAGES) and "pl" not in CONSOLE_LANGUAGES
+    assert console_language("it") == "it"
+    assert console_language("pl") == "en"  # served, but not by the console
+    assert console_language("xx") == DEFAULT_LANGUAGE
+    assert console_accept_language("pl, it;q=0.8") == "it"
+    assert console_accept_language("pl") == "en"
+    assert console_accept_language("") == DEFAULT_LANGUAGE
+
+
+def test_friends_buttons_fit_messenger_and_whatsapp_in_every_language() -> None:
+    # Quick replies and buttons ≤ 20 characters; WhatsApp list rows ≤ 24 (the language chips).
+    for key, variants in FRIEND_TEXTS.items():
+        if key.startswith("button_") or key in ("languages_both", "minutes_none", "wa_list_button"):
+            for language, title in variants.items():
+                assert 0 < len(title) <= 20, (key, language, title)
+    for names in LANGUAGE_NAMES.values():
+        assert all(0 < len(name) <= 20 for name in names.values())

@@ -62,6 +62,32 @@ def test_typed_commands_in_both_languages(typed: str, kind: str) -> None:
     assert parse(typed).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("Mes missions", "my_jobs"),
+        ("J'accepte", "claim"),
+        ("Terminé !", "done"),
+        ("client injoignable", "unreachable"),
+        ("en ligne", "online"),
+        ("hors ligne", "offline"),
+        ("miei incarichi", "my_jobs"),
+        ("Fatto", "done"),
+        ("cliente non raggiungibile", "unreachable"),
+        ("restituisci", "hand_back"),
+        ("moje zlecenia", "my_jobs"),
+        ("Przyjmuję", "claim"),
+        ("klient nieosiągalny", "unreachable"),
+        ("klient nieosiagalny", "unreachable"),
+        ("przerwa", "pause"),
+        ("promień", "radius"),
+    ],
+)
+def test_typed_commands_in_french_italian_and_polish(typed: str, kind: str) -> None:
+    # As backend/friends_chat/texts.py's "menu" names them; Polish with or without diacritics.
+    assert parse(typed).kind == kind
+
+
 def test_a_bare_reference_claims_the_job() -> None:
     assert parse("TF-7K2Q") == Command("claim", "TF-7K2Q")
     assert parse("tf7k2q bitte") == Command("claim", "TF-7K2Q")
@@ -85,6 +111,7 @@ def test_contacted_and_unreachable_are_told_apart() -> None:
 def test_normalise_folds_umlauts_and_punctuation() -> None:
     assert normalise("Zurück-Gebén, BITTE!") == "zurueck geben bitte"
     assert normalise("Straße") == "strasse"
+    assert normalise("Łukasz, źdźbło") == "lukasz zdzblo"
 
 
 def test_menu_payloads_are_commands() -> None:

@@ -11,20 +11,24 @@ from backend.adapters.config_files import load_bank
 from backend.config import Settings
 from backend.domain.jobs import normalise_phone
 from backend.domain.quiz import BankError, QuizPolicy, draw, parse_answer, score
-from backend.domain.signup import clean_name, postal_code_in, radius_in
+from backend.domain.signup import clean_name, languages_from, postal_code_in, radius_in
 from product.categories import CATEGORIES
+from product.languages import LANGUAGES
 
 BANK = load_bank()
 POLICY = QuizPolicy()
 
 
-def test_the_bank_has_six_questions_per_skill_in_both_languages() -> None:
+def test_the_bank_has_six_questions_per_skill_in_every_language() -> None:
     for skill in CATEGORIES:
         questions = [q for q in BANK.values() if q.skill == skill]
         assert len(questions) >= 6
         for q in questions:
-            assert set(q.texts) == {"de", "en"}
-            assert len(q.texts["de"][1]) == len(q.texts["en"][1]) > q.answer
+            assert set(q.texts) == set(LANGUAGES)
+            assert len({len(options) for _, options in q.texts.values()}) == 1
+            assert len(q.texts["de"][1]) > q.answer
+            # Each language's question is its own text, not a copy of another one.
+            assert len({question for question, _ in q.texts.values()}) == len(LANGUAGES), q.id
 
 
 def test_a_bank_with_too_few_questions_is_refused(tmp_path: Path) -> None:
@@ -78,7 +82,23 @@ def test_an_unfinished_quiz_does_not_pass() -> None:
     assert not score(BANK, questions, _answers(questions, set())[:4], POLICY).passed
 
 
-@pytest.mark.parametrize(("typed", "index"), [("A", 0), ("b", 1), ("C)", 2), ("2", 1), ("D", None)])
+@pytest.mark.parametrize(
+    ("typed", "index"),
+    [
+        ("A", 0),
+        ("b", 1),
+        ("C)", 2),
+        ("2", 1),
+        ("D", None),
+        ("Antwort B", 1),
+        ("réponse b", 1),
+        ("C'est la C", 2),
+        ("la risposta è A", 0),
+        ("odpowiedź c", 2),
+        ("bonjour", None),
+        ("je ne sais pas b", None),
+    ],
+)
 def test_answers_by_letter_or_number(typed: str, index: int | None) -> None:
     assert parse_answer(typed, 3) == index
 
@@ -88,6 +108,9 @@ def test_signup_checks() -> None:
     assert clean_name("12345") is None and clean_name("") is None
     assert postal_code_in("PLZ 10115 Berlin") == "10115"
     assert postal_code_in("Berlin") is None
+    assert languages_from("Français et italien") == ["fr", "it"]
+    assert languages_from("polski") == ["pl"] and languages_from("wloski") == ["it"]
+    assert languages_from("toutes") == list(LANGUAGES)
     assert radius_in("15 km") == 15 and radius_in("0") is None and radius_in("weit") is None
     assert normalise_phone("0171 9876543", "DE") == "+491719876543"
     assert normalise_phone("0664 1234567", "AT") == "+436641234567"

@@ -142,7 +142,16 @@ def test_an_address_is_limited_over_all_its_sessions_and_new_ones() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "language"),
-    [("de-DE", "de"), ("de_AT", "de"), ("en-GB", "en"), ("fr-FR", "de"), (None, "de")],
+    [
+        ("de-DE", "de"),
+        ("de_AT", "de"),
+        ("en-GB", "en"),
+        ("fr-FR", "fr"),
+        ("it_CH", "it"),
+        ("pl_PL", "pl"),
+        ("tlh", "de"),
+        (None, "de"),
+    ],
 )
 def test_the_channels_own_sentences_are_in_the_customers_language(
     locale: str | None, language: str
@@ -150,6 +159,9 @@ def test_the_channels_own_sentences_are_in_the_customers_language(
     assert texts.language_of(locale) == language
     refusal = texts.text("too_long", locale, max_chars=2000)
     assert ("zu lang" in refusal) == (language == "de")
+    assert ("trop long" in refusal) == (language == "fr")
+    assert ("troppo lungo" in refusal) == (language == "it")
+    assert ("za długa" in refusal) == (language == "pl")
     assert "2000" in refusal
     assert texts.text("slow_down", locale)
 
