@@ -85,9 +85,8 @@ def test_every_country_has_names_a_currency_a_time_zone_and_packages() -> None:
     packages = _yaml("backend/packages.yml")["packages"]
     for code, country in COUNTRIES.items():
         assert code == country.code and len(code) == 2 and code.isupper()
-        # <=: the countries' names are in all five languages before every branch has them.
-        assert set(LANGUAGES) <= set(country.names), code
-        assert set(LANGUAGES) <= set(country.in_country), code
+        assert set(country.names) == set(LANGUAGES), code
+        assert set(country.in_country) == set(LANGUAGES), code
         assert country.currency in CURRENCIES
         assert time_zone(code) == country.time_zone
         assert country.postal_digits in (4, 5)
@@ -105,7 +104,7 @@ def test_every_text_table_speaks_every_language() -> None:
         assert len(texts) == len(CONSOLE_LANGUAGES), f"backend/console/i18n.py {key}"
         assert all(text.strip() for text in texts), f"backend/console/i18n.py {key}"
     for package, spec in _yaml("backend/packages.yml")["packages"].items():
-        assert set(LANGUAGES) <= set(spec["name"]), f"packages.yml {package}"
+        assert set(spec["name"]) == set(LANGUAGES), f"packages.yml {package}"
     for skill, questions in _yaml("backend/quiz.yml").items():
         assert skill in CATEGORIES, f"quiz.yml {skill}"
         for question in questions:
