@@ -139,6 +139,89 @@ DEVICES: dict[str, tuple[str, ...]] = {
     "Kamera": ("kamera", "überwachungskamera", "webcam", "camera"),
 }
 
+# French, Italian and Polish words for the same devices (issue 17): one shared model serves all
+# five languages and the Friend reads the German canonical name. Polish nouns are listed in the
+# case forms customers type after "mój", "z", "w" ("telewizorem", "drukarką"), with and without
+# diacritics. French "portable" alone is a mobile phone ("ordinateur portable" is the longer,
+# winning match for a laptop); "box" alone is left out (German "Box" is a loudspeaker).
+MORE_LANGUAGE_DEVICES: dict[str, tuple[str, ...]] = {
+    "Router": ("routeur", "routeurs", "box internet", "livebox", "freebox", "bbox"),
+    "Modem": ("modemu", "modemem"),
+    "Fernseher": (
+        "télé",
+        "tele",
+        "télévision",
+        "television",
+        "téléviseur",
+        "televiseur",
+        "televisore",
+        "televisori",
+        "televisione",
+        "telewizor",
+        "telewizora",
+        "telewizorem",
+        "telewizorze",
+        "telewizory",
+    ),
+    "Fernbedienung": ("télécommande", "telecommande", "telecomando", "pilot", "pilota", "pilotem"),
+    "Drucker": (
+        "imprimante",
+        "imprimantes",
+        "stampante",
+        "stampanti",
+        "drukarka",
+        "drukarki",
+        "drukarkę",
+        "drukarke",
+        "drukarką",
+        "drukarka",
+        "drukarce",
+    ),
+    "Laptop": ("ordinateur portable", "portatile", "portatili", "laptopa", "laptopem", "laptopie"),
+    "Computer": (
+        "ordinateur",
+        "ordinateurs",
+        "ordi",
+        "komputer",
+        "komputera",
+        "komputerem",
+        "komputerze",
+        "mac",
+    ),
+    "Telefon": ("téléphone", "telephone", "téléphones", "telefono", "telefoni", "telefonu"),
+    "Handy": (
+        "portable",
+        "téléphone portable",
+        "telephone portable",
+        "telefon komórkowy",
+        "telefon komorkowy",
+        "telefonino",
+        "cellulare",
+        "cellulari",
+        "komórka",
+        "komorka",
+        "komórki",
+        "komorki",
+        "komórkę",
+        "komorke",
+        "komórce",
+        "komorce",
+        "smartfon",
+        "smartfona",
+        "smartfonie",
+        "smartfonem",
+    ),
+    "Tablet": ("tablette", "tablettes", "tabletu", "tablecie", "tabletem"),
+    "Thermostat": ("termostato", "termostat"),
+    "Lautsprecher": ("enceinte", "haut-parleur", "altoparlante", "głośnik", "glosnik"),
+    "Türklingel": ("sonnette", "campanello", "dzwonek"),
+    "Kamera": ("caméra", "telecamera", "kamerka"),
+}
+DEVICES = {
+    canonical: tuple(dict.fromkeys((*variants, *MORE_LANGUAGE_DEVICES.get(canonical, ()))))
+    for canonical, variants in DEVICES.items()
+}
+
 BRANDS: dict[str, tuple[str, ...]] = {
     "AVM": ("avm", "fritz", "fritz!"),
     "tado": ("tado", "tado°"),
@@ -198,6 +281,15 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "Netgear": ("netgear",),
     "Sunrise": ("sunrise",),
     "UPC": ("upc",),
+    # French, Italian and Polish providers whose names are no common word ("Orange", "Free",
+    # "Play" and "TIM" are left out: a colour, English words, a first name).
+    "SFR": ("sfr",),
+    "Bouygues": ("bouygues",),
+    "Fastweb": ("fastweb",),
+    "WindTre": ("windtre", "wind tre"),
+    "Iliad": ("iliad",),
+    "Netia": ("netia",),
+    "T-Mobile": ("t-mobile", "tmobile"),
     "Synology": ("synology",),
 }
 
@@ -216,7 +308,24 @@ NOT_ENTITIES = (
     "telefon nr",
     "handy nummer",
     "handy nr",
+    "numéro de téléphone",
+    "numero de telephone",
+    "numéro de natel",
+    "numéro de portable",
+    "numero di telefono",
+    "numero del telefono",
+    "numero del natel",
+    "numero del telefonino",
+    "numero di cellulare",
+    "numer telefonu",
+    "numer komórki",
+    "numer komorki",
+    # Italian "in camera" is "in the bedroom"; "camera da letto" the bedroom.
+    "in camera",
+    "camera da letto",
 )
+
+ELISION = r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[DdNnSs]ell|[Dd]all|[Aa]ll|[Qq]uell|[Uu]n)['’]"
 
 LABELS = {"device": DEVICES, "brand": BRANDS}
 
@@ -260,8 +369,15 @@ def build(out_dir: str | Path) -> Path:
     """Create the pipeline and write it to ``out_dir``; returns the path."""
     import spacy
     from spacy.pipeline import EntityRuler
+    from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # Cython, no stub
 
     nlp = spacy.blank("de")
+    # French and Italian elisions ("l'imprimante", "dell'ordinateur", "c'è") become their own
+    # token, so the device word after them is one token the ruler can match.
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)  # typed as any callable
+    prefixes = [*(nlp.Defaults.prefixes or ()), ELISION]
+    tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     try:
         # Lookup lemmatization needs the tables from spacy-lookups-data at build time only:
         # initialize() copies them into the pipeline, so loading the saved model needs nothing.

@@ -149,7 +149,13 @@ def test_welcome_says_it_is_an_automated_assistant() -> None:
 
 
 def test_synonyms_cover_every_entity_ruler_variant() -> None:
-    nlu = _load("data/nlu.yml")["nlu"]
+    # data/nlu.yml holds the German/English synonyms, data/nlu_languages_synonyms.yml the
+    # French/Italian/Polish ones (issue 17).
+    nlu = [
+        block
+        for path in sorted((ROOT / "data").glob("nlu*.yml"))
+        for block in _load(f"data/{path.name}").get("nlu") or []
+    ]
     synonyms: dict[str, str] = {}
     for block in nlu:
         if "synonym" in block:
