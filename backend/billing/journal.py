@@ -119,6 +119,7 @@ def issued(
     """An invoice or credit note issued (the credit note's amounts are negative)."""
     currency, friend = document.currency, friend_account(friend_id)
     why = f"{document.kind} {number}" + (f" for {document.corrects}" if document.corrects else "")
+    legs: tuple[Posting, ...]
     if paid_via is PaidVia.PLATFORM:
         legs = (
             Posting(CUSTOMERS, document.gross, currency),

@@ -113,6 +113,14 @@ def format_iban(iban: str) -> str:
     return str(IBAN(iban).formatted)
 
 
+def format_reference(reference: str) -> str:
+    """As printed for people: a QRR in 2 + 5 × 5 digits, an RF reference in groups of four."""
+    compact = reference.replace(" ", "")
+    if is_valid_qrr(compact):
+        return " ".join([compact[:2], *(compact[i : i + 5] for i in range(2, 27, 5))])
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def _digits(text: str) -> str:
     """ISO 7064 letters as numbers: A=10 … Z=35."""
     return "".join(str(int(char, 36)) for char in text)
