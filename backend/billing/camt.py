@@ -23,12 +23,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from stdnum import iso11649
+
+from backend.billing.references import invoice_number, is_valid_qrr
+
 _NAMESPACE = re.compile(
     r"^\{urn:iso:std:iso:20022:tech:xsd:(camt\.05[34])\.001\.0([2-8])\}Document$"
 )
 _CONTAINERS = {"camt.053": "BkToCstmrStmt/Stmt", "camt.054": "BkToCstmrDbtCdtNtfctn/Ntfctn"}
-_RF = re.compile(r"\bRF\d{2}[0-9A-Z]{1,21}\b")
-_QRR = re.compile(r"\b\d{27}\b")
+_RF_START = re.compile(r"\bRF\d{2}")
+_QRR_RUN = re.compile(r"(?<![0-9])(?:\d ?){26}\d(?![0-9])")
 
 
 class StatementError(ValueError):
@@ -167,7 +171,15 @@ def _date(text: str) -> date:
 
 
 def _reference_in(remittance: str) -> str:
-    """An RF or QR reference a payer typed into the free text, if any."""
-    compact = remittance.upper()
-    found = _RF.search(compact) or _QRR.search(compact)
-    return found.group(0) if found else ""
+    """One of our references a payer typed into the free text (spaces allowed), if any: an RF
+    reference of an invoice number (always 16 characters) or a QRR, its check digits holding."""
+    upper = remittance.upper()
+    for start in _RF_START.finditer(upper):
+        compact = re.sub(r"[^0-9A-Z]", "", upper[start.start() : start.start() + 24])[:16]
+        if iso11649.is_valid(compact) and invoice_number(compact) is not None:
+            return compact
+    for run in _QRR_RUN.finditer(upper):
+        compact = run.group(0).replace(" ", "")
+        if is_valid_qrr(compact):
+            return compact
+    return ""
