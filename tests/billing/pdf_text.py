@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 
-_OBJECT = re.compile(rb"(\d+) 0 obj\s*(<<.*?>>)\s*(?:stream\r?\n(.*?)\r?\nendstream|endobj)", re.S)
+_OBJECT = re.compile(rb"(\d+) 0 obj\s*(<<.*?>>)\s*(stream\r?\n|endobj)", re.S)
 _TOKEN = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)\s*Tj", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -19,10 +19,14 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
     found = {}
     for match in _OBJECT.finditer(pdf):
-        stream = match.group(3) or b""
-        if stream and b"/FlateDecode" in match.group(2):
-            stream = zlib.decompress(stream)
-        found[int(match.group(1))] = (match.group(2), stream)
+        head, stream = match.group(2), b""
+        if match.group(3).startswith(b"stream"):
+            length = re.search(rb"/Length (\d+)", head)
+            assert length, "fpdf2 writes stream lengths directly"
+            stream = pdf[match.end() : match.end() + int(length.group(1))]
+            if b"/FlateDecode" in head:
+                stream = zlib.decompress(stream)
+        found[int(match.group(1))] = (head, stream)
     return found
 
 
