@@ -13,8 +13,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
+from sqlalchemy.orm.attributes import instance_state
 
 from backend.adapters.orm import Base, utcnow
 
@@ -106,3 +116,29 @@ class JournalPosting(Base):
     account: Mapped[str] = mapped_column(String(50), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     currency: Mapped[str] = mapped_column(String(3))
+
+
+class ImmutableRecord(Exception):
+    """An issued document or a booking was about to be edited or deleted."""
+
+
+# What erasure may still change on an issued document: who the customer was.
+PSEUDONYMISABLE = frozenset({"customer_name", "customer_address"})
+_IMMUTABLE = (Invoice, InvoiceLine, JournalEntry, JournalPosting)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_edits(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """Through the ORM, issued rows are written once: a correction is a new credit note or
+    entry. (A bulk UPDATE statement bypasses this; the billing code issues none but the number
+    counter's.)"""
+    for row in session.deleted:
+        if isinstance(row, _IMMUTABLE):
+            raise ImmutableRecord(f"{type(row).__name__} rows are never deleted")
+    for row in session.dirty:
+        if not isinstance(row, _IMMUTABLE):
+            continue
+        changed = {attr.key for attr in instance_state(row).attrs if attr.history.has_changes()}
+        allowed = PSEUDONYMISABLE if isinstance(row, Invoice) else frozenset()
+        if changed - allowed:
+            raise ImmutableRecord(f"{type(row).__name__} is issued; not editable: {changed}")
