@@ -31,8 +31,9 @@ from backend.billing.texts import text
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 PLATFORM = "techfriends"
-# The Swiss QR-bill's payment part: the bottom 105 mm of an A4 page.
-QR_BILL_TOP = 297 - 105
+# The Swiss QR-bill's payment part: the bottom 105 mm of an A4 page; qrbill's SVG is 106 mm
+# high (1 mm above the part for the scissors on the separating line).
+QR_BILL_TOP = 297 - 106
 MARGIN = 18
 WIDTH = 210 - 2 * MARGIN
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -117,11 +118,11 @@ def swiss_qr_bill(
 
     def address(party: Creditor | Debtor) -> dict[str, Any]:
         return {
-            "name": party.name,
-            "street": party.street,
-            "house_num": party.house_number,
-            "pcode": party.postal_code,
-            "city": party.city,
+            "name": swiss_text(party.name),
+            "street": swiss_text(party.street),
+            "house_num": swiss_text(party.house_number),
+            "pcode": swiss_text(party.postal_code),
+            "city": swiss_text(party.city),
             "country": party.country,
         }
 
@@ -134,6 +135,26 @@ def swiss_qr_bill(
         reference_number=reference,
         language=language if language in QR_BILL_LANGUAGES else "en",
     )
+
+
+# Letters with a stroke have no decomposition; everything else outside Latin-1 loses its marks.
+_STROKES = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"})
+
+
+def swiss_text(text: str) -> str:
+    """``text`` in the QR-bill's Latin character set (the Latin-1 letters of the Swiss
+    Implementation Guidelines): "Łukasz Żółć" → "Lukasz Zólc", "Zürich" stays. The QR code and
+    the printed payment part then say the same, and the part's Helvetica can print it."""
+    out = []
+    for char in text.translate(_STROKES):
+        if ord(char) < 256:
+            out.append(char)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append(base if base and all(ord(c) < 256 for c in base) else "?")
+    return "".join(out)
 
 
 def swiss_qr_bill_svg(payment: Payment) -> str:

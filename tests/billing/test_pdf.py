@@ -5,6 +5,7 @@ embedded font."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -166,3 +167,15 @@ def test_a_credit_note_names_the_invoice_it_corrects_and_refunds() -> None:
     assert "-79,00 €" in text or "−79,00 €" in text
     assert "Der Betrag wird Ihnen erstattet." in text
     assert "RF" not in text
+
+
+def test_a_swiss_invoice_to_a_customer_with_a_polish_name_prints() -> None:
+    invoice = printed("CH", "de")
+    assert invoice.payment is not None
+    debtor = Debtor("Łukasz Żółć", "Seestrasse", "5", "8002", "Zürich", "CH")
+    payment = payment_for(
+        InvoiceNumber("CH", 2026, 123), D("109.00"), "CHF", invoice.payment.creditor, debtor, "de"
+    )
+    text = extract_text(render(replace(invoice, payment=payment)))
+    assert "Łukasz Żółć" in text  # the invoice itself in DejaVu Sans
+    assert "Lukasz Zólc" in text  # the payment part in the QR-bill's character set

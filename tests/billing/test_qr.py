@@ -146,3 +146,13 @@ def test_other_countries_get_transfer_details_with_an_rf_reference(
 def test_nothing_to_pay_gets_no_payment_instructions() -> None:
     with pytest.raises(ValueError):
         payment_for(InvoiceNumber("DE", 2026, 1), D("0.00"), "EUR", creditor(DE_IBAN))
+
+
+def test_a_qr_bill_writes_names_in_its_latin_character_set() -> None:
+    debtor = Debtor("Łukasz Żółć", "Złota", "7", "8004", "Zürich", "CH")
+    payment = payment_for(
+        InvoiceNumber("CH", 2026, 2), D("79.00"), "CHF", creditor(QR_IBAN), debtor
+    )
+    fields = (payment.qr_payload or "").split("\r\n")
+    assert fields[21:23] == ["Lukasz Zólc", "Zlota"]
+    assert "Lukasz Zólc" in swiss_qr_bill_svg(payment)
