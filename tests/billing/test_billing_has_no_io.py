@@ -21,6 +21,8 @@ PURE = (
     "texts",
     "camt",
     "pain001",
+    "matching",
+    "payouts",
 )
 FORBIDDEN = {
     "aiohttp",
