@@ -2,7 +2,7 @@
 codes, the invoice PDF, the double-entry journal, payout files and bank statements.
 
 Pure modules (no I/O; tests/billing/test_billing_has_no_io.py): amounts, vat, invoice, numbers,
-references, qr, journal, texts, camt, matching, payouts, pain001. The rest touch the outside: pdf (reads the
-vendored fonts), orm, numbering and store (the database: tables, number allocation, issuing a
-document with its booking).
+references, qr, journal, texts, camt, matching, payouts, pain001. The rest touch the outside:
+pdf (reads the vendored fonts), orm, numbering and store (the database: tables, number
+allocation, issuing a document with its booking).
 """

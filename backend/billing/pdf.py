@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from backend.billing.invoice import Document, Kind, Line
 from backend.billing.journal import PaidVia
@@ -142,15 +142,25 @@ def _lines(pdf: FPDF, printed: Printed) -> None:
     pdf.ln(6)
     pdf.set_font(FONT, "", 10)
     for item in printed.document.lines:
+        description = _describe(item, lang)
+        # A long description wraps within its column; the row is as high as its lines.
+        wrapped = pdf.multi_cell(
+            _COLUMNS[0], 6, description, align="L", dry_run=True, output=MethodReturnValue.LINES
+        )
+        assert isinstance(wrapped, list)  # output=LINES
+        height = 6 * max(1, len(wrapped))
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        top = pdf.get_y()
+        pdf.multi_cell(_COLUMNS[0], 6, description, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
         cells = (
-            _describe(item, lang),
             str(item.quantity),
             money(item.unit_price, currency, lang, country),
             money(item.gross, currency, lang, country),
         )
-        for width, cell, align in zip(_COLUMNS, cells, "LRRR", strict=True):
-            pdf.cell(width, 6, cell, align=align)
-        pdf.ln(6)
+        for width, cell in zip(_COLUMNS[1:], cells, strict=True):
+            pdf.cell(width, 6, cell, align="R")
+        pdf.set_xy(MARGIN, top + height)
     pdf.ln(2)
 
 

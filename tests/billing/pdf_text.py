@@ -2,8 +2,8 @@
 
 Enough PDF for fpdf2's output: objects and their Flate streams, Type0 fonts with a ToUnicode
 CMap (bfchar and bfrange), the page resources naming them /F1, /F2 …, and the text operators
-``/F1 10 Tf`` and ``(…) Tj`` of the content streams. A glyph the CMap does not know comes out as
-U+FFFD, so a test notices an unmapped character.
+``/F1 10 Tf``, ``(…) Tj`` and ``[(…) -35 (…)] TJ`` of the content streams. A glyph the CMap
+does not know comes out as U+FFFD, so a test notices an unmapped character.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import re
 import zlib
 
 _OBJECT = re.compile(rb"(\d+) 0 obj\s*(<<.*?>>)\s*(stream\r?\n|endobj)", re.S)
-_TOKEN = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)\s*Tj", re.S)
+_STRING = rb"\(((?:\\.|[^\\)])*)\)"
+_LITERAL = rb"\((?:\\.|[^\\)])*\)"
+_TOKEN = re.compile(
+    rb"/(F\d+)\s+[\d.]+\s+Tf|" + _STRING + rb"\s*Tj|\[((?:" + _LITERAL + rb"|[^\](])*)\]\s*TJ",
+    re.S,
+)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
@@ -83,7 +88,10 @@ def extract_text(pdf: bytes) -> str:
             if match.group(1):
                 current = fonts.get(match.group(1), {})
                 continue
-            raw = _unescape(match.group(2))
+            if match.group(2) is not None:
+                raw = _unescape(match.group(2))
+            else:  # a TJ array: its strings, the numbers between them only move the pen
+                raw = b"".join(_unescape(m) for m in re.findall(_STRING, match.group(3), re.S))
             if current:
                 codes = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
                 lines.append("".join(current.get(code, "\ufffd") for code in codes))

@@ -107,7 +107,18 @@ def printed(
                 "00 00000 00000 07562 02600 01232",
             ],
         ),
-        ("CH", "fr", ["Facture CH-2026-000123", "TVA 8,1 %", "Section paiement", "Récépissé"]),
+        (
+            "CH",
+            "fr",
+            [
+                "Facture CH-2026-000123",
+                "TVA 8,1 %",
+                "Section paiement",
+                "Récépissé",
+                # the long extra-time line wraps in its column rather than running over
+                "Temps supplémentaire 20 min (par tranche de 15 min\nentamée)",
+            ],
+        ),
         ("FR", "fr", ["Facture FR-2026-000123", "TVA 20 %", "Total TTC", "Prestataire"]),
         ("IT", "it", ["Fattura IT-2026-000123", "IVA 22 %", "Di cui manodopera"]),
         (
