@@ -4,35 +4,20 @@ SQLite and PostgreSQL; and journal entries stored once per key."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.db import make_engine, make_sessionmaker
 from backend.billing import journal
 from backend.billing.numbering import allocate_number, book
 from backend.billing.numbers import InvoiceNumber
 from backend.billing.orm import JournalEntry, JournalPosting
 
 NOW = datetime(2026, 12, 8, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    fixture = {"sqlite": "sqlite_db_url", "postgresql": "postgres_db_url"}[request.param]
-    return str(request.getfixturevalue(fixture))
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine: AsyncEngine = make_engine(db_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_twenty_concurrent_allocations_get_1_to_20(

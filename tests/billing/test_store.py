@@ -3,7 +3,6 @@ credit notes point at their invoice; issued rows cannot be edited, only pseudony
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.adapters.db import make_engine, make_sessionmaker
 from backend.adapters.orm import Friend
 from backend.billing.invoice import compose_invoice, full_credit, job_items
 from backend.billing.journal import PaidVia
@@ -25,19 +23,6 @@ AT = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
 PLATFORM_CH = Creditor(
     "techfriends GmbH", "CH4431999123000889012", "Bahnhofstrasse", "1", "8001", "Zürich", "CH"
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    fixture = {"sqlite": "sqlite_db_url", "postgresql": "postgres_db_url"}[request.param]
-    return str(request.getfixturevalue(fixture))
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = make_engine(db_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def a_friend(session: AsyncSession) -> int:
