@@ -83,6 +83,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
             deadlines=settings.deadlines,
             clock=settings.clock,
             quiz=settings.quiz,
+            billing=settings.billing,
         ),
         deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
         inbox=GroupCommit(sessions, FRIENDS_PAGE),

@@ -15,6 +15,7 @@ from backend.adapters.config_files import PACKAGES_FILE
 from backend.adapters.db import DatabaseUrlError, async_url
 from backend.adapters.orm import utcnow
 from backend.adapters.smtp import SmtpServer
+from backend.billing.accounts import BillingSettings
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
@@ -150,6 +151,9 @@ class Settings:
     api_rate_per_second: float = 50.0
     api_burst: int = 200
     api_auth_failures_per_minute: float = 10.0
+    # Invoices (issue 18): the platform's bank accounts per country, the payment term, how a
+    # job reported done by chat is paid (backend/billing/accounts.py; BILLING_* variables).
+    billing: BillingSettings = field(default_factory=BillingSettings)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -234,4 +238,5 @@ class Settings:
             api_rate_per_second=float(e.get("API_RATE_PER_SECOND") or 50),
             api_burst=int(e.get("API_BURST") or 200),
             api_auth_failures_per_minute=float(e.get("API_AUTH_FAILURES_PER_MINUTE") or 10),
+            billing=BillingSettings.from_env(e),
         )

@@ -17,7 +17,7 @@ from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
 from backend.status_page import pages as status_page
-from backend.web import api, media, webhooks, whatsapp_webhooks
+from backend.web import api, invoices, media, webhooks, whatsapp_webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -48,6 +48,21 @@ JSON_API = (
     get("/api/v1/jobs/{reference}", api.get_job, API, doc.GET_JOB),
     post("/api/v1/jobs/{reference}/cancel", api.cancel_job, API, doc.CANCEL_JOB),
     post("/api/v1/jobs/{reference}/rating", api.rate_job, API, doc.RATE_JOB),
+    # Invoices (issue 18): support completes and corrects; the action server reads.
+    post("/api/v1/jobs/{reference}/completion", invoices.complete, ADMIN, invoices.COMPLETE_JOB),
+    get("/api/v1/jobs/{reference}/invoice", invoices.get_invoice, API, invoices.GET_INVOICE),
+    get(
+        "/api/v1/jobs/{reference}/invoice.pdf",
+        invoices.get_invoice_pdf,
+        API,
+        invoices.GET_INVOICE_PDF,
+    ),
+    post(
+        "/api/v1/jobs/{reference}/invoice/corrections",
+        invoices.correct_invoice,
+        ADMIN,
+        invoices.CORRECT_INVOICE,
+    ),
     get("/api/v1/packages", api.list_packages, API, doc.LIST_PACKAGES),
     get("/api/v1/postal-codes", api.lookup_postal_code, API, doc.LOOKUP_POSTAL_CODE),
     get("/api/v1/postal-codes/nearest", api.nearest_postal_code, API, doc.NEAREST_POSTAL_CODE),

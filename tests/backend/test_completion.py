@@ -85,7 +85,7 @@ async def test_done_with_extra_time_settles_price_commission_and_payout(
                 "price": "111.00",
                 "commission": "22.20",
                 "payout": "88.80",
-                "paid_via": "cash",
+                "paid_via": "platform",
                 "created_at": clock().isoformat(),
             }
         ]

@@ -11,6 +11,7 @@ import pytest
 
 BILLING = Path(__file__).resolve().parents[2] / "backend" / "billing"
 PURE = (
+    "accounts",
     "amounts",
     "vat",
     "invoice",
