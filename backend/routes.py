@@ -10,6 +10,7 @@ from aiohttp import web
 
 from backend.console import routes_auth as login
 from backend.console import routes_conversations as talk
+from backend.console import routes_invoices as console_invoices
 from backend.console import routes_jobs as jobs
 from backend.console import routes_privacy as privacy
 from backend.console import routes_takeover as takeover
@@ -114,6 +115,8 @@ CONSOLE = (
     get("/console/jobs", jobs.jobs_board, STAFF),
     get("/console/jobs/{reference}", jobs.job_detail, STAFF),
     post("/console/jobs/{reference}/cancel", jobs.cancel, STAFF),
+    post("/console/jobs/{reference}/complete", console_invoices.complete, STAFF),
+    get("/console/jobs/{reference}/invoice.pdf", console_invoices.invoice_pdf, STAFF),
     post("/console/jobs/{reference}/note", jobs.note, STAFF),
     post("/console/jobs/{reference}/redispatch", jobs.redispatch, STAFF),
     post("/console/jobs/{reference}/assign", jobs.assign, STAFF),

@@ -235,6 +235,20 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "redacted": ("geschwärzt", "redacted"),
     "none": ("–", "–"),
     "save": ("Speichern", "Save"),
+    # Invoices (issue 18): support completes a job for its Friend.
+    "invoice": ("Rechnung", "Invoice"),
+    "extra_minutes": ("Mehraufwand (Minuten)", "Extra time (minutes)"),
+    "payment": ("Bezahlung", "Payment"),
+    "payment_platform": (
+        "per Überweisung an uns (Rechnung mit QR-Code)",
+        "by transfer to us (invoice with QR code)",
+    ),
+    "payment_direct": ("direkt beim Friend", "directly to the Friend"),
+    "complete_job": ("Abschließen und Rechnung ausstellen", "Complete and issue the invoice"),
+    "invoice_issued": (
+        "Der Auftrag ist abgeschlossen, die Rechnung ausgestellt.",
+        "The job is completed and its invoice issued.",
+    ),
 }
 
 

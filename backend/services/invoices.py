@@ -397,3 +397,53 @@ async def correct(
     again = await job_invoice(session, reference)
     assert again is not None
     return again, credit
+
+
+def pseudonym(customer_id: int) -> str:
+    """What an erased customer's invoices name instead of them: the bookkeeping record stays
+    (tax law keeps invoices ten years, Art. 17(3)(b) GDPR), the person is no longer named;
+    the customer id links the record to the (erased) customer row, nothing else does."""
+    return f"[erased customer {customer_id}]"
+
+
+async def documents_of_jobs(session: AsyncSession, job_ids: list[int]) -> list[Invoice]:
+    """Invoices and credit notes of these jobs, oldest first."""
+    if not job_ids:
+        return []
+    return list(
+        (
+            await session.scalars(
+                select(Invoice).where(Invoice.job_id.in_(job_ids)).order_by(Invoice.id)
+            )
+        ).all()
+    )
+
+
+async def pseudonymise(session: AsyncSession, job_ids: list[int], customer_id: int) -> int:
+    """GDPR erasure: the customer's name and address on their invoices and credit notes are
+    replaced; every number, amount, line and booking stays (the only change billing's ORM
+    guard lets through on an issued document). In the caller's transaction; how many."""
+    documents = await documents_of_jobs(session, job_ids)
+    for document in documents:
+        document.customer_name = pseudonym(customer_id)
+        document.customer_address = ""
+    return len(documents)
+
+
+def export_json(documents: list[Invoice], references: dict[int, str]) -> list[dict[str, Any]]:
+    """The customer's invoices and credit notes for the privacy export."""
+    return [
+        {
+            "number": row.number,
+            "kind": row.kind,
+            "job": references.get(row.job_id or 0),
+            "issued_at": row.issued_at.isoformat(),
+            "customer_name": row.customer_name,
+            "customer_address": row.customer_address,
+            "currency": row.currency,
+            "total": _money(row.gross),
+            "paid_via": row.paid_via,
+            "payment_reference": row.payment_reference,
+        }
+        for row in documents
+    ]

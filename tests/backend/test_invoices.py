@@ -3,6 +3,7 @@ are credit notes; the Friend's IBAN and VAT status (issue 18)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from backend.billing.references import is_valid_qrr
@@ -253,3 +254,17 @@ async def test_a_friends_iban_is_checked_where_admin_sets_it(
         assert body["vat"] == {"DE": {"registered": True, "vat_id": ""}}
         listed = await (await client.get("/api/v1/friends", headers=admin_headers())).json()
         assert [f["iban"] for f in listed] == ["DE89370400440532013000"]
+
+
+async def test_two_completions_at_once_issue_one_invoice(
+    settings: Settings, fake_graph: Graph
+) -> None:
+    graph, _ = fake_graph
+    async with backend(clocked(settings, MovableClock())) as client:
+        ref, _ = await _assigned(client, graph)
+        first, second = await asyncio.gather(_complete(client, ref), _complete(client, ref))
+        assert sorted([first.status, second.status]) == [200, 201]
+        numbers = {(await first.json())["number"], (await second.json())["number"]}
+        assert len(numbers) == 1
+        ledger = await (await client.get("/api/v1/ledger", headers=admin_headers())).json()
+        assert len(ledger) == 1
