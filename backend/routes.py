@@ -142,6 +142,7 @@ STATUS_PAGE = (
     get("/b/status.css", status_page.stylesheet, ANYONE),
     get("/b/{token}", status_page.show, ANYONE),
     get("/b/{token}/cancel", status_page.confirm_cancel, ANYONE),
+    get("/b/{token}/invoice.pdf", status_page.invoice_pdf, ANYONE),
     post("/b/{token}/cancel", status_page.cancel, ANYONE),
     post("/b/{token}/rating", status_page.rate, ANYONE),
 )

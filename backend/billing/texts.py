@@ -225,6 +225,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Riferimento di pagamento",
         "pl": "Tytuł przelewu (referencja)",
     },
+    # What the customer reads about their invoice (status page, chat): one line, and the link.
+    "summary_qr": {
+        "de": "{amount}, zahlbar innerhalb von {days} Tagen, scannen Sie den QR-Code mit Ihrer "
+        "Banking-App",
+        "en": "{amount}, payable within {days} days, scan the QR code in your banking app",
+        "fr": "{amount}, payable sous {days} jours, scannez le code QR avec votre application "
+        "bancaire",
+        "it": "{amount}, da pagare entro {days} giorni, scansioni il codice QR con la Sua app "
+        "bancaria",
+        "pl": "{amount}, płatne w ciągu {days} dni, zeskanuj kod QR w aplikacji bankowej",
+    },
+    "summary_transfer": {
+        "de": "{amount}, zahlbar innerhalb von {days} Tagen per Überweisung, Referenz {reference}",
+        "en": "{amount}, payable within {days} days by bank transfer, reference {reference}",
+        "fr": "{amount}, payable sous {days} jours par virement, référence {reference}",
+        "it": "{amount}, da pagare entro {days} giorni con bonifico, riferimento {reference}",
+        "pl": "{amount}, płatne w ciągu {days} dni przelewem, referencja {reference}",
+    },
+    "summary_direct": {
+        "de": "{amount}, direkt an den Leistungserbringer zu bezahlen",
+        "en": "{amount}, paid directly to the service provider",
+        "fr": "{amount}, à régler directement au prestataire",
+        "it": "{amount}, da pagare direttamente al prestatore",
+        "pl": "{amount}, płatne bezpośrednio usługodawcy",
+    },
+    "summary_settled": {
+        "de": "Rechnung {number}: nichts mehr offen",
+        "en": "Invoice {number}: nothing left to pay",
+        "fr": "Facture {number} : plus rien à payer",
+        "it": "Fattura {number}: nulla da pagare",
+        "pl": "Faktura {number}: nic do zapłaty",
+    },
+    "invoice_link": {
+        "de": "Rechnung {number} (PDF)",
+        "en": "Invoice {number} (PDF)",
+        "fr": "Facture {number} (PDF)",
+        "it": "Fattura {number} (PDF)",
+        "pl": "Faktura {number} (PDF)",
+    },
 }
 
 

@@ -35,6 +35,7 @@ from backend.billing.journal import PaidVia
 from backend.billing.numbers import InvoiceNumber, parse
 from backend.billing.orm import Invoice, JournalEntry, JournalPosting
 from backend.billing.qr import Debtor, Payment, payment_for
+from backend.billing.references import format_reference
 from backend.billing.texts import LANGUAGES, text
 from backend.billing.vat import VatStatus
 from backend.domain.money import Settlement
@@ -286,6 +287,29 @@ def invoice_json(found: JobInvoice, settings: BillingSettings) -> dict[str, Any]
             for note in found.credit_notes
         ],
     }
+
+
+def summary(found: JobInvoice, settings: BillingSettings, language: str) -> str:
+    """The customer's one line about their invoice, in ``language``: "CHF 79.00, payable
+    within 10 days, scan the QR code in your banking app"."""
+    row = found.invoice
+    language = language.split("-")[0].lower()
+    if found.status in (matching.Status.CREDITED, matching.Status.PAID) and (
+        row.paid_via == PaidVia.PLATFORM or found.status is matching.Status.CREDITED
+    ):
+        return text("summary_settled", language, {"number": row.number})
+    due = found.remaining - found.paid
+    amount = pdf.money(due, row.currency, language, row.country)
+    payment = payment_of(row, settings)
+    if payment is None:
+        return text("summary_direct", language, {"amount": amount})
+    days = str(settings.payment_days)
+    if payment.qr_payload:
+        return text("summary_qr", language, {"amount": amount, "days": days})
+    reference = format_reference(payment.reference)
+    return text(
+        "summary_transfer", language, {"amount": amount, "days": days, "reference": reference}
+    )
 
 
 def render_pdf(found: JobInvoice, settings: BillingSettings, number: str | None = None) -> bytes:

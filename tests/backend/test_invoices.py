@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlsplit
 
 from backend.billing.references import is_valid_qrr
 from backend.config import Settings
@@ -153,6 +154,17 @@ async def test_completion_by_api_for_a_zurich_job_issues_a_swiss_qr_bill_once(
         pdf = await client.get(f"/api/v1/jobs/{ref}/invoice.pdf", headers=admin_headers())
         printed = extract_text(await pdf.read())
         assert "MWST 8.1 %" in printed and "CHE-123.456.789 MWST" in printed
+
+        # The customer's status page shows the one line and links the PDF by its own key.
+        path = urlsplit(job["status_url"]).path
+        page = await (await client.get(path, headers={"Accept-Language": "en"})).text()
+        page = page.replace("\xa0", " ").replace("\u202f", " ")
+        assert "CHF 118.00, zahlbar innerhalb von 10 Tagen, scannen Sie den QR-Code" in page
+        assert f'href="{path}/invoice.pdf"' in page
+        customer_pdf = await client.get(f"{path}/invoice.pdf")
+        assert customer_pdf.status == 200 and customer_pdf.content_type == "application/pdf"
+        assert invoice["number"] in extract_text(await customer_pdf.read())
+        assert (await client.get("/b/" + "x" * 32 + "/invoice.pdf")).status == 404
 
         assert (await _complete(client, "TF-NONE")).status == 404
         none = await client.get("/api/v1/jobs/TF-NONE/invoice", headers=api_headers())
