@@ -106,8 +106,12 @@ class BillingSettings:
     def from_env(cls, env: Mapping[str, str]) -> BillingSettings:
         accounts = {}
         for country, demo in DEMO_ACCOUNTS.items():
+            # A country whose IBAN is set takes its BIC and QR-IBAN from the environment only
+            # (empty: none), never the demo's; the rest falls back to the demo's address.
+            own = bool(env.get(f"BILLING_{country}_IBAN"))
             values = {
-                name: env.get(f"BILLING_{country}_{name.upper()}") or getattr(demo, name)
+                name: env.get(f"BILLING_{country}_{name.upper()}")
+                or ("" if own and name in ("bic", "qr_iban") else getattr(demo, name))
                 for name in FIELDS
             }
             accounts[country] = Account(country=country, **values)

@@ -156,3 +156,19 @@ def test_a_qr_bill_writes_names_in_its_latin_character_set() -> None:
     fields = (payment.qr_payload or "").split("\r\n")
     assert fields[21:23] == ["Lukasz Zólc", "Zlota"]
     assert "Lukasz Zólc" in swiss_qr_bill_svg(payment)
+
+
+def test_the_platforms_accounts_come_from_the_environment_and_are_checked() -> None:
+    from backend.billing.accounts import BillingSettings
+
+    swiss = BillingSettings.from_env({}).creditor("CH")
+    assert swiss is not None and swiss.iban == QR_IBAN
+    demo = BillingSettings.from_env({})
+    assert demo.creditor("PL") is None
+    own = BillingSettings.from_env({"BILLING_CH_IBAN": CH_IBAN, "BILLING_CH_NAME": "Beispiel AG"})
+    creditor = own.creditor("CH")
+    assert creditor is not None and (creditor.iban, creditor.name) == (CH_IBAN, "Beispiel AG")
+    with pytest.raises(ValueError, match="BILLING_DE_IBAN"):
+        BillingSettings.from_env({"BILLING_DE_IBAN": "DE89370400440532013001"})
+    with pytest.raises(ValueError, match="BILLING_CHAT_PAYMENT"):
+        BillingSettings.from_env({"BILLING_CHAT_PAYMENT": "cash"})
