@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -156,6 +156,11 @@ class Settings:
     billing: BillingSettings = field(default_factory=BillingSettings)
 
     def __post_init__(self) -> None:
+        if self.billing.public_base_url != self.public_base_url:
+            # One PUBLIC_BASE_URL: the invoice links in chats start where the status page does.
+            object.__setattr__(
+                self, "billing", replace(self.billing, public_base_url=self.public_base_url)
+            )
         if self.role not in ROLES:
             raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
         if self.smtp_url:

@@ -86,6 +86,9 @@ class BillingSettings:
     accounts: Mapping[str, Account] = field(default_factory=lambda: dict(DEMO_ACCOUNTS))
     payment_days: int = 10
     chat_payment: PaidVia = PaidVia.PLATFORM
+    # Where customers reach the backend (Settings.public_base_url, kept in step by Settings):
+    # the invoice's PDF link in the customer's chat starts here.
+    public_base_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
         for country, account in self.accounts.items():

@@ -29,7 +29,7 @@ from backend.domain.packages import Package
 from backend.domain.statuses import WITH_FRIEND, JobStatus
 from backend.services.claims import held_job
 from backend.services.customer_news import friend_news, store_notice
-from backend.services.invoices import issue_job_invoice
+from backend.services.invoices import customer_news, issue_job_invoice
 from backend.services.jobs import move_job, record_event
 
 # The job's log remembers the package chosen, so a number typed next finds its job.
@@ -179,6 +179,7 @@ async def complete(
     friend = await session.get(Friend, friend_id)
     customer = await session.get(Customer, job.customer_id)
     assert friend is not None and customer is not None
+    settings = billing or BillingSettings()
     invoice, payment = await issue_job_invoice(
         session,
         job,
@@ -190,9 +191,10 @@ async def complete(
         paid_via,
         actor,
         now,
-        billing or BillingSettings(),
+        settings,
     )
-    await store_notice(session, job, "EXTERNAL_job_completed", friend_news(job, friend), now)
+    news = friend_news(job, friend) | customer_news(job, invoice, customer, settings)
+    await store_notice(session, job, "EXTERNAL_job_completed", news, now)
     await session.commit()
     await session.refresh(job)
     await session.refresh(friend)

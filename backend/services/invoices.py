@@ -312,6 +312,22 @@ def summary(found: JobInvoice, settings: BillingSettings, language: str) -> str:
     )
 
 
+def customer_news(
+    job: Job, invoice: Invoice, customer: Customer, settings: BillingSettings
+) -> dict[str, str]:
+    """What the completion's news (EXTERNAL_job_completed) carries about the new invoice for
+    the customer's chat: the one line in their language and the PDF's link by the status
+    page's key (the bot sends it as a file: a Messenger file attachment, a WhatsApp document)."""
+    if not job.status_token:
+        return {}
+    found = JobInvoice(job, invoice, (), None, Decimal(0))
+    return {
+        "invoice_number": invoice.number,
+        "invoice_summary": summary(found, settings, invoice_language(customer)),
+        "invoice_url": f"{settings.public_base_url.rstrip('/')}/b/{job.status_token}/invoice.pdf",
+    }
+
+
 def render_pdf(found: JobInvoice, settings: BillingSettings, number: str | None = None) -> bytes:
     """The invoice (or, by ``number``, one of its credit notes) as PDF, from the stored rows."""
     row = found.invoice
