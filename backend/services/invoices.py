@@ -17,7 +17,7 @@ them); an invoice paid directly to the Friend is ``paid`` (the Friend collected 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,7 +35,7 @@ from backend.billing.journal import PaidVia
 from backend.billing.numbers import InvoiceNumber, parse
 from backend.billing.orm import Invoice, JournalEntry, JournalPosting
 from backend.billing.qr import Debtor, Payment, payment_for
-from backend.billing.references import format_reference
+from backend.billing.references import format_reference, is_valid_qrr
 from backend.billing.texts import LANGUAGES, text
 from backend.billing.vat import VatStatus
 from backend.domain.money import Settlement
@@ -214,10 +214,15 @@ def document_of(row: Invoice, corrects: str | None = None) -> Document:
 
 
 def payment_of(row: Invoice, settings: BillingSettings) -> Payment | None:
-    """The stored invoice's payment instructions (None: paid directly, or a credit note)."""
-    creditor = settings.creditor(row.country)
-    if not row.payment_method or creditor is None:
+    """The stored invoice's payment instructions (None: paid directly, or a credit note). The
+    account is the one the stored reference was made for: a QRR goes to the QR-IBAN, an RF
+    reference to the IBAN, even when the configuration has gained or lost a QR-IBAN since."""
+    account = settings.accounts.get(row.country)
+    if not row.payment_method or account is None:
         return None
+    creditor = account.creditor()
+    if account.qr_iban and not is_valid_qrr(row.payment_reference):
+        creditor = replace(creditor, iban=account.iban)
     debtor = debtor_of(row.customer_name, row.customer_address, row.country)
     number = parse(row.number)
     try:

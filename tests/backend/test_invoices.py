@@ -4,11 +4,16 @@ are credit notes; the Friend's IBAN and VAT status (issue 18)."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from backend.billing.references import is_valid_qrr
+from backend.billing.accounts import BillingSettings
+from backend.billing.numbers import parse
+from backend.billing.orm import Invoice
+from backend.billing.references import is_valid_qrr, qrr_reference, rf_reference
 from backend.config import Settings
+from backend.services.invoices import payment_of
 from simulator.fake_graph import FakeGraph
 from tests.backend.clock import Client, MovableClock, backend, clocked
 from tests.backend.conftest import admin_headers, api_headers
@@ -280,3 +285,25 @@ async def test_two_completions_at_once_issue_one_invoice(
         assert len(numbers) == 1
         ledger = await (await client.get("/api/v1/ledger", headers=admin_headers())).json()
         assert len(ledger) == 1
+
+
+def test_a_stored_invoice_is_paid_to_the_account_its_reference_was_made_for() -> None:
+    number = parse("CH-2026-000007")
+    stored = Invoice(
+        number=str(number),
+        country="CH",
+        currency="CHF",
+        gross=Decimal("79.00"),
+        language="de",
+        customer_name="Jürg Müller",
+        customer_address="Seestrasse 5\n8002 Zürich",
+        payment_method="swiss_qr_bill",
+        payment_reference=rf_reference(number),  # issued while there was no QR-IBAN
+    )
+    payment = payment_of(stored, BillingSettings())  # the demo has a QR-IBAN now
+    assert payment is not None and payment.reference == stored.payment_reference
+    assert payment.creditor.iban == "CH9300762011623852957"
+    stored.payment_reference = qrr_reference(number)
+    payment = payment_of(stored, BillingSettings())
+    assert payment is not None and payment.creditor.iban == "CH4431999123000889012"
+    assert payment.debtor is not None and payment.debtor.house_number == "5"
