@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job
@@ -380,9 +380,14 @@ async def correct(
 ) -> tuple[JobInvoice, Invoice] | None:
     """A credit note for the job's invoice: down to ``new_price`` (gross), or all of it (None).
     Never an edit. None when the job has no invoice; InvoicingError when nothing is left to
-    take off. The job's row is locked first, so two corrections at once queue (PostgreSQL)."""
+    take off. The first statement writes the job's row (to itself), so two corrections at once
+    queue: PostgreSQL's row lock, SQLite's one writer (the second then reads what the first
+    credited)."""
     locked = await session.scalar(
-        select(Job.id).where(Job.reference == reference.upper()).with_for_update()
+        update(Job)
+        .where(Job.reference == reference.upper())
+        .values(reference=Job.reference)
+        .returning(Job.id)
     )
     if locked is None:
         return None

@@ -307,3 +307,20 @@ def test_a_stored_invoice_is_paid_to_the_account_its_reference_was_made_for() ->
     payment = payment_of(stored, BillingSettings())
     assert payment is not None and payment.creditor.iban == "CH4431999123000889012"
     assert payment.debtor is not None and payment.debtor.house_number == "5"
+
+
+async def test_two_full_credits_at_once_credit_the_invoice_once(
+    settings: Settings, fake_graph: Graph
+) -> None:
+    graph, _ = fake_graph
+    async with backend(clocked(settings, MovableClock())) as client:
+        ref, _ = await _assigned(client, graph)
+        assert (await _complete(client, ref)).status == 201
+        url = f"/api/v1/jobs/{ref}/invoice/corrections"
+        body = {"full_credit": True, "reason": "storniert"}
+        answers = await asyncio.gather(
+            *(client.post(url, json=body, headers=admin_headers()) for _ in range(3))
+        )
+        assert sorted(a.status for a in answers) == [201, 409, 409]
+        invoice = await _invoice(client, ref)
+        assert invoice["status"] == "credited" and len(invoice["credit_notes"]) == 1
