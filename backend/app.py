@@ -84,6 +84,7 @@ async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
             clock=settings.clock,
             quiz=settings.quiz,
             service_countries=settings.service_countries,
+            billing=settings.billing,
         ),
         deadlines=DeadlineSweep(sessions, packages, settings, rasa, outbox_wakeup.set),
         inbox=GroupCommit(sessions, FRIENDS_PAGE),

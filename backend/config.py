@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from backend.adapters.config_files import PACKAGES_FILE
 from backend.adapters.db import DatabaseUrlError, async_url
 from backend.adapters.orm import utcnow
 from backend.adapters.smtp import SmtpServer
+from backend.billing.accounts import BillingSettings
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.quiz import QuizPolicy
 from backend.domain.waves import WavePolicy, parse_radii
@@ -155,8 +156,16 @@ class Settings:
     # customer "we are not there yet"). The action server reads the same variable
     # (product.countries.service_countries).
     service_countries: tuple[str, ...] = DEFAULT_SERVICE_COUNTRIES
+    # Invoices (issue 18): the platform's bank accounts per country, the payment term, how a
+    # job reported done by chat is paid (backend/billing/accounts.py; BILLING_* variables).
+    billing: BillingSettings = field(default_factory=BillingSettings)
 
     def __post_init__(self) -> None:
+        if self.billing.public_base_url != self.public_base_url:
+            # One PUBLIC_BASE_URL: the invoice links in chats start where the status page does.
+            object.__setattr__(
+                self, "billing", replace(self.billing, public_base_url=self.public_base_url)
+            )
         if self.role not in ROLES:
             raise ValueError(f"backend role must be one of {', '.join(ROLES)}, not {self.role!r}")
         if self.smtp_url:
@@ -240,4 +249,5 @@ class Settings:
             api_burst=int(e.get("API_BURST") or 200),
             api_auth_failures_per_minute=float(e.get("API_AUTH_FAILURES_PER_MINUTE") or 10),
             service_countries=service_countries(e),
+            billing=BillingSettings.from_env(e),
         )

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from backend.console import routes_auth as login
 from backend.console import routes_conversations as talk
+from backend.console import routes_invoices as console_invoices
 from backend.console import routes_jobs as jobs
 from backend.console import routes_privacy as privacy
 from backend.console import routes_takeover as takeover
@@ -17,7 +18,7 @@ from backend.console.web import HERE as CONSOLE_DIR
 from backend.console.web import require_staff
 from backend.observability import routes as observability
 from backend.status_page import pages as status_page
-from backend.web import api, media, webhooks, whatsapp_webhooks
+from backend.web import api, invoices, media, webhooks, whatsapp_webhooks
 from backend.web import openapi as doc
 from backend.web.routing import (
     TOKEN_RULES,
@@ -48,6 +49,21 @@ JSON_API = (
     get("/api/v1/jobs/{reference}", api.get_job, API, doc.GET_JOB),
     post("/api/v1/jobs/{reference}/cancel", api.cancel_job, API, doc.CANCEL_JOB),
     post("/api/v1/jobs/{reference}/rating", api.rate_job, API, doc.RATE_JOB),
+    # Invoices (issue 18): support completes and corrects; the action server reads.
+    post("/api/v1/jobs/{reference}/completion", invoices.complete, ADMIN, invoices.COMPLETE_JOB),
+    get("/api/v1/jobs/{reference}/invoice", invoices.get_invoice, API, invoices.GET_INVOICE),
+    get(
+        "/api/v1/jobs/{reference}/invoice.pdf",
+        invoices.get_invoice_pdf,
+        API,
+        invoices.GET_INVOICE_PDF,
+    ),
+    post(
+        "/api/v1/jobs/{reference}/invoice/corrections",
+        invoices.correct_invoice,
+        ADMIN,
+        invoices.CORRECT_INVOICE,
+    ),
     get("/api/v1/packages", api.list_packages, API, doc.LIST_PACKAGES),
     get("/api/v1/postal-codes", api.lookup_postal_code, API, doc.LOOKUP_POSTAL_CODE),
     get("/api/v1/postal-codes/nearest", api.nearest_postal_code, API, doc.NEAREST_POSTAL_CODE),
@@ -99,6 +115,8 @@ CONSOLE = (
     get("/console/jobs", jobs.jobs_board, STAFF),
     get("/console/jobs/{reference}", jobs.job_detail, STAFF),
     post("/console/jobs/{reference}/cancel", jobs.cancel, STAFF),
+    post("/console/jobs/{reference}/complete", console_invoices.complete, STAFF),
+    get("/console/jobs/{reference}/invoice.pdf", console_invoices.invoice_pdf, STAFF),
     post("/console/jobs/{reference}/note", jobs.note, STAFF),
     post("/console/jobs/{reference}/redispatch", jobs.redispatch, STAFF),
     post("/console/jobs/{reference}/assign", jobs.assign, STAFF),
@@ -124,6 +142,7 @@ STATUS_PAGE = (
     get("/b/status.css", status_page.stylesheet, ANYONE),
     get("/b/{token}", status_page.show, ANYONE),
     get("/b/{token}/cancel", status_page.confirm_cancel, ANYONE),
+    get("/b/{token}/invoice.pdf", status_page.invoice_pdf, ANYONE),
     post("/b/{token}/cancel", status_page.cancel, ANYONE),
     post("/b/{token}/rating", status_page.rate, ANYONE),
 )

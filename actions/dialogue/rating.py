@@ -16,6 +16,7 @@ from actions.backend_client import BackendError
 from actions.dialogue.backend_calls import client
 from actions.dialogue.base import Answer, DialogueAction, Dispatcher, Events, Slots, validator
 from actions.dialogue.tracker import channel, entity, intent, is_news, language
+from actions.invoice_message import invoice_file
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,22 @@ def _about_the_job(tracker: Tracker) -> Slots:
     }
 
 
+def tell_invoice(dispatcher: Dispatcher, tracker: Tracker) -> None:
+    """The invoice that came with the news of the completed job: its one line, then the PDF as
+    a file on the customer's channel (actions/invoice_message.py). Nothing without one."""
+    if intent(tracker) != "EXTERNAL_job_completed":
+        return
+    summary = entity(tracker, "invoice_summary")
+    if not isinstance(summary, str) or not summary.strip():
+        return
+    dispatcher.utter_message(response="utter_invoice", invoice_summary=summary.strip())
+    attachment = invoice_file(
+        channel(tracker), entity(tracker, "invoice_url"), entity(tracker, "invoice_number")
+    )
+    if attachment is not None:
+        dispatcher.utter_message(json_message=attachment)
+
+
 class ActionAskRatingStars(DialogueAction):
     """rating_form's question for the stars: after the job (EXTERNAL_job_completed), as a
     gentle reminder a day later (EXTERNAL_rating_reminder), or again after an unclear answer."""
@@ -57,6 +74,7 @@ class ActionAskRatingStars(DialogueAction):
         elif news == "EXTERNAL_rating_reminder":
             response = "utter_rating_reminder"
         elif news == "EXTERNAL_job_completed":
+            tell_invoice(dispatcher, tracker)
             response = "utter_ask_rating"
         else:
             response = "utter_ask_rating_again"
@@ -83,6 +101,7 @@ class ActionHoldRating(DialogueAction):
         else:
             response = "utter_job_completed_rating_later"
         dispatcher.utter_message(response=response, **_about_the_job(tracker))
+        tell_invoice(dispatcher, tracker)
         return [SlotSet("rating_pending", True)]
 
 

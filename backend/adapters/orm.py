@@ -169,6 +169,11 @@ class Friend(Base):
     # The Friend's first message of a day gets the morning check-in; this says when that was.
     checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the platform pays the Friend out (compact IBAN, checked by backend/billing), and
+    # their VAT status per country: {"DE": {"registered": true, "vat_id": "DE…"}}; a country
+    # not named is a small business exempt from VAT (backend/billing/vat.py).
+    iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
+    vat: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     @validates("skills")
     def _mirror_skills(self, _key: str, skills: list[str]) -> list[str]:

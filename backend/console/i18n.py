@@ -482,6 +482,39 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "redacted": ("geschwärzt", "redacted", "caviardé", "oscurato"),
     "none": ("–", "–", "–", "–"),
     "save": ("Speichern", "Save", "Enregistrer", "Salva"),
+    # Invoices (issue 18): support completes a job for its Friend.
+    "invoice": ("Rechnung", "Invoice", "Facture", "Fattura"),
+    "extra_minutes": (
+        "Mehraufwand (Minuten)",
+        "Extra time (minutes)",
+        "Temps supplémentaire (minutes)",
+        "Tempo aggiuntivo (minuti)",
+    ),
+    "payment": ("Bezahlung", "Payment", "Paiement", "Pagamento"),
+    "payment_platform": (
+        "per Überweisung an uns (Rechnung mit QR-Code)",
+        "by transfer to us (invoice with QR code)",
+        "par virement chez nous (facture avec code QR)",
+        "con bonifico a noi (fattura con codice QR)",
+    ),
+    "payment_direct": (
+        "direkt beim Friend",
+        "directly to the Friend",
+        "directement au Friend",
+        "direttamente al Friend",
+    ),
+    "complete_job": (
+        "Abschließen und Rechnung ausstellen",
+        "Complete and issue the invoice",
+        "Terminer et émettre la facture",
+        "Concludere ed emettere la fattura",
+    ),
+    "invoice_issued": (
+        "Der Auftrag ist abgeschlossen, die Rechnung ausgestellt.",
+        "The job is completed and its invoice issued.",
+        "La mission est terminée et sa facture émise.",
+        "L’incarico è concluso e la fattura emessa.",
+    ),
 }
 
 

@@ -2,7 +2,10 @@
 
 Erasure removes what identifies or was written by the person (texts, name, phone, street,
 descriptions, photos and voice messages, comments) and keeps the anonymous skeleton (intents,
-counts, categories, postal codes, prices) for statistics.
+counts, categories, postal codes, prices) for statistics. Invoices and credit notes are kept
+for ten years as tax law asks (Art. 17(3)(b) GDPR): erasure pseudonymises the customer's name
+and address on them and keeps every number, amount and booking
+(backend/services/invoices.pseudonymise).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from backend.console.models import (
 from backend.console.takeover import CUSTOMERS_PAGE
 from backend.domain.jobs import CustomerKey
 from backend.domain.media import media_ids_mentioned
-from backend.services import media
+from backend.services import invoices, media
 from backend.services.customer_mail import erase_customer_mails
 from backend.services.jobs import find_customer, jobs_for_customer, jobs_json
 from product.channels import MESSENGER
@@ -78,6 +81,7 @@ async def export_customer(
         (store_urls or {}).get(key.channel, ""), psid, key.channel
     )
     references = {j.id: j.reference for j in jobs}
+    documents = await invoices.documents_of_jobs(session, job_ids)
     return {
         "channel": key.channel,
         "customer_id": key.id,
@@ -107,6 +111,7 @@ async def export_customer(
         "ratings": [
             {"job": references[r.job_id], "stars": r.stars, "comment": r.comment} for r in ratings
         ],
+        "invoices": invoices.export_json(documents, references),
         "conversation": [
             {"id": e.id, "type": e.type_name, "at": _iso(e.at), "data": e.data}
             for e in conversation
@@ -193,6 +198,7 @@ async def erase_customer(
             job.device, job.brand, job.image_urls, job.voice_urls = "", "", [], []
         job_ids = [j.id for j in jobs]
         files = await media.erase(session, await _only_theirs(session, media_ids, job_ids))
+        documents = await invoices.pseudonymise(session, job_ids, customer.id) if customer else 0
         if job_ids:
             await session.execute(
                 update(Rating).where(Rating.job_id.in_(job_ids)).values(comment="")
@@ -212,6 +218,7 @@ async def erase_customer(
         "jobs": len(jobs),
         "mails": mails,
         "media": files,
+        "invoices": documents,
         "customer": int(customer is not None),
     }
 

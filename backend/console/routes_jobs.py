@@ -6,6 +6,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from backend.adapters.orm import Customer, Friend, JobEvent, Offer, SupportAlert
+from backend.billing.orm import Invoice
 from backend.console import board
 from backend.console.web import (
     form_id,
@@ -16,7 +17,7 @@ from backend.console.web import (
     runtime,
     staff,
 )
-from backend.domain.statuses import FriendStatus
+from backend.domain.statuses import WITH_FRIEND, FriendStatus
 from backend.services.dispatch import dispatch_job
 from backend.services.jobs import get_job, record_event
 from backend.services.lifecycle import LifecycleError, cancel_job
@@ -63,6 +64,9 @@ async def job_detail(request: web.Request) -> web.StreamResponse:
             await session.scalars(select(SupportAlert).where(SupportAlert.job_id == job.id))
         ).all()
         choices = await board.active_friends(session) if job.status in board.ASSIGNABLE else []
+        invoice = await session.scalar(
+            select(Invoice.number).where(Invoice.invoiced_job_id == job.id)
+        )
     return render(
         request,
         "job.html",
@@ -77,6 +81,8 @@ async def job_detail(request: web.Request) -> web.StreamResponse:
             "can_redispatch": job.status in board.REDISPATCHABLE,
             "can_assign": job.status in board.ASSIGNABLE,
             "active_friends": choices,
+            "invoice": invoice,
+            "can_complete": job.status in WITH_FRIEND,
         },
     )
 

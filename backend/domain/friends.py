@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from backend.domain.invoicing import validate_billing_details
 from backend.domain.jobs import MAX_CHANNEL_ID, MAX_SHORT_TEXT
 from backend.domain.statuses import FriendStatus
 from product.categories import CATEGORIES
@@ -32,6 +33,9 @@ class FriendRequest:
     skills: list[str]
     languages: list[str]
     status: str
+    # Where payouts go (checked by the use case) and the VAT status per country (invoices).
+    iban: str = ""
+    vat: dict[str, Any] = field(default_factory=dict)
 
 
 def first_name(full_name: str) -> str:
@@ -76,6 +80,7 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
     status = data.get("status", FriendStatus.APPLICANT)
     if status not in FRIEND_STATUSES:
         errors["status"] = f"must be one of {', '.join(FRIEND_STATUSES)}"
+    billing = validate_billing_details(data, errors)
     if errors:
         return None, errors
     return (
@@ -88,22 +93,31 @@ def validate_friend_request(data: Any) -> tuple[FriendRequest | None, dict[str, 
             skills=skills,
             languages=languages,
             status=str(status),
+            iban=billing.get("iban", ""),
+            vat=billing.get("vat", {}),
         ),
         {},
     )
 
 
-def validate_friend_status(data: Any) -> tuple[str | None, dict[str, str]]:
-    """The new status of a Friend (admin), or field-level messages."""
+def validate_friend_update(data: Any) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """What admin changes on a Friend: ``status``, ``iban``, ``vat`` (at least one), or
+    field-level messages."""
     if not isinstance(data, dict):
         return None, {"body": "must be a JSON object"}
-    status = data.get("status")
-    if status not in FRIEND_STATUSES:
-        return None, {"status": f"must be one of {', '.join(FRIEND_STATUSES)}"}
-    unknown = sorted(set(data) - {"status"})
-    if unknown:
-        return None, {k: "cannot be changed here" for k in unknown}
-    return str(status), {}
+    errors: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    if "status" in data:
+        if data["status"] not in FRIEND_STATUSES:
+            errors["status"] = f"must be one of {', '.join(FRIEND_STATUSES)}"
+        else:
+            changes["status"] = str(data["status"])
+    changes |= validate_billing_details(data, errors)
+    unknown = sorted(set(data) - {"status", "iban", "vat"})
+    errors |= {k: "cannot be changed here" for k in unknown}
+    if not data and not errors:
+        errors["status"] = "give status, iban or vat"
+    return (None, errors) if errors else (changes, {})
 
 
 def validate_friend_filters(query: dict[str, str]) -> tuple[dict[str, str] | None, dict[str, str]]:

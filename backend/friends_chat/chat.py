@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.messenger import text_message
 from backend.adapters.orm import Friend
+from backend.billing.accounts import BillingSettings
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.friend_commands import Command
 from backend.domain.packages import Package
@@ -31,6 +32,8 @@ class Chat:
     clock: Callable[[], datetime]
     packages: dict[str, Package]
     deadlines: DeadlinePolicy
+    # Invoices: the platform's accounts, and how a job reported done here is paid.
+    billing: BillingSettings = field(default_factory=BillingSettings)
 
     async def say(self, recipient: str, message: dict[str, Any]) -> None:
         """Queue a reply; the person just wrote, so their window is open."""

@@ -45,7 +45,15 @@ async def complete(chat: Chat, turn: Turn) -> None:
             if package is None:
                 raise completion.CompletionError("done_package_invalid")
             done = await completion.complete_job(
-                session, turn.reference, turn.psid, package, minutes, chat.clock(), chat.deadlines
+                session,
+                turn.reference,
+                turn.psid,
+                package,
+                minutes,
+                chat.clock(),
+                chat.deadlines,
+                chat.billing.chat_payment,
+                chat.billing,
             )
         except completion.CompletionError as exc:
             await _refuse(chat, turn, exc.key, turn.reference.upper())

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.adapters.orm import utcnow
 from backend.adapters.rasa import RasaClient
+from backend.billing.accounts import BillingSettings
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.friend_commands import Command, from_tap, parse, parse_minutes
 from backend.domain.packages import Package
@@ -81,11 +82,18 @@ class FriendChat:
     quiz: QuizPolicy = field(default_factory=QuizPolicy)
     # Where Friends may sign up (SERVICE_COUNTRIES, backend/config.py).
     service_countries: tuple[str, ...] = DEFAULT_SERVICE_COUNTRIES
+    billing: BillingSettings = field(default_factory=BillingSettings)
 
     def __post_init__(self) -> None:
         self.notices = NoticeSender(self.sessions, self.rasa, self.clock)
         self.chat = Chat(
-            self.sessions, self.wake_outbox, self.notices, self.clock, self.packages, self.deadlines
+            self.sessions,
+            self.wake_outbox,
+            self.notices,
+            self.clock,
+            self.packages,
+            self.deadlines,
+            self.billing,
         )
         self.signup = FriendSignup(
             self.sessions,

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from backend.adapters.db import make_engine
 from backend.adapters.orm import Base, is_modelled
+from backend.billing import orm as _billing_models  # noqa: F401  (its tables join Base)
 from backend.console import models as _console_models  # noqa: F401  (its tables join Base)
 
 target_metadata = Base.metadata

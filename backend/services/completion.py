@@ -1,7 +1,16 @@
-"""A Friend reports a job done: the money is settled into the ledger and the job completed."""
+"""A job is completed: the money settled into the ledger, the invoice issued, the job closed.
+
+One code path (`complete`) for the Friend's "done" in chat (`complete_job`), the console and
+`POST /api/v1/jobs/{reference}/completion` (`complete_booked`): in one transaction the job
+moves to completed, the ledger gets the job's settlement summary (`LedgerEntry`: price,
+commission, payout, paid via), the invoice is composed and issued with its gapless number and
+its journal entry (backend/services/invoices.py), and the customer's news is stored. A job has
+at most one invoice (a unique index); a repeated completion through the API returns it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -10,16 +19,23 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, JobEvent, LedgerEntry
+from backend.billing.accounts import BillingSettings
+from backend.billing.journal import PaidVia
+from backend.billing.orm import Invoice
+from backend.billing.qr import Payment
 from backend.domain.deadlines import DeadlinePolicy
 from backend.domain.money import MAX_EXTRA_MINUTES, Money, Settlement, settle_money
 from backend.domain.packages import Package
 from backend.domain.statuses import WITH_FRIEND, JobStatus
 from backend.services.claims import held_job
 from backend.services.customer_news import friend_news, store_notice
+from backend.services.invoices import customer_news, issue_job_invoice
 from backend.services.jobs import move_job, record_event
 
 # The job's log remembers the package chosen, so a number typed next finds its job.
 PACKAGE_CHOSEN = "done_package_chosen"
+# The ledger's word for a job the customer paid the Friend directly (its API says "cash").
+LEDGER_PAID_VIA = {PaidVia.PLATFORM: "platform", PaidVia.DIRECT: "cash"}
 
 
 class CompletionError(Exception):
@@ -37,6 +53,10 @@ class Completed:
     customer: Customer
     settlement: Settlement
     currency: str
+    invoice: Invoice | None = None
+    payment: Payment | None = None
+    # The job was completed before (an API retry): nothing new was issued.
+    repeated: bool = False
 
 
 def _settle(job: Job, package: Package, extra_minutes: int) -> tuple[Settlement, str]:
@@ -58,14 +78,84 @@ async def complete_job(
     extra_minutes: int,
     now: datetime,
     policy: DeadlinePolicy,
-    paid_via: str = "cash",
+    paid_via: PaidVia = PaidVia.PLATFORM,
+    billing: BillingSettings | None = None,
 ) -> Completed:
-    """Settle and complete in one transaction; CompletionError when not possible."""
-    if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
-        raise CompletionError("done_extra_invalid")
+    """The Friend's own "done" (chat): only the Friend who holds the job; CompletionError when
+    not possible."""
     job = await held_job(session, reference, messenger_id)
     if job is None:
         raise CompletionError("done_refused")
+    actor = f"friend:{job.assigned_friend_id}"
+    return await complete(
+        session, job, package, extra_minutes, paid_via, actor, now, policy, billing
+    )
+
+
+async def complete_booked(
+    session: AsyncSession,
+    reference: str,
+    packages: Mapping[str, Package],
+    extra_minutes: int,
+    paid_via: PaidVia,
+    actor: str,
+    now: datetime,
+    policy: DeadlinePolicy,
+    billing: BillingSettings | None = None,
+) -> Completed | None:
+    """Completion for the Friend by support (the API, the console): the package booked, the
+    extra time given. None when there is no such job; a job completed before returns its
+    invoice (`repeated`); CompletionError("done_refused") when nobody holds the job."""
+    job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
+    if job is None:
+        return None
+    if job.status == JobStatus.COMPLETED:
+        return await _repeated(session, job)
+    if job.status not in WITH_FRIEND or job.assigned_friend_id is None:
+        raise CompletionError("done_refused")
+    package = packages.get(job.package)
+    if package is None:
+        raise CompletionError("done_package_invalid")
+    try:
+        return await complete(
+            session, job, package, extra_minutes, paid_via, actor, now, policy, billing
+        )
+    except CompletionError as exc:
+        if exc.key != "done_refused":
+            raise
+        # Completed by someone else in the meantime: theirs is the one invoice.
+        job = await session.scalar(select(Job).where(Job.reference == reference.upper()))
+        if job is not None and job.status == JobStatus.COMPLETED:
+            return await _repeated(session, job)
+        raise
+
+
+async def _repeated(session: AsyncSession, job: Job) -> Completed:
+    invoice = await session.scalar(select(Invoice).where(Invoice.invoiced_job_id == job.id))
+    entry = await session.scalar(select(LedgerEntry).where(LedgerEntry.job_id == job.id))
+    friend = await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None
+    customer = await session.get(Customer, job.customer_id)
+    if invoice is None or entry is None or friend is None or customer is None:
+        # Completed before invoices existed: there is nothing to return, nor to issue now.
+        raise CompletionError("done_refused")
+    settlement = Settlement(entry.price, entry.commission, entry.payout)
+    return Completed(job, friend, customer, settlement, entry.currency, invoice, repeated=True)
+
+
+async def complete(
+    session: AsyncSession,
+    job: Job,
+    package: Package,
+    extra_minutes: int,
+    paid_via: PaidVia,
+    actor: str,
+    now: datetime,
+    policy: DeadlinePolicy,
+    billing: BillingSettings | None = None,
+) -> Completed:
+    """Settle, invoice and complete the job a Friend holds, in one transaction."""
+    if not 0 <= extra_minutes <= MAX_EXTRA_MINUTES:
+        raise CompletionError("done_extra_invalid")
     settlement, currency = _settle(job, package, extra_minutes)
     done = await move_job(
         session,
@@ -89,14 +179,29 @@ async def complete_job(
         .values(completed_jobs=Friend.completed_jobs + 1)
     )
     friend = await session.get(Friend, friend_id)
-    await store_notice(session, job, "EXTERNAL_job_completed", friend_news(job, friend), now)
-    await session.commit()
-    await session.refresh(job)
-    friend = await session.get(Friend, friend_id)
     customer = await session.get(Customer, job.customer_id)
     assert friend is not None and customer is not None
+    settings = billing or BillingSettings()
+    invoice, payment = await issue_job_invoice(
+        session,
+        job,
+        friend,
+        customer,
+        package,
+        extra_minutes,
+        settlement,
+        paid_via,
+        actor,
+        now,
+        settings,
+    )
+    news = friend_news(job, friend) | customer_news(job, invoice, customer, settings)
+    await store_notice(session, job, "EXTERNAL_job_completed", news, now)
+    await session.commit()
+    await session.refresh(job)
     await session.refresh(friend)
-    return Completed(job, friend, customer, settlement, currency)
+    await session.refresh(customer)
+    return Completed(job, friend, customer, settlement, currency, invoice, payment)
 
 
 def _book(
@@ -108,9 +213,10 @@ def _book(
     settlement: Settlement,
     currency: str,
     now: datetime,
-    paid_via: str,
+    paid_via: PaidVia,
 ) -> None:
-    """The ledger entry and the job's log of the money, in the completion's transaction."""
+    """The job's settlement summary (the ledger; the journal gets the invoice's entry beside
+    it) and the job's log of the money, in the completion's transaction."""
     session.add(
         LedgerEntry(
             job_id=job.id,
@@ -121,7 +227,7 @@ def _book(
             price=settlement.price,
             commission=settlement.commission,
             payout=settlement.payout,
-            paid_via=paid_via,
+            paid_via=LEDGER_PAID_VIA[paid_via],
             created_at=now,
         )
     )
@@ -136,6 +242,7 @@ def _book(
         commission=str(settlement.commission),
         payout=str(settlement.payout),
         currency=currency,
+        paid_via=str(paid_via),
     )
 
 

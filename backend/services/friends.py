@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Friend
+from backend.billing.references import InvalidIban, validate_iban
 from backend.domain.friends import FriendRequest
 from backend.domain.ranking import Track, reliability
 from backend.services import postcodes
@@ -33,6 +34,9 @@ def friend_json(friend: Friend) -> dict[str, Any]:
         "status": friend.status,
         "online": friend.online,
         "phone": friend.phone,
+        # Where payouts go; the VAT status per country ({} : exempt small business everywhere).
+        "iban": friend.iban,
+        "vat": friend.vat,
         "rating": friend.rating,
         "rating_count": friend.rating_count,
         "reliability": round(reliability(track_of(friend)), 3),
@@ -58,7 +62,18 @@ def track_of(friend: Friend) -> Track:
     )
 
 
+def checked_iban(iban: str) -> str:
+    """The IBAN in its compact form ("" stays ""); FriendError naming the field if wrong."""
+    if not iban.strip():
+        return ""
+    try:
+        return validate_iban(iban)
+    except InvalidIban as exc:
+        raise FriendError({"iban": f"not a valid IBAN: {exc}"}) from None
+
+
 async def create_friend(session: AsyncSession, request: FriendRequest) -> Friend:
+    iban = checked_iban(request.iban)
     places = await postcodes.lookup(session, request.postal_code, request.country)
     if not places:
         raise FriendError({"postal_code": f"unknown postal code in {request.country}"})
@@ -74,6 +89,8 @@ async def create_friend(session: AsyncSession, request: FriendRequest) -> Friend
         skills=request.skills,
         languages=request.languages,
         status=request.status,
+        iban=iban,
+        vat=request.vat,
     )
     session.add(friend)
     try:
@@ -114,12 +131,23 @@ async def friend_by_psid(session: AsyncSession, messenger_id: str) -> Friend | N
     return await session.scalar(select(Friend).where(Friend.messenger_id == messenger_id))
 
 
-async def set_status(session: AsyncSession, friend_id: int, status: str) -> Friend | None:
-    """Vetting and pausing are status changes: only active Friends get offers or may claim."""
+async def update_friend(
+    session: AsyncSession, friend_id: int, changes: dict[str, Any]
+) -> Friend | None:
+    """Vetting and pausing are status changes (only active Friends get offers or may claim);
+    admin also sets the IBAN (checked) and the VAT status per country. FriendError on a bad
+    IBAN."""
+    if "iban" in changes:
+        changes = changes | {"iban": checked_iban(changes["iban"])}
     friend = await session.get(Friend, friend_id)
     if friend is None:
         return None
-    friend.status = status
+    for key, value in changes.items():
+        setattr(friend, key, value)
     await session.commit()
     await session.refresh(friend)
     return friend
+
+
+async def set_status(session: AsyncSession, friend_id: int, status: str) -> Friend | None:
+    return await update_friend(session, friend_id, {"status": status})

@@ -22,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.adapters.orm import Customer, Friend, Job, Rating
+from backend.billing.texts import text as billing_text
 from backend.domain.friends import first_name
 from backend.domain.jobs import MAX_DESCRIPTION
 from backend.domain.statuses import WITH_FRIEND, JobStatus, sources_of
 from backend.friends_chat.texts import text as friend_text
-from backend.services import lifecycle
+from backend.services import invoices, lifecycle
 from backend.services.customer_texts import (
     STATUS_PAGE_DAYS,
     page_locale,
@@ -142,6 +143,7 @@ async def show(request: web.Request) -> web.Response:
             await session.get(Friend, job.assigned_friend_id) if job.assigned_friend_id else None
         )
         rating = await session.scalar(select(Rating).where(Rating.job_id == job.id))
+        invoice = await _invoice(request, session, job, locale)
     # The Friend is named while they have the job or once they did it, never after a hand-back.
     shown = job.status in WITH_FRIEND or job.status == JobStatus.COMPLETED
     friend_name = first_name(friend.name) if friend is not None and shown else ""
@@ -162,7 +164,41 @@ async def show(request: web.Request) -> web.Response:
             "flash": flash,
             "flash_kind": FLASHES.get(flash, ""),
             "max_comment": MAX_DESCRIPTION,
+            "invoice": invoice,
         },
+    )
+
+
+async def _invoice(
+    request: web.Request, session: AsyncSession, job: Job, locale: str
+) -> dict[str, str] | None:
+    """The job's invoice on the page: a heading, its one line and the link to the PDF."""
+    found = await invoices.job_invoice(session, job.reference)
+    if found is None:
+        return None
+    language = locale.split("-")[0]
+    number = found.invoice.number
+    return {
+        "heading": billing_text("invoice_title", language),
+        "summary": invoices.summary(found, _runtime(request).settings.billing, language),
+        "link": billing_text("invoice_link", language, {"number": number}),
+    }
+
+
+async def invoice_pdf(request: web.Request) -> web.Response:
+    """The job's invoice as PDF, for the customer who holds the page's key."""
+    rt = _runtime(request)
+    async with rt.sessions() as session:
+        found = await _find(request, session)
+        invoice = await invoices.job_invoice(session, found[0].reference) if found else None
+        if invoice is None:
+            return _not_found(request)
+        document = invoices.render_pdf(invoice, rt.settings.billing)
+    return web.Response(
+        body=document,
+        content_type="application/pdf",
+        headers=SECURITY_HEADERS
+        | {"Content-Disposition": f'inline; filename="{invoice.invoice.number}.pdf"'},
     )
 
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from backend.domain.friends import (
     validate_friend_filters,
     validate_friend_request,
-    validate_friend_status,
+    validate_friend_update,
 )
 from backend.domain.jobs import (
     CANCELLED_BY,
@@ -244,12 +244,15 @@ async def get_friend(request: web.Request) -> web.Response:
 
 
 async def update_friend(request: web.Request) -> web.Response:
-    status, errors = validate_friend_status(await read_json(request))
-    if status is None:
+    changes, errors = validate_friend_update(await read_json(request))
+    if changes is None:
         return validation_error(errors)
     friend_id = _friend_id(request)
     async with request.app[RUNTIME].sessions() as session:
-        friend = await friends.set_status(session, friend_id, status) if friend_id else None
+        try:
+            friend = await friends.update_friend(session, friend_id, changes) if friend_id else None
+        except friends.FriendError as exc:
+            return validation_error(exc.errors)
         if friend is None:
             return error(404, "no Friend with this id")
         return web.json_response(friends.friend_json(friend))

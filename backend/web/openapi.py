@@ -75,6 +75,16 @@ def one_by_id(summary: str, parameter: Schema, schema: str, description: str) ->
 
 
 FOUR_DIGITS = [code for code, country in COUNTRIES.items() if country.postal_digits == 4]
+IBAN: Schema = {"type": "string", "maxLength": 34, "description": "checked (ISO 13616)"}
+VAT: Schema = {
+    "type": "object",
+    "description": 'per country: {"DE": {"registered": true, "vat_id": "DE123456789"}}; a '
+    "country not named: small business exempt from VAT",
+    "additionalProperties": obj(
+        {"registered": {"type": "boolean"}, "vat_id": {"type": "string", "maxLength": 30}},
+        required=("registered",),
+    ),
+}
 REFERENCE = in_path("reference", {"type": "string"})
 FRIEND_ID = in_path("friend_id", {"type": "integer", "minimum": 1})
 
@@ -188,9 +198,14 @@ GET_FRIEND = one_by_id(
     "One Friend with reliability counters (admin token)", FRIEND_ID, "Friend", "the Friend"
 )
 UPDATE_FRIEND = Operation(
-    "Change a Friend's status (admin token); only active Friends get offers",
+    "Change a Friend's status, IBAN or VAT status per country (admin token); only active "
+    "Friends get offers",
     parameters=(FRIEND_ID,),
-    body=obj({"status": enum(FRIEND_STATUSES)}, required=("status",), additionalProperties=False),
+    body=obj(
+        {"status": enum(FRIEND_STATUSES), "iban": IBAN, "vat": VAT},
+        minProperties=1,
+        additionalProperties=False,
+    ),
     responses={
         "200": json_response("Friend", "the updated Friend"),
         "400": ERROR,

@@ -209,6 +209,8 @@ FRIEND: Schema = {
         "status": enum(FRIEND_STATUSES),
         "online": {"type": "boolean", "description": "offers go only to online Friends"},
         "phone": {"type": "string", "description": "E.164, given at sign-up by chat"},
+        "iban": {"type": "string", "description": "where payouts go; compact form"},
+        "vat": {"type": "object", "description": "VAT status per country"},
         "rating": _RATING,
         "rating_count": INTEGER,
         "reliability": {"type": "number", "minimum": 0, "maximum": 1},
@@ -233,6 +235,8 @@ FRIEND_REQUEST: Schema = {
         "skills": {"type": "array", "items": enum(CATEGORIES)},
         "languages": {"type": "array", "items": enum(LANGUAGES)},
         "status": enum(FRIEND_STATUSES) | {"default": str(FriendStatus.APPLICANT)},
+        "iban": {"type": "string", "maxLength": 34, "description": "checked (ISO 13616)"},
+        "vat": {"type": "object", "description": 'per country: {"DE": {"registered": true}}'},
     },
 }
 

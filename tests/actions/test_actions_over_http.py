@@ -919,6 +919,68 @@ async def test_news_the_bot_was_given_before_are_not_told_again(action_server: s
         assert [e["event"] for e in answer["events"]] == ["rewind"], name
 
 
+async def test_the_completed_jobs_invoice_is_told_and_sent_as_a_file(action_server: str) -> None:
+    summary = "CHF 79.00, payable within 10 days, scan the QR code in your banking app"
+    url = "https://tf.example/b/tok/invoice.pdf"
+    entities = [
+        {"entity": "job_reference", "value": "TF-7K2Q"},
+        {"entity": "friend_name", "value": "Anna"},
+        {"entity": "invoice_number", "value": "CH-2026-000001"},
+        {"entity": "invoice_summary", "value": summary},
+        {"entity": "invoice_url", "value": url},
+    ]
+    slots = {"rating_reference": "TF-7K2Q", "rating_friend_name": "Anna", "language": "en"}
+    files = {
+        "messenger": {
+            "attachment": {"type": "file", "payload": {"url": url, "is_reusable": False}}
+        },
+        "whatsapp": {
+            "whatsapp": {
+                "type": "document",
+                "document": {"link": url, "filename": "CH-2026-000001.pdf"},
+            }
+        },
+    }
+    for channel, sender in (("messenger", "psid-inv"), ("whatsapp", "wa-41791234567")):
+        news = tracker(
+            sender,
+            intent="EXTERNAL_job_completed",
+            text="EXTERNAL: EXTERNAL_job_completed",
+            entities=entities,
+            slots=slots,
+            channel=channel,
+        )
+        told = await run_action(action_server, "action_ask_rating_stars", news)
+        assert responses(told) == ["utter_invoice", None, "utter_ask_rating"], channel
+        assert told["responses"][0]["invoice_summary"] == summary
+        assert told["responses"][1]["custom"] == files[channel]
+        held = await run_action(action_server, "action_hold_rating", news)
+        assert responses(held) == ["utter_job_completed_rating_later", "utter_invoice", None]
+    # On the website chat the line only (its status page links the PDF); no invoice, no line.
+    web = tracker(
+        "web-1",
+        intent="EXTERNAL_job_completed",
+        text="EXTERNAL: EXTERNAL_job_completed",
+        entities=entities,
+        slots=slots,
+        channel="webchat",
+    )
+    assert responses(await run_action(action_server, "action_ask_rating_stars", web)) == [
+        "utter_invoice",
+        "utter_ask_rating",
+    ]
+    plain = tracker(
+        "psid-plain",
+        intent="EXTERNAL_job_completed",
+        text="EXTERNAL: EXTERNAL_job_completed",
+        entities=entities[:2],
+        slots=slots,
+    )
+    assert responses(await run_action(action_server, "action_ask_rating_stars", plain)) == [
+        "utter_ask_rating"
+    ]
+
+
 # --- "which place?" answered with the same postal code again ------------------------------------
 
 

@@ -85,16 +85,29 @@ async def test_done_with_extra_time_settles_price_commission_and_payout(
                 "price": "111.00",
                 "commission": "22.20",
                 "payout": "88.80",
-                "paid_via": "cash",
+                "paid_via": "platform",
                 "created_at": clock().isoformat(),
             }
         ]
         job = await (await client.get(f"/api/v1/jobs/{ref}", headers=api_headers())).json()
         assert job["status"] == "completed" and job["completed_at"] == clock().isoformat()
+        # The news carries the invoice for the customer's chat: its line and its PDF's link.
+        invoice = await (
+            await client.get(f"/api/v1/jobs/{ref}/invoice", headers=api_headers())
+        ).json()
+        number = invoice["number"]
+        assert number.startswith("DE-") and number.endswith("-000001")
         assert [t["body"] for t in triggers(fake_rasa, "EXTERNAL_job_completed")] == [
             {
                 "name": "EXTERNAL_job_completed",
-                "entities": {"job_reference": ref, "friend_name": "Anna"},
+                "entities": {
+                    "job_reference": ref,
+                    "friend_name": "Anna",
+                    "invoice_number": number,
+                    "invoice_summary": "111,00\xa0€, zahlbar innerhalb von 10 Tagen, scannen "
+                    "Sie den QR-Code mit Ihrer Banking-App",
+                    "invoice_url": f"{job['status_url']}/invoice.pdf",
+                },
             }
         ]
         friend = await (

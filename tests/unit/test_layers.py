@@ -59,6 +59,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     },
     # The customer's status page: like the console, a web face on the use cases.
     "backend.status_page": {
+        "backend.billing",
         "backend.web",
         "backend.services",
         "backend.friends_chat",
@@ -68,6 +69,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "product",
     },
     "backend.console": {
+        "backend.billing",
         "backend.web",
         "backend.services",
         "backend.friends_chat",
@@ -80,6 +82,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "product",
     },
     "backend.web": {
+        "backend.billing",
         "backend.services",
         "backend.friends_chat",
         "backend.adapters",
@@ -100,6 +103,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "whatsapp_platform",
     },
     "backend.friends_chat": {
+        "backend.billing",
         "backend.services",
         "backend.adapters",
         "backend.domain",
@@ -110,6 +114,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "product",
     },
     "backend.services": {
+        "backend.billing",
         "backend.adapters",
         "backend.domain",
         "backend.config",
@@ -128,6 +133,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     # The customers' WhatsApp settings live beside the registry they name (backend.whatsapp).
     "backend.config": {
         "backend.adapters",
+        # The platform's bank accounts per country (BILLING_* variables).
+        "backend.billing.accounts",
         "backend.domain",
         "backend.whatsapp.settings",
         "product",
@@ -151,7 +158,17 @@ MAY_IMPORT: dict[str, set[str]] = {
         "whatsapp_platform",
         "product",
     },
-    "backend.migrations": {"backend.adapters", "backend.console", "backend.domain", "product"},
+    # Getting paid (issue 18): documents, references, QR codes, PDF, journal, bank files; its
+    # tables join the adapters' Base. The use cases reach it from backend.services; the web,
+    # console, status page and Friends' chat faces read its values (documents, accounts).
+    "backend.billing": {"backend.adapters", "backend.domain", "product"},
+    "backend.migrations": {
+        "backend.adapters",
+        "backend.billing",
+        "backend.console",
+        "backend.domain",
+        "product",
+    },
     "backend.domain": {"product"},
     # Shared by both virtual environments: the standard library and each other only.
     "messenger_platform": {"product"},

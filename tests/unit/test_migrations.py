@@ -10,6 +10,8 @@ from sqlalchemy import create_engine
 
 from backend.adapters.db import migrate
 from backend.adapters.orm import Base, is_modelled
+from backend.billing import orm as _billing_models  # noqa: F401  (its tables join Base)
+from backend.console import models as _console_models  # noqa: F401  (its tables join Base)
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:
