@@ -1,6 +1,6 @@
 """Which job category a problem description belongs to, from keywords in every language.
 
-Pure module (no Rasa imports). The keywords and their weights are in actions/category_keywords.py
+Pure module (no Rasa imports). The keywords and their weights are in actions/category_keywords/
 (one table per language, merged here). ``classify`` scores every category by the keywords found
 in the text and is only *confident* when one category clearly leads; otherwise the bot asks the
 customer with the category quick replies instead of guessing.
@@ -41,7 +41,7 @@ def _merged(tables: tuple[Table, ...]) -> Table:
     return merged
 
 
-# category -> {keyword: weight}, all languages (see actions/category_keywords.py).
+# category -> {keyword: weight}, all languages (see actions/category_keywords/).
 KEYWORDS: Table = _merged(TABLES)
 
 # A problem with a device that is controlled *through* a phone, a computer or the Wi-Fi belongs
