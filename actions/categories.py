@@ -1,12 +1,14 @@
-"""Which job category a problem description belongs to, from German and English keywords.
+"""Which job category a problem description belongs to, from keywords in every language.
 
-Pure module (no Rasa imports). ``classify`` scores every category by the keywords found in the
-text and is only *confident* when one category clearly leads; otherwise the bot asks the
+Pure module (no Rasa imports). The keywords and their weights are in actions/category_keywords/
+(one table per language, merged here). ``classify`` scores every category by the keywords found
+in the text and is only *confident* when one category clearly leads; otherwise the bot asks the
 customer with the category quick replies instead of guessing.
 
 Matching is tolerant of what customers type on a phone:
 
-- case, umlauts and accents are folded ("Fernsehgerät" == "fernsehgeraet"), so is "ß";
+- case, umlauts and accents are folded ("Fernsehgerät" == "fernsehgeraet", "światłowód" ==
+  "swiatlowod"), so are "ß", "ł" and "œ";
 - German compounds match by prefix or suffix ("Druckerpatrone", "Heizungsthermostat");
 - typos match by edit distance (one edit for words of 5-7 letters, two for longer words,
   a swap of two neighbouring letters counts as one edit): "Drukcer", "Fernsehr", "Ruter".
@@ -24,342 +26,23 @@ import unicodedata
 from dataclasses import dataclass
 
 from actions import buttons
+from actions.category_keywords import TABLES, Table
 from product.categories import CATEGORIES, CATEGORY_LABELS, category_label
 
-# keyword -> weight. Weight 1 for words that point at one category; 0.5 for words that lean
-# towards it but also occur elsewhere ("Passwort", "Update", "Telefon").
-KEYWORDS: dict[str, dict[str, float]] = {
-    "internet_wifi": {
-        "wlan": 1,
-        "wlam": 1,
-        "wlna": 1,
-        "wifi": 1,
-        "wify": 1,
-        "wi fi": 1,
-        "w lan": 1,
-        "wireless": 1,
-        "internet": 1,
-        "router": 1,
-        "fritzbox": 1,
-        "fritz box": 1,
-        "fritz": 1,
-        "speedport": 1,
-        "repeater": 1,
-        "modem": 1,
-        "dsl": 1,
-        "vdsl": 1,
-        "glasfaser": 1,
-        "fiber": 1,
-        "fibre": 1,
-        "broadband": 1,
-        "hotspot": 1,
-        "mesh": 1,
-        "netzwerk": 1,
-        "network": 1,
-        "lan": 1,
-        "online": 0.5,
-        "offline": 0.5,
-        "verbindung": 0.5,
-        "connection": 0.5,
-        "festnetz": 0.5,
-        "empfang": 0.5,
-    },
-    "smart_home": {
-        "smart home": 1,
-        "smarthome": 1,
-        "heizung": 1,
-        "heizkoerper": 1,
-        "heating": 1,
-        "thermostat": 1,
-        "tado": 1,
-        "netatmo": 1,
-        "homematic": 1,
-        "philips hue": 1,
-        "hue": 1,
-        "lampe": 1,
-        "lampen": 1,
-        "licht": 1,
-        "lights": 1,
-        "light": 1,
-        "gluehbirne": 1,
-        "leuchte": 1,
-        "bulb": 1,
-        "klingel": 1,
-        "doorbell": 1,
-        "kamera": 0.5,
-        "camera": 0.5,
-        "ueberwachung": 1,
-        "alexa": 1,
-        "google home": 1,
-        "echo": 1,
-        "steckdose": 1,
-        "smart plug": 1,
-        "smart lock": 1,
-        "smartlock": 1,
-        "rollladen": 1,
-        "rolladen": 1,
-        "jalousie": 1,
-        "alarmanlage": 1,
-        "rauchmelder": 1,
-        "bewegungsmelder": 1,
-        # issue 17: heating systems and door cameras, often "connected to the phone app"
-        "waermepumpe": 1,
-        "heat pump": 1,
-        "boiler": 1,
-        "radiator": 1,
-        "radiators": 1,
-        "fussbodenheizung": 1,
-        "klimaanlage": 1,
-        "air conditioning": 1,
-        "haustuer": 1,
-        "sprechanlage": 1,
-        "intercom": 1,
-        "nest": 1,
-        "smart plugs": 1,
-        "smart lights": 1,
-        "smart bulbs": 1,
-        "security camera": 1,
-    },
-    "tv_entertainment": {
-        "fernseher": 1,
-        "fernseh": 1,
-        "fernsehen": 1,
-        "fernsehgeraet": 1,
-        "tv": 1,
-        "tvs": 1,
-        "television": 1,
-        "telly": 1,
-        "receiver": 1,
-        "sat": 1,
-        "satellit": 1,
-        "satellite": 1,
-        "sender*": 1,
-        "kanal": 1,
-        "kanaele": 1,
-        "programm": 0.5,
-        "channels": 1,
-        "channel": 1,
-        "fernbedienung": 1,
-        "remote": 1,
-        "netflix": 1,
-        "streaming": 1,
-        "disney": 1,
-        "sky": 1,
-        "zattoo": 1,
-        "teleboy": 1,
-        "magentatv": 1,
-        "magenta tv": 1,
-        "swisscom tv": 1,
-        "blue tv": 1,
-        "fire tv": 1,
-        "firetv": 1,
-        "apple tv": 1,
-        "chromecast": 1,
-        "dvd": 1,
-        "blu ray": 1,
-        "bluray": 1,
-        "soundbar": 1,
-        "lautsprecher": 1,
-        "sonos": 1,
-        "speaker": 1,
-        "stereoanlage": 1,
-        "radio": 1,
-        "hifi": 1,
-        "antenne": 1,
-        "dvb": 1,
-        # issue 17: game consoles and projectors are "TV & entertainment"
-        "konsole": 1,
-        "spielkonsole": 1,
-        "console": 1,
-        "consoles": 1,
-        "playstation": 1,
-        "ps4": 1,
-        "ps5": 1,
-        "xbox": 1,
-        "nintendo": 1,
-        "wii": 1,
-        "controller": 1,
-        "gamepad": 1,
-        "joystick": 1,
-        "zocken": 1,
-        "gaming": 1,
-        "videospiel": 1,
-        "video game": 1,
-        "beamer": 1,
-        "projektor": 1,
-        "projector": 1,
-        "=bild": 0.5,
-        "ton": 0.5,
-    },
-    "computer": {
-        "computer": 1,
-        "pc": 1,
-        "pcs": 1,
-        "laptop": 1,
-        "notebook": 1,
-        "rechner": 1,
-        "mac": 1,
-        "macbook": 1,
-        "imac": 1,
-        "windows": 1,
-        "software": 1,
-        "email": 1,
-        "e mail": 1,
-        "mail": 1,
-        "mails": 1,
-        "outlook": 1,
-        "thunderbird": 1,
-        "gmail": 1,
-        "gmx": 1,
-        "backup": 1,
-        "datensicherung": 1,
-        "virus": 1,
-        "viren": 1,
-        "trojaner": 1,
-        "malware": 1,
-        "antivirus": 1,
-        "maus": 1,
-        "mouse": 1,
-        "tastatur": 1,
-        "keyboard": 1,
-        "monitor": 1,
-        "festplatte": 1,
-        "usb": 0.5,
-        "word": 1,
-        "excel": 1,
-        "office": 1,
-        "zoom": 0.5,
-        "skype": 0.5,
-        "browser": 1,
-        "passwort": 0.5,
-        "password": 0.5,
-        "update": 0.5,
-        "bildschirm": 0.5,
-    },
-    "phone_tablet": {
-        "handy": 1,
-        "handys": 1,
-        "smartphone": 1,
-        "iphone": 1,
-        "ipad": 1,
-        "tablet": 1,
-        "tablets": 1,
-        "mobiltelefon": 1,
-        "natel": 1,
-        "mobile": 1,
-        "cell phone": 1,
-        "cellphone": 1,
-        # English "phone" is the mobile nearly always ("my phone won't charge"); "phone number"
-        # is taken out before scoring. Start of a word only: not "Babyphone". German "Telefon"
-        # stays 0.5: often the landline.
-        "phone*": 1,
-        "=fone": 1,
-        "android": 1,
-        "galaxy": 1,
-        "whatsapp": 1,
-        # Half weight: an app is often only the way another device is controlled ("die Heizung
-        # reagiert nicht auf die App", the washing machine's app), so it must not outvote it.
-        "app": 0.5,
-        "apps": 0.5,
-        "app store": 1,
-        "play store": 1,
-        "sim": 1,
-        "simkarte": 1,
-        "sim karte": 1,
-        "sms": 1,
-        "klingelton": 1,
-        "facetime": 1,
-        "icloud": 0.5,
-        "akku": 0.5,
-        "telefon": 0.5,
-        "telefonieren": 0.5,
-    },
-    "printer": {
-        "drucker": 1,
-        "drucken": 1,
-        "druckt": 1,
-        "ausdrucken": 1,
-        "ausdruck": 1,
-        "patrone": 1,
-        "patronen": 1,
-        "tinte": 1,
-        "toner": 1,
-        "scanner": 1,
-        "scannen": 1,
-        "scan": 1,
-        "printer": 1,
-        "print": 1,
-        "printing": 1,
-        "prints": 1,
-        "ink": 1,
-        "cartridge": 1,
-        "papierstau": 1,
-        "paper jam": 1,
-        "kopierer": 1,
-        "epson": 1,
-        "kyocera": 1,
-        "canon": 0.5,
-        "hp": 0.5,
-        "brother": 0.5,
-    },
-    # Devices outside the six areas (issue 17: "the e-bike display's software" is no computer
-    # problem). Never inferred: a message that names one makes the bot ask, with "Something
-    # else" among the choices. Weight 2: the device outweighs the generic words next to it
-    # ("Software", "Update", "App", "WLAN").
-    "other": {
-        "e bike": 2,
-        "ebike": 2,
-        "e bikes": 2,
-        "pedelec": 2,
-        "fahrrad": 2,
-        "bike": 2,
-        "waschmaschine": 2,
-        "washing machine": 2,
-        "trockner": 2,
-        "dryer": 2,
-        "geschirrspueler": 2,
-        "spuelmaschine": 2,
-        "dishwasher": 2,
-        "kuehlschrank": 2,
-        "fridge": 2,
-        "backofen": 2,
-        "oven": 2,
-        "mikrowelle": 2,
-        "microwave": 2,
-        "kaffeemaschine": 2,
-        "kaffeevollautomat": 2,
-        "coffee machine": 2,
-        "saugroboter": 2,
-        "staubsauger": 2,
-        "vacuum": 2,
-        "maehroboter": 2,
-        "rasenmaeher": 2,
-        "lawn mower": 2,
-        "hoergeraet": 2,
-        "hearing aid": 2,
-        "hearing aids": 2,
-        "smartwatch": 2,
-        "fitnessarmband": 2,
-        "fitness tracker": 2,
-        "navi": 2,
-        "navigationsgeraet": 2,
-        "sat nav": 2,
-        "satnav": 2,
-        "=auto": 2,
-        "=car": 2,
-        "bilderrahmen": 2,
-        "photo frame": 2,
-        "digitalkamera": 2,
-        "fotoapparat": 2,
-        "zahnbuerste": 2,
-        "toothbrush": 2,
-        "treppenlift": 2,
-        "stairlift": 2,
-        "hausnotruf": 2,
-        "blutdruckmessgeraet": 2,
-        "blood pressure": 2,
-    },
-}
+
+def _merged(tables: tuple[Table, ...]) -> Table:
+    """One table: every language's keywords per category, the higher weight where two agree."""
+    merged: Table = {}
+    for table in tables:
+        for category, keywords in table.items():
+            into = merged.setdefault(category, {})
+            for keyword, weight in keywords.items():
+                into[keyword] = max(weight, into.get(keyword, 0.0))
+    return merged
+
+
+# category -> {keyword: weight}, all languages (see actions/category_keywords/).
+KEYWORDS: Table = _merged(TABLES)
 
 # A problem with a device that is controlled *through* a phone, a computer or the Wi-Fi belongs
 # to that device ("die Heizung mit der App auf dem Handy steuern" is smart home, "I can't print
@@ -407,9 +90,22 @@ class Classification:
 
 
 def normalise(text: str) -> str:
-    """Lower case, umlauts as ae/oe/ue, ß as ss, no accents, words separated by one space."""
+    """Lower case, umlauts as ae/oe/ue, ß as ss, no accents, words separated by one space.
+
+    Letters that are no letter with an accent to Unicode are spelt out too: Polish "ł" as "l"
+    ("łączy" -> "laczy", not "aczy"), French "œ" and "æ" as "oe" and "ae".
+    """
     lowered = text.lower()
-    for source, target in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+    for source, target in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("ß", "ss"),
+        ("ł", "l"),
+        ("œ", "oe"),
+        ("æ", "ae"),
+        ("ø", "o"),
+    ):
         lowered = lowered.replace(source, target)
     decomposed = unicodedata.normalize("NFKD", lowered)
     ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -3,6 +3,7 @@
     .venv-bot/bin/python -m tools.category_accuracy                 # models/techfriends.tar.gz
     .venv-bot/bin/python -m tools.category_accuracy --model PATH    # another trained model
     .venv-bot/bin/python -m tools.category_accuracy --train         # `rasa train nlu` once first
+    .venv-bot/bin/python -m tools.category_accuracy --keywords-only # the keyword scorer alone
 
 A first message counts as right when
 - it describes a problem of category C: the intent is describe_problem (or choose_category)
@@ -12,8 +13,13 @@ A first message counts as right when
 "Shortlist" also counts a problem as right when the bot asks and its two or three offered
 categories include the right one (categories.shortlist), which is what the customer sees.
 
-Prints one table for the dev set (tests/nlu_heldout/first_messages_dev.yml, may be tuned on)
-and one for the held-out set (first_messages.yml, never tuned on), then the misses.
+Per language, one line for the dev set (tests/nlu_heldout/first_messages_dev.yml and
+first_messages_<lang>_dev.yml, may be tuned on) and one for the held-out set (first_messages.yml
+and first_messages_<lang>.yml, never tuned on), each followed by its misses; then a table of
+every language. German and English share one pair of files ("de+en").
+
+``--keywords-only`` needs no model: every problem description counts as describe_problem, so
+the numbers are those of actions/categories.py alone, and the service questions are left out.
 Runs in .venv-bot from the repository root (config.yml's spaCy path is relative to it).
 """
 
@@ -33,9 +39,15 @@ from actions import categories
 from product.categories import CATEGORIES
 from tools.nlu_common import HELD_OUT_DIR, MODEL, ROOT, untyped, yaml_load
 
-SETS = {
-    "dev": HELD_OUT_DIR / "first_messages_dev.yml",
-    "held-out": HELD_OUT_DIR / "first_messages.yml",
+# (language, set) -> file
+SETS: dict[tuple[str, str], Path] = {
+    ("de+en", "dev"): HELD_OUT_DIR / "first_messages_dev.yml",
+    ("de+en", "held-out"): HELD_OUT_DIR / "first_messages.yml",
+    **{
+        (language, name): HELD_OUT_DIR / f"first_messages_{language}{suffix}.yml"
+        for language in ("fr", "it", "pl")
+        for name, suffix in (("dev", "_dev"), ("held-out", ""))
+    },
 }
 PROBLEM_INTENTS = frozenset({"describe_problem", "choose_category"})
 
@@ -142,21 +154,60 @@ def _summary(name: str, outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def table(results: dict[tuple[str, str], list[Outcome]]) -> list[str]:
+    """One row per language: right at once and right or offered, dev and held-out."""
+
+    def cell(outcomes: list[Outcome] | None) -> str:
+        if not outcomes:
+            return f"{'-':>23}"
+        total = len(outcomes)
+        right = sum(o.right for o in outcomes) / total
+        offered = sum(o.right_or_offered for o in outcomes) / total
+        return f"{right:>7.1%} {offered:>7.1%} {total:>5}"
+
+    languages = list(dict.fromkeys(language for language, _ in results))
+    lines = [
+        f"{'language':9} {'dev: right':>10} {'offered':>7} {'n':>5}   "
+        f"{'held-out: right':>15} {'offered':>7} {'n':>5}"
+    ]
+    for language in languages:
+        dev = cell(results.get((language, "dev")))
+        held_out = cell(results.get((language, "held-out")))
+        lines.append(f"{language:9}    {dev}          {held_out}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--train", action="store_true", help="train an NLU model first")
+    parser.add_argument(
+        "--keywords-only",
+        action="store_true",
+        help="no model: problem descriptions count as describe_problem, questions are left out",
+    )
     args = parser.parse_args(argv)
     model: Path = args.model
-    with tempfile.TemporaryDirectory() as scratch:
-        if args.train:
-            model = train(Path(scratch))
-        sets = {name: load_set(path) for name, path in SETS.items()}
-        texts = [text for rows in sets.values() for text, _ in rows]
-        intents = dict(zip(texts, asyncio.run(parse_all(model, texts)), strict=True))
-    for name, rows in sets.items():
+    sets = {key: load_set(path) for key, path in SETS.items() if path.exists()}
+    if args.keywords_only:
+        sets = {
+            key: [(text, expect) for text, expect in rows if expect in CATEGORIES]
+            for key, rows in sets.items()
+        }
+        intents = {text: "describe_problem" for rows in sets.values() for text, _ in rows}
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            if args.train:
+                model = train(Path(scratch))
+            texts = list(dict.fromkeys(text for rows in sets.values() for text, _ in rows))
+            intents = dict(zip(texts, asyncio.run(parse_all(model, texts)), strict=True))
+    results: dict[tuple[str, str], list[Outcome]] = {}
+    for (language, name), rows in sets.items():
         outcomes = [outcome(text, expect, intents[text]) for text, expect in rows]
-        print("\n".join(report(name, outcomes)))
+        results[(language, name)] = outcomes
+        print("\n".join(report(f"{language} {name}", outcomes)))
+    print()
+    print("\n".join(table(results)))
     return 0
 
 

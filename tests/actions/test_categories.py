@@ -8,13 +8,16 @@ from actions.buttons import intent_payload
 from actions.categories import (
     CATEGORIES,
     CATEGORY_LABELS,
+    KEYWORDS,
     category_question,
     classify,
     is_vague,
     label,
     match_choice,
+    normalise,
     shortlist,
 )
+from actions.category_keywords import TABLES
 from product.languages import LANGUAGES
 
 
@@ -257,3 +260,166 @@ def test_the_area_question_offers_the_likely_areas(
         assert [b["title"] for b in quick_replies] == [
             CATEGORY_LABELS[category][language] for category in offered
         ]
+
+
+# issue 17: French (France and Swiss), Italian (Italy and Ticino) and Polish customers.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Ma connexion internet saute tout le temps", "internet_wifi"),
+        ("La box clignote en orange depuis hier", "internet_wifi"),
+        ("Le routeur ne donne plus de wifi", "internet_wifi"),
+        ("Le chauffage ne s'allume plus le matin", "smart_home"),
+        ("Les ampoules connectées clignotent", "smart_home"),
+        ("La télé ne capte plus les chaînes", "tv_entertainment"),
+        ("Le téléviseur reste noir", "tv_entertainment"),
+        ("La télécommande ne répond plus", "tv_entertainment"),
+        ("Mon ordinateur portable surchauffe", "computer"),
+        ("L'ordi est plein de publicités, un virus ?", "computer"),
+        ("Mon portable ne capte plus", "phone_tablet"),
+        ("La tablette ne charge plus", "phone_tablet"),
+        ("L'imprimante est hors ligne", "printer"),
+        ("Plus d'encre dans l'imprimante", "printer"),
+    ],
+)
+def test_french_descriptions_get_their_category(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Internet va e viene tutto il giorno", "internet_wifi"),
+        ("La fibra è stata installata ma non va", "internet_wifi"),
+        ("Il riscaldamento non si regola più", "smart_home"),
+        ("Le lampadine smart non si accendono", "smart_home"),
+        ("Il televisore non trova i canali", "tv_entertainment"),
+        ("Il telecomando è rotto", "tv_entertainment"),
+        ("Il portatile è lentissimo", "computer"),
+        ("La tastiera non funziona", "computer"),
+        ("Il cellulare non si carica", "phone_tablet"),
+        ("La stampante è senza inchiostro", "printer"),
+        ("Non riesco a stampare", "printer"),
+    ],
+)
+def test_italian_descriptions_get_their_category(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("with_diacritics", "without", "category"),
+    [
+        ("Drukarka nie działa", "Drukarka nie dziala", "printer"),
+        ("Nie mogę podłączyć drukarkę", "Nie moge podlaczyc drukarke", "printer"),
+        ("Zacięła się kartka w drukarce", "Zaciela sie kartka w drukarce", "printer"),
+        ("Telewizor nie łapie kanałów", "Telewizor nie lapie kanalow", "tv_entertainment"),
+        ("Zgubiłem pilota", "Zgubilem pilota", "tv_entertainment"),
+        ("Pilot nie działa", "Pilot nie dziala", "tv_entertainment"),
+        ("Wifi nie działa w kuchni", "Wifi nie dziala w kuchni", "internet_wifi"),
+        ("Router ciągle się restartuje", "Router ciagle sie restartuje", "internet_wifi"),
+        ("Światłowód nie działa", "Swiatlowod nie dziala", "internet_wifi"),
+        ("Mam problem ze światłowodem", "Mam problem ze swiatlowodem", "internet_wifi"),
+        ("Komputer się zawiesza", "Komputer sie zawiesza", "computer"),
+        ("Mój laptop nie widzi myszki", "Moj laptop nie widzi myszki", "computer"),
+        ("Komórka się rozładowuje", "Komorka sie rozladowuje", "phone_tablet"),
+        ("Smartfon nie włącza się", "Smartfon nie wlacza sie", "phone_tablet"),
+        ("Ogrzewanie nie włącza się", "Ogrzewanie nie wlacza sie", "smart_home"),
+        ("Żarówki nie świecą", "Zarowki nie swieca", "smart_home"),
+    ],
+)
+def test_polish_descriptions_with_and_without_diacritics(
+    with_diacritics: str, without: str, category: str
+) -> None:
+    assert classify(with_diacritics).category == category
+    assert classify(without).category == category
+    assert classify(with_diacritics).scores == classify(without).scores
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Swiss French and Ticino: the mobile is the "natel"; Swiss French "télé"
+        ("Mon natel ne s'allume plus", "phone_tablet"),
+        ("Le natel est tombé dans l'eau", "phone_tablet"),
+        ("La télé ne marche plus", "tv_entertainment"),
+        ("Il natel non si accende", "phone_tablet"),
+        ("Il telefonino è bloccato", "phone_tablet"),
+        ("Ho perso i contatti del telefonino", "phone_tablet"),
+    ],
+)
+def test_swiss_and_ticino_words(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pralka nie łączy się z wifi",
+        "Pralka nie laczy sie z wifi",
+        "Nie działa aplikacja od pralki",
+        "Rower elektryczny potrzebuje aktualizacji",
+        "Aktualizacja oprogramowania w rowerze elektrycznym",
+        "Ma machine à laver ne se connecte pas au wifi",
+        "La mise à jour de mon vélo électrique",
+        "La lavatrice non si collega al wifi",
+        "Aggiornare il software della bici elettrica",
+    ],
+)
+def test_devices_outside_the_areas_make_the_bot_ask_in_every_language(text: str) -> None:
+    result = classify(text)
+    assert result.category is None
+    assert "other" in result.scores
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # French "piloter" (to control) is not the Polish "pilot" (TV remote)
+        ("Je voudrais piloter le chauffage avec mon téléphone", "smart_home"),
+        # French "portable" alone is the mobile, with "ordinateur" the laptop; Italian
+        # "portatile" (laptop) is no typo of it
+        ("Mon portable est bloqué", "phone_tablet"),
+        ("Mon ordinateur portable est bloqué", "computer"),
+        # "télé" as a word, not as the start of "téléphone"
+        ("Le téléphone portable ne charge plus", "phone_tablet"),
+        # Polish "światło" stem would catch "światłowód"
+        ("Światłowód nie działa", "internet_wifi"),
+        # the device controlled by the app decides, in every language
+        ("Je n'arrive pas à imprimer depuis mon ordinateur", "printer"),
+        ("Riscaldamento da comandare con l'app del telefonino", "smart_home"),
+        ("Chcę sterować ogrzewaniem przez aplikację na telefonie", "smart_home"),
+    ],
+)
+def test_words_shared_between_languages_point_where_they_should(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+def test_french_italian_and_polish_words_change_nothing_in_german_and_english() -> None:
+    # "Box" is a speaker in German; "alarm" (pl) and "alarme" (fr) are not the alarm clock
+    assert classify("Sonos Box spielt keine Musik mehr").category == "tv_entertainment"
+    assert "internet_wifi" not in classify("Meine Bluetooth Box verbindet sich nicht").scores
+    assert "smart_home" not in classify("My alarm clock shows the wrong time").scores
+    assert classify("the TV box has no signal").category == "tv_entertainment"
+
+
+def test_polish_and_french_letters_are_spelt_out() -> None:
+    assert normalise("Światłowód łączy") == "swiatlowod laczy"
+    assert normalise("ŻARÓWKĘ") == "zarowke"
+    assert normalise("cœur") == "coeur"
+
+
+def test_keywords_are_written_as_normalise_leaves_a_message() -> None:
+    for table in TABLES:
+        assert set(table) == set(CATEGORIES)
+        for category, keywords in table.items():
+            for keyword, weight in keywords.items():
+                word = keyword.removeprefix("=").removesuffix("*")
+                assert normalise(word) == word, keyword
+                assert weight in ({2} if category == "other" else {0.5, 1}), keyword
+
+
+def test_every_table_is_merged_with_the_higher_weight() -> None:
+    for table in TABLES:
+        for category, keywords in table.items():
+            for keyword, weight in keywords.items():
+                assert KEYWORDS[category][keyword] >= weight
