@@ -44,7 +44,8 @@ lint: $(VENV)
 typecheck: $(VENV) $(VENV_BOT)
 	$(PY) -m mypy
 	$(PY) -m mypy --python-executable .venv-bot/bin/python --follow-untyped-imports \
-		-p actions -p bot -m tools.nlu_report -m benchmarks.nlu_latency
+		-p actions -p bot -m tools.nlu_report -m tools.nlu_languages \
+		-m tools.category_accuracy -m benchmarks.nlu_latency
 
 validate: $(VENV_BOT)
 	.venv-bot/bin/python -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
