@@ -28,7 +28,8 @@ _CODE = re.compile(
     + r")\s?-\s?)?(?P<code>\d{2}-\d{3}|\d{"
     + f"{_DIGITS[0]},{_DIGITS[-1]}"
     + r"})(?!\d)",
-    re.IGNORECASE,
+    # ASCII digits only: "١٠١١٥" is no postal code (the backend refuses it), so it is asked again.
+    re.IGNORECASE | re.ASCII,
 )
 
 # Messenger cuts quick-reply titles at 20 characters.

@@ -40,6 +40,9 @@ from actions.postal import (
         ("123", (None, None)),
         ("12345678", (None, None)),
         ("/inform", (None, None)),
+        # Digits of other scripts are no postal code: asked again (the backend refuses them).
+        ("١٠١١٥", (None, None)),
+        ("¹⁰¹¹⁵", (None, None)),
         (None, (None, None)),
     ],
 )
